@@ -1,0 +1,60 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Build cabatree on Debian 12 and run it (./build.sh run) or its tests
+# (./build.sh check). Installs what is missing, reuses what is built.
+set -eu
+
+cd "$(dirname "$0")"
+top=$(pwd)
+builddir=${BUILDDIR:-$top/build}
+
+deps="autoconf automake autopoint gettext make gcc pkg-config libc6-dev
+libjson-c-dev libncurses-dev libcmocka-dev libproc2-dev psmisc procps jq tmux"
+
+install_deps() {
+	missing=""
+	for p in $deps; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+			missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	echo "build.sh: installing:$missing"
+	if [ "$(id -u)" != 0 ]; then
+		echo "build.sh: run as root, or install these packages first:$missing" >&2
+		exit 1
+	fi
+	DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing ||
+		{ apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $missing; }
+}
+
+configure_and_build() {
+	if [ ! -x configure ] || [ configure.ac -nt configure ] || [ Makefile.am -nt Makefile.in ]; then
+		autoreconf -fi
+	fi
+	mkdir -p "$builddir"
+	if [ ! -f "$builddir/Makefile" ] || [ configure -nt "$builddir/config.status" ]; then
+		(cd "$builddir" && "$top/configure" --enable-werror ${CONFIGURE_FLAGS:-})
+	fi
+	make -C "$builddir" -j"$(nproc)"
+}
+
+case "${1:-}" in
+run)
+	install_deps
+	configure_and_build
+	shift
+	exec "$builddir/src/cabatree" "$@"
+	;;
+check)
+	install_deps
+	configure_and_build
+	make -C "$builddir" -j"$(nproc)" check
+	;;
+deps)
+	install_deps
+	;;
+*)
+	echo "usage: $0 run [CABATREE-OPTIONS] | check | deps" >&2
+	exit 2
+	;;
+esac

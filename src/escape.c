@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <string.h>
+#include <wchar.h>
+
+#include "escape.h"
+
+size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	uint32_t c;
+	size_t len, i;
+
+	if (n == 0)
+		return 0;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	} else if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		c = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		c = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		c = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates and values past U+10FFFF are invalid. */
+	if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+		return 0;
+	*cp = c;
+	return len;
+}
+
+/* Characters that are valid but must not reach a terminal as they are. */
+static bool is_unsafe_cp(uint32_t c)
+{
+	return (c >= 0x80 && c <= 0x9f) ||	/* C1 controls */
+	       (c >= 0x200e && c <= 0x200f) ||	/* LRM, RLM */
+	       (c >= 0x2028 && c <= 0x202e) ||	/* separators, embeddings */
+	       (c >= 0x2066 && c <= 0x2069) ||	/* isolates */
+	       c == 0xfeff;
+}
+
+static int cp_width(uint32_t c)
+{
+	if (c < 0x80)
+		return (c >= 0x20 && c < 0x7f) ? 1 : -1;
+	if (is_unsafe_cp(c))
+		return -1;
+	return wcwidth((wchar_t)c);
+}
+
+static const char hexdig[] = "0123456789abcdef";
+
+static size_t add_hex_byte(struct strbuf *sb, unsigned char b)
+{
+	char e[4] = { '\\', 'x', hexdig[b >> 4], hexdig[b & 15] };
+
+	sb_add(sb, e, 4);
+	return 4;
+}
+
+static size_t add_control(struct strbuf *sb, unsigned char b)
+{
+	static const char named[] = "\a\b\t\n\v\f\r\033";
+	static const char letter[] = "abtnvfre";
+	const char *p = b ? strchr(named, b) : NULL;
+
+	if (p) {
+		char e[2] = { '\\', letter[p - named] };
+
+		sb_add(sb, e, 2);
+		return 2;
+	}
+	return add_hex_byte(sb, b);
+}
+
+size_t esc_terminal(struct strbuf *sb, const char *str, size_t n, bool utf8)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, width = 0;
+
+	sb_grow(sb, n);
+	while (i < n) {
+		unsigned char b = s[i];
+
+		if (b >= 0x20 && b < 0x7f) {
+			if (b == '\\') {
+				sb_add(sb, "\\\\", 2);
+				width += 2;
+			} else {
+				sb->s[sb->len++] = (char)b;
+				sb->s[sb->len] = '\0';
+				width++;
+			}
+			i++;
+			continue;
+		}
+		if (b < 0x80) {
+			width += add_control(sb, b);
+			i++;
+			continue;
+		}
+		uint32_t cp;
+		size_t len = utf8 ? utf8_decode(s + i, n - i, &cp) : 0;
+
+		if (len == 0) {
+			width += add_hex_byte(sb, b);
+			i++;
+			continue;
+		}
+		int w = cp_width(cp);
+
+		if (w < 0) {
+			if (cp <= 0xffff)
+				sb_addf(sb, "\\u%04x", (unsigned int)cp);
+			else
+				sb_addf(sb, "\\U%08x", (unsigned int)cp);
+			width += cp <= 0xffff ? 6 : 10;
+		} else {
+			sb_add(sb, s + i, len);
+			width += (size_t)w;
+		}
+		i += len;
+	}
+	return width;
+}
+
+void esc_valid_utf8(struct strbuf *sb, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	sb_grow(sb, n);
+	while (i < n) {
+		uint32_t cp;
+		size_t len = utf8_decode(s + i, n - i, &cp);
+
+		if (len == 0) {
+			sb_add(sb, "\xef\xbf\xbd", 3);
+			i++;
+		} else {
+			sb_add(sb, s + i, len);
+			i += len;
+		}
+	}
+}
+
+size_t text_cut(const char *str, size_t n, size_t maxcols, bool utf8, size_t *cols)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0, width = 0;
+
+	while (i < n) {
+		uint32_t cp;
+		size_t len = 1;
+		int w = 1;
+
+		if (s[i] >= 0x80 && utf8) {
+			len = utf8_decode(s + i, n - i, &cp);
+			if (len == 0)
+				len = 1;
+			else if ((w = cp_width(cp)) < 0)
+				w = 1;
+		}
+		if (width + (size_t)w > maxcols)
+			break;
+		width += (size_t)w;
+		i += len;
+	}
+	*cols = width;
+	return i;
+}
+
+size_t text_width(const char *s, size_t n, bool utf8)
+{
+	size_t cols;
+
+	text_cut(s, n, (size_t)-1, utf8, &cols);
+	return cols;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Making untrusted bytes (process names, arguments) safe for each output. */
+#ifndef CABATREE_ESCAPE_H
+#define CABATREE_ESCAPE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xalloc.h"
+
+/*
+ * Decode one UTF-8 sequence at s (n bytes available). Returns its length and
+ * stores the code point, or returns 0 if the bytes do not start a valid,
+ * shortest-form, non-surrogate sequence.
+ */
+size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+
+/*
+ * Append s[0..n) to sb as text that cannot act on a terminal: C0 controls,
+ * DEL, C1 controls, bidirectional overrides, unprintable characters and
+ * invalid UTF-8 become backslash escapes (\n, \t, \e, \xHH, \uHHHH) and a
+ * backslash becomes "\\". With utf8 false, every byte >= 0x80 is escaped.
+ * Returns the display width of what was appended.
+ */
+size_t esc_terminal(struct strbuf *sb, const char *s, size_t n, bool utf8);
+
+/* Append s[0..n) as valid UTF-8: each invalid byte becomes U+FFFD. */
+void esc_valid_utf8(struct strbuf *sb, const char *s, size_t n);
+
+/* Display width of text produced by esc_terminal(). */
+size_t text_width(const char *s, size_t n, bool utf8);
+
+/*
+ * Length in bytes of the longest prefix of escaped text s[0..n) that fits in
+ * maxcols columns; its width is stored in *cols.
+ */
+size_t text_cut(const char *s, size_t n, size_t maxcols, bool utf8, size_t *cols);
+
+#endif

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cabatree: the real process tree and the born (CABA) tree, side by side.
+ * main alone picks the source, the renderer and the exit status.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "model.h"
+#include "nls.h"
+#include "options.h"
+#include "procfs.h"
+#include "render.h"
+#include "users.h"
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", PACKAGE);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static bool locale_is_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+
+	return cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0);
+}
+
+static unsigned int terminal_width(void)
+{
+	struct winsize ws;
+	const char *env = getenv("COLUMNS");
+
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+		return ws.ws_col;
+	if (env && atoi(env) > 0)
+		return (unsigned int)atoi(env);
+	return 80;
+}
+
+static bool want_color(enum ct_when when, bool tty)
+{
+	const char *no = getenv("NO_COLOR");
+	const char *term = getenv("TERM");
+
+	if (when != WHEN_AUTO)
+		return when == WHEN_ALWAYS;
+	if (no && *no)
+		return false;
+	return tty && !(term && strcmp(term, "dumb") == 0);
+}
+
+/* Close stdout and report a write that failed (full disk, closed pipe). */
+static int close_stdout(void)
+{
+	bool failed = ferror(stdout);
+	int err = 0;
+
+	if (fclose(stdout) != 0)
+		err = errno;
+	if (failed || err) {
+		say(_("write error: %s"), strerror(err ? err : EIO));
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	static char outbuf[1 << 16];
+	struct ct_options o;
+	struct ct_proclist pl = { 0 };
+	struct procfs_diag diag = { 0 };
+	struct ct_model m;
+	struct render_ctx rc = { 0 };
+	const struct renderer *r;
+	bool tty;
+	int status = CT_EXIT_OK;
+	int fd, err;
+	unsigned int flags = 0;
+	pid_t missing;
+
+	setlocale(LC_ALL, "");
+	bindtextdomain(PACKAGE, LOCALEDIR);
+	textdomain(PACKAGE);
+	options_parse(argc, argv, &o);
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+
+	fd = procfs_open(o.proc_root);
+	if (fd < 0) {
+		say(_("cannot open the process directory '%s': %s"), o.proc_root,
+		    strerror(-fd));
+		options_free(&o);
+		return CT_EXIT_FAILURE;
+	}
+	if (o.arguments || o.format == FMT_JSON)
+		flags |= PROCFS_CMDLINE;
+	if (o.threads)
+		flags |= PROCFS_THREADS;
+	err = procfs_scan(fd, o.proc_root, flags, &pl, &diag);
+	close(fd);
+	if (err < 0) {
+		say(_("cannot read the process directory '%s': %s"), o.proc_root,
+		    strerror(-err));
+		status = CT_EXIT_FAILURE;
+		goto out_list;
+	}
+	if (pl.n == 0) {
+		say(_("no processes found under '%s': is it a procfs (mount -t proc proc DIR)?"),
+		    o.proc_root);
+		status = diag.malformed ? CT_EXIT_BAD_INPUT : CT_EXIT_FAILURE;
+		goto out_list;
+	}
+
+	model_build(&m, &pl, o.numeric);
+	missing = o.npids ? model_focus(&m, o.pids, o.npids) : 0;
+	if (missing) {
+		say(_("no process with pid %d under '%s'"), (int)missing, o.proc_root);
+		status = CT_EXIT_NO_PID;
+		goto out_model;
+	}
+	if (m.caba_source == CABA_SRC_NONE && o.format == FMT_TEXT) {
+		if (o.trees == SHOW_BORN) {
+			say(_("the born (CABA) tree is unknown: this kernel shows no NScaba: line in /proc/PID/status"));
+			status = CT_EXIT_FAILURE;
+			goto out_model;
+		}
+		if (o.trees == SHOW_BOTH)
+			say(_("the born (CABA) tree is unknown: this kernel shows no NScaba: line in /proc/PID/status; "
+			      "boot a kernel with the CABA patches (patches/ in the cabatree source) to see it. "
+			      "Showing the real tree only."));
+	}
+	if (m.cycles)
+		say(P_("%zu parent cycle was cut (inconsistent process data)",
+		       "%zu parent cycles were cut (inconsistent process data)", m.cycles),
+		    m.cycles);
+
+	tty = isatty(STDOUT_FILENO);
+	if (o.glyphs == GLYPHS_UTF8 && !locale_is_utf8())
+		setlocale(LC_CTYPE, "C.UTF-8");
+	rc.m = &m;
+	rc.o = &o;
+	rc.out = stdout;
+	rc.users = users_new();
+	rc.utf8 = locale_is_utf8();
+	rc.color = want_color(o.color, tty);
+	rc.term_width = tty ? terminal_width() : 0;
+	rc.max_width = o.width ? o.width :
+		       (tty && !o.long_lines) ? rc.term_width : 0;
+	r = o.format == FMT_JSON ? &render_json : &render_text;
+	if (r->render(&rc) < 0)
+		status = CT_EXIT_FAILURE;
+	users_free(rc.users);
+	if (status == CT_EXIT_OK && diag.malformed)
+		status = CT_EXIT_BAD_INPUT;
+out_model:
+	model_free(&m);
+out_list:
+	proclist_free(&pl);
+	options_free(&o);
+	if (close_stdout() < 0)
+		status = CT_EXIT_FAILURE;
+	return status;
+}

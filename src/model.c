@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "model.h"
+
+static size_t hash_pid(pid_t pid, size_t mask)
+{
+	return ((size_t)(unsigned int)pid * 2654435761u) & mask;
+}
+
+static void hash_build(struct ct_model *m)
+{
+	size_t size = 16, i;
+
+	while (size < m->n * 2)
+		size *= 2;
+	m->hash_mask = size - 1;
+	m->hash = xmalloc(size * sizeof(*m->hash));
+	memset(m->hash, 0xff, size * sizeof(*m->hash));
+	for (i = 0; i < m->n; i++) {
+		size_t h = hash_pid(m->nodes[i].p->pid, m->hash_mask);
+
+		while (m->hash[h] >= 0) {
+			if (m->nodes[m->hash[h]].p->pid == m->nodes[i].p->pid)
+				break;	/* duplicate pid: the first one wins */
+			h = (h + 1) & m->hash_mask;
+		}
+		if (m->hash[h] < 0)
+			m->hash[h] = (int)i;
+	}
+}
+
+int model_find(const struct ct_model *m, pid_t pid)
+{
+	size_t h;
+
+	if (!m->hash)
+		return -1;
+	for (h = hash_pid(pid, m->hash_mask); m->hash[h] >= 0;
+	     h = (h + 1) & m->hash_mask) {
+		if (m->nodes[m->hash[h]].p->pid == pid)
+			return m->hash[h];
+	}
+	return -1;
+}
+
+/* Parent index in tree t from the raw ids; -1 for a root. */
+static int raw_parent(const struct ct_model *m, const struct ct_proc *p,
+		      enum ct_tree t)
+{
+	pid_t id;
+	int idx;
+
+	if (t == TREE_REAL) {
+		id = p->ppid;
+	} else {
+		if (p->caba_status != CABA_KERNEL)
+			return -1;
+		id = p->caba;
+	}
+	if (id <= 0 || id == p->pid)
+		return -1;
+	idx = model_find(m, id);
+	return idx;
+}
+
+/*
+ * Bad input (or a pid reused mid-scan) can make parent links loop. Walk up
+ * from every node once; a walk that meets itself is cut into a root.
+ */
+static void break_cycles(struct ct_model *m, enum ct_tree t)
+{
+	unsigned char *state = xcalloc(m->n, 1);	/* 0 new, 1 on walk, 2 done */
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		int j = (int)i, last = -1;
+
+		while (j >= 0 && state[j] == 0) {
+			state[j] = 1;
+			last = j;
+			j = m->nodes[j].parent[t];
+		}
+		if (j >= 0 && state[j] == 1) {
+			m->nodes[last].parent[t] = -1;
+			m->cycles++;
+		}
+		for (j = (int)i; j >= 0 && state[j] == 1; j = m->nodes[j].parent[t])
+			state[j] = 2;
+	}
+	free(state);
+}
+
+static int cmp_by_name(const void *a, const void *b, void *arg)
+{
+	const struct ct_model *m = arg;
+	const struct ct_proc *x = m->nodes[*(const int *)a].p;
+	const struct ct_proc *y = m->nodes[*(const int *)b].p;
+	size_t n = x->name_len < y->name_len ? x->name_len : y->name_len;
+	int c = memcmp(x->name, y->name, n);
+
+	if (c)
+		return c;
+	if (x->name_len != y->name_len)
+		return x->name_len < y->name_len ? -1 : 1;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static int cmp_by_pid(const void *a, const void *b, void *arg)
+{
+	const struct ct_model *m = arg;
+	pid_t x = m->nodes[*(const int *)a].p->pid;
+	pid_t y = m->nodes[*(const int *)b].p->pid;
+
+	return (x > y) - (x < y);
+}
+
+/* Children lists as one array per tree (counting sort by parent). */
+static void link_tree(struct ct_model *m, enum ct_tree t, bool numeric)
+{
+	unsigned int *fill = xcalloc(m->n, sizeof(*fill));
+	size_t i, nroots = 0;
+	unsigned int off = 0;
+
+	for (i = 0; i < m->n; i++) {
+		int p = m->nodes[i].parent[t];
+
+		if (p >= 0)
+			m->nodes[p].nchild[t]++;
+		else
+			nroots++;
+	}
+	for (i = 0; i < m->n; i++) {
+		m->nodes[i].first[t] = off;
+		off += m->nodes[i].nchild[t];
+	}
+	m->children[t] = xmalloc((off ? off : 1) * sizeof(int));
+	m->roots[t] = xmalloc((nroots ? nroots : 1) * sizeof(int));
+	m->nroots[t] = 0;
+	for (i = 0; i < m->n; i++) {
+		int p = m->nodes[i].parent[t];
+
+		if (p >= 0)
+			m->children[t][m->nodes[p].first[t] + fill[p]++] = (int)i;
+		else
+			m->roots[t][m->nroots[t]++] = (int)i;
+	}
+	for (i = 0; i < m->n; i++) {
+		if (m->nodes[i].nchild[t] > 1)
+			qsort_r(m->children[t] + m->nodes[i].first[t],
+				m->nodes[i].nchild[t], sizeof(int),
+				numeric ? cmp_by_pid : cmp_by_name, m);
+	}
+	/* Nodes are in pid order already, so the roots are too. */
+	free(fill);
+}
+
+void model_build(struct ct_model *m, struct ct_proclist *pl, bool numeric)
+{
+	size_t i;
+	int t;
+
+	memset(m, 0, sizeof(*m));
+	m->n = pl->n;
+	m->nodes = xcalloc(m->n, sizeof(*m->nodes));
+	for (i = 0; i < m->n; i++) {
+		m->nodes[i].p = &pl->v[i];
+		if (pl->v[i].caba_status != CABA_UNKNOWN)
+			m->caba_source = CABA_SRC_KERNEL;
+	}
+	hash_build(m);
+	for (i = 0; i < m->n; i++) {
+		struct ct_node *nd = &m->nodes[i];
+
+		for (t = 0; t < TREE_COUNT; t++) {
+			nd->parent[t] = raw_parent(m, nd->p, t);
+			nd->shown[t] = true;
+		}
+		nd->reparented = nd->p->caba_status == CABA_KERNEL &&
+				 nd->p->caba != nd->p->ppid;
+	}
+	for (t = 0; t < TREE_COUNT; t++) {
+		break_cycles(m, t);
+		link_tree(m, t, numeric);
+	}
+}
+
+pid_t model_focus(struct ct_model *m, const pid_t *pids, size_t n)
+{
+	unsigned char *anc = xmalloc(m->n ? m->n : 1);
+	unsigned char *sub = xmalloc(m->n ? m->n : 1);
+	int *stack = xmalloc((m->n ? m->n : 1) * sizeof(*stack));
+	pid_t missing = 0;
+	size_t i;
+	int t;
+
+	for (i = 0; i < n && !missing; i++) {
+		int idx = model_find(m, pids[i]);
+
+		if (idx < 0)
+			missing = pids[i];
+		else
+			m->nodes[idx].focus = true;
+	}
+	for (t = 0; t < TREE_COUNT && !missing; t++) {
+		memset(anc, 0, m->n);
+		memset(sub, 0, m->n);
+		for (i = 0; i < n; i++) {
+			int idx = model_find(m, pids[i]), a;
+			size_t sp = 0;
+
+			/* Ancestors, up to one already marked by another pid. */
+			for (a = m->nodes[idx].parent[t]; a >= 0 && !anc[a];
+			     a = m->nodes[a].parent[t])
+				anc[a] = 1;
+			/* The whole subtree, each node pushed once, no recursion. */
+			if (sub[idx])
+				continue;
+			sub[idx] = 1;
+			stack[sp++] = idx;
+			while (sp) {
+				const struct ct_node *v = &m->nodes[stack[--sp]];
+				unsigned int c;
+
+				for (c = 0; c < v->nchild[t]; c++) {
+					int ch = m->children[t][v->first[t] + c];
+
+					if (!sub[ch]) {
+						sub[ch] = 1;
+						stack[sp++] = ch;
+					}
+				}
+			}
+		}
+		for (i = 0; i < m->n; i++)
+			m->nodes[i].shown[t] = anc[i] || sub[i];
+	}
+	free(stack);
+	free(sub);
+	free(anc);
+	return missing;
+}
+
+void model_free(struct ct_model *m)
+{
+	int t;
+
+	for (t = 0; t < TREE_COUNT; t++) {
+		free(m->children[t]);
+		free(m->roots[t]);
+	}
+	free(m->nodes);
+	free(m->hash);
+	memset(m, 0, sizeof(*m));
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The process model: one table of processes and two trees over it. */
+#ifndef CABATREE_MODEL_H
+#define CABATREE_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "procfs.h"
+
+enum ct_tree {
+	TREE_REAL = 0,		/* PPid: where the process is now */
+	TREE_BORN = 1,		/* CABA: where it was born */
+	TREE_COUNT
+};
+
+/* Where the born relation came from, for the whole model. */
+enum caba_source {
+	CABA_SRC_NONE = 0,	/* nothing knows it: stock kernel, no recorder */
+	CABA_SRC_KERNEL,	/* NScaba: in /proc/PID/status */
+};
+
+struct ct_node {
+	struct ct_proc *p;
+	int parent[TREE_COUNT];		/* node index, -1 for a root */
+	unsigned int first[TREE_COUNT];	/* children: model.children[t][first..] */
+	unsigned int nchild[TREE_COUNT];
+	bool shown[TREE_COUNT];		/* false when hidden by a focus */
+	bool reparented;		/* real parent differs from the CABA */
+	bool focus;			/* named by -p */
+};
+
+struct ct_model {
+	struct ct_node *nodes;
+	size_t n;
+	int *children[TREE_COUNT];
+	int *roots[TREE_COUNT];
+	size_t nroots[TREE_COUNT];
+	enum caba_source caba_source;
+	size_t cycles;			/* parent cycles broken (bad input) */
+	int *hash;			/* pid -> node index, open addressing */
+	size_t hash_mask;
+};
+
+/*
+ * Build the model over pl (which must outlive it). Children are ordered by
+ * name then pid, or by pid alone with numeric; roots always by pid.
+ */
+void model_build(struct ct_model *m, struct ct_proclist *pl, bool numeric);
+
+/* Node index of pid, or -1. */
+int model_find(const struct ct_model *m, pid_t pid);
+
+/*
+ * Show only the focused processes, their ancestors and their subtrees, in
+ * each tree. Returns 0, or the first pid that does not exist.
+ */
+pid_t model_focus(struct ct_model *m, const pid_t *pids, size_t n);
+
+void model_free(struct ct_model *m);
+
+#endif

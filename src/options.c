@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <argp.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "nls.h"
+#include "options.h"
+#include "xalloc.h"
+
+const char *argp_program_version = PACKAGE_STRING;
+
+enum {
+	OPT_COLOR = 0x100,
+	OPT_JSON,
+	OPT_LAYOUT,
+	OPT_PROC_ROOT,
+	OPT_TREE,
+};
+
+static const struct argp_option option_table[] = {
+	{ NULL, 0, NULL, 0, N_("What to show:"), 1 },
+	{ "pid", 'p', N_("PID"), 0,
+	  N_("focus on PID: its ancestors and its whole subtree, in each tree (repeatable)"), 1 },
+	{ "tree", OPT_TREE, N_("WHICH"), 0,
+	  N_("real, born or both (default both)"), 1 },
+	{ "threads", 't', NULL, 0, N_("show threads as {name}(tid)"), 1 },
+	{ "proc-root", OPT_PROC_ROOT, N_("DIR"), 0,
+	  N_("read processes from DIR instead of /proc (a container's procfs, a copy of /proc)"), 1 },
+
+	{ NULL, 0, NULL, 0, N_("Labels:"), 2 },
+	{ "arguments", 'a', NULL, 0, N_("show command-line arguments"), 2 },
+	{ "show-pgids", 'g', NULL, 0, N_("show process group ids: name(pid,pgid)"), 2 },
+	{ "show-sids", 'j', NULL, 0, N_("show session ids: [sid N]"), 2 },
+	{ "uid-changes", 'u', NULL, 0, N_("show the user where it differs from the parent's"), 2 },
+	{ "compact-not", 'c', NULL, 0, N_("do not fold identical leaf siblings into N*[name]"), 2 },
+	{ "numeric-sort", 'n', NULL, 0, N_("order siblings by pid (default: by name, then pid)"), 2 },
+
+	{ NULL, 0, NULL, 0, N_("Output:"), 3 },
+	{ "json", OPT_JSON, NULL, 0, N_("write one JSON object instead of text (see cabatree(1))"), 3 },
+	{ "layout", OPT_LAYOUT, N_("HOW"), 0,
+	  N_("side or stacked (default: side if both trees fit)"), 3 },
+	{ "width", 'w', N_("COLS"), 0, N_("cut lines to COLS columns, also in a pipe"), 3 },
+	{ "long", 'l', NULL, 0, N_("do not cut lines to the terminal's width"), 3 },
+	{ "ascii", 'A', NULL, 0, N_("draw the trees with ASCII characters"), 3 },
+	{ "unicode", 'U', NULL, 0, N_("draw the trees with UTF-8 characters"), 3 },
+	{ "color", OPT_COLOR, N_("WHEN"), OPTION_ARG_OPTIONAL,
+	  N_("colour reparented and focused processes: auto (default: on a terminal, unless NO_COLOR is set), always or never"), 3 },
+	{ "colour", OPT_COLOR, N_("WHEN"), OPTION_ARG_OPTIONAL | OPTION_ALIAS, NULL, 3 },
+	{ NULL, 0, NULL, 0, NULL, 0 }
+};
+
+static int pick(const char *arg, const char *const *words)
+{
+	int i;
+
+	for (i = 0; words[i]; i++) {
+		if (strcmp(arg, words[i]) == 0)
+			return i;
+	}
+	return -1;
+}
+
+static long parse_positive(const char *arg, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v <= 0 || v > max)
+		return -1;
+	return v;
+}
+
+static error_t parse_opt(int key, char *arg, struct argp_state *state)
+{
+	static const char *const layouts[] = { "auto", "side", "stacked", NULL };
+	static const char *const trees[] = { "both", "real", "born", NULL };
+	static const char *const whens[] = { "auto", "always", "never", NULL };
+	struct ct_options *o = state->input;
+	long v;
+	int i;
+
+	switch (key) {
+	case 'a': o->arguments = true; break;
+	case 'c': o->no_compact = true; break;
+	case 'g': o->pgids = true; break;
+	case 'j': o->sids = true; break;
+	case 'l': o->long_lines = true; break;
+	case 'n': o->numeric = true; break;
+	case 't': o->threads = true; break;
+	case 'u': o->uid_changes = true; break;
+	case 'A': o->glyphs = GLYPHS_ASCII; break;
+	case 'U': o->glyphs = GLYPHS_UTF8; break;
+	case 'p':
+		v = parse_positive(arg, INT_MAX);
+		if (v < 0)
+			argp_error(state, _("'%s' is not a process id"), arg);
+		o->pids = xreallocarray(o->pids, o->npids + 1, sizeof(*o->pids));
+		o->pids[o->npids++] = (pid_t)v;
+		break;
+	case 'w':
+		v = parse_positive(arg, 1000000);
+		if (v < 0)
+			argp_error(state, _("'%s' is not a width in columns"), arg);
+		o->width = (unsigned int)v;
+		break;
+	case OPT_JSON:
+		o->format = FMT_JSON;
+		break;
+	case OPT_PROC_ROOT:
+		o->proc_root = arg;
+		break;
+	case OPT_LAYOUT:
+		if ((i = pick(arg, layouts)) < 0)
+			argp_error(state, _("--layout takes side or stacked, not '%s'"), arg);
+		o->layout = (enum ct_layout)i;
+		break;
+	case OPT_TREE:
+		if ((i = pick(arg, trees)) < 0)
+			argp_error(state, _("--tree takes real, born or both, not '%s'"), arg);
+		o->trees = (enum ct_trees)i;
+		break;
+	case OPT_COLOR:
+		if (!arg)
+			i = WHEN_ALWAYS;
+		else if ((i = pick(arg, whens)) < 0)
+			argp_error(state, _("--color takes auto, always or never, not '%s'"), arg);
+		o->color = (enum ct_when)i;
+		break;
+	case ARGP_KEY_ARG:
+		argp_error(state, _("unexpected argument '%s' (use -p PID to focus on a process)"), arg);
+		break;
+	default:
+		return ARGP_ERR_UNKNOWN;
+	}
+	return 0;
+}
+
+static const char doc[] = N_(
+	"Show the real process tree (PPid) and the born tree (CABA: closest "
+	"alive born ancestor) side by side.\v"
+	"The born tree comes from NScaba: in /proc/PID/status, shown by kernels "
+	"with the CABA patches (see patches/ in the source). On other kernels "
+	"only the real tree is known.\n\n"
+	"Exit status: 0 success, 1 failure (procfs unreadable, output not "
+	"written), 2 bad usage, 3 a -p PID does not exist, 4 malformed process "
+	"files were skipped.");
+
+void options_parse(int argc, char **argv, struct ct_options *o)
+{
+	struct argp argp = { option_table, parse_opt, NULL, doc, NULL, NULL, NULL };
+
+	memset(o, 0, sizeof(*o));
+	o->proc_root = "/proc";
+	argp_err_exit_status = CT_EXIT_USAGE;
+	argp_parse(&argp, argc, argv, 0, NULL, o);
+}
+
+void options_free(struct ct_options *o)
+{
+	free(o->pids);
+	o->pids = NULL;
+	o->npids = 0;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Command-line options and exit statuses. */
+#ifndef CABATREE_OPTIONS_H
+#define CABATREE_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Exit statuses, documented in cabatree(1). */
+enum ct_exit {
+	CT_EXIT_OK = 0,
+	CT_EXIT_FAILURE = 1,	/* cannot read the procfs, cannot write output */
+	CT_EXIT_USAGE = 2,	/* bad options */
+	CT_EXIT_NO_PID = 3,	/* a -p PID does not exist */
+	CT_EXIT_BAD_INPUT = 4,	/* malformed process files were skipped */
+};
+
+enum ct_format { FMT_TEXT, FMT_JSON };
+enum ct_layout { LAYOUT_AUTO, LAYOUT_SIDE, LAYOUT_STACKED };
+enum ct_trees { SHOW_BOTH, SHOW_REAL, SHOW_BORN };
+enum ct_when { WHEN_AUTO, WHEN_ALWAYS, WHEN_NEVER };
+enum ct_glyphs { GLYPHS_AUTO, GLYPHS_ASCII, GLYPHS_UTF8 };
+
+struct ct_options {
+	const char *proc_root;
+	enum ct_format format;
+	enum ct_layout layout;
+	enum ct_trees trees;
+	enum ct_when color;
+	enum ct_glyphs glyphs;
+	bool arguments;		/* -a */
+	bool no_compact;	/* -c */
+	bool pgids;		/* -g */
+	bool sids;		/* -j */
+	bool long_lines;	/* -l */
+	bool numeric;		/* -n */
+	bool threads;		/* -t */
+	bool uid_changes;	/* -u */
+	unsigned int width;	/* -w: 0 means not given */
+	pid_t *pids;		/* -p, repeatable */
+	size_t npids;
+};
+
+/* Parse argv into o; exits with CT_EXIT_USAGE on misuse, 0 on --help. */
+void options_parse(int argc, char **argv, struct ct_options *o);
+void options_free(struct ct_options *o);
+
+#endif

@@ -1,0 +1,534 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The procfs source. Everything is read relative to one directory fd, so the
+ * live /proc, a container's procfs, a copy of /proc and test fixtures are all
+ * the same to it.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "nls.h"
+#include "procfs.h"
+
+/* Larger status or stat files are not procfs files. */
+#define SMALL_FILE_MAX (1u << 20)
+/* The kernel caps arguments at a quarter of the stack limit; stay generous. */
+#define CMDLINE_MAX (64u << 20)
+
+int procfs_open(const char *root)
+{
+	int fd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+/* Read the whole file at dirfd/path into sb; returns its length or -errno. */
+static ssize_t read_file_at(int dirfd, const char *path, struct strbuf *sb,
+			    size_t limit)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	sb_reset(sb);
+	for (;;) {
+		sb_grow(sb, 4096);
+		n = read(fd, sb->s + sb->len, sb->cap - sb->len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			n = -errno;
+			break;
+		}
+		if (n == 0) {
+			n = (ssize_t)sb->len;
+			break;
+		}
+		sb->len += (size_t)n;
+		if (sb->len > limit) {
+			n = -EFBIG;
+			break;
+		}
+	}
+	close(fd);
+	if (sb->s)
+		sb->s[sb->len] = '\0';
+	return n;
+}
+
+/* Parse a decimal pid_t-sized number at *pp, advancing past it. */
+static bool parse_num(const char **pp, const char *end, long long max,
+		      long long *out)
+{
+	const char *p = *pp;
+	long long v = 0;
+
+	if (p >= end || *p < '0' || *p > '9')
+		return false;
+	while (p < end && *p >= '0' && *p <= '9') {
+		v = v * 10 + (*p - '0');
+		if (v > max)
+			return false;
+		p++;
+	}
+	*pp = p;
+	*out = v;
+	return true;
+}
+
+static const char *skip_blank(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
+/* The first number of a value; the rest of the line must be more numbers. */
+static bool first_id(const char *p, const char *end, pid_t *out)
+{
+	long long v;
+
+	p = skip_blank(p, end);
+	if (!parse_num(&p, end, INT_MAX, &v))
+		return false;
+	*out = (pid_t)v;
+	while ((p = skip_blank(p, end)) < end) {
+		if (!parse_num(&p, end, INT_MAX, &v))
+			return false;
+	}
+	return true;
+}
+
+/* status escapes a name's newline as \n and its backslash as \\. */
+static void set_status_name(struct ct_proc *p, const char *s, const char *end)
+{
+	char *d = xmalloc((size_t)(end - s) + 1);
+	size_t n = 0;
+
+	while (s < end) {
+		if (s[0] == '\\' && s + 1 < end && (s[1] == 'n' || s[1] == '\\')) {
+			d[n++] = s[1] == 'n' ? '\n' : '\\';
+			s += 2;
+		} else {
+			d[n++] = *s++;
+		}
+	}
+	d[n] = '\0';
+	free(p->name);
+	p->name = d;
+	p->name_len = n;
+}
+
+#define KEY(k) (klen == sizeof(k) - 1 && memcmp(line, k, klen) == 0)
+
+const char *procfs_parse_status(char *buf, size_t len, struct ct_proc *p,
+				pid_t *tgid)
+{
+	char *line = buf, *end = buf + len;
+	bool have_tgid = false, have_ppid = false, have_uid = false;
+	long long v;
+
+	p->pgid = p->sid = -1;
+	p->caba_status = CABA_UNKNOWN;
+	p->nthreads = 1;
+	while (line < end) {
+		char *eol = memchr(line, '\n', (size_t)(end - line));
+		char *colon;
+		const char *val;
+		size_t klen;
+
+		if (!eol)
+			eol = end;
+		colon = memchr(line, ':', (size_t)(eol - line));
+		if (!colon)
+			goto next;
+		klen = (size_t)(colon - line);
+		val = colon + 1;
+		switch (line[0]) {
+		case 'N':
+			if (KEY("Name")) {
+				if (val < eol && *val == '\t')
+					val++;
+				set_status_name(p, val, eol);
+			} else if (KEY("NSpgid")) {
+				if (!first_id(val, eol, &p->pgid))
+					return "NSpgid";
+			} else if (KEY("NSsid")) {
+				if (!first_id(val, eol, &p->sid))
+					return "NSsid";
+			} else if (KEY("NScaba")) {
+				if (skip_blank(val, eol) == eol) {
+					p->caba_status = CABA_OUTSIDE;
+					p->caba = 0;
+				} else if (first_id(val, eol, &p->caba)) {
+					p->caba_status = CABA_KERNEL;
+				} else {
+					return "NScaba";
+				}
+			}
+			break;
+		case 'T':
+			if (KEY("Tgid")) {
+				if (!first_id(val, eol, tgid) || *tgid <= 0)
+					return "Tgid";
+				have_tgid = true;
+			} else if (KEY("Threads")) {
+				const char *q = skip_blank(val, eol);
+
+				if (!parse_num(&q, eol, INT_MAX, &v) ||
+				    skip_blank(q, eol) != eol)
+					return "Threads";
+				p->nthreads = (int)v;
+			}
+			break;
+		case 'P':
+			if (KEY("PPid")) {
+				if (!first_id(val, eol, &p->ppid))
+					return "PPid";
+				have_ppid = true;
+			}
+			break;
+		case 'U':
+			if (KEY("Uid")) {
+				/* real, effective, saved, filesystem */
+				const char *q = skip_blank(val, eol);
+
+				if (!parse_num(&q, eol, UINT_MAX, &v))
+					return "Uid";
+				q = skip_blank(q, eol);
+				if (!parse_num(&q, eol, UINT_MAX, &v))
+					return "Uid";
+				p->uid = (uid_t)v;
+				have_uid = true;
+			}
+			break;
+		}
+next:
+		line = eol + 1;
+	}
+	if (!have_tgid)
+		return "Tgid";
+	if (!have_ppid)
+		return "PPid";
+	if (!have_uid)
+		return "Uid";
+	return NULL;
+}
+
+const char *procfs_parse_stat(const char *buf, size_t len, struct ct_proc *p)
+{
+	const char *end = buf + len;
+	const char *open = memchr(buf, '(', len);
+	const char *close = NULL, *q;
+	long long v;
+	int field;
+
+	/* The name may hold any byte, ')' included: it ends at the last ')'. */
+	for (q = end; q > buf; q--) {
+		if (q[-1] == ')') {
+			close = q - 1;
+			break;
+		}
+	}
+	if (!open || !close || close < open)
+		return "comm";
+	if (!p->name) {
+		p->name = xstrndup(open + 1, (size_t)(close - open - 1));
+		p->name_len = (size_t)(close - open - 1);
+	}
+	q = close + 1;
+	if (q >= end || *q != ' ' || q + 1 >= end)
+		return "state";
+	p->state = q[1];
+	q += 2;
+	/* Fields 4 (ppid) to 22 (starttime), separated by one space. */
+	for (field = 4; field <= 22; field++) {
+		if (q >= end || *q != ' ')
+			return "starttime";
+		q++;
+		if (field == 5 || field == 6 || field == 22) {
+			if (!parse_num(&q, end, field == 22 ? LLONG_MAX / 10 : INT_MAX, &v))
+				return field == 22 ? "starttime" : field == 5 ? "pgrp" : "session";
+			if (field == 5 && p->pgid < 0)
+				p->pgid = (pid_t)v;
+			else if (field == 6 && p->sid < 0)
+				p->sid = (pid_t)v;
+			else if (field == 22)
+				p->start_time = (unsigned long long)v;
+		} else {
+			if (q < end && *q == '-')
+				q++;
+			if (!parse_num(&q, end, LLONG_MAX / 10, &v))
+				return "stat";
+		}
+	}
+	return NULL;
+}
+
+static void proc_free(struct ct_proc *p)
+{
+	size_t i;
+
+	free(p->name);
+	free(p->cmdline);
+	for (i = 0; i < p->nthreads_listed; i++)
+		free(p->threads[i].name);
+	free(p->threads);
+}
+
+void proclist_free(struct ct_proclist *pl)
+{
+	size_t i;
+
+	for (i = 0; i < pl->n; i++)
+		proc_free(&pl->v[i]);
+	free(pl->v);
+	pl->v = NULL;
+	pl->n = pl->cap = 0;
+}
+
+static bool vanished(int err)
+{
+	return err == -ENOENT || err == -ESRCH;
+}
+
+static bool hidden(int err)
+{
+	return err == -EACCES || err == -EPERM;
+}
+
+/* A name of digits without leading zeros, as the kernel writes pids. */
+static pid_t dir_pid(const char *name)
+{
+	long long v = 0;
+	const char *p = name;
+
+	if (*p < '1' || *p > '9')
+		return 0;
+	if (!parse_num(&p, p + strlen(p), INT_MAX, &v) || *p)
+		return 0;
+	return (pid_t)v;
+}
+
+static int cmp_tid(const void *a, const void *b)
+{
+	const struct ct_thread *x = a, *y = b;
+
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
+/* List the threads other than the leader from dirfd/PID/task. */
+static void read_threads(int dirfd, struct ct_proc *p, struct strbuf *tmp)
+{
+	char path[64];
+	int fd;
+	DIR *d;
+	struct dirent *de;
+	size_t cap = 0;
+
+	snprintf(path, sizeof(path), "%d/task", p->pid);
+	fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d))) {
+		pid_t tid = dir_pid(de->d_name);
+		ssize_t n;
+
+		if (tid <= 0 || tid == p->pid)
+			continue;
+		snprintf(path, sizeof(path), "%d/task/%d/comm", p->pid, tid);
+		n = read_file_at(dirfd, path, tmp, SMALL_FILE_MAX);
+		if (n < 0)
+			continue;
+		if (n > 0 && tmp->s[n - 1] == '\n')
+			n--;
+		if (p->nthreads_listed == cap) {
+			cap = cap ? cap * 2 : 8;
+			p->threads = xreallocarray(p->threads, cap, sizeof(*p->threads));
+		}
+		p->threads[p->nthreads_listed].tid = tid;
+		p->threads[p->nthreads_listed].name = xstrndup(tmp->s, (size_t)n);
+		p->threads[p->nthreads_listed].name_len = (size_t)n;
+		p->nthreads_listed++;
+	}
+	closedir(d);
+	qsort(p->threads, p->nthreads_listed, sizeof(*p->threads), cmp_tid);
+}
+
+/*
+ * Read one process. Returns 1 when read, 0 when it is gone or hidden, and
+ * -1 when a file is malformed (reported here).
+ */
+static int read_proc(int dirfd, const char *root_name, pid_t pid,
+		     unsigned int flags, struct ct_proc *p, struct strbuf *tmp)
+{
+	char path[64];
+	const char *bad = NULL;
+	const char *file = "status";
+	pid_t tgid = 0;
+	ssize_t n;
+
+	memset(p, 0, sizeof(*p));
+	p->pid = pid;
+	snprintf(path, sizeof(path), "%d/status", pid);
+	n = read_file_at(dirfd, path, tmp, SMALL_FILE_MAX);
+	if (n < 0) {
+		if (vanished((int)n) || hidden((int)n))
+			return 0;
+		bad = n == -EFBIG ? _("too large") : strerror((int)-n);
+		goto malformed_file;
+	}
+	bad = procfs_parse_status(tmp->s, (size_t)n, p, &tgid);
+	if (!bad && tgid != pid)
+		bad = "Tgid";
+	if (bad)
+		goto malformed_field;
+
+	file = "stat";
+	snprintf(path, sizeof(path), "%d/stat", pid);
+	n = read_file_at(dirfd, path, tmp, SMALL_FILE_MAX);
+	if (n < 0) {
+		/* Gone between the two reads, or a broken copy of /proc? */
+		snprintf(path, sizeof(path), "%d", pid);
+		if (hidden((int)n) ||
+		    (vanished((int)n) && faccessat(dirfd, path, F_OK, 0) != 0))
+			goto gone;
+		bad = n == -EFBIG ? _("too large") : strerror((int)-n);
+		goto malformed_file;
+	}
+	bad = procfs_parse_stat(tmp->s, (size_t)n, p);
+	if (bad)
+		goto malformed_field;
+
+	if (flags & PROCFS_CMDLINE) {
+		snprintf(path, sizeof(path), "%d/cmdline", pid);
+		n = read_file_at(dirfd, path, tmp, CMDLINE_MAX);
+		if (n >= 0) {
+			p->cmdline = xstrndup(tmp->s ? tmp->s : "", (size_t)n);
+			p->cmdline_len = (size_t)n;
+			p->has_cmdline = true;
+		}
+	}
+	if (flags & PROCFS_THREADS)
+		read_threads(dirfd, p, tmp);
+	return 1;
+
+malformed_field:
+	fprintf(stderr, _("%s: %s/%d/%s: missing or malformed field '%s'; process skipped\n"),
+		PACKAGE, root_name, pid, file, bad);
+	proc_free(p);
+	return -1;
+malformed_file:
+	fprintf(stderr, _("%s: %s/%d/%s: cannot read: %s; process skipped\n"),
+		PACKAGE, root_name, pid, file, bad);
+	proc_free(p);
+	return -1;
+gone:
+	proc_free(p);
+	return 0;
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	const struct ct_proc *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/*
+ * The 2022 kernel patch printed the id of the thread that forked; ours prints
+ * its process. Map a CABA id that is not a listed process to its Tgid.
+ */
+static void map_thread_cabas(int dirfd, struct ct_proclist *pl, struct strbuf *tmp)
+{
+	size_t i;
+
+	for (i = 0; i < pl->n; i++) {
+		struct ct_proc *p = &pl->v[i];
+		struct ct_proc key = { .pid = p->caba }, tp;
+		char path[64];
+		pid_t tgid = 0;
+		ssize_t n;
+
+		if (p->caba_status != CABA_KERNEL || p->caba <= 0)
+			continue;
+		if (bsearch(&key, pl->v, pl->n, sizeof(*pl->v), cmp_pid))
+			continue;
+		snprintf(path, sizeof(path), "%d/status", p->caba);
+		n = read_file_at(dirfd, path, tmp, SMALL_FILE_MAX);
+		if (n < 0)
+			continue;
+		memset(&tp, 0, sizeof(tp));
+		if (!procfs_parse_status(tmp->s, (size_t)n, &tp, &tgid))
+			p->caba = tgid;
+		proc_free(&tp);
+	}
+}
+
+int procfs_scan(int dirfd, const char *root_name, unsigned int flags,
+		struct ct_proclist *out, struct procfs_diag *diag)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	struct dirent *de;
+	int fd = dup(dirfd);
+	DIR *d;
+
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	rewinddir(d);
+	for (;;) {
+		pid_t pid;
+		int r;
+
+		errno = 0;
+		de = readdir(d);
+		if (!de) {
+			if (errno) {
+				int err = -errno;
+
+				closedir(d);
+				sb_free(&tmp);
+				return err;
+			}
+			break;
+		}
+		pid = dir_pid(de->d_name);
+		if (pid <= 0)
+			continue;
+		if (out->n == out->cap) {
+			out->cap = out->cap ? out->cap * 2 : 1024;
+			out->v = xreallocarray(out->v, out->cap, sizeof(*out->v));
+		}
+		r = read_proc(dirfd, root_name, pid, flags, &out->v[out->n], &tmp);
+		if (r > 0)
+			out->n++;
+		else if (r < 0)
+			diag->malformed++;
+	}
+	closedir(d);
+	qsort(out->v, out->n, sizeof(*out->v), cmp_pid);
+	map_thread_cabas(dirfd, out, &tmp);
+	sb_free(&tmp);
+	return 0;
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The procfs source: flat process records read from one procfs directory. */
+#ifndef CABATREE_PROCFS_H
+#define CABATREE_PROCFS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "xalloc.h"
+
+/* Where a process's CABA came from, if anywhere. */
+enum caba_status {
+	CABA_UNKNOWN = 0,	/* no NScaba: line: the kernel has no CABA support */
+	CABA_KERNEL,		/* read from NScaba: */
+	CABA_OUTSIDE,		/* NScaba: empty: born outside this pid namespace */
+};
+
+struct ct_thread {
+	pid_t tid;
+	char *name;		/* raw bytes from task/TID/comm */
+	size_t name_len;
+};
+
+/* One process as the source saw it; every id is in the procfs's pid namespace. */
+struct ct_proc {
+	pid_t pid;
+	pid_t ppid;		/* 0 when the parent is not visible */
+	pid_t pgid;
+	pid_t sid;
+	pid_t caba;		/* meaningful with CABA_KERNEL; 0 is the idle task */
+	enum caba_status caba_status;
+	uid_t uid;		/* effective uid */
+	char state;		/* R, S, D, Z, ... */
+	int nthreads;
+	unsigned long long start_time;	/* clock ticks after boot (stat field 22) */
+	char *name;		/* raw bytes, unescaped */
+	size_t name_len;
+	char *cmdline;		/* NUL-separated arguments, when read */
+	size_t cmdline_len;
+	bool has_cmdline;
+	struct ct_thread *threads;	/* other threads than the leader, with -t */
+	size_t nthreads_listed;
+};
+
+struct ct_proclist {
+	struct ct_proc *v;
+	size_t n;
+	size_t cap;
+};
+
+/* What went wrong while scanning, for the caller to report. */
+struct procfs_diag {
+	size_t malformed;	/* processes skipped because a file was malformed */
+};
+
+enum {
+	PROCFS_CMDLINE = 1 << 0,	/* read cmdline */
+	PROCFS_THREADS = 1 << 1,	/* list task/ */
+};
+
+/* Open the procfs root directory; returns a fd or -errno. */
+int procfs_open(const char *root);
+
+/*
+ * Read every process under dirfd into out. Processes that vanish or are not
+ * readable are skipped silently; malformed ones are reported on stderr (named
+ * by root_name), counted in diag and skipped. Returns 0 or -errno when the
+ * directory itself cannot be read.
+ */
+int procfs_scan(int dirfd, const char *root_name, unsigned int flags,
+		struct ct_proclist *out, struct procfs_diag *diag);
+
+void proclist_free(struct ct_proclist *pl);
+
+/*
+ * Parsers, exposed for tests. Both return NULL on success, or the name of the
+ * field that is missing or malformed. parse_status modifies buf.
+ */
+const char *procfs_parse_status(char *buf, size_t len, struct ct_proc *p,
+				pid_t *tgid);
+const char *procfs_parse_stat(const char *buf, size_t len, struct ct_proc *p);
+
+#endif
