@@ -370,8 +370,9 @@ static void read_threads(int dirfd, struct ct_proc *p, struct strbuf *tmp)
 }
 
 /*
- * Read one process. Returns 1 when read, 0 when it is gone or hidden, and
- * -1 when a file is malformed (reported here).
+ * Read one process. Returns 1 when read, 0 when it is gone or hidden, 2 when
+ * the directory is a thread's (a copy of /proc may list them; p->ppid then
+ * holds its process id), and -1 when a file is malformed (reported here).
  */
 static int read_proc(int dirfd, const char *root_name, pid_t pid,
 		     unsigned int flags, struct ct_proc *p, struct strbuf *tmp)
@@ -393,10 +394,13 @@ static int read_proc(int dirfd, const char *root_name, pid_t pid,
 		goto malformed_file;
 	}
 	bad = procfs_parse_status(tmp->s, (size_t)n, p, &tgid);
-	if (!bad && tgid != pid)
-		bad = "Tgid";
 	if (bad)
 		goto malformed_field;
+	if (tgid != pid) {
+		proc_free(p);
+		p->ppid = tgid;
+		return 2;
+	}
 
 	file = "stat";
 	snprintf(path, sizeof(path), "%d/stat", pid);
@@ -442,6 +446,19 @@ gone:
 	return 0;
 }
 
+/* A thread directory met in the listing: which process it belongs to. */
+struct tid_map {
+	pid_t tid;
+	pid_t tgid;
+};
+
+static int cmp_tid_map(const void *a, const void *b)
+{
+	const struct tid_map *x = a, *y = b;
+
+	return (x->tid > y->tid) - (x->tid < y->tid);
+}
+
 static int cmp_pid(const void *a, const void *b)
 {
 	const struct ct_proc *x = a, *y = b;
@@ -453,7 +470,9 @@ static int cmp_pid(const void *a, const void *b)
  * The 2022 kernel patch printed the id of the thread that forked; ours prints
  * its process. Map a CABA id that is not a listed process to its Tgid.
  */
-static void map_thread_cabas(int dirfd, struct ct_proclist *pl, struct strbuf *tmp)
+static void map_thread_cabas(int dirfd, struct ct_proclist *pl,
+			     const struct tid_map *listed, size_t nlisted,
+			     struct strbuf *tmp)
 {
 	size_t i;
 
@@ -466,8 +485,16 @@ static void map_thread_cabas(int dirfd, struct ct_proclist *pl, struct strbuf *t
 
 		if (p->caba_status != CABA_KERNEL || p->caba <= 0)
 			continue;
+		struct tid_map tkey = { .tid = p->caba };
+		const struct tid_map *th;
+
 		if (bsearch(&key, pl->v, pl->n, sizeof(*pl->v), cmp_pid))
 			continue;
+		th = bsearch(&tkey, listed, nlisted, sizeof(*listed), cmp_tid_map);
+		if (th) {
+			p->caba = th->tgid;
+			continue;
+		}
 		snprintf(path, sizeof(path), "%d/status", p->caba);
 		n = read_file_at(dirfd, path, tmp, SMALL_FILE_MAX);
 		if (n < 0)
@@ -483,6 +510,8 @@ int procfs_scan(int dirfd, const char *root_name, unsigned int flags,
 		struct ct_proclist *out, struct procfs_diag *diag)
 {
 	struct strbuf tmp = STRBUF_INIT;
+	struct tid_map *listed = NULL;
+	size_t nlisted = 0, listed_cap = 0;
 	struct dirent *de;
 	int fd = dup(dirfd);
 	DIR *d;
@@ -509,6 +538,7 @@ int procfs_scan(int dirfd, const char *root_name, unsigned int flags,
 
 				closedir(d);
 				sb_free(&tmp);
+				free(listed);
 				return err;
 			}
 			break;
@@ -521,14 +551,24 @@ int procfs_scan(int dirfd, const char *root_name, unsigned int flags,
 			out->v = xreallocarray(out->v, out->cap, sizeof(*out->v));
 		}
 		r = read_proc(dirfd, root_name, pid, flags, &out->v[out->n], &tmp);
-		if (r > 0)
+		if (r == 1) {
 			out->n++;
-		else if (r < 0)
+		} else if (r == 2) {
+			if (nlisted == listed_cap) {
+				listed_cap = listed_cap ? listed_cap * 2 : 16;
+				listed = xreallocarray(listed, listed_cap, sizeof(*listed));
+			}
+			listed[nlisted++] = (struct tid_map){
+				.tid = pid, .tgid = out->v[out->n].ppid };
+		} else if (r < 0) {
 			diag->malformed++;
+		}
 	}
 	closedir(d);
 	qsort(out->v, out->n, sizeof(*out->v), cmp_pid);
-	map_thread_cabas(dirfd, out, &tmp);
+	qsort(listed, nlisted, sizeof(*listed), cmp_tid_map);
+	map_thread_cabas(dirfd, out, listed, nlisted, &tmp);
+	free(listed);
 	sb_free(&tmp);
 	return 0;
 }

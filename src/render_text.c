@@ -541,7 +541,11 @@ static void write_side(struct text *tx, struct strbuf *out, struct strbuf *tmp,
 
 static int text_render(const struct render_ctx *rc)
 {
-	struct text tx = { .rc = rc, .g = rc->utf8 ? &utf8_glyphs : &ascii_glyphs };
+	struct text tx = {
+		.rc = rc,
+		.g = rc->utf8 && rc->o->glyphs != GLYPHS_ASCII ?
+		     &utf8_glyphs : &ascii_glyphs,
+	};
 	struct strbuf out = STRBUF_INIT, tmp = STRBUF_INIT;
 	const struct ct_options *o = rc->o;
 	bool born_known = rc->m->caba_source != CABA_SRC_NONE;
