@@ -1,0 +1,71 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Golden tests: each case builds a fixture procfs (setup), runs cabatree on
+# it with the case's args, and compares stdout, stderr and the exit status
+# with what was reviewed and checked in. A case with a 'check' script runs
+# that instead of comparing stdout (for outputs too large to keep).
+# UPDATE=1 rewrites the expected files (review them before committing).
+set -u
+
+: "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${CABATREE:=$TOP_SRCDIR/build/src/cabatree}"
+cases=$TOP_SRCDIR/tests/golden/cases
+export LC_ALL=C.UTF-8 NO_COLOR= TERM=dumb COLUMNS=
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+. "$TOP_SRCDIR/tests/golden/lib.sh"
+
+pass=0 fail=0
+for c in "$cases"/*/; do
+	c=${c%/}
+	name=${c##*/}
+	if [ -n "${ONLY:-}" ] && [ "$ONLY" != "$name" ]; then
+		continue
+	fi
+	PROC=$tmp/$name/proc
+	OUT=$tmp/$name/out
+	mkdir -p "$PROC"
+	(. "$c/setup") || { echo "not ok - $name: setup failed"; fail=$((fail + 1)); continue; }
+	args=$(cat "$c/args")
+	# The args file is trusted test input: word splitting is intended.
+	# shellcheck disable=SC2086
+	(cd "$tmp/$name" && { [ ! -f "$c/env" ] || export $(cat "$c/env"); } && eval "\"\$CABATREE\" --proc-root \"\$PROC\" $args") \
+		> "$OUT" 2> "$OUT.err"
+	st=$?
+	want_st=$(cat "$c/status" 2>/dev/null || echo 0)
+	sed "s|$PROC|PROC|g" "$OUT.err" > "$OUT.err2"
+	ok=1
+	if [ "${UPDATE:-}" = 1 ]; then
+		[ -f "$c/check" ] || cp "$OUT" "$c/expected"
+		if [ -s "$OUT.err2" ]; then cp "$OUT.err2" "$c/expected.err"; else rm -f "$c/expected.err"; fi
+		[ "$st" = 0 ] && rm -f "$c/status" || echo "$st" > "$c/status"
+		want_st=$st
+	fi
+	if [ "$st" != "$want_st" ]; then
+		echo "# $name: exit status $st, expected $want_st"
+		ok=0
+	fi
+	if [ -f "$c/check" ]; then
+		(OUT=$OUT PROC=$PROC . "$c/check") || ok=0
+	elif ! diff -u "$c/expected" "$OUT" > "$OUT.diff"; then
+		echo "# $name: stdout differs:"; sed 's/^/# /' "$OUT.diff" | head -40
+		ok=0
+	fi
+	if [ -f "$c/expected.err" ]; then
+		diff -u "$c/expected.err" "$OUT.err2" > "$OUT.diff" ||
+			{ echo "# $name: stderr differs:"; sed 's/^/# /' "$OUT.diff"; ok=0; }
+	elif [ -s "$OUT.err2" ]; then
+		echo "# $name: unexpected stderr:"; sed 's/^/# /' "$OUT.err2"
+		ok=0
+	fi
+	if [ $ok = 1 ]; then
+		echo "ok - $name"
+		pass=$((pass + 1))
+	else
+		echo "not ok - $name"
+		fail=$((fail + 1))
+	fi
+	rm -rf "${tmp:?}/$name"
+done
+echo "$pass passed, $fail failed"
+[ $fail = 0 ] && [ $pass -gt 0 ]
