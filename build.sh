@@ -48,7 +48,14 @@ run)
 check)
 	install_deps
 	configure_and_build
-	make -C "$builddir" -j"$(nproc)" check
+	st=0
+	make -C "$builddir" -j"$(nproc)" check VERBOSE=1 || st=$?
+	log="$builddir/test-suite.log"
+	if [ -f "$log" ]; then
+		n() { sed -n "s/^# $1: *//p" "$log" | head -n 1; }
+		echo "check: $(n PASS) passed, $(($(n FAIL) + $(n ERROR) + $(n XPASS))) failed, $(n SKIP) skipped"
+	fi
+	exit $st
 	;;
 deps)
 	install_deps

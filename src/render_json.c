@@ -103,57 +103,70 @@ static bool shown(const struct ct_node *nd)
 	return nd->shown[TREE_REAL] || nd->shown[TREE_BORN];
 }
 
-/* Roots of tree t among the shown processes. */
-static struct json_object *roots_array(const struct ct_model *m, enum ct_tree t)
+/* Write "key": [pids of the shown roots of tree t]. */
+static void put_roots(FILE *f, const struct ct_model *m, enum ct_tree t,
+		      const char *key)
 {
-	struct json_object *a = json_object_new_array();
+	const char *sep = "";
 	size_t i;
 
-	if (t == TREE_BORN && m->caba_source == CABA_SRC_NONE)
-		return a;
+	fprintf(f, "  \"%s\": [", key);
 	for (i = 0; i < m->nroots[t]; i++) {
 		const struct ct_node *nd = &m->nodes[m->roots[t][i]];
 
-		if (nd->shown[t])
-			json_object_array_add(a, json_object_new_int(nd->p->pid));
+		if (t == TREE_BORN && m->caba_source == CABA_SRC_NONE)
+			break;
+		if (nd->shown[t]) {
+			fprintf(f, "%s%d", sep, (int)nd->p->pid);
+			sep = ", ";
+		}
 	}
-	return a;
+	fputs("]", f);
 }
 
+/*
+ * The document is written as it goes, one process object (serialised by
+ * json-c) per line, so memory does not grow with the output.
+ */
 static int json_render(const struct render_ctx *rc)
 {
 	const struct ct_model *m = rc->m;
-	struct json_object *root = json_object_new_object();
-	struct json_object *procs = json_object_new_array_ext((int)m->n);
 	struct strbuf tmp = STRBUF_INIT;
-	const char *text;
-	size_t i, len;
+	FILE *f = rc->out;
+	const char *sep = "";
+	size_t i;
 	int ret = 0;
 
-	json_object_object_add(root, "version", json_object_new_int(1));
-	json_object_object_add(root, "caba_source",
-			       json_object_new_string(caba_source_name(m->caba_source)));
+	fprintf(f, "{\n  \"version\": 1,\n  \"caba_source\": \"%s\",\n",
+		caba_source_name(m->caba_source));
 	if (rc->o->npids) {
-		struct json_object *f = json_object_new_array();
-
+		fputs("  \"focus\": [", f);
 		for (i = 0; i < rc->o->npids; i++)
-			json_object_array_add(f, json_object_new_int(rc->o->pids[i]));
-		json_object_object_add(root, "focus", f);
+			fprintf(f, "%s%d", i ? ", " : "", (int)rc->o->pids[i]);
+		fputs("],\n", f);
 	}
-	for (i = 0; i < m->n; i++) {
-		if (shown(&m->nodes[i]))
-			json_object_array_add(procs, process_object(rc, &m->nodes[i], &tmp));
-	}
-	json_object_object_add(root, "processes", procs);
-	json_object_object_add(root, "real_roots", roots_array(m, TREE_REAL));
-	json_object_object_add(root, "born_roots", roots_array(m, TREE_BORN));
+	fputs("  \"processes\": [", f);
+	for (i = 0; i < m->n && !ret; i++) {
+		struct json_object *o;
+		const char *text;
 
-	text = json_object_to_json_string_length(root, JSON_C_TO_STRING_PRETTY |
-						 JSON_C_TO_STRING_SPACED |
-						 JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-	if (!text || fwrite(text, 1, len, rc->out) != len || putc('\n', rc->out) == EOF)
-		ret = -EIO;
-	json_object_put(root);
+		if (!shown(&m->nodes[i]))
+			continue;
+		o = process_object(rc, &m->nodes[i], &tmp);
+		text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_SPACED |
+						      JSON_C_TO_STRING_NOSLASHESCAPE);
+		if (!text)
+			ret = -ENOMEM;
+		else
+			fprintf(f, "%s\n    %s", sep, text);
+		sep = ",";
+		json_object_put(o);
+	}
+	fputs(*sep ? "\n  ],\n" : "],\n", f);
+	put_roots(f, m, TREE_REAL, "real_roots");
+	fputs(",\n", f);
+	put_roots(f, m, TREE_BORN, "born_roots");
+	fputs("\n}\n", f);
 	sb_free(&tmp);
 	return ret;
 }

@@ -452,21 +452,29 @@ static void put_line(struct tree_iter *it, struct strbuf *out, struct strbuf *tm
 			sb_addc(out, ' ');
 }
 
-static void put_header(struct text *tx, struct strbuf *out, const char *title,
-		       size_t cols, bool pad)
+/* Our own text (a title, the legend), cut to cols and maybe padded. */
+static void put_text(struct text *tx, struct strbuf *out, const char *text,
+		     const char *sgr, size_t cols, bool pad)
 {
-	size_t w = text_width(title, strlen(title), tx->rc->utf8), used;
-	size_t n = cols && w > cols ? text_cut(title, strlen(title), cols,
-					       tx->rc->utf8, &used) : strlen(title);
+	size_t len = strlen(text);
+	size_t w = text_width(text, len, tx->rc->utf8);
 
-	if (tx->rc->color)
-		sb_adds(out, SGR_HEADER);
-	sb_add(out, title, n);
-	if (tx->rc->color)
+	if (cols && w > cols)
+		len = text_cut(text, len, cols, tx->rc->utf8, &w);
+	if (tx->rc->color && sgr)
+		sb_adds(out, sgr);
+	sb_add(out, text, len);
+	if (tx->rc->color && sgr)
 		sb_adds(out, SGR_RESET);
 	if (pad)
 		for (; w < cols; w++)
 			sb_addc(out, ' ');
+}
+
+static void put_header(struct text *tx, struct strbuf *out, const char *title,
+		       size_t cols, bool pad)
+{
+	put_text(tx, out, title, SGR_HEADER, cols, pad);
 }
 
 static int flush(struct strbuf *out, FILE *f)
@@ -599,8 +607,9 @@ static int text_render(const struct render_ctx *rc)
 		write_tree(&tx, TREE_BORN, &out, &tmp, rc->out);
 	}
 	if (tx.any_moved && born) {
-		sb_adds(&out, "\n");
-		sb_adds(&out, _("* reparented: the real parent is not where the process was born (its CABA)"));
+		sb_addc(&out, '\n');
+		put_text(&tx, &out, _("* reparented: the real parent is not where the process was born (its CABA)"),
+			 NULL, rc->max_width, false);
 		sb_addc(&out, '\n');
 	}
 	if (flush(&out, rc->out))
