@@ -115,7 +115,6 @@ int main(int argc, char **argv)
 	if (o.threads)
 		flags |= PROCFS_THREADS;
 	err = procfs_scan(fd, o.proc_root, flags, &pl, &diag);
-	close(fd);
 	if (err < 0) {
 		say(_("cannot read the process directory '%s': %s"), o.proc_root,
 		    strerror(-err));
@@ -130,6 +129,14 @@ int main(int argc, char **argv)
 	}
 
 	model_build(&m, &pl, o.numeric);
+	/* -p may name any thread: focus on its process. */
+	for (size_t i = 0; i < o.npids; i++) {
+		pid_t tgid;
+
+		if (model_find(&m, o.pids[i]) < 0 &&
+		    (tgid = procfs_tgid_of(fd, o.pids[i])) > 0)
+			o.pids[i] = tgid;
+	}
 	missing = o.npids ? model_focus(&m, o.pids, o.npids) : 0;
 	if (missing) {
 		say(_("no process with pid %d under '%s'"), (int)missing, o.proc_root);
@@ -138,14 +145,16 @@ int main(int argc, char **argv)
 	}
 	if (m.caba_source == CABA_SRC_NONE && o.format == FMT_TEXT) {
 		if (o.trees == SHOW_BORN) {
-			say(_("the born (CABA) tree is unknown: this kernel shows no NScaba: line in /proc/PID/status"));
+			say(_("the born (CABA) tree is unknown: no process under '%s' has an NScaba: line (the kernel has no CABA support)"),
+			    o.proc_root);
 			status = CT_EXIT_FAILURE;
 			goto out_model;
 		}
 		if (o.trees == SHOW_BOTH)
-			say(_("the born (CABA) tree is unknown: this kernel shows no NScaba: line in /proc/PID/status; "
-			      "boot a kernel with the CABA patches (patches/ in the cabatree source) to see it. "
-			      "Showing the real tree only."));
+			say(_("the born (CABA) tree is unknown: no process under '%s' has an NScaba: line "
+			      "(the kernel has no CABA support); boot a kernel with the CABA patches "
+			      "(patches/ in the cabatree source) to see it. Showing the real tree only."),
+			    o.proc_root);
 	}
 	if (m.cycles)
 		say(P_("%zu parent cycle was cut (inconsistent process data)",
@@ -160,6 +169,8 @@ int main(int argc, char **argv)
 	rc.out = stdout;
 	rc.users = users_new();
 	rc.utf8 = locale_is_utf8();
+	rc.utf8_glyphs = o.glyphs == GLYPHS_UTF8 ||
+			 (o.glyphs == GLYPHS_AUTO && rc.utf8);
 	rc.color = want_color(o.color, tty);
 	rc.term_width = tty ? terminal_width() : 0;
 	rc.max_width = o.width ? o.width :
@@ -174,6 +185,7 @@ out_model:
 	model_free(&m);
 out_list:
 	proclist_free(&pl);
+	close(fd);
 	options_free(&o);
 	if (close_stdout() < 0)
 		status = CT_EXIT_FAILURE;

@@ -42,7 +42,7 @@ static const struct argp_option option_table[] = {
 	{ NULL, 0, NULL, 0, N_("Output:"), 3 },
 	{ "json", OPT_JSON, NULL, 0, N_("write one JSON object instead of text (see cabatree(1))"), 3 },
 	{ "layout", OPT_LAYOUT, N_("HOW"), 0,
-	  N_("side or stacked (default: side if both trees fit)"), 3 },
+	  N_("auto, side or stacked (auto: side by side if both trees fit)"), 3 },
 	{ "width", 'w', N_("COLS"), 0, N_("cut lines to COLS columns, also in a pipe"), 3 },
 	{ "long", 'l', NULL, 0, N_("do not cut lines to the terminal's width"), 3 },
 	{ "ascii", 'A', NULL, 0, N_("draw the trees with ASCII characters"), 3 },
@@ -117,7 +117,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_LAYOUT:
 		if ((i = pick(arg, layouts)) < 0)
-			argp_error(state, _("--layout takes side or stacked, not '%s'"), arg);
+			argp_error(state, _("--layout takes auto, side or stacked, not '%s'"), arg);
 		o->layout = (enum ct_layout)i;
 		break;
 	case OPT_TREE:

@@ -471,17 +471,14 @@ static int cmp_pid(const void *a, const void *b)
  * its process. Map a CABA id that is not a listed process to its Tgid.
  */
 static void map_thread_cabas(int dirfd, struct ct_proclist *pl,
-			     const struct tid_map *listed, size_t nlisted,
-			     struct strbuf *tmp)
+			     const struct tid_map *listed, size_t nlisted)
 {
 	size_t i;
 
 	for (i = 0; i < pl->n; i++) {
 		struct ct_proc *p = &pl->v[i];
-		struct ct_proc key = { .pid = p->caba }, tp;
-		char path[64];
-		pid_t tgid = 0;
-		ssize_t n;
+		struct ct_proc key = { .pid = p->caba };
+		pid_t tgid;
 
 		if (p->caba_status != CABA_KERNEL || p->caba <= 0)
 			continue;
@@ -495,15 +492,27 @@ static void map_thread_cabas(int dirfd, struct ct_proclist *pl,
 			p->caba = th->tgid;
 			continue;
 		}
-		snprintf(path, sizeof(path), "%d/status", p->caba);
-		n = read_file_at(dirfd, path, tmp, SMALL_FILE_MAX);
-		if (n < 0)
-			continue;
-		memset(&tp, 0, sizeof(tp));
-		if (!procfs_parse_status(tmp->s, (size_t)n, &tp, &tgid))
+		tgid = procfs_tgid_of(dirfd, p->caba);
+		if (tgid > 0)
 			p->caba = tgid;
-		proc_free(&tp);
 	}
+}
+
+pid_t procfs_tgid_of(int dirfd, pid_t tid)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	struct ct_proc p = { 0 };
+	char path[64];
+	pid_t tgid = 0;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%d/status", tid);
+	n = read_file_at(dirfd, path, &tmp, SMALL_FILE_MAX);
+	if (n < 0 || procfs_parse_status(tmp.s, (size_t)n, &p, &tgid))
+		tgid = 0;
+	proc_free(&p);
+	sb_free(&tmp);
+	return tgid;
 }
 
 int procfs_scan(int dirfd, const char *root_name, unsigned int flags,
@@ -567,7 +576,7 @@ int procfs_scan(int dirfd, const char *root_name, unsigned int flags,
 	closedir(d);
 	qsort(out->v, out->n, sizeof(*out->v), cmp_pid);
 	qsort(listed, nlisted, sizeof(*listed), cmp_tid_map);
-	map_thread_cabas(dirfd, out, listed, nlisted, &tmp);
+	map_thread_cabas(dirfd, out, listed, nlisted);
 	free(listed);
 	sb_free(&tmp);
 	return 0;

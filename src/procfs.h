@@ -73,6 +73,9 @@ int procfs_scan(int dirfd, const char *root_name, unsigned int flags,
 
 void proclist_free(struct ct_proclist *pl);
 
+/* The process (thread group) of thread tid, or 0 if there is no such thread. */
+pid_t procfs_tgid_of(int dirfd, pid_t tid);
+
 /*
  * Parsers, exposed for tests. Both return NULL on success, or the name of the
  * field that is missing or malformed. parse_status modifies buf.

@@ -16,7 +16,8 @@ struct render_ctx {
 	const struct ct_options *o;
 	struct users *users;
 	FILE *out;
-	bool utf8;		/* UTF-8 glyphs and names */
+	bool utf8;		/* names may be shown as UTF-8 */
+	bool utf8_glyphs;	/* draw the tree with UTF-8 glyphs */
 	bool color;		/* ANSI colours */
 	unsigned int term_width;	/* columns of the terminal, 0 if not one */
 	unsigned int max_width;	/* cut lines to this, 0 for never */

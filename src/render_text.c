@@ -551,8 +551,7 @@ static int text_render(const struct render_ctx *rc)
 {
 	struct text tx = {
 		.rc = rc,
-		.g = rc->utf8 && rc->o->glyphs != GLYPHS_ASCII ?
-		     &utf8_glyphs : &ascii_glyphs,
+		.g = rc->utf8_glyphs ? &utf8_glyphs : &ascii_glyphs,
 	};
 	struct strbuf out = STRBUF_INIT, tmp = STRBUF_INIT;
 	const struct ct_options *o = rc->o;
@@ -606,7 +605,7 @@ static int text_render(const struct render_ctx *rc)
 	} else if (born) {
 		write_tree(&tx, TREE_BORN, &out, &tmp, rc->out);
 	}
-	if (tx.any_moved && born) {
+	if (tx.any_moved) {
 		sb_addc(&out, '\n');
 		put_text(&tx, &out, _("* reparented: the real parent is not where the process was born (its CABA)"),
 			 NULL, rc->max_width, false);
