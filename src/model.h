@@ -43,8 +43,9 @@ struct ct_model {
 };
 
 /*
- * Build the model over pl (which must outlive it). Children are ordered by
- * name then pid, or by pid alone with numeric; roots always by pid.
+ * Build the model over pl (which must outlive it and be sorted by pid, as
+ * procfs_scan leaves it). Children are ordered by name then pid, or by pid
+ * alone with numeric; roots by pid.
  */
 void model_build(struct ct_model *m, struct ct_proclist *pl, bool numeric);
 

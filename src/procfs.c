@@ -75,9 +75,11 @@ static bool parse_num(const char **pp, const char *end, long long max,
 	if (p >= end || *p < '0' || *p > '9')
 		return false;
 	while (p < end && *p >= '0' && *p <= '9') {
-		v = v * 10 + (*p - '0');
-		if (v > max)
+		int d = *p - '0';
+
+		if (v > (max - d) / 10)
 			return false;
+		v = v * 10 + d;
 		p++;
 	}
 	*pp = p;

@@ -68,6 +68,7 @@ void sb_grow(struct strbuf *sb, size_t extra)
 		cap *= 2;
 	sb->s = xreallocarray(sb->s, cap, 1);
 	sb->cap = cap;
+	sb->s[sb->len] = '\0';
 }
 
 void sb_add(struct strbuf *sb, const void *data, size_t n)

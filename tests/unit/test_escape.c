@@ -1,0 +1,547 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests for src/escape.c: hostile bytes in, terminal-safe text out.
+ *
+ * Every row of every table is its own cmocka test, named after the row.
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "escape.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* A string literal and its length, NUL bytes inside included. */
+#define B(s) s, sizeof(s) - 1
+
+/* Show bytes as C escapes, for failure messages. */
+static void show(const char *what, const char *s, size_t n)
+{
+	char buf[1024];
+	size_t i, o = 0;
+
+	for (i = 0; i < n && o + 5 < sizeof(buf); i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c < 0x7f && c != '\\')
+			buf[o++] = (char)c;
+		else
+			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "\\x%02x", c);
+	}
+	buf[o] = '\0';
+	print_error("%s: \"%s\" (%zu bytes)\n", what, buf, n);
+}
+
+static void assert_bytes(const char *got, size_t got_len,
+			 const char *want, size_t want_len)
+{
+	if (got_len != want_len || memcmp(got, want, want_len) != 0) {
+		show("expected", want, want_len);
+		show("actual  ", got, got_len);
+		fail();
+	}
+}
+
+static int setup_locale(void **state)
+{
+	if (!setlocale(LC_CTYPE, "C.UTF-8")) {
+		print_error("locale C.UTF-8 is not available\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- esc_terminal ---- */
+
+struct esc_case {
+	const char *name;
+	const char *in;
+	size_t in_len;
+	bool utf8;
+	const char *out;
+	size_t out_len;
+	size_t width;
+};
+
+static const struct esc_case esc_cases[] = {
+	{ "empty", B(""), true, B(""), 0 },
+	{ "plain ASCII", B("hello world"), true, B("hello world"), 11 },
+	{ "ASCII punctuation", B("~!@#$%^&*()_+{}|:\"<>?`-=[];',./"), true,
+	  B("~!@#$%^&*()_+{}|:\"<>?`-=[];',./"), 31 },
+	{ "backslash doubled", B("a\\b"), true, B("a\\\\b"), 4 },
+	{ "two backslashes", B("\\\\"), true, B("\\\\\\\\"), 4 },
+	{ "backslash before n is not a newline", B("\\n"), true, B("\\\\n"), 3 },
+	{ "newline", B("a\nb"), true, B("a\\nb"), 4 },
+	{ "tab", B("\t"), true, B("\\t"), 2 },
+	{ "CR BEL BS VT FF", B("\r\a\b\v\f"), true, B("\\r\\a\\b\\v\\f"), 10 },
+	{ "ESC CSI colour", B("\033[31mred\033[0m"), true,
+	  B("\\e[31mred\\e[0m"), 14 },
+	{ "ESC OSC set title", B("\033]0;title\007"), true,
+	  B("\\e]0;title\\a"), 12 },
+	{ "ESC OSC with ST", B("\033]2;x\033\\"), true,
+	  B("\\e]2;x\\e\\\\"), 10 },
+	{ "NUL byte", B("a\0b"), true, B("a\\x00b"), 6 },
+	{ "other C0 controls", B("\x01\x1f"), true, B("\\x01\\x1f"), 8 },
+	{ "DEL", B("\x7f"), true, B("\\x7f"), 4 },
+	{ "C1 CSI U+009B", B("\xc2\x9b" "2J"), true, B("\\u009b2J"), 8 },
+	{ "C1 NEL U+0085", B("\xc2\x85"), true, B("\\u0085"), 6 },
+	{ "C1 last U+009F", B("\xc2\x9f"), true, B("\\u009f"), 6 },
+	{ "NBSP U+00A0 is printable", B("\xc2\xa0"), true, B("\xc2\xa0"), 1 },
+	{ "bidi RLO U+202E", B("abc\xe2\x80\xae" "def"), true,
+	  B("abc\\u202edef"), 12 },
+	{ "bidi LRM U+200E", B("\xe2\x80\x8e"), true, B("\\u200e"), 6 },
+	{ "bidi isolate U+2066", B("\xe2\x81\xa6"), true, B("\\u2066"), 6 },
+	{ "bidi PDI U+2069", B("\xe2\x81\xa9"), true, B("\\u2069"), 6 },
+	{ "line separator U+2028", B("\xe2\x80\xa8"), true, B("\\u2028"), 6 },
+	{ "BOM U+FEFF", B("\xef\xbb\xbf"), true, B("\\ufeff"), 6 },
+	{ "unassigned U+0378", B("\xcd\xb8"), true, B("\\u0378"), 6 },
+	{ "non-character U+10FFFF", B("\xf4\x8f\xbf\xbf"), true,
+	  B("\\U0010ffff"), 10 },
+	{ "lone continuation 0x80", B("\x80"), true, B("\\x80"), 4 },
+	{ "byte 0xff", B("\xff"), true, B("\\xff"), 4 },
+	{ "byte 0xfe", B("a\xfe"), true, B("a\\xfe"), 5 },
+	{ "truncated 3-byte at end", B("a\xe6\xbc"), true,
+	  B("a\\xe6\\xbc"), 9 },
+	{ "truncated 3-byte then ASCII", B("\xe6\xbc" "x"), true,
+	  B("\\xe6\\xbcx"), 9 },
+	{ "lead byte then ASCII", B("\xc3" "A"), true, B("\\xc3A"), 5 },
+	{ "overlong C0 AF", B("\xc0\xaf"), true, B("\\xc0\\xaf"), 8 },
+	{ "overlong E0 80 AF", B("\xe0\x80\xaf"), true,
+	  B("\\xe0\\x80\\xaf"), 12 },
+	{ "overlong F0 80 80 AF", B("\xf0\x80\x80\xaf"), true,
+	  B("\\xf0\\x80\\x80\\xaf"), 16 },
+	{ "surrogate ED A0 80", B("\xed\xa0\x80"), true,
+	  B("\\xed\\xa0\\x80"), 12 },
+	{ "above U+10FFFF F4 90 80 80", B("\xf4\x90\x80\x80"), true,
+	  B("\\xf4\\x90\\x80\\x80"), 16 },
+	{ "lead F5", B("\xf5\x80\x80\x80"), true,
+	  B("\\xf5\\x80\\x80\\x80"), 16 },
+	{ "valid then stray byte", B("\xc3\xa9\x80"), true,
+	  B("\xc3\xa9\\x80"), 5 },
+	{ "e acute", B("caf\xc3\xa9"), true, B("caf\xc3\xa9"), 4 },
+	{ "CJK wide", B("\xe6\xbc\xa2"), true, B("\xe6\xbc\xa2"), 2 },
+	{ "CJK wide twice and ASCII", B("\xe6\xbc\xa2\xe5\xad\x97" "ok"), true,
+	  B("\xe6\xbc\xa2\xe5\xad\x97" "ok"), 6 },
+	{ "emoji U+1F600", B("\xf0\x9f\x98\x80"), true,
+	  B("\xf0\x9f\x98\x80"), 2 },
+	{ "combining acute is zero width", B("e\xcc\x81"), true,
+	  B("e\xcc\x81"), 1 },
+	{ "U+FFFD is printable", B("\xef\xbf\xbd"), true, B("\xef\xbf\xbd"), 1 },
+	{ "no utf8: e acute", B("caf\xc3\xa9"), false,
+	  B("caf\\xc3\\xa9"), 11 },
+	{ "no utf8: CJK", B("\xe6\xbc\xa2"), false,
+	  B("\\xe6\\xbc\\xa2"), 12 },
+	{ "no utf8: C1", B("\xc2\x9b"), false, B("\\xc2\\x9b"), 8 },
+	{ "no utf8: bidi", B("\xe2\x80\xae"), false,
+	  B("\\xe2\\x80\\xae"), 12 },
+	{ "no utf8: controls as in utf8", B("\033[1m\\\n"), false,
+	  B("\\e[1m\\\\\\n"), 9 },
+	{ "no utf8: plain ASCII", B("init"), false, B("init"), 4 },
+};
+
+static void test_esc_terminal(void **state)
+{
+	const struct esc_case *c = *state;
+	struct strbuf sb = STRBUF_INIT;
+	size_t w, i;
+
+	w = esc_terminal(&sb, c->in, c->in_len, c->utf8);
+	assert_non_null(sb.s);
+	assert_bytes(sb.s, sb.len, c->out, c->out_len);
+	/* (An empty result is checked by test_empty_input_terminated.) */
+	if (sb.len)
+		assert_int_equal(sb.s[sb.len], '\0');
+	assert_int_equal(w, c->width);
+	/* The width is that of the text, as text_width() measures it. */
+	assert_int_equal(text_width(sb.s, sb.len, c->utf8), w);
+	/* Nothing that acts on a terminal is left. */
+	for (i = 0; i < sb.len; i++) {
+		unsigned char b = (unsigned char)sb.s[i];
+
+		assert_true(b >= 0x20 && b != 0x7f);
+		if (!c->utf8)
+			assert_true(b < 0x80);
+	}
+	sb_free(&sb);
+}
+
+/* esc_terminal appends; it does not replace what the buffer holds. */
+static void test_esc_terminal_appends(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t w;
+
+	sb_adds(&sb, "pre:");
+	w = esc_terminal(&sb, B("\033x"), true);
+	assert_int_equal(w, 3);
+	assert_bytes(sb.s, sb.len, B("pre:\\ex"));
+	w = esc_terminal(&sb, B("\xe6\xbc\xa2"), true);
+	assert_int_equal(w, 2);
+	assert_bytes(sb.s, sb.len, B("pre:\\ex\xe6\xbc\xa2"));
+	sb_free(&sb);
+}
+
+/*
+ * struct strbuf is "a NUL-terminated byte string": that must hold after
+ * appending nothing to a fresh buffer, too.
+ */
+static void test_empty_input_terminated(void **state)
+{
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	size_t w = esc_terminal(&a, "", 0, true);
+	bool a_ok = a.len == 0 && (!a.s || a.s[0] == '\0');
+	bool b_ok;
+
+	esc_valid_utf8(&b, "", 0);
+	b_ok = b.len == 0 && (!b.s || b.s[0] == '\0');
+	if (!a_ok)
+		print_error("esc_terminal(\"\") left an unterminated buffer\n");
+	if (!b_ok)
+		print_error("esc_valid_utf8(\"\") left an unterminated buffer\n");
+	sb_free(&a);
+	sb_free(&b);
+	assert_int_equal(w, 0);
+	assert_true(a_ok);
+	assert_true(b_ok);
+}
+
+/* Only n bytes are read: a sequence cut by n is invalid. */
+static void test_esc_terminal_respects_n(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t w;
+
+	w = esc_terminal(&sb, "\xe6\xbc\xa2", 2, true);
+	assert_bytes(sb.s, sb.len, B("\\xe6\\xbc"));
+	assert_int_equal(w, 8);
+	sb_free(&sb);
+}
+
+/* ---- esc_valid_utf8 ---- */
+
+#define FFFD "\xef\xbf\xbd"
+
+struct valid_case {
+	const char *name;
+	const char *in;
+	size_t in_len;
+	const char *out;
+	size_t out_len;
+};
+
+static const struct valid_case valid_cases[] = {
+	{ "empty", B(""), B("") },
+	{ "ASCII and controls untouched", B("a\n\t\033[31m\x7f\\"),
+	  B("a\n\t\033[31m\x7f\\") },
+	{ "NUL kept", B("a\0b"), B("a\0b") },
+	{ "valid multibyte untouched", B("\xc3\xa9\xe6\xbc\xa2\xf0\x9f\x98\x80"),
+	  B("\xc3\xa9\xe6\xbc\xa2\xf0\x9f\x98\x80") },
+	{ "C1 and bidi are valid UTF-8", B("\xc2\x9b\xe2\x80\xae"),
+	  B("\xc2\x9b\xe2\x80\xae") },
+	{ "U+FFFD itself", B(FFFD), B(FFFD) },
+	{ "lone 0x80", B("\x80"), B(FFFD) },
+	{ "0xff between ASCII", B("a\xff" "b"), B("a" FFFD "b") },
+	{ "truncated 3-byte", B("\xe6\xbc"), B(FFFD FFFD) },
+	{ "truncated 3-byte then ASCII", B("\xe6\xbc" "z"), B(FFFD FFFD "z") },
+	{ "overlong C0 AF", B("\xc0\xaf"), B(FFFD FFFD) },
+	{ "surrogate ED A0 80", B("\xed\xa0\x80"), B(FFFD FFFD FFFD) },
+	{ "above U+10FFFF", B("\xf4\x90\x80\x80"), B(FFFD FFFD FFFD FFFD) },
+	{ "valid after invalid", B("\xff\xc3\xa9"), B(FFFD "\xc3\xa9") },
+};
+
+/* An independent check that s[0..n) is well-formed UTF-8. */
+static bool well_formed(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned char b = s[i];
+		size_t len, k;
+		uint32_t cp, min;
+
+		if (b < 0x80) {
+			i++;
+			continue;
+		}
+		if ((b & 0xe0) == 0xc0) {
+			len = 2;
+			cp = b & 0x1f;
+			min = 0x80;
+		} else if ((b & 0xf0) == 0xe0) {
+			len = 3;
+			cp = b & 0x0f;
+			min = 0x800;
+		} else if ((b & 0xf8) == 0xf0) {
+			len = 4;
+			cp = b & 0x07;
+			min = 0x10000;
+		} else {
+			return false;
+		}
+		if (n - i < len)
+			return false;
+		for (k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+		i += len;
+	}
+	return true;
+}
+
+static void test_esc_valid_utf8(void **state)
+{
+	const struct valid_case *c = *state;
+	struct strbuf sb = STRBUF_INIT;
+
+	esc_valid_utf8(&sb, c->in, c->in_len);
+	if (c->out_len == 0) {
+		assert_true(sb.len == 0);
+	} else {
+		assert_non_null(sb.s);
+		assert_bytes(sb.s, sb.len, c->out, c->out_len);
+	}
+	assert_true(well_formed((const unsigned char *)(sb.s ? sb.s : ""), sb.len));
+	sb_free(&sb);
+}
+
+/* Every single byte value and every pair: the result is always valid. */
+static void test_esc_valid_utf8_all_pairs(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	unsigned int a, b;
+	char in[3];
+
+	for (a = 0; a < 256; a++) {
+		for (b = 0; b < 256; b++) {
+			in[0] = (char)a;
+			in[1] = (char)b;
+			in[2] = (char)0xbf;
+			sb_reset(&sb);
+			esc_valid_utf8(&sb, in, 3);
+			assert_true(well_formed((const unsigned char *)sb.s, sb.len));
+			/* Valid input is copied as it is. */
+			if (well_formed((const unsigned char *)in, 3))
+				assert_bytes(sb.s, sb.len, in, 3);
+		}
+	}
+	sb_free(&sb);
+}
+
+/* ---- utf8_decode ---- */
+
+struct decode_case {
+	const char *name;
+	const char *in;
+	size_t n;
+	size_t len;	/* 0: invalid */
+	uint32_t cp;
+};
+
+static const struct decode_case decode_cases[] = {
+	{ "no bytes", "A", 0, 0, 0 },
+	{ "ASCII", B("A"), 1, 'A' },
+	{ "NUL", B("\0"), 1, 0 },
+	{ "DEL", B("\x7f"), 1, 0x7f },
+	{ "2-byte minimum U+0080", B("\xc2\x80"), 2, 0x80 },
+	{ "2-byte maximum U+07FF", B("\xdf\xbf"), 2, 0x7ff },
+	{ "3-byte minimum U+0800", B("\xe0\xa0\x80"), 3, 0x800 },
+	{ "before surrogates U+D7FF", B("\xed\x9f\xbf"), 3, 0xd7ff },
+	{ "after surrogates U+E000", B("\xee\x80\x80"), 3, 0xe000 },
+	{ "3-byte maximum U+FFFF", B("\xef\xbf\xbf"), 3, 0xffff },
+	{ "4-byte minimum U+10000", B("\xf0\x90\x80\x80"), 4, 0x10000 },
+	{ "maximum U+10FFFF", B("\xf4\x8f\xbf\xbf"), 4, 0x10ffff },
+	{ "CJK", B("\xe6\xbc\xa2"), 3, 0x6f22 },
+	{ "followed by more bytes", B("\xc3\xa9xyz"), 2, 0xe9 },
+	{ "lone continuation 0x80", B("\x80"), 0, 0 },
+	{ "lone continuation 0xbf", B("\xbf"), 0, 0 },
+	{ "overlong C0 80", B("\xc0\x80"), 0, 0 },
+	{ "overlong C1 BF", B("\xc1\xbf"), 0, 0 },
+	{ "overlong C0 AF", B("\xc0\xaf"), 0, 0 },
+	{ "overlong E0 9F BF", B("\xe0\x9f\xbf"), 0, 0 },
+	{ "overlong F0 8F BF BF", B("\xf0\x8f\xbf\xbf"), 0, 0 },
+	{ "surrogate ED A0 80", B("\xed\xa0\x80"), 0, 0 },
+	{ "surrogate ED BF BF", B("\xed\xbf\xbf"), 0, 0 },
+	{ "above U+10FFFF F4 90 80 80", B("\xf4\x90\x80\x80"), 0, 0 },
+	{ "lead F5", B("\xf5\x80\x80\x80"), 0, 0 },
+	{ "5-byte lead F8", B("\xf8\x88\x80\x80\x80"), 0, 0 },
+	{ "byte 0xfe", B("\xfe"), 0, 0 },
+	{ "byte 0xff", B("\xff"), 0, 0 },
+	{ "2-byte truncated", B("\xc2"), 0, 0 },
+	{ "3-byte truncated", B("\xe6\xbc"), 0, 0 },
+	{ "3-byte cut by n", "\xe6\xbc\xa2", 2, 0, 0 },
+	{ "4-byte cut by n", "\xf0\x9f\x98\x80", 3, 0, 0 },
+	{ "bad continuation ASCII", B("\xc2" "A"), 0, 0 },
+	{ "bad continuation lead", B("\xe6\xc2\xa2"), 0, 0 },
+	{ "bad last continuation", B("\xf0\x9f\x98" "A"), 0, 0 },
+};
+
+static void test_utf8_decode(void **state)
+{
+	const struct decode_case *c = *state;
+	uint32_t cp = 0xdeadbeef;
+	size_t len;
+
+	len = utf8_decode((const unsigned char *)c->in, c->n, &cp);
+	assert_int_equal(len, c->len);
+	if (c->len)
+		assert_int_equal(cp, c->cp);
+}
+
+/* ---- text_width ---- */
+
+struct width_case {
+	const char *name;
+	const char *in;
+	size_t in_len;
+	bool utf8;
+	size_t width;
+};
+
+static const struct width_case width_cases[] = {
+	{ "empty", B(""), true, 0 },
+	{ "ASCII", B("abc"), true, 3 },
+	{ "escapes count as written", B("\\x80\\e"), true, 6 },
+	{ "e acute", B("caf\xc3\xa9"), true, 4 },
+	{ "two CJK", B("\xe6\xbc\xa2\xe5\xad\x97"), true, 4 },
+	{ "emoji", B("\xf0\x9f\x98\x80"), true, 2 },
+	{ "combining mark", B("e\xcc\x81"), true, 1 },
+	{ "no utf8: one column a byte", B("\\x80ab"), false, 6 },
+};
+
+static void test_text_width(void **state)
+{
+	const struct width_case *c = *state;
+
+	assert_int_equal(text_width(c->in, c->in_len, c->utf8), c->width);
+}
+
+/* ---- text_cut ---- */
+
+struct cut_case {
+	const char *name;
+	const char *in;
+	size_t in_len;
+	size_t maxcols;
+	bool utf8;
+	size_t len;
+	size_t cols;
+};
+
+static const struct cut_case cut_cases[] = {
+	{ "ASCII cut", B("abcdef"), 3, true, 3, 3 },
+	{ "ASCII fits", B("abc"), 10, true, 3, 3 },
+	{ "ASCII exactly", B("abc"), 3, true, 3, 3 },
+	{ "zero columns", B("abc"), 0, true, 0, 0 },
+	{ "empty", B(""), 5, true, 0, 0 },
+	{ "wide char does not fit", B("a\xe6\xbc\xa2" "b"), 2, true, 1, 1 },
+	{ "wide char just fits", B("a\xe6\xbc\xa2" "b"), 3, true, 4, 3 },
+	{ "all fits", B("a\xe6\xbc\xa2" "b"), 4, true, 5, 4 },
+	{ "second wide char does not fit", B("\xe6\xbc\xa2\xe5\xad\x97"), 3,
+	  true, 3, 2 },
+	{ "first wide char does not fit", B("\xe6\xbc\xa2\xe5\xad\x97"), 1,
+	  true, 0, 0 },
+	{ "never splits a sequence", B("\xc3\xa9\xe6\xbc\xa2"), 1, true, 2, 1 },
+	{ "emoji does not fit", B("ab\xf0\x9f\x98\x80"), 3, true, 2, 2 },
+	{ "combining mark stays with its base", B("e\xcc\x81x"), 1, true, 3, 1 },
+	{ "escape sequence text", B("\\e[31m"), 3, true, 3, 3 },
+	{ "no utf8: bytes", B("abcdef"), 4, false, 4, 4 },
+};
+
+static void test_text_cut(void **state)
+{
+	const struct cut_case *c = *state;
+	size_t cols = 12345, len;
+
+	len = text_cut(c->in, c->in_len, c->maxcols, c->utf8, &cols);
+	assert_int_equal(len, c->len);
+	assert_int_equal(cols, c->cols);
+	assert_true(cols <= c->maxcols);
+	assert_int_equal(text_width(c->in, len, c->utf8), cols);
+}
+
+/* Cutting escaped hostile text never leaves a partial UTF-8 sequence. */
+static void test_text_cut_escaped_prefixes(void **state)
+{
+	static const char in[] = "\xe6\xbc\xa2\033\xc3\xa9\xff\xe5\xad\x97x\xe2\x80\xae";
+	struct strbuf sb = STRBUF_INIT;
+	size_t w, max;
+
+	w = esc_terminal(&sb, in, sizeof(in) - 1, true);
+	for (max = 0; max <= w + 1; max++) {
+		size_t cols, len = text_cut(sb.s, sb.len, max, true, &cols);
+
+		assert_true(cols <= max);
+		assert_true(well_formed((const unsigned char *)sb.s, len));
+		/* Greedy: the next character would not have fitted. */
+		if (len < sb.len) {
+			const unsigned char *next = (const unsigned char *)sb.s + len;
+			uint32_t cp;
+			size_t clen = utf8_decode(next, sb.len - len, &cp);
+
+			assert_true(clen > 0);
+			assert_true(cols + text_width((const char *)next, clen, true) > max);
+		} else {
+			assert_int_equal(cols, w);
+		}
+	}
+	sb_free(&sb);
+}
+
+/* ---- main ---- */
+
+#define TABLE_TESTS(arr, rows, fn)					\
+	do {								\
+		size_t i_;						\
+		for (i_ = 0; i_ < ARRAY_SIZE(rows); i_++) {		\
+			arr[i_] = (struct CMUnitTest){			\
+				.name = rows[i_].name,			\
+				.test_func = fn,			\
+				.initial_state = (void *)&rows[i_],	\
+			};						\
+		}							\
+	} while (0)
+
+int main(void)
+{
+	static struct CMUnitTest esc[ARRAY_SIZE(esc_cases)];
+	static struct CMUnitTest valid[ARRAY_SIZE(valid_cases)];
+	static struct CMUnitTest decode[ARRAY_SIZE(decode_cases)];
+	static struct CMUnitTest width[ARRAY_SIZE(width_cases)];
+	static struct CMUnitTest cut[ARRAY_SIZE(cut_cases)];
+	static const struct CMUnitTest misc[] = {
+		cmocka_unit_test(test_esc_terminal_appends),
+		cmocka_unit_test(test_esc_terminal_respects_n),
+		cmocka_unit_test(test_empty_input_terminated),
+		cmocka_unit_test(test_esc_valid_utf8_all_pairs),
+		cmocka_unit_test(test_text_cut_escaped_prefixes),
+	};
+	int failed = 0;
+
+	TABLE_TESTS(esc, esc_cases, test_esc_terminal);
+	TABLE_TESTS(valid, valid_cases, test_esc_valid_utf8);
+	TABLE_TESTS(decode, decode_cases, test_utf8_decode);
+	TABLE_TESTS(width, width_cases, test_text_width);
+	TABLE_TESTS(cut, cut_cases, test_text_cut);
+
+	failed += cmocka_run_group_tests_name("esc_terminal", esc, setup_locale, NULL);
+	failed += cmocka_run_group_tests_name("esc_valid_utf8", valid, setup_locale, NULL);
+	failed += cmocka_run_group_tests_name("utf8_decode", decode, NULL, NULL);
+	failed += cmocka_run_group_tests_name("text_width", width, setup_locale, NULL);
+	failed += cmocka_run_group_tests_name("text_cut", cut, setup_locale, NULL);
+	failed += cmocka_run_group_tests_name("escape misc", misc, setup_locale, NULL);
+	return failed ? 1 : 0;
+}
