@@ -257,15 +257,21 @@ const char *procfs_parse_stat(const char *buf, size_t len, struct ct_proc *p)
 		if (q >= end || *q != ' ')
 			return "starttime";
 		q++;
-		if (field == 5 || field == 6 || field == 22) {
-			if (!parse_num(&q, end, field == 22 ? LLONG_MAX / 10 : INT_MAX, &v))
-				return field == 22 ? "starttime" : field == 5 ? "pgrp" : "session";
+		if (field == 5 || field == 6) {
+			/* A process being reaped shows -1 here (state X). */
+			bool neg = q < end && *q == '-';
+
+			q += neg;
+			if (!parse_num(&q, end, INT_MAX, &v) || (neg && v != 1))
+				return field == 5 ? "pgrp" : "session";
 			if (field == 5 && p->pgid < 0)
-				p->pgid = (pid_t)v;
+				p->pgid = neg ? -1 : (pid_t)v;
 			else if (field == 6 && p->sid < 0)
-				p->sid = (pid_t)v;
-			else if (field == 22)
-				p->start_time = (unsigned long long)v;
+				p->sid = neg ? -1 : (pid_t)v;
+		} else if (field == 22) {
+			if (!parse_num(&q, end, LLONG_MAX, &v))
+				return "starttime";
+			p->start_time = (unsigned long long)v;
 		} else {
 			if (q < end && *q == '-')
 				q++;
@@ -368,7 +374,8 @@ static void read_threads(int dirfd, struct ct_proc *p, struct strbuf *tmp)
 		p->nthreads_listed++;
 	}
 	closedir(d);
-	qsort(p->threads, p->nthreads_listed, sizeof(*p->threads), cmp_tid);
+	if (p->nthreads_listed > 1)
+		qsort(p->threads, p->nthreads_listed, sizeof(*p->threads), cmp_tid);
 }
 
 /*
@@ -419,6 +426,8 @@ static int read_proc(int dirfd, const char *root_name, pid_t pid,
 	bad = procfs_parse_stat(tmp->s, (size_t)n, p);
 	if (bad)
 		goto malformed_field;
+	if (p->state == 'X')
+		goto gone;	/* being released between our reads */
 
 	if (flags & PROCFS_CMDLINE) {
 		snprintf(path, sizeof(path), "%d/cmdline", pid);
@@ -489,7 +498,8 @@ static void map_thread_cabas(int dirfd, struct ct_proclist *pl,
 
 		if (bsearch(&key, pl->v, pl->n, sizeof(*pl->v), cmp_pid))
 			continue;
-		th = bsearch(&tkey, listed, nlisted, sizeof(*listed), cmp_tid_map);
+		th = nlisted ? bsearch(&tkey, listed, nlisted, sizeof(*listed),
+				       cmp_tid_map) : NULL;
 		if (th) {
 			p->caba = th->tgid;
 			continue;
@@ -576,8 +586,10 @@ int procfs_scan(int dirfd, const char *root_name, unsigned int flags,
 		}
 	}
 	closedir(d);
-	qsort(out->v, out->n, sizeof(*out->v), cmp_pid);
-	qsort(listed, nlisted, sizeof(*listed), cmp_tid_map);
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), cmp_pid);
+	if (nlisted > 1)
+		qsort(listed, nlisted, sizeof(*listed), cmp_tid_map);
 	map_thread_cabas(dirfd, out, listed, nlisted);
 	free(listed);
 	sb_free(&tmp);

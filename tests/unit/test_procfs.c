@@ -441,6 +441,10 @@ static const struct stat_case stat_cases[] = {
 				STAT_TAIL),
 	  FRESH, .state = 'S', .pgid = 4321, .sid = 3999,
 	  .start = 123456789012345678ull, N("bash") },
+	{ "process being reaped",
+	  T("29878 (true) X 0 -1 -1 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 7"
+	    STAT_TAIL),
+	  FRESH, .state = 'X', .pgid = -1, .sid = -1, .start = 7, N("true") },
 	/* Malformed. */
 	{ "no ')'", T("4321 (bash S" STAT_MID " 1" STAT_TAIL), FRESH,
 	  .ret = "comm" },
