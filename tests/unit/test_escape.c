@@ -18,11 +18,11 @@
 
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include "escape.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 /* A string literal and its length, NUL bytes inside included. */
-#define B(s) s, sizeof(s) - 1
 
 /* Show bytes as C escapes, for failure messages. */
 static void show(const char *what, const char *s, size_t n)
@@ -229,7 +229,6 @@ static void test_esc_terminal_respects_n(void **state)
 
 /* ---- esc_valid_utf8 ---- */
 
-#define FFFD "\xef\xbf\xbd"
 
 struct valid_case {
 	const char *name;
@@ -258,49 +257,6 @@ static const struct valid_case valid_cases[] = {
 	{ "above U+10FFFF", B("\xf4\x90\x80\x80"), B(FFFD FFFD FFFD FFFD) },
 	{ "valid after invalid", B("\xff\xc3\xa9"), B(FFFD "\xc3\xa9") },
 };
-
-/* An independent check that s[0..n) is well-formed UTF-8. */
-static bool well_formed(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned char b = s[i];
-		size_t len, k;
-		uint32_t cp, min;
-
-		if (b < 0x80) {
-			i++;
-			continue;
-		}
-		if ((b & 0xe0) == 0xc0) {
-			len = 2;
-			cp = b & 0x1f;
-			min = 0x80;
-		} else if ((b & 0xf0) == 0xe0) {
-			len = 3;
-			cp = b & 0x0f;
-			min = 0x800;
-		} else if ((b & 0xf8) == 0xf0) {
-			len = 4;
-			cp = b & 0x07;
-			min = 0x10000;
-		} else {
-			return false;
-		}
-		if (n - i < len)
-			return false;
-		for (k = 1; k < len; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		i += len;
-	}
-	return true;
-}
 
 static void test_esc_valid_utf8(void **state)
 {
@@ -502,18 +458,6 @@ static void test_text_cut_escaped_prefixes(void **state)
 }
 
 /* ---- main ---- */
-
-#define TABLE_TESTS(arr, rows, fn)					\
-	do {								\
-		size_t i_;						\
-		for (i_ = 0; i_ < ARRAY_SIZE(rows); i_++) {		\
-			arr[i_] = (struct CMUnitTest){			\
-				.name = rows[i_].name,			\
-				.test_func = fn,			\
-				.initial_state = (void *)&rows[i_],	\
-			};						\
-		}							\
-	} while (0)
 
 int main(void)
 {

@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+
+#include "unit.h"
 #include <json.h>
 
 #include "model.h"
@@ -23,9 +25,6 @@
 #include "render.h"
 #include "users.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define B(s) s, sizeof(s) - 1
-#define FFFD "\xef\xbf\xbd"
 
 /* One process as a test gives it; bytes with explicit lengths. */
 struct jproc {
@@ -87,49 +86,6 @@ struct doc {
 	size_t len;
 	struct json_object *root;
 };
-
-/* An independent check that s[0..n) is well-formed UTF-8. */
-static bool well_formed(const unsigned char *s, size_t n)
-{
-	size_t i = 0;
-
-	while (i < n) {
-		unsigned char b = s[i];
-		size_t len, k;
-		uint32_t cp, min;
-
-		if (b < 0x80) {
-			i++;
-			continue;
-		}
-		if ((b & 0xe0) == 0xc0) {
-			len = 2;
-			cp = b & 0x1f;
-			min = 0x80;
-		} else if ((b & 0xf0) == 0xe0) {
-			len = 3;
-			cp = b & 0x0f;
-			min = 0x800;
-		} else if ((b & 0xf8) == 0xf0) {
-			len = 4;
-			cp = b & 0x07;
-			min = 0x10000;
-		} else {
-			return false;
-		}
-		if (n - i < len)
-			return false;
-		for (k = 1; k < len; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-		i += len;
-	}
-	return true;
-}
 
 /*
  * Build the model over d->pl, focus it on the options' pids if any, render
@@ -666,18 +622,6 @@ static void test_hostile_name(void **state)
 	assert_jstring(get(t, "name"), c->out, c->out_len);
 	doc_free(&d);
 }
-
-#define TABLE_TESTS(arr, rows, fn)					\
-	do {								\
-		size_t i_;						\
-		for (i_ = 0; i_ < ARRAY_SIZE(rows); i_++) {		\
-			arr[i_] = (struct CMUnitTest){			\
-				.name = rows[i_].name,			\
-				.test_func = fn,			\
-				.initial_state = (void *)&rows[i_],	\
-			};						\
-		}							\
-	} while (0)
 
 int main(void)
 {

@@ -17,9 +17,10 @@
 
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include "model.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define MAXL 16		/* longest 0-terminated pid list in a table */
 
 /* One process of a scenario. */
@@ -699,18 +700,6 @@ static void test_long_cycle(void **state)
 	model_free(&m);
 	proclist_free(&pl);
 }
-
-#define TABLE_TESTS(arr, rows, fn)					\
-	do {								\
-		size_t i_;						\
-		for (i_ = 0; i_ < ARRAY_SIZE(rows); i_++) {		\
-			arr[i_] = (struct CMUnitTest){			\
-				.name = rows[i_].name,			\
-				.test_func = fn,			\
-				.initial_state = (void *)&rows[i_],	\
-			};						\
-		}							\
-	} while (0)
 
 int main(void)
 {

@@ -21,9 +21,10 @@
 
 #include <cmocka.h>
 
+#include "unit.h"
+
 #include "procfs.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* /proc/4321/status of bash, kernel 6.8 with the NScaba: patch. */
 static const char status_full[] =
@@ -573,18 +574,6 @@ static void test_status_then_stat(void **state)
 	assert_name(&p, "bash", 4);
 	free(p.name);
 }
-
-#define TABLE_TESTS(arr, rows, fn)					\
-	do {								\
-		size_t i_;						\
-		for (i_ = 0; i_ < ARRAY_SIZE(rows); i_++) {		\
-			arr[i_] = (struct CMUnitTest){			\
-				.name = rows[i_].name,			\
-				.test_func = fn,			\
-				.initial_state = (void *)&rows[i_],	\
-			};						\
-		}							\
-	} while (0)
 
 int main(void)
 {
