@@ -156,6 +156,11 @@ int main(int argc, char **argv)
 			      "(patches/ in the cabatree source) to see it. Showing the real tree only."),
 			    o.proc_root);
 	}
+	if (diag.hidden && o.format == FMT_TEXT)
+		say(P_("%zu process under '%s' could not be read (hidepid= or permissions); its children are shown as roots",
+		       "%zu processes under '%s' could not be read (hidepid= or permissions); their children are shown as roots",
+		       diag.hidden),
+		    diag.hidden, o.proc_root);
 	if (m.cycles)
 		say(P_("%zu parent cycle was cut (inconsistent process data)",
 		       "%zu parent cycles were cut (inconsistent process data)", m.cycles),

@@ -37,7 +37,7 @@ static const struct argp_option option_table[] = {
 	{ "show-sids", 'j', NULL, 0, N_("show session ids: [sid N]"), 2 },
 	{ "uid-changes", 'u', NULL, 0, N_("show the user where it differs from the parent's"), 2 },
 	{ "compact-not", 'c', NULL, 0, N_("do not fold identical leaf siblings into N*[name]"), 2 },
-	{ "numeric-sort", 'n', NULL, 0, N_("order siblings by pid (default: by name, then pid)"), 2 },
+	{ "numeric-sort", 'n', NULL, 0, N_("order siblings by pid, not by name"), 2 },
 
 	{ NULL, 0, NULL, 0, N_("Output:"), 3 },
 	{ "json", OPT_JSON, NULL, 0, N_("write one JSON object instead of text (see cabatree(1))"), 3 },

@@ -379,7 +379,8 @@ static void read_threads(int dirfd, struct ct_proc *p, struct strbuf *tmp)
 }
 
 /*
- * Read one process. Returns 1 when read, 0 when it is gone or hidden, 2 when
+ * Read one process. Returns 1 when read, 0 when it is gone, 3 when it may not
+ * be read (hidepid=1, permissions), 2 when
  * the directory is a thread's (a copy of /proc may list them; p->ppid then
  * holds its process id), and -1 when a file is malformed (reported here).
  */
@@ -397,7 +398,9 @@ static int read_proc(int dirfd, const char *root_name, pid_t pid,
 	snprintf(path, sizeof(path), "%d/status", pid);
 	n = read_file_at(dirfd, path, tmp, SMALL_FILE_MAX);
 	if (n < 0) {
-		if (vanished((int)n) || hidden((int)n))
+		if (hidden((int)n))
+			return 3;
+		if (vanished((int)n))
 			return 0;
 		bad = n == -EFBIG ? _("too large") : strerror((int)-n);
 		goto malformed_file;
@@ -581,6 +584,8 @@ int procfs_scan(int dirfd, const char *root_name, unsigned int flags,
 			}
 			listed[nlisted++] = (struct tid_map){
 				.tid = pid, .tgid = out->v[out->n].ppid };
+		} else if (r == 3) {
+			diag->hidden++;
 		} else if (r < 0) {
 			diag->malformed++;
 		}

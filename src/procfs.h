@@ -52,6 +52,7 @@ struct ct_proclist {
 /* What went wrong while scanning, for the caller to report. */
 struct procfs_diag {
 	size_t malformed;	/* processes skipped because a file was malformed */
+	size_t hidden;		/* listed but not readable (hidepid=1, permissions) */
 };
 
 enum {
