@@ -21,6 +21,7 @@
 #include "options.h"
 #include "procfs.h"
 #include "render.h"
+#include "tui/tui.h"
 #include "users.h"
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -110,7 +111,7 @@ int main(int argc, char **argv)
 		options_free(&o);
 		return CT_EXIT_FAILURE;
 	}
-	if (o.arguments || o.format == FMT_JSON)
+	if (o.arguments || o.format == FMT_JSON || o.interactive)
 		flags |= PROCFS_CMDLINE;
 	if (o.threads)
 		flags |= PROCFS_THREADS;
@@ -141,6 +142,15 @@ int main(int argc, char **argv)
 	if (missing) {
 		say(_("no process with pid %d under '%s'"), (int)missing, o.proc_root);
 		status = CT_EXIT_NO_PID;
+		goto out_model;
+	}
+	if (o.interactive) {
+		struct tui_args ta = { .o = &o, .dirfd = fd, .pl = &pl, .m = &m,
+				       .utf8 = locale_is_utf8(), .color = want_color(o.color, true) };
+
+		ta.utf8_glyphs = o.glyphs == GLYPHS_UTF8 ||
+				 (o.glyphs == GLYPHS_AUTO && ta.utf8);
+		status = tui_run(&ta);
 		goto out_model;
 	}
 	if (m.caba_source == CABA_SRC_NONE && o.format == FMT_TEXT) {

@@ -50,6 +50,12 @@ static const struct argp_option option_table[] = {
 	{ "color", OPT_COLOR, N_("WHEN"), OPTION_ARG_OPTIONAL,
 	  N_("colour reparented and focused processes: auto (default: on a terminal, unless NO_COLOR is set), always or never"), 3 },
 	{ "colour", OPT_COLOR, N_("WHEN"), OPTION_ARG_OPTIONAL | OPTION_ALIAS, NULL, 3 },
+
+	{ NULL, 0, NULL, 0, N_("Interactive:"), 4 },
+	{ "interactive", 'i', NULL, 0,
+	  N_("browse both trees in the terminal, refreshed live (keys: press ? in it)"), 4 },
+	{ "delay", 'd', N_("SECONDS"), 0,
+	  N_("with -i, refresh every SECONDS (default 2, 0.1 to 3600)"), 4 },
 	{ NULL, 0, NULL, 0, NULL, 0 }
 };
 
@@ -76,6 +82,32 @@ static long parse_positive(const char *arg, long max)
 	return v;
 }
 
+/* Seconds as "2" or "0.5", in tenths of a second, 1 to 36000; -1 if not. */
+static long parse_tenths(const char *arg)
+{
+	long whole = 0, tenths = 0;
+	const char *s = arg;
+
+	if (!*s)
+		return -1;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		whole = whole * 10 + (*s - '0');
+		if (whole > 3600)
+			return -1;
+	}
+	if (*s == '.') {
+		s++;
+		if (*s >= '0' && *s <= '9')
+			tenths = *s++ - '0';
+		while (*s == '0')
+			s++;
+	}
+	if (*s || s == arg)
+		return -1;
+	whole = whole * 10 + tenths;
+	return whole >= 1 && whole <= 36000 ? whole : -1;
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	static const char *const layouts[] = { "auto", "side", "stacked", NULL };
@@ -94,6 +126,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'n': o->numeric = true; break;
 	case 't': o->threads = true; break;
 	case 'u': o->uid_changes = true; break;
+	case 'i': o->interactive = true; break;
 	case 'A': o->glyphs = GLYPHS_ASCII; break;
 	case 'U': o->glyphs = GLYPHS_UTF8; break;
 	case 'p':
@@ -108,6 +141,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (v < 0)
 			argp_error(state, _("'%s' is not a width in columns"), arg);
 		o->width = (unsigned int)v;
+		break;
+	case 'd':
+		v = parse_tenths(arg);
+		if (v < 0)
+			argp_error(state, _("'%s' is not a delay in seconds (0.1 to 3600)"), arg);
+		o->delay_ds = (unsigned int)v;
 		break;
 	case OPT_JSON:
 		o->format = FMT_JSON;

@@ -37,6 +37,8 @@ struct ct_options {
 	bool numeric;		/* -n */
 	bool threads;		/* -t */
 	bool uid_changes;	/* -u */
+	bool interactive;	/* -i */
+	unsigned int delay_ds;	/* -d, in tenths of a second: 0 means not given */
 	unsigned int width;	/* -w: 0 means not given */
 	pid_t *pids;		/* -p, repeatable */
 	size_t npids;

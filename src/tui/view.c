@@ -1,0 +1,977 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The interactive browser's state, kept apart from the terminal so that it
+ * can be tested alone. Like every renderer it only reads the model. The
+ * rows of each tree are rebuilt from scratch whenever the model, a fold or
+ * the search changes (a walk with an explicit stack: trees can be
+ * thousands deep); folds and the selection outlive a rebuild because they
+ * are keyed by (pid, start time), never by a node index or a row.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "escape.h"
+#include "nls.h"
+#include "tui/view.h"
+#include "xalloc.h"
+
+/* Refresh delays the [ and ] keys step through, in tenths of a second. */
+static const unsigned int delays[] = { 5, 10, 20, 30, 50, 100, 300, 600 };
+
+struct frame {
+	int node;
+	int row;
+	unsigned int pos;	/* next item: threads first, then children */
+	unsigned int end;
+};
+
+void view_init(struct view *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->sel_node = -1;
+	v->active = TREE_REAL;
+	v->layout = VL_AUTO;
+	v->born_known = true;
+	v->delay_ds = 20;
+}
+
+void view_free(struct view *v)
+{
+	int t;
+
+	for (t = 0; t < TREE_COUNT; t++) {
+		free(v->tree[t].rows);
+		free(v->tree[t].row_of);
+		free(v->keep[t]);
+	}
+	free(v->fold);
+	free(v->match);
+	free(v->chain);
+	memset(v, 0, sizeof(*v));
+}
+
+struct view_key view_key_of(const struct view *v, int idx)
+{
+	const struct ct_proc *p = v->m->nodes[idx].p;
+
+	return (struct view_key){ .pid = p->pid, .start = p->start_time };
+}
+
+/* The node with key k in model m, or -1: a reused pid is another process. */
+static int find_key(const struct ct_model *m, struct view_key k)
+{
+	int idx = model_find(m, k.pid);
+
+	if (idx >= 0 && m->nodes[idx].p->start_time != k.start)
+		return -1;
+	return idx;
+}
+
+static bool filtering(const struct view *v)
+{
+	return v->search_len > 0;
+}
+
+static unsigned int threads_of(const struct view *v, int node)
+{
+	if (!v->show_threads || filtering(v))
+		return 0;
+	return (unsigned int)v->m->nodes[node].p->nthreads_listed;
+}
+
+static bool node_visible(const struct view *v, enum ct_tree t, int node)
+{
+	return v->m->nodes[node].shown[t] && (!filtering(v) || v->keep[t][node]);
+}
+
+/* First shown item of f at or after pos, or f->end. */
+static unsigned int next_item(const struct view *v, enum ct_tree t,
+			      const struct frame *f, unsigned int pos)
+{
+	const struct ct_node *nd = &v->m->nodes[f->node];
+	unsigned int nt = threads_of(v, f->node);
+
+	if (pos < nt)
+		return pos;
+	for (; pos < f->end; pos++) {
+		int c = v->m->children[t][nd->first[t] + pos - nt];
+
+		if (node_visible(v, t, c))
+			return pos;
+	}
+	return f->end;
+}
+
+static void frame_init(const struct view *v, enum ct_tree t, struct frame *f,
+		       int node, int row)
+{
+	f->node = node;
+	f->row = row;
+	f->end = threads_of(v, node) + v->m->nodes[node].nchild[t];
+	f->pos = next_item(v, t, f, 0);
+}
+
+static int add_row(struct view_tree *tr, int node, int thread, int parent_row,
+		   unsigned int depth, unsigned int flags)
+{
+	struct view_row *r;
+
+	if (tr->nrows == tr->cap) {
+		tr->cap = tr->cap ? tr->cap * 2 : 256;
+		tr->rows = xreallocarray(tr->rows, tr->cap, sizeof(*tr->rows));
+	}
+	r = &tr->rows[tr->nrows];
+	r->node = node;
+	r->thread = thread;
+	r->parent_row = parent_row;
+	r->depth = depth;
+	r->flags = flags;
+	if (thread < 0)
+		tr->row_of[node] = (int)tr->nrows;
+	return (int)tr->nrows++;
+}
+
+static unsigned int node_flags(const struct view *v, enum ct_tree t, int node,
+			       const struct frame *f)
+{
+	unsigned int flags = 0;
+
+	if (f->pos < f->end) {
+		flags |= ROW_KIDS;
+		if (!filtering(v) && (v->fold[node] & (1u << t)))
+			flags |= ROW_FOLDED;
+	}
+	if (filtering(v) && v->match[node])
+		flags |= ROW_MATCH;
+	return flags;
+}
+
+/* The rows of tree t in pre-order: what is shown, unless under a fold. */
+static void build_rows(struct view *v, enum ct_tree t)
+{
+	const struct ct_model *m = v->m;
+	struct view_tree *tr = &v->tree[t];
+	struct frame *st = NULL;
+	size_t sp = 0, cap = 0, i;
+
+	tr->nrows = 0;
+	for (i = 0; i < m->n; i++)
+		tr->row_of[i] = -1;
+	for (i = 0; i < m->nroots[t]; i++) {
+		int r = m->roots[t][i];
+		struct frame f;
+		int row;
+
+		if (!node_visible(v, t, r))
+			continue;
+		frame_init(v, t, &f, r, -1);
+		row = add_row(tr, r, -1, -1, 0, node_flags(v, t, r, &f) | ROW_LAST);
+		if (tr->rows[row].flags & ROW_FOLDED || f.pos >= f.end)
+			continue;
+		f.row = row;
+		if (sp == cap) {
+			cap = cap ? cap * 2 : 64;
+			st = xreallocarray(st, cap, sizeof(*st));
+		}
+		st[sp++] = f;
+		while (sp) {
+			struct frame *top = &st[sp - 1];
+			unsigned int pos = top->pos, nt;
+			unsigned int depth;
+			int parent, child, crow;
+			struct frame cf;
+
+			if (pos >= top->end) {
+				sp--;
+				continue;
+			}
+			parent = top->node;
+			depth = tr->rows[top->row].depth + 1;
+			top->pos = next_item(v, t, top, pos + 1);
+			nt = threads_of(v, parent);
+			if (pos < nt) {
+				add_row(tr, parent, (int)pos, top->row, depth,
+					top->pos >= top->end ? ROW_LAST : 0);
+				continue;
+			}
+			child = m->children[t][m->nodes[parent].first[t] + pos - nt];
+			frame_init(v, t, &cf, child, -1);
+			crow = add_row(tr, child, -1, top->row, depth,
+				       node_flags(v, t, child, &cf) |
+				       (top->pos >= top->end ? ROW_LAST : 0));
+			if (tr->rows[crow].flags & ROW_FOLDED || cf.pos >= cf.end)
+				continue;
+			cf.row = crow;
+			if (sp == cap) {
+				cap *= 2;
+				st = xreallocarray(st, cap, sizeof(*st));
+			}
+			st[sp++] = cf;
+		}
+	}
+	free(st);
+}
+
+/* Case-insensitive (ASCII) search for needle in s[0..n). */
+static bool contains(const char *s, size_t n, const char *needle, size_t nl)
+{
+	size_t i, j;
+
+	if (nl > n)
+		return false;
+	for (i = 0; i + nl <= n; i++) {
+		for (j = 0; j < nl; j++) {
+			if (tolower((unsigned char)s[i + j]) !=
+			    tolower((unsigned char)needle[j]))
+				break;
+		}
+		if (j == nl)
+			return true;
+	}
+	return false;
+}
+
+static bool matches(const struct view *v, const struct ct_proc *p)
+{
+	char pid[16];
+
+	if (contains(p->name, p->name_len, v->search, v->search_len))
+		return true;
+	snprintf(pid, sizeof(pid), "%d", (int)p->pid);
+	if (strcmp(pid, v->search) == 0)
+		return true;
+	return v->show_args && p->has_cmdline &&
+	       contains(p->cmdline, p->cmdline_len, v->search, v->search_len);
+}
+
+/* Matches and, in each tree, every ancestor of a match. */
+static void compute_search(struct view *v)
+{
+	const struct ct_model *m = v->m;
+	size_t i;
+	int t;
+
+	if (!filtering(v))
+		return;
+	memset(v->match, 0, m->n);
+	for (t = 0; t < TREE_COUNT; t++)
+		memset(v->keep[t], 0, m->n);
+	for (i = 0; i < m->n; i++) {
+		if (!matches(v, m->nodes[i].p))
+			continue;
+		v->match[i] = 1;
+		for (t = 0; t < TREE_COUNT; t++) {
+			int a;
+
+			for (a = (int)i; a >= 0 && !v->keep[t][a];
+			     a = m->nodes[a].parent[t])
+				v->keep[t][a] = 1;
+		}
+	}
+}
+
+static void build_all(struct view *v)
+{
+	int t;
+
+	for (t = 0; t < TREE_COUNT; t++)
+		build_rows(v, (enum ct_tree)t);
+}
+
+long view_sel_row(const struct view *v, enum ct_tree t)
+{
+	const struct view_tree *tr = &v->tree[t];
+	int r;
+	size_t j;
+
+	if (!v->m || v->sel_node < 0)
+		return -1;
+	r = tr->row_of[v->sel_node];
+	if (r < 0)
+		return -1;
+	if (v->sel_tid) {
+		const struct ct_proc *p = v->m->nodes[v->sel_node].p;
+
+		for (j = (size_t)r + 1; j < tr->nrows &&
+		     tr->rows[j].node == v->sel_node && tr->rows[j].thread >= 0; j++) {
+			if (p->threads[tr->rows[j].thread].tid == v->sel_tid)
+				return (long)j;
+		}
+	}
+	return r;
+}
+
+static void clamp_top(struct view_tree *tr)
+{
+	size_t h = tr->height ? tr->height : 1;
+
+	if (tr->nrows <= h)
+		tr->top = 0;
+	else if (tr->top > tr->nrows - h)
+		tr->top = tr->nrows - h;
+}
+
+static void ensure_visible(struct view *v, enum ct_tree t)
+{
+	struct view_tree *tr = &v->tree[t];
+	size_t h = tr->height ? tr->height : 1;
+	long r = view_sel_row(v, t);
+
+	if (r >= 0) {
+		if ((size_t)r < tr->top)
+			tr->top = (size_t)r;
+		else if ((size_t)r >= tr->top + h)
+			tr->top = (size_t)r - h + 1;
+	}
+	clamp_top(tr);
+}
+
+static enum ct_tree chain_tree(const struct view *v)
+{
+	return v->born_known ? TREE_BORN : TREE_REAL;
+}
+
+/* Remember the selection's born ancestors, to fall back on if it exits. */
+static void update_chain(struct view *v)
+{
+	enum ct_tree t = chain_tree(v);
+	int a;
+
+	v->nchain = 0;
+	if (v->sel_node < 0)
+		return;
+	for (a = v->m->nodes[v->sel_node].parent[t]; a >= 0;
+	     a = v->m->nodes[a].parent[t]) {
+		if (v->nchain == v->cap_chain) {
+			v->cap_chain = v->cap_chain ? v->cap_chain * 2 : 16;
+			v->chain = xreallocarray(v->chain, v->cap_chain,
+						 sizeof(*v->chain));
+		}
+		v->chain[v->nchain++] = view_key_of(v, a);
+	}
+}
+
+/* Unfold what hides node in either tree. */
+static void reveal(struct view *v, int node)
+{
+	int t;
+
+	for (t = 0; t < TREE_COUNT; t++) {
+		bool changed = false;
+		int a;
+
+		for (a = v->m->nodes[node].parent[t]; a >= 0;
+		     a = v->m->nodes[a].parent[t]) {
+			if (v->fold[a] & (1u << t)) {
+				v->fold[a] &= (unsigned char)~(1u << t);
+				changed = true;
+			}
+		}
+		if (changed)
+			build_rows(v, (enum ct_tree)t);
+	}
+}
+
+static void set_sel(struct view *v, int node, pid_t tid)
+{
+	int t;
+
+	v->has_sel = node >= 0;
+	v->sel_node = node;
+	v->sel_tid = tid;
+	if (node < 0)
+		return;
+	v->sel = view_key_of(v, node);
+	reveal(v, node);
+	update_chain(v);
+	for (t = 0; t < TREE_COUNT; t++)
+		ensure_visible(v, (enum ct_tree)t);
+}
+
+static void select_row(struct view *v, enum ct_tree t, size_t r)
+{
+	const struct view_row *row;
+
+	if (r >= v->tree[t].nrows)
+		return;
+	row = &v->tree[t].rows[r];
+	set_sel(v, row->node, row->thread >= 0 ?
+		v->m->nodes[row->node].p->threads[row->thread].tid : 0);
+}
+
+bool view_select_pid(struct view *v, pid_t pid)
+{
+	int idx = v->m ? model_find(v->m, pid) : -1;
+
+	if (idx < 0)
+		return false;
+	set_sel(v, idx, 0);
+	return true;
+}
+
+/* "name(pid)", escaped for the terminal. */
+static void add_proc(const struct view *v, const struct ct_model *m, int node,
+		     struct strbuf *sb)
+{
+	const struct ct_proc *p = m->nodes[node].p;
+
+	esc_terminal(sb, p->name, p->name_len, v->utf8);
+	sb_addf(sb, "(%d)", (int)p->pid);
+}
+
+static void set_msg(struct view *v, const struct strbuf *sb)
+{
+	snprintf(v->msg, sizeof(v->msg), "%s", sb->s ? sb->s : "");
+}
+
+/* The selection after a rescan; old is the previous model, still valid. */
+static void resolve_sel(struct view *v, const struct ct_model *old,
+			int old_node, long old_row)
+{
+	struct view_tree *tr = &v->tree[v->active];
+	struct strbuf sb = STRBUF_INIT;
+	int idx = v->has_sel ? find_key(v->m, v->sel) : -1;
+	size_t i;
+
+	if (idx >= 0) {
+		pid_t tid = v->sel_tid;
+		const struct ct_proc *p = v->m->nodes[idx].p;
+
+		if (tid) {
+			tid = 0;
+			for (i = 0; i < p->nthreads_listed; i++)
+				if (p->threads[i].tid == v->sel_tid)
+					tid = v->sel_tid;
+		}
+		set_sel(v, idx, tid);
+		return;
+	}
+	if (v->has_sel && v->follow) {
+		for (i = 0; i < v->nchain; i++) {
+			idx = find_key(v->m, v->chain[i]);
+			if (idx >= 0)
+				break;
+		}
+		if (idx >= 0) {
+			if (old && old_node >= 0) {
+				add_proc(v, old, old_node, &sb);
+				sb_adds(&sb, _(" exited; now following its born ancestor "));
+			} else {
+				sb_adds(&sb, _("the followed process exited; now following its born ancestor "));
+			}
+			add_proc(v, v->m, idx, &sb);
+			set_msg(v, &sb);
+			sb_free(&sb);
+			set_sel(v, idx, 0);
+			return;
+		}
+	}
+	/* Not following (or nothing left of it): keep the place on screen. */
+	if (tr->nrows == 0) {
+		set_sel(v, -1, 0);
+		return;
+	}
+	if (old_row < 0)
+		old_row = 0;
+	if ((size_t)old_row >= tr->nrows)
+		old_row = (long)tr->nrows - 1;
+	select_row(v, v->active, (size_t)old_row);
+}
+
+void view_set_model(struct view *v, const struct ct_model *m)
+{
+	const struct ct_model *old = v->m;
+	unsigned char *fold = xcalloc(m->n ? m->n : 1, 1);
+	long off[TREE_COUNT], old_row = -1;
+	struct view_key topkey[TREE_COUNT];
+	bool has_top[TREE_COUNT];
+	int old_node = v->sel_node;
+	size_t i;
+	int t;
+
+	for (t = 0; t < TREE_COUNT; t++) {
+		struct view_tree *tr = &v->tree[t];
+		long r = old ? view_sel_row(v, (enum ct_tree)t) : -1;
+
+		off[t] = r >= (long)tr->top &&
+			 r < (long)(tr->top + (tr->height ? tr->height : 1)) ?
+			 r - (long)tr->top : -1;
+		has_top[t] = old && tr->top < tr->nrows;
+		if (has_top[t])
+			topkey[t] = view_key_of(v, tr->rows[tr->top].node);
+		if (t == (int)v->active)
+			old_row = r;
+	}
+	if (old) {
+		for (i = 0; i < old->n; i++) {
+			int idx;
+
+			if (!v->fold[i])
+				continue;
+			idx = find_key(m, (struct view_key){
+				.pid = old->nodes[i].p->pid,
+				.start = old->nodes[i].p->start_time });
+			if (idx >= 0)
+				fold[idx] = v->fold[i];
+		}
+	}
+	if (m->n > v->cap_nodes) {
+		v->cap_nodes = m->n;
+		for (t = 0; t < TREE_COUNT; t++) {
+			v->tree[t].row_of = xreallocarray(v->tree[t].row_of, m->n,
+							  sizeof(int));
+			v->keep[t] = xreallocarray(v->keep[t], m->n, 1);
+		}
+		v->match = xreallocarray(v->match, m->n, 1);
+	}
+	free(v->fold);
+	v->fold = fold;
+	v->m = m;
+	v->sel_node = -1;
+	v->born_known = m->caba_source != CABA_SRC_NONE;
+	if (!v->born_known && v->active == TREE_BORN)
+		v->active = TREE_REAL;
+	compute_search(v);
+	build_all(v);
+
+	if (!old) {
+		if (v->tree[v->active].nrows)
+			select_row(v, v->active, 0);
+		return;
+	}
+	resolve_sel(v, old, old_node, old_row);
+	for (t = 0; t < TREE_COUNT; t++) {
+		struct view_tree *tr = &v->tree[t];
+		long r = view_sel_row(v, (enum ct_tree)t);
+
+		if (off[t] >= 0 && r >= 0) {
+			tr->top = r >= off[t] ? (size_t)(r - off[t]) : 0;
+		} else if (has_top[t]) {
+			int idx = find_key(m, topkey[t]);
+
+			if (idx >= 0 && tr->row_of[idx] >= 0)
+				tr->top = (size_t)tr->row_of[idx];
+		}
+		clamp_top(tr);
+		if (off[t] >= 0)
+			ensure_visible(v, (enum ct_tree)t);
+	}
+}
+
+void view_set_height(struct view *v, enum ct_tree t, unsigned int rows)
+{
+	struct view_tree *tr = &v->tree[t];
+
+	if (tr->height == rows)
+		return;
+	tr->height = rows;
+	ensure_visible(v, t);
+}
+
+bool view_tree_shown(const struct view *v, enum ct_tree t)
+{
+	switch (v->layout) {
+	case VL_REAL:
+		return t == TREE_REAL;
+	case VL_BORN:
+		return v->born_known ? t == TREE_BORN : t == TREE_REAL;
+	default:
+		return t == TREE_REAL || v->born_known;
+	}
+}
+
+/* Move the selection by delta rows in the active tree. */
+static void move(struct view *v, long delta)
+{
+	struct view_tree *tr = &v->tree[v->active];
+	long r = view_sel_row(v, v->active);
+
+	if (tr->nrows == 0)
+		return;
+	if (r < 0)
+		r = (long)tr->top;
+	else
+		r += delta;
+	if (r < 0)
+		r = 0;
+	if (r >= (long)tr->nrows)
+		r = (long)tr->nrows - 1;
+	select_row(v, v->active, (size_t)r);
+}
+
+static void toggle_fold(struct view *v, bool fold)
+{
+	enum ct_tree t = v->active;
+	long r = view_sel_row(v, t);
+	const struct view_row *row;
+
+	if (r < 0)
+		return;
+	row = &v->tree[t].rows[r];
+	if (row->thread >= 0 || !(row->flags & ROW_KIDS) || filtering(v))
+		return;
+	if (fold)
+		v->fold[row->node] |= (unsigned char)(1u << t);
+	else
+		v->fold[row->node] &= (unsigned char)~(1u << t);
+	build_rows(v, t);
+	ensure_visible(v, t);
+}
+
+static void go_left(struct view *v)
+{
+	long r = view_sel_row(v, v->active);
+	const struct view_row *row;
+
+	if (r < 0)
+		return;
+	row = &v->tree[v->active].rows[r];
+	if (row->thread < 0 && (row->flags & ROW_KIDS) &&
+	    !(row->flags & ROW_FOLDED) && !filtering(v))
+		toggle_fold(v, true);
+	else if (row->parent_row >= 0)
+		select_row(v, v->active, (size_t)row->parent_row);
+}
+
+static void go_right(struct view *v)
+{
+	long r = view_sel_row(v, v->active);
+	const struct view_row *row;
+
+	if (r < 0)
+		return;
+	row = &v->tree[v->active].rows[r];
+	if (row->flags & ROW_FOLDED)
+		toggle_fold(v, false);
+	else if (row->flags & ROW_KIDS)
+		select_row(v, v->active, (size_t)r + 1);
+}
+
+void view_collapse_to(struct view *v, unsigned int depth)
+{
+	const struct ct_model *m = v->m;
+	unsigned int *dep;
+	int *stack;
+	int t;
+
+	if (!m || !m->n)
+		return;
+	dep = xmalloc(m->n * sizeof(*dep));
+	stack = xmalloc(m->n * sizeof(*stack));
+	for (t = 0; t < TREE_COUNT; t++) {
+		size_t sp = 0, i;
+
+		for (i = 0; i < m->nroots[t]; i++) {
+			dep[m->roots[t][i]] = 0;
+			stack[sp++] = m->roots[t][i];
+		}
+		while (sp) {
+			int n = stack[--sp];
+			const struct ct_node *nd = &m->nodes[n];
+			unsigned int c;
+
+			if (dep[n] + 1 >= depth && (nd->nchild[t] || threads_of(v, n)))
+				v->fold[n] |= (unsigned char)(1u << t);
+			else
+				v->fold[n] &= (unsigned char)~(1u << t);
+			for (c = 0; c < nd->nchild[t]; c++) {
+				int ch = m->children[t][nd->first[t] + c];
+
+				dep[ch] = dep[n] + 1;
+				stack[sp++] = ch;
+			}
+		}
+	}
+	free(stack);
+	free(dep);
+	build_all(v);
+	/* The selection may now be hidden: move it to what hides it. */
+	if (v->sel_node >= 0 && v->tree[v->active].row_of[v->sel_node] < 0) {
+		int a = v->sel_node;
+
+		while (a >= 0 && v->tree[v->active].row_of[a] < 0)
+			a = m->nodes[a].parent[v->active];
+		v->sel_tid = 0;
+		if (a >= 0)
+			set_sel(v, a, 0);
+	}
+	for (t = 0; t < TREE_COUNT; t++)
+		ensure_visible(v, (enum ct_tree)t);
+}
+
+static void expand_all(struct view *v)
+{
+	if (!v->m)
+		return;
+	memset(v->fold, 0, v->m->n);
+	build_all(v);
+	ensure_visible(v, TREE_REAL);
+	ensure_visible(v, TREE_BORN);
+}
+
+/* Select the next (dir 1) or previous (-1) match in the active tree. */
+static bool next_match(struct view *v, int dir, bool include_current)
+{
+	struct view_tree *tr = &v->tree[v->active];
+	long r = view_sel_row(v, v->active);
+	size_t i, n = tr->nrows;
+
+	if (!filtering(v) || n == 0)
+		return false;
+	if (r < 0)
+		r = dir > 0 ? -1 : 0;
+	for (i = include_current ? 0 : 1; i <= n; i++) {
+		long j = ((r + dir * (long)i) % (long)n + (long)n) % (long)n;
+
+		if (tr->rows[j].thread < 0 && (tr->rows[j].flags & ROW_MATCH)) {
+			select_row(v, v->active, (size_t)j);
+			return true;
+		}
+	}
+	return false;
+}
+
+static void search_changed(struct view *v)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	v->search[v->search_len] = '\0';
+	compute_search(v);
+	build_all(v);
+	if (!filtering(v)) {
+		if (v->sel_node >= 0)
+			set_sel(v, v->sel_node, v->sel_tid);
+		return;
+	}
+	if (!next_match(v, 1, true)) {
+		sb_adds(&sb, _("no match for "));
+		esc_terminal(&sb, v->search, v->search_len, v->utf8);
+		set_msg(v, &sb);
+		sb_free(&sb);
+	}
+}
+
+static unsigned int search_key(struct view *v, int key)
+{
+	switch (key) {
+	case VK_ENTER:
+		v->typing = false;
+		return VIEW_REDRAW;
+	case VK_ESC:
+		v->typing = false;
+		v->search_len = 0;
+		search_changed(v);
+		return VIEW_REDRAW;
+	case VK_BACKSPACE:
+		if (v->search_len) {
+			/* Drop a whole UTF-8 sequence. */
+			do
+				v->search_len--;
+			while (v->search_len &&
+			       ((unsigned char)v->search[v->search_len] & 0xc0) == 0x80);
+			search_changed(v);
+		}
+		return VIEW_REDRAW;
+	default:
+		if (key < 0x20 || key > 0xff || key == 0x7f)
+			return 0;
+		if (v->search_len + 1 >= sizeof(v->search))
+			return 0;
+		v->search[v->search_len++] = (char)key;
+		search_changed(v);
+		return VIEW_REDRAW;
+	}
+}
+
+static void jump_parent(struct view *v, enum ct_tree t)
+{
+	int p;
+
+	if (v->sel_node < 0)
+		return;
+	if (t == TREE_BORN && !v->born_known) {
+		snprintf(v->msg, sizeof(v->msg), "%s",
+			 _("the born (CABA) tree is unknown on this kernel"));
+		return;
+	}
+	p = v->m->nodes[v->sel_node].parent[t];
+	if (p < 0) {
+		snprintf(v->msg, sizeof(v->msg), "%s", t == TREE_REAL ?
+			 _("no real parent is shown") : _("no born parent (CABA) is shown"));
+		return;
+	}
+	if (filtering(v) && !v->keep[v->active][p]) {
+		v->search_len = 0;
+		search_changed(v);
+	}
+	set_sel(v, p, 0);
+}
+
+static void step_delay(struct view *v, int dir)
+{
+	size_t i, n = sizeof(delays) / sizeof(delays[0]);
+
+	if (dir > 0) {
+		for (i = 0; i < n && delays[i] <= v->delay_ds; i++)
+			;
+		v->delay_ds = i < n ? delays[i] : delays[n - 1];
+	} else {
+		for (i = n; i > 0 && delays[i - 1] >= v->delay_ds; i--)
+			;
+		v->delay_ds = i > 0 ? delays[i - 1] : delays[0];
+	}
+	snprintf(v->msg, sizeof(v->msg), _("refresh every %u.%u s"),
+		 v->delay_ds / 10, v->delay_ds % 10);
+}
+
+static void next_layout(struct view *v)
+{
+	do
+		v->layout = (enum view_layout)((v->layout + 1) % VL_COUNT);
+	while (!v->born_known && v->layout != VL_AUTO && v->layout != VL_REAL);
+	if (!view_tree_shown(v, v->active))
+		v->active = v->active == TREE_REAL ? TREE_BORN : TREE_REAL;
+}
+
+unsigned int view_key(struct view *v, int key)
+{
+	unsigned int h = v->tree[v->active].height;
+
+	if (!v->m)
+		return key == 'q' ? VIEW_QUIT : 0;
+	v->msg[0] = '\0';
+	if (v->typing)
+		return search_key(v, key);
+	switch (key) {
+	case VK_UP: case 'k':
+		move(v, -1);
+		break;
+	case VK_DOWN: case 'j':
+		move(v, 1);
+		break;
+	case VK_PGUP:
+		move(v, -(long)(h > 1 ? h - 1 : 1));
+		break;
+	case VK_PGDN:
+		move(v, (long)(h > 1 ? h - 1 : 1));
+		break;
+	case VK_HOME: case 'g':
+		select_row(v, v->active, 0);
+		break;
+	case VK_END: case 'G':
+		if (v->tree[v->active].nrows)
+			select_row(v, v->active, v->tree[v->active].nrows - 1);
+		break;
+	case VK_ENTER: case ' ': {
+		long r = view_sel_row(v, v->active);
+
+		if (r >= 0)
+			toggle_fold(v, !(v->tree[v->active].rows[r].flags & ROW_FOLDED));
+		break;
+	}
+	case VK_LEFT: case 'h':
+		go_left(v);
+		break;
+	case VK_RIGHT: case 'l':
+		go_right(v);
+		break;
+	case '+':
+		expand_all(v);
+		break;
+	case '-':
+		view_collapse_to(v, 1);
+		break;
+	case '1': case '2': case '3': case '4': case '5':
+	case '6': case '7': case '8': case '9':
+		view_collapse_to(v, (unsigned int)(key - '0'));
+		break;
+	case VK_TAB:
+		if (view_tree_shown(v, TREE_REAL) && view_tree_shown(v, TREE_BORN))
+			v->active = v->active == TREE_REAL ? TREE_BORN : TREE_REAL;
+		break;
+	case '/':
+		v->typing = true;
+		v->search_len = 0;
+		search_changed(v);
+		break;
+	case 'n':
+		next_match(v, 1, false);
+		break;
+	case 'N':
+		next_match(v, -1, false);
+		break;
+	case VK_ESC:
+		if (filtering(v)) {
+			v->search_len = 0;
+			search_changed(v);
+		}
+		break;
+	case 'p':
+		jump_parent(v, TREE_REAL);
+		break;
+	case 'b':
+		jump_parent(v, TREE_BORN);
+		break;
+	case 'f':
+		v->follow = !v->follow;
+		snprintf(v->msg, sizeof(v->msg), "%s", v->follow ?
+			 _("following the selected process") : _("not following"));
+		break;
+	case 'a':
+		v->show_args = !v->show_args;
+		return VIEW_REDRAW | VIEW_RESCAN;
+	case 't':
+		v->show_threads = !v->show_threads;
+		return VIEW_REDRAW | VIEW_RESCAN;
+	case 'v':
+		next_layout(v);
+		break;
+	case 'r': case 0x0c:
+		return VIEW_REDRAW | VIEW_RESCAN;
+	case '[':
+		step_delay(v, -1);
+		break;
+	case ']':
+		step_delay(v, 1);
+		break;
+	case '?': case VK_F1:
+		return VIEW_HELP;
+	case 'q': case 'Q':
+		return VIEW_QUIT;
+	default:
+		return 0;
+	}
+	return VIEW_REDRAW;
+}
+
+unsigned int view_click(struct view *v, enum ct_tree t, size_t r)
+{
+	struct view_tree *tr = &v->tree[t];
+	size_t row = tr->top + r;
+
+	if (!v->m || row >= tr->nrows || !view_tree_shown(v, t))
+		return 0;
+	v->msg[0] = '\0';
+	v->active = t;
+	if ((long)row == view_sel_row(v, t) && (tr->rows[row].flags & ROW_KIDS))
+		toggle_fold(v, !(tr->rows[row].flags & ROW_FOLDED));
+	else
+		select_row(v, t, row);
+	return VIEW_REDRAW;
+}
+
+unsigned int view_scroll(struct view *v, enum ct_tree t, long delta)
+{
+	struct view_tree *tr = &v->tree[t];
+
+	if (delta < 0 && (size_t)-delta > tr->top)
+		tr->top = 0;
+	else
+		tr->top = (size_t)((long)tr->top + delta);
+	clamp_top(tr);
+	return VIEW_REDRAW;
+}
