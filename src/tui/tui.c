@@ -460,7 +460,7 @@ static void add_reparent(struct tui *ui, int node, struct strbuf *sb)
 		add_name(ui, bp, sb);
 	else
 		sb_addf(sb, "%d", (int)nd->p->caba);
-	sb_adds(sb, _(" (its CABA), adopted by "));
+	sb_adds(sb, _(", adopted by "));
 	if (rp >= 0)
 		add_name(ui, rp, sb);
 	else
@@ -468,7 +468,7 @@ static void add_reparent(struct tui *ui, int node, struct strbuf *sb)
 	if (nd->p->ppid == 1 || rp < 0 || m->nodes[rp].parent[TREE_REAL] < 0)
 		sb_adds(sb, _(" (init)"));
 	else
-		sb_adds(sb, _(" (a subreaper, or created with CLONE_PARENT)"));
+		sb_adds(sb, _(" (subreaper or CLONE_PARENT)"));
 }
 
 static void draw_detail(struct tui *ui)
@@ -494,6 +494,15 @@ static void draw_detail(struct tui *ui)
 	secs = p->start_time / (unsigned long long)(hz > 0 ? hz : 100);
 	user = users_name(ui->users, p->uid);
 	sb_reset(&ui->line);
+	for (i = 0; ui->v.sel_tid && i < (int)p->nthreads_listed; i++) {
+		if (p->threads[i].tid != ui->v.sel_tid)
+			continue;
+		sb_addc(&ui->line, '{');
+		esc_terminal(&ui->line, p->threads[i].name, p->threads[i].name_len,
+			     ui->a->utf8);
+		sb_addf(&ui->line, "}(%d)", (int)p->threads[i].tid);
+		sb_adds(&ui->line, _(", a thread of "));
+	}
 	add_name(ui, node, &ui->line);
 	if (m->nodes[node].reparented)
 		sb_addc(&ui->line, '*');
@@ -502,8 +511,8 @@ static void draw_detail(struct tui *ui)
 		esc_terminal(&ui->line, user, strlen(user), ui->a->utf8);
 	else
 		sb_addf(&ui->line, "%u", (unsigned int)p->uid);
-	sb_addf(&ui->line, _("  state %c  sid %d  pgid %d  threads %d  started %llu:%02llu:%02llu after boot"),
-		p->state, (int)p->sid, (int)p->pgid, p->nthreads, secs / 3600,
+	sb_addf(&ui->line, _("  sid %d  pgid %d  state %c  threads %d  started boot+%llu:%02llu:%02llu"),
+		(int)p->sid, (int)p->pgid, p->state, p->nthreads, secs / 3600,
 		secs / 60 % 60, secs % 60);
 	detail_line(ui, y++);
 	if (ui->detail_h < 6) {
@@ -600,7 +609,7 @@ static const char *const help_text[] = {
 	N_("q                   quit"),
 	N_("Mouse: click selects (again: folds), the wheel scrolls"),
 	"",
-	N_("Press any key to go back."),
+	N_("Down, j / Up, k scroll this help; any other key goes back."),
 };
 
 #define HELP_LINES (sizeof(help_text) / sizeof(help_text[0]))

@@ -1,0 +1,162 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# End-to-end tests of the interactive browser: each case builds a fixture
+# procfs (setup, as in tests/golden), runs 'cabatree -i' on it inside a
+# private tmux server, drives it with the steps in its 'steps' file and
+# compares the screen with reviewed golden screens (*.screen).
+#
+# Steps, one per line:
+#   size COLS ROWS      terminal size before cabatree starts (default 80 24)
+#   keys KEY...         tmux send-keys (key names as tmux knows them)
+#   type TEXT           send TEXT literally
+#   screen NAME         wait until the screen equals NAME.screen
+#   attrs NAME          the same with attributes and colours (NAME.attrs)
+#   resize COLS ROWS    resize the terminal
+#   run COMMAND         run a shell command (PROC is the fixture)
+#   signal SIG          send SIG to cabatree
+#   modes               check that the terminal is back to normal: main
+#                       screen, cursor shown, no keypad or mouse mode
+#
+# The screen is polled until it matches or TIMEOUT seconds pass; nothing
+# relies on a fixed sleep. UPDATE=1 writes each screen once it has stopped
+# changing (review them before committing). ONLY=NAME runs one case.
+set -u
+
+: "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${CABATREE:=$TOP_SRCDIR/build/src/cabatree}"
+: "${TIMEOUT:=10}"
+cases=$TOP_SRCDIR/tests/tui/cases
+. "$TOP_SRCDIR/tests/golden/lib.sh"
+
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "tmux is not installed: skipping the terminal tests (./build.sh deps installs it)"
+	exit 77
+fi
+
+tmp=$(mktemp -d)
+sock=cabatree-tui-$$
+tm() { tmux -L "$sock" -f "$tmp/tmux.conf" "$@"; }
+trap 'tm kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'exit 1' INT TERM
+cat > "$tmp/tmux.conf" <<'EOF'
+set -g status off
+set -g default-terminal screen
+set -g escape-time 0
+set -g history-limit 0
+EOF
+
+# The pane's program: a shell that records the tty settings, runs
+# cabatree, then says how it ended and whether the settings came back.
+cat > "$tmp/wrap.sh" <<'EOF'
+# Survive the signals sent to cabatree (they reach the whole group).
+trap : INT TERM
+before=$(stty -g)
+printf 'before cabatree\n'
+"$CABATREE" -i --proc-root "$PROC" $ARGS
+st=$?
+[ "$before" = "$(stty -g)" ] && tty=same || tty=changed
+printf 'exit %s, tty %s\n' "$st" "$tty"
+exec sleep 3600
+EOF
+
+capture() { tm capture-pane -p $cflags -t tui: 2>/dev/null; }
+
+# Wait until the screen equals $1 (or, when updating, stops changing).
+wait_screen() {
+	want=$1 got=$tmp/got
+	end=$(($(date +%s) + TIMEOUT))
+	if [ "${UPDATE:-}" = 1 ]; then
+		prev=""
+		while [ "$(date +%s)" -le "$end" ]; do
+			capture > "$got"
+			cur=$(cat "$got")
+			[ -n "$prev" ] && [ "$cur" = "$prev" ] && { cp "$got" "$want"; return 0; }
+			prev=$cur
+			sleep 0.3
+		done
+		cp "$got" "$want"
+		return 0
+	fi
+	while :; do
+		capture > "$got"
+		cmp -s "$got" "$want" && return 0
+		[ "$(date +%s)" -gt "$end" ] && break
+		sleep 0.05
+	done
+	echo "# screen ${want##*/} did not appear within ${TIMEOUT}s:"
+	diff -u "$want" "$got" | sed 's/^/# /'
+	return 1
+}
+
+check_modes() {
+	want="0 1 0 0 0 0 0 1 0"
+	end=$(($(date +%s) + TIMEOUT))
+	while :; do
+		got=$(tm display -p -t tui: '#{alternate_on} #{cursor_flag} #{keypad_flag} #{keypad_cursor_flag} #{mouse_any_flag} #{mouse_standard_flag} #{insert_flag} #{wrap_flag} #{origin_flag}')
+		[ "$got" = "$want" ] && return 0
+		[ "$(date +%s)" -gt "$end" ] && break
+		sleep 0.05
+	done
+	echo "# terminal modes (alternate cursor keypad keypad-cursor mouse-any mouse-standard insert wrap origin): '$got', expected '$want'"
+	return 1
+}
+
+cabatree_pid() {
+	pgrep -f -P "$(tm display -p -t tui: '#{pane_pid}')" cabatree
+}
+
+pass=0 fail=0 cflags=
+for c in "$cases"/*/; do
+	c=${c%/}
+	name=${c##*/}
+	if [ -n "${ONLY:-}" ] && [ "$ONLY" != "$name" ]; then
+		continue
+	fi
+	PROC=$tmp/$name/proc
+	mkdir -p "$PROC"
+	ok=1
+	(. "$c/setup") || { echo "not ok - $name: setup failed"; fail=$((fail + 1)); continue; }
+	cols=80 rows=24
+	while read -r op a b; do
+		[ "$op" = size ] && cols=$a rows=$b
+	done < "$c/steps"
+	args=$(cat "$c/args" 2>/dev/null || true)
+	envs=$(cat "$c/env" 2>/dev/null || echo LC_ALL=C.UTF-8)
+	# shellcheck disable=SC2086
+	tm new-session -d -s tui -x "$cols" -y "$rows" \
+		env -i PATH="$PATH" HOME="$tmp" TERM=screen $envs \
+		CABATREE="$CABATREE" PROC="$PROC" ARGS="$args" sh "$tmp/wrap.sh" ||
+		{ echo "not ok - $name: tmux did not start"; fail=$((fail + 1)); continue; }
+	while read -r op rest; do
+		[ $ok = 1 ] || break
+		case $op in
+		''|'#'*|size) ;;
+		keys)
+			# shellcheck disable=SC2086
+			tm send-keys -t tui: $rest ;;
+		type) tm send-keys -t tui: -l "$rest" ;;
+		screen) cflags=; wait_screen "$c/$rest.screen" || ok=0 ;;
+		attrs) cflags=-e; wait_screen "$c/$rest.attrs" || ok=0 ;;
+		resize)
+			set -- $rest
+			tm resize-window -t tui: -x "$1" -y "$2" ;;
+		run) (cd "$tmp/$name" && PROC=$PROC eval "$rest") || ok=0 ;;
+		signal)
+			pid=$(cabatree_pid)
+			[ -n "$pid" ] && kill -s "$rest" "$pid" || { echo "# no cabatree to signal"; ok=0; } ;;
+		modes) check_modes || ok=0 ;;
+		*) echo "# $name: unknown step '$op'"; ok=0 ;;
+		esac
+	done < "$c/steps"
+	tm kill-session -t tui 2>/dev/null
+	if [ $ok = 1 ]; then
+		echo "ok - $name"
+		pass=$((pass + 1))
+	else
+		echo "not ok - $name"
+		fail=$((fail + 1))
+	fi
+	rm -rf "${tmp:?}/$name"
+done
+echo "$pass passed, $fail failed"
+[ $fail = 0 ] && [ $pass -gt 0 ]
