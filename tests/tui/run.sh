@@ -88,6 +88,20 @@ wait_screen() {
 	return 1
 }
 
+# Wait until cabatree has drawn its first screen (so keys are not echoed).
+wait_ready() {
+	end=$(($(date +%s) + TIMEOUT))
+	while :; do
+		[ "$(tm display -p -t tui: '#{alternate_on}' 2>/dev/null)" = 1 ] &&
+			[ -n "$(capture | tr -d ' \n')" ] && return 0
+		[ "$(date +%s)" -gt "$end" ] && break
+		sleep 0.05
+	done
+	echo "# cabatree did not start within ${TIMEOUT}s:"
+	capture | sed 's/^/# /'
+	return 1
+}
+
 check_modes() {
 	want="0 1 0 0 0 0 0 1 0"
 	end=$(($(date +%s) + TIMEOUT))
@@ -127,6 +141,8 @@ for c in "$cases"/*/; do
 		env -i PATH="$PATH" HOME="$tmp" TERM=screen $envs \
 		CABATREE="$CABATREE" PROC="$PROC" ARGS="$args" sh "$tmp/wrap.sh" ||
 		{ echo "not ok - $name: tmux did not start"; fail=$((fail + 1)); continue; }
+	cflags=
+	wait_ready || ok=0
 	while read -r op rest; do
 		[ $ok = 1 ] || break
 		case $op in
