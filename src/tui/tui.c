@@ -806,6 +806,12 @@ int tui_run(struct tui_args *a)
 	ui.v.show_threads = a->o->threads;
 	if (a->o->delay_ds)
 		ui.v.delay_ds = a->o->delay_ds;
+	if (a->o->trees != SHOW_BOTH)
+		ui.v.layout = a->o->trees == SHOW_REAL ? VL_REAL : VL_BORN;
+	else if (a->o->layout != LAYOUT_AUTO)
+		ui.v.layout = a->o->layout == LAYOUT_SIDE ? VL_SIDE : VL_STACKED;
+	if (ui.v.layout == VL_BORN)
+		ui.v.active = TREE_BORN;
 	if (a->o->npids) {
 		ui.nfocus = a->o->npids;
 		ui.focus = xreallocarray(NULL, ui.nfocus, sizeof(*ui.focus));
