@@ -111,7 +111,7 @@ int main(int argc, char **argv)
 		options_free(&o);
 		return CT_EXIT_FAILURE;
 	}
-	if (o.arguments || o.format == FMT_JSON || o.interactive)
+	if (o.arguments || o.format == FMT_JSON)
 		flags |= PROCFS_CMDLINE;
 	if (o.threads)
 		flags |= PROCFS_THREADS;

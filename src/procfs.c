@@ -513,6 +513,44 @@ static void map_thread_cabas(int dirfd, struct ct_proclist *pl,
 	}
 }
 
+int procfs_read_cmdline(int dirfd, struct ct_proc *p)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	struct ct_proc now = { 0 };
+	char *cmdline = NULL;
+	size_t len;
+	char path[64];
+	ssize_t n;
+	int ret = 0;
+
+	if (p->has_cmdline)
+		return 0;
+	snprintf(path, sizeof(path), "%d/cmdline", p->pid);
+	n = read_file_at(dirfd, path, &tmp, CMDLINE_MAX);
+	if (n < 0) {
+		ret = (int)n;
+		goto out;
+	}
+	len = (size_t)n;
+	cmdline = xstrndup(tmp.s ? tmp.s : "", len);
+	/* Read after the command line, the same start time proves the same process. */
+	snprintf(path, sizeof(path), "%d/stat", p->pid);
+	n = read_file_at(dirfd, path, &tmp, SMALL_FILE_MAX);
+	if (n < 0 || procfs_parse_stat(tmp.s, (size_t)n, &now) ||
+	    now.start_time != p->start_time) {
+		ret = -ESRCH;
+		free(cmdline);
+		goto out;
+	}
+	p->cmdline = cmdline;
+	p->cmdline_len = len;
+	p->has_cmdline = true;
+out:
+	proc_free(&now);
+	sb_free(&tmp);
+	return ret;
+}
+
 pid_t procfs_tgid_of(int dirfd, pid_t tid)
 {
 	struct strbuf tmp = STRBUF_INIT;

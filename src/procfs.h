@@ -74,6 +74,13 @@ int procfs_scan(int dirfd, const char *root_name, unsigned int flags,
 
 void proclist_free(struct ct_proclist *pl);
 
+/*
+ * Read p's command line now, if the scan did not: for one process shown in
+ * detail. Returns 0, or -errno (-ESRCH when p has exited, even if its pid
+ * was reused since).
+ */
+int procfs_read_cmdline(int dirfd, struct ct_proc *p);
+
 /* The process (thread group) of thread tid, or 0 if there is no such thread. */
 pid_t procfs_tgid_of(int dirfd, pid_t tid);
 
