@@ -9,6 +9,8 @@
 #   size COLS ROWS      terminal size before cabatree starts (default 80 24)
 #   keys KEY...         tmux send-keys (key names as tmux knows them)
 #   type TEXT           send TEXT literally
+#   click X Y           left click at column X, row Y (from 0)
+#   wheel up|down X Y   turn the mouse wheel over column X, row Y
 #   screen NAME         wait until the screen equals NAME.screen
 #   attrs NAME          the same with attributes and colours (NAME.attrs)
 #   resize COLS ROWS    resize the terminal
@@ -115,6 +117,12 @@ check_modes() {
 	return 1
 }
 
+# A mouse event as the terminal (TERM=screen: X10 encoding) sends it.
+mouse() {
+	tm send-keys -t tui: -H 1b 5b 4d "$(printf %x $((32 + $1)))" \
+		"$(printf %x $((33 + $2)))" "$(printf %x $((33 + $3)))"
+}
+
 cabatree_pid() {
 	pgrep -f -P "$(tm display -p -t tui: '#{pane_pid}')" cabatree
 }
@@ -151,6 +159,12 @@ for c in "$cases"/*/; do
 			# shellcheck disable=SC2086
 			tm send-keys -t tui: $rest ;;
 		type) tm send-keys -t tui: -l "$rest" ;;
+		click)
+			set -- $rest
+			mouse 0 "$1" "$2" && mouse 3 "$1" "$2" ;;
+		wheel)
+			set -- $rest
+			mouse "$([ "$1" = up ] && echo 64 || echo 65)" "$2" "$3" ;;
 		screen) cflags=; wait_screen "$c/$rest.screen" || ok=0 ;;
 		attrs) cflags=-e; wait_screen "$c/$rest.attrs" || ok=0 ;;
 		resize)
