@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "recorder/born.h"
+#include "xalloc.h"
+
+static size_t hash_pid(pid_t pid, size_t mask)
+{
+	return ((size_t)(unsigned int)pid * 2654435761u) & mask;
+}
+
+void born_init(struct born_table *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->mask = 255;
+	t->buckets = xcalloc(t->mask + 1, sizeof(*t->buckets));
+}
+
+void born_free(struct born_table *t)
+{
+	size_t i;
+
+	for (i = 0; t->buckets && i <= t->mask; i++) {
+		struct born_proc *p = t->buckets[i], *nx;
+
+		for (; p; p = nx) {
+			nx = p->hnext;
+			free(p);
+		}
+	}
+	free(t->buckets);
+	memset(t, 0, sizeof(*t));
+}
+
+static void rehash(struct born_table *t)
+{
+	size_t nmask = t->mask * 2 + 1, i;
+	struct born_proc **nb = xcalloc(nmask + 1, sizeof(*nb));
+
+	for (i = 0; i <= t->mask; i++) {
+		struct born_proc *p = t->buckets[i], *nx;
+
+		for (; p; p = nx) {
+			size_t h = hash_pid(p->pid, nmask);
+
+			nx = p->hnext;
+			p->hnext = nb[h];
+			nb[h] = p;
+		}
+	}
+	free(t->buckets);
+	t->buckets = nb;
+	t->mask = nmask;
+}
+
+struct born_proc *born_find(const struct born_table *t, pid_t pid,
+			    unsigned long long start)
+{
+	struct born_proc *p = t->buckets[hash_pid(pid, t->mask)];
+
+	for (; p; p = p->hnext) {
+		if (p->pid == pid && p->start == start)
+			return p;
+	}
+	return NULL;
+}
+
+struct born_proc *born_find_pid(const struct born_table *t, pid_t pid)
+{
+	struct born_proc *p = t->buckets[hash_pid(pid, t->mask)], *best = NULL;
+
+	for (; p; p = p->hnext) {
+		if (p->pid == pid && (!best || p->start > best->start))
+			best = p;
+	}
+	return best;
+}
+
+/* Put p first in the list of its CABA's descendants (or of the roots). */
+static void link_under(struct born_table *t, struct born_proc *p,
+		       struct born_proc *caba)
+{
+	struct born_proc **head = caba ? &caba->kids : &t->roots;
+
+	p->caba = caba;
+	p->prev = NULL;
+	p->next = *head;
+	if (*head)
+		(*head)->prev = p;
+	*head = p;
+}
+
+static void unlink_from(struct born_table *t, struct born_proc *p)
+{
+	if (p->prev)
+		p->prev->next = p->next;
+	else if (p->caba)
+		p->caba->kids = p->next;
+	else
+		t->roots = p->next;
+	if (p->next)
+		p->next->prev = p->prev;
+	p->next = p->prev = NULL;
+}
+
+static struct born_proc *insert(struct born_table *t, pid_t pid,
+				unsigned long long start)
+{
+	struct born_proc *p = xcalloc(1, sizeof(*p));
+	size_t h;
+
+	if (t->n + 1 > t->mask)
+		rehash(t);
+	h = hash_pid(pid, t->mask);
+	p->pid = pid;
+	p->start = start;
+	p->inferred = true;
+	p->hnext = t->buckets[h];
+	t->buckets[h] = p;
+	t->n++;
+	link_under(t, p, NULL);
+	return p;
+}
+
+struct born_proc *born_seed(struct born_table *t, pid_t pid,
+			    unsigned long long start)
+{
+	struct born_proc *p = born_find(t, pid, start);
+
+	return p ? p : insert(t, pid, start);
+}
+
+/* Does a walk up the CABA chain from from reach p? */
+static bool is_under(const struct born_proc *from, const struct born_proc *p)
+{
+	for (; from; from = from->caba) {
+		if (from == p)
+			return true;
+	}
+	return false;
+}
+
+void born_set_inferred_caba(struct born_table *t, struct born_proc *p,
+			    struct born_proc *parent)
+{
+	if (!p->inferred || p->caba == parent)
+		return;
+	/* A guess must not make a loop (pids of a racing scan can). */
+	if (parent && is_under(parent, p))
+		return;
+	unlink_from(t, p);
+	link_under(t, p, parent);
+}
+
+/* Remove p: its CABA descendants move onto its CABA, in O(descendants). */
+static void release(struct born_table *t, struct born_proc *p)
+{
+	struct born_proc **pp = &t->buckets[hash_pid(p->pid, t->mask)];
+	struct born_proc *k, *nx;
+
+	for (k = p->kids; k; k = nx) {
+		nx = k->next;
+		link_under(t, k, p->caba);
+	}
+	p->kids = NULL;
+	unlink_from(t, p);
+	while (*pp != p)
+		pp = &(*pp)->hnext;
+	*pp = p->hnext;
+	t->n--;
+	t->releases++;
+	free(p);
+}
+
+bool born_release(struct born_table *t, pid_t pid, unsigned long long start)
+{
+	struct born_proc *p = born_find(t, pid, start);
+
+	if (!p)
+		return false;
+	release(t, p);
+	return true;
+}
+
+void born_exit(struct born_table *t, pid_t pid, unsigned long long start)
+{
+	struct born_proc *p = born_find(t, pid, start);
+
+	if (p)
+		p->exited = true;
+}
+
+/* A process with this pid that started before start, or NULL. */
+static struct born_proc *find_older(const struct born_table *t, pid_t pid,
+				    unsigned long long start)
+{
+	struct born_proc *p = t->buckets[hash_pid(pid, t->mask)];
+
+	for (; p; p = p->hnext) {
+		if (p->pid == pid && p->start < start)
+			return p;
+	}
+	return NULL;
+}
+
+struct born_proc *born_fork(struct born_table *t, pid_t cpid,
+			    unsigned long long cstart, pid_t pid,
+			    unsigned long long start)
+{
+	struct born_proc *creator, *p, *old;
+
+	/* The pid was free again, so whoever held it before is gone. */
+	while ((old = find_older(t, pid, start)))
+		release(t, old);
+	creator = born_find(t, cpid, cstart);
+	if (!creator && cpid > 0)
+		creator = insert(t, cpid, cstart);
+	p = born_find(t, pid, start);
+	if (!p)
+		p = insert(t, pid, start);
+	t->forks++;
+	if (creator == p || (creator && is_under(creator, p)))
+		return p;	/* inconsistent input: never make a loop */
+	p->inferred = false;
+	if (p->caba != creator) {
+		unlink_from(t, p);
+		link_under(t, p, creator);
+	}
+	return p;
+}
+
+void born_foreach(const struct born_table *t,
+		  void (*fn)(const struct born_proc *p, void *arg), void *arg)
+{
+	size_t i;
+
+	for (i = 0; i <= t->mask; i++) {
+		const struct born_proc *p;
+
+		for (p = t->buckets[i]; p; p = p->hnext)
+			fn(p, arg);
+	}
+}

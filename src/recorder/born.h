@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The recorder's born table: every process alive (not yet released), keyed
+ * by (pid, start time), with its CABA. Events apply the CABA rules of the
+ * kernel: a new process takes its creator as CABA, and a released process's
+ * CABA descendants move onto its own CABA. No I/O here.
+ */
+#ifndef CABATREE_RECORDER_BORN_H
+#define CABATREE_RECORDER_BORN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct born_proc {
+	pid_t pid;
+	unsigned long long start;	/* clock ticks after boot (stat field 22) */
+	struct born_proc *caba;		/* NULL: none known (a root) */
+	struct born_proc *kids;		/* CABA descendants, first */
+	struct born_proc *next, *prev;	/* siblings under the same CABA */
+	struct born_proc *hnext;	/* hash chain */
+	bool inferred;			/* CABA guessed (the parent when seen), not witnessed */
+	bool exited;			/* exit seen (a zombie); still alive until released */
+};
+
+struct born_table {
+	struct born_proc **buckets;
+	size_t mask;
+	size_t n;			/* processes alive */
+	struct born_proc *roots;	/* processes without a CABA */
+	unsigned long long lost;	/* events lost by the backend */
+	unsigned long long forks, releases;	/* events applied */
+};
+
+void born_init(struct born_table *t);
+void born_free(struct born_table *t);
+
+/* The process (pid, start), or NULL. */
+struct born_proc *born_find(const struct born_table *t, pid_t pid,
+			    unsigned long long start);
+
+/* The newest process with this pid, or NULL. */
+struct born_proc *born_find_pid(const struct born_table *t, pid_t pid);
+
+/*
+ * A process that was there before we looked: its CABA is inferred (set it
+ * with born_set_inferred_caba once its parent is in the table). Returns the
+ * existing entry if (pid, start) is known already.
+ */
+struct born_proc *born_seed(struct born_table *t, pid_t pid,
+			    unsigned long long start);
+
+/* Make parent the inferred CABA of p (NULL: none); p must be inferred. */
+void born_set_inferred_caba(struct born_table *t, struct born_proc *p,
+			    struct born_proc *parent);
+
+/*
+ * Process (cpid, cstart) created process (pid, start). The child is
+ * witnessed; an unknown creator is added as inferred with no CABA. Any
+ * older process with the child's pid has been released (the kernel frees a
+ * pid only on release), so it is released here. Applying the same fork
+ * twice is harmless.
+ */
+struct born_proc *born_fork(struct born_table *t, pid_t cpid,
+			    unsigned long long cstart, pid_t pid,
+			    unsigned long long start);
+
+/*
+ * Process (pid, start) was released: its CABA descendants now have its CABA.
+ * Unknown processes are ignored (a late or repeated event). Returns whether
+ * it was known.
+ */
+bool born_release(struct born_table *t, pid_t pid, unsigned long long start);
+
+/* Process (pid, start) exited and is a zombie until released. */
+void born_exit(struct born_table *t, pid_t pid, unsigned long long start);
+
+/* Call fn on every process, in no particular order; fn must not modify t. */
+void born_foreach(const struct born_table *t,
+		  void (*fn)(const struct born_proc *p, void *arg), void *arg);
+
+#endif

@@ -1,0 +1,327 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests for src/recorder/born.c: the CABA rules applied to a stream of
+ * fork, exit and release events, keyed by (pid, start time).
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "unit.h"
+
+#include "recorder/born.h"
+
+/* One event: F fork (creator -> child), X exit, R release, S seed. */
+struct ev {
+	char kind;
+	pid_t cpid;		/* creator (F), parent (S) */
+	pid_t pid;
+};
+
+/* Start times are derived from the pid so a scenario stays readable. */
+#define ST(pid) (1000ULL + (unsigned long long)(pid))
+
+static void apply(struct born_table *t, const struct ev *e, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		switch (e[i].kind) {
+		case 'F':
+			born_fork(t, e[i].cpid, ST(e[i].cpid), e[i].pid, ST(e[i].pid));
+			break;
+		case 'X':
+			born_exit(t, e[i].pid, ST(e[i].pid));
+			break;
+		case 'R':
+			born_release(t, e[i].pid, ST(e[i].pid));
+			break;
+		case 'S': {
+			struct born_proc *p = born_seed(t, e[i].pid, ST(e[i].pid));
+
+			born_set_inferred_caba(t, p, e[i].cpid ?
+					       born_find(t, e[i].cpid, ST(e[i].cpid)) : NULL);
+			break;
+		}
+		default:
+			fail();
+		}
+	}
+}
+
+/* CABA pid of pid (0: none), or -1 when pid is not alive in the table. */
+static pid_t caba_of(const struct born_table *t, pid_t pid)
+{
+	const struct born_proc *p = born_find(t, pid, ST(pid));
+
+	if (!p)
+		return -1;
+	return p->caba ? p->caba->pid : 0;
+}
+
+static bool inferred(const struct born_table *t, pid_t pid)
+{
+	const struct born_proc *p = born_find(t, pid, ST(pid));
+
+	assert_non_null(p);
+	return p->inferred;
+}
+
+/* Walk every list and check it against the hash: links agree, counts match. */
+static void count_one(const struct born_proc *p, void *arg)
+{
+	const struct born_proc *k;
+	size_t *n = arg;
+
+	(*n)++;
+	for (k = p->kids; k; k = k->next) {
+		assert_ptr_equal(k->caba, p);
+		if (k->next)
+			assert_ptr_equal(k->next->prev, k);
+	}
+}
+
+static void check_consistent(const struct born_table *t)
+{
+	size_t n = 0;
+	const struct born_proc *r;
+
+	born_foreach(t, count_one, &n);
+	assert_int_equal(n, t->n);
+	for (r = t->roots; r; r = r->next)
+		assert_null(r->caba);
+}
+
+/* The worked example of caba.md, as a recorder sees it. */
+static const struct ev sessions[] = {
+	{ 'S', 0, 1 },
+	{ 'F', 1, 2 }, { 'F', 2, 3 }, { 'F', 3, 4 }, { 'F', 4, 5 },
+	{ 'F', 4, 6 }, { 'F', 6, 7 },
+	{ 'X', 0, 6 }, { 'R', 0, 6 },	/* 7 reparented to the subreaper 2 */
+	{ 'X', 0, 3 }, { 'R', 0, 3 },	/* 4 reparented to 1 */
+};
+
+static void test_complex_sessions(void **state)
+{
+	struct born_table t;
+
+	born_init(&t);
+	apply(&t, sessions, ARRAY_SIZE(sessions));
+	assert_int_equal(caba_of(&t, 2), 1);
+	assert_int_equal(caba_of(&t, 4), 2);
+	assert_int_equal(caba_of(&t, 5), 4);
+	assert_int_equal(caba_of(&t, 7), 4);
+	assert_int_equal(caba_of(&t, 3), -1);
+	assert_int_equal(caba_of(&t, 6), -1);
+	assert_int_equal(caba_of(&t, 1), 0);
+	assert_true(inferred(&t, 1));
+	assert_false(inferred(&t, 2));
+	assert_false(inferred(&t, 7));
+	assert_int_equal(t.n, 5);
+	check_consistent(&t);
+	born_free(&t);
+}
+
+/* Replaying events (a restart re-reading its input) changes nothing. */
+static void test_replay(void **state)
+{
+	struct born_table t;
+
+	born_init(&t);
+	apply(&t, sessions, ARRAY_SIZE(sessions));
+	apply(&t, sessions + 1, ARRAY_SIZE(sessions) - 1);
+	assert_int_equal(caba_of(&t, 4), 2);
+	assert_int_equal(caba_of(&t, 7), 4);
+	assert_int_equal(caba_of(&t, 5), 4);
+	assert_int_equal(t.n, 5);
+	check_consistent(&t);
+	born_free(&t);
+}
+
+/* A chain released bottom-up, top-down and in the middle. */
+static void test_release_orders(void **state)
+{
+	static const struct ev chain[] = {
+		{ 'S', 0, 1 }, { 'F', 1, 2 }, { 'F', 2, 3 }, { 'F', 3, 4 },
+		{ 'F', 4, 5 }, { 'F', 4, 6 },
+		{ 'R', 0, 3 }, { 'R', 0, 2 }, { 'R', 0, 4 },
+	};
+	struct born_table t;
+
+	born_init(&t);
+	apply(&t, chain, ARRAY_SIZE(chain));
+	assert_int_equal(caba_of(&t, 5), 1);
+	assert_int_equal(caba_of(&t, 6), 1);
+	assert_int_equal(t.n, 3);
+	check_consistent(&t);
+	born_free(&t);
+}
+
+/*
+ * CLONE_PARENT: the creator is the caller even though the real parent is
+ * the caller's parent; the table only ever sees the creator.
+ */
+static void test_clone_parent(void **state)
+{
+	static const struct ev ev[] = {
+		{ 'S', 0, 1 }, { 'F', 1, 2 }, { 'F', 2, 3 },
+	};
+	struct born_table t;
+
+	born_init(&t);
+	apply(&t, ev, ARRAY_SIZE(ev));
+	assert_int_equal(caba_of(&t, 3), 2);
+	born_free(&t);
+}
+
+/* A zombie is still a CABA until it is released. */
+static void test_zombie(void **state)
+{
+	static const struct ev ev[] = {
+		{ 'S', 0, 1 }, { 'F', 1, 2 }, { 'F', 2, 3 }, { 'X', 0, 2 },
+	};
+	struct born_table t;
+
+	born_init(&t);
+	apply(&t, ev, ARRAY_SIZE(ev));
+	assert_int_equal(caba_of(&t, 3), 2);
+	assert_true(born_find(&t, 2, ST(2))->exited);
+	assert_true(born_release(&t, 2, ST(2)));
+	assert_int_equal(caba_of(&t, 3), 1);
+	assert_false(born_release(&t, 2, ST(2)));	/* a repeated release */
+	born_free(&t);
+}
+
+/*
+ * A pid reused before the old process's release event arrived (the free
+ * tracepoint comes an RCU grace period late): the new fork retires the old
+ * holder, and the late release must not touch the new one.
+ */
+static void test_pid_reuse(void **state)
+{
+	struct born_table t;
+	struct born_proc *p;
+
+	born_init(&t);
+	born_seed(&t, 1, ST(1));
+	born_fork(&t, 1, ST(1), 10, 500);
+	born_fork(&t, 10, 500, 11, 501);
+	born_exit(&t, 10, 500);
+	p = born_fork(&t, 1, ST(1), 10, 900);	/* the same pid, later */
+	assert_non_null(p);
+	assert_int_equal(t.n, 3);
+	assert_null(born_find(&t, 10, 500));
+	assert_int_equal(born_find(&t, 11, 501)->caba->pid, 1);
+	assert_false(born_release(&t, 10, 500));	/* the late event */
+	assert_ptr_equal(born_find(&t, 10, 900), p);
+	assert_ptr_equal(born_find_pid(&t, 10), p);
+	born_fork(&t, 10, 900, 12, 901);
+	assert_int_equal(born_find(&t, 12, 901)->caba->start, 900);
+	check_consistent(&t);
+	born_free(&t);
+}
+
+/* Seeded processes are inferred; what they create is witnessed. */
+static void test_seed(void **state)
+{
+	static const struct ev ev[] = {
+		{ 'S', 0, 1 }, { 'S', 1, 20 }, { 'S', 20, 21 },
+		{ 'F', 21, 22 },
+	};
+	struct born_table t;
+
+	born_init(&t);
+	apply(&t, ev, ARRAY_SIZE(ev));
+	assert_true(inferred(&t, 20));
+	assert_true(inferred(&t, 21));
+	assert_int_equal(caba_of(&t, 21), 20);
+	assert_false(inferred(&t, 22));
+	assert_int_equal(caba_of(&t, 22), 21);
+	/* A later fork event for a seeded process makes it witnessed. */
+	born_fork(&t, 1, ST(1), 21, ST(21));
+	assert_false(inferred(&t, 21));
+	assert_int_equal(caba_of(&t, 21), 1);
+	/* ... and a guess never overrides what was witnessed. */
+	born_set_inferred_caba(&t, born_find(&t, 21, ST(21)), born_find(&t, 20, ST(20)));
+	assert_int_equal(caba_of(&t, 21), 1);
+	check_consistent(&t);
+	born_free(&t);
+}
+
+/* A creator the table never saw is added, inferred, without a CABA. */
+static void test_unknown_creator(void **state)
+{
+	struct born_table t;
+
+	born_init(&t);
+	born_fork(&t, 40, ST(40), 41, ST(41));
+	assert_int_equal(caba_of(&t, 41), 40);
+	assert_int_equal(caba_of(&t, 40), 0);
+	assert_true(inferred(&t, 40));
+	born_free(&t);
+}
+
+/* Guesses from a racing scan must never make a loop. */
+static void test_no_loops(void **state)
+{
+	struct born_table t;
+	struct born_proc *a, *b;
+
+	born_init(&t);
+	a = born_seed(&t, 50, ST(50));
+	b = born_seed(&t, 51, ST(51));
+	born_set_inferred_caba(&t, b, a);
+	born_set_inferred_caba(&t, a, b);
+	assert_null(a->caba);
+	assert_ptr_equal(b->caba, a);
+	born_fork(&t, 51, ST(51), 50, ST(50));	/* would close a loop */
+	assert_null(born_find(&t, 50, ST(50))->caba);
+	check_consistent(&t);
+	born_free(&t);
+}
+
+/* Many processes: the hash grows, a wide release re-points every child. */
+static void test_many(void **state)
+{
+	struct born_table t;
+	pid_t i;
+
+	born_init(&t);
+	born_seed(&t, 1, ST(1));
+	born_fork(&t, 1, ST(1), 2, ST(2));
+	for (i = 3; i < 20000; i++)
+		born_fork(&t, 2, ST(2), i, ST(i));
+	assert_int_equal(t.n, 19999);
+	assert_true(born_release(&t, 2, ST(2)));
+	for (i = 3; i < 20000; i += 997)
+		assert_int_equal(caba_of(&t, i), 1);
+	check_consistent(&t);
+	born_free(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_complex_sessions),
+		cmocka_unit_test(test_replay),
+		cmocka_unit_test(test_release_orders),
+		cmocka_unit_test(test_clone_parent),
+		cmocka_unit_test(test_zombie),
+		cmocka_unit_test(test_pid_reuse),
+		cmocka_unit_test(test_seed),
+		cmocka_unit_test(test_unknown_creator),
+		cmocka_unit_test(test_no_loops),
+		cmocka_unit_test(test_many),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
