@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "nls.h"
@@ -190,6 +192,14 @@ const char *procfs_parse_status(char *buf, size_t len, struct ct_proc *p,
 				    skip_blank(q, eol) != eol)
 					return "Threads";
 				p->nthreads = (int)v;
+			}
+			break;
+		case 'S':
+			if (KEY("State")) {
+				const char *q = skip_blank(val, eol);
+
+				if (q < eol)
+					p->state = *q;
 			}
 			break;
 		case 'P':
@@ -385,7 +395,8 @@ static void read_threads(int dirfd, struct ct_proc *p, struct strbuf *tmp)
  * holds its process id), and -1 when a file is malformed (reported here).
  */
 static int read_proc(int dirfd, const char *root_name, pid_t pid,
-		     unsigned int flags, struct ct_proc *p, struct strbuf *tmp)
+		     unsigned int flags, const unsigned long long *start,
+		     struct ct_proc *p, struct strbuf *tmp)
 {
 	char path[64];
 	const char *bad = NULL;
@@ -414,6 +425,14 @@ static int read_proc(int dirfd, const char *root_name, pid_t pid,
 		return 2;
 	}
 
+	/* The same process as before: status said all that stat would. */
+	if (start && p->state && p->pgid >= 0 && p->sid >= 0) {
+		p->start_time = *start;
+		if (p->state == 'X')
+			goto gone;
+		goto more;
+	}
+
 	file = "stat";
 	snprintf(path, sizeof(path), "%d/stat", pid);
 	n = read_file_at(dirfd, path, tmp, SMALL_FILE_MAX);
@@ -432,6 +451,7 @@ static int read_proc(int dirfd, const char *root_name, pid_t pid,
 	if (p->state == 'X')
 		goto gone;	/* being released between our reads */
 
+more:
 	if (flags & PROCFS_CMDLINE) {
 		snprintf(path, sizeof(path), "%d/cmdline", pid);
 		n = read_file_at(dirfd, path, tmp, CMDLINE_MAX);
@@ -568,8 +588,35 @@ pid_t procfs_tgid_of(int dirfd, pid_t tid)
 	return tgid;
 }
 
+/* The start time of pid in prev if its directory is still inode ino. */
+static const unsigned long long *known_start(const struct ct_proclist *prev,
+					     pid_t pid, unsigned long long ino)
+{
+	size_t lo = 0, hi = prev ? prev->n : 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct ct_proc *q = &prev->v[mid];
+
+		if (q->pid == pid)
+			return ino && q->ino == ino ? &q->start_time : NULL;
+		if (q->pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 int procfs_scan(int dirfd, const char *root_name, unsigned int flags,
 		struct ct_proclist *out, struct procfs_diag *diag)
+{
+	return procfs_rescan(dirfd, root_name, flags, NULL, out, diag);
+}
+
+int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
+		  const struct ct_proclist *prev, struct ct_proclist *out,
+		  struct procfs_diag *diag)
 {
 	struct strbuf tmp = STRBUF_INIT;
 	struct tid_map *listed = NULL;
@@ -588,6 +635,13 @@ int procfs_scan(int dirfd, const char *root_name, unsigned int flags,
 		return err;
 	}
 	rewinddir(d);
+	/* Inodes identify processes only on a procfs, not in a copy of one. */
+	if (prev) {
+		struct statfs sf;
+
+		if (fstatfs(dirfd, &sf) != 0 || sf.f_type != PROC_SUPER_MAGIC)
+			prev = NULL;
+	}
 	for (;;) {
 		pid_t pid;
 		int r;
@@ -612,7 +666,10 @@ int procfs_scan(int dirfd, const char *root_name, unsigned int flags,
 			out->cap = out->cap ? out->cap * 2 : 1024;
 			out->v = xreallocarray(out->v, out->cap, sizeof(*out->v));
 		}
-		r = read_proc(dirfd, root_name, pid, flags, &out->v[out->n], &tmp);
+		r = read_proc(dirfd, root_name, pid, flags,
+			      known_start(prev, pid, de->d_ino), &out->v[out->n], &tmp);
+		if (r == 1)
+			out->v[out->n].ino = de->d_ino;
 		if (r == 1) {
 			out->n++;
 		} else if (r == 2) {

@@ -34,6 +34,7 @@ struct ct_proc {
 	char state;		/* R, S, D, Z, ... */
 	int nthreads;
 	unsigned long long start_time;	/* clock ticks after boot (stat field 22) */
+	unsigned long long ino;	/* inode of the PID directory, from readdir */
 	char *name;		/* raw bytes, unescaped */
 	size_t name_len;
 	char *cmdline;		/* NUL-separated arguments, when read */
@@ -71,6 +72,18 @@ int procfs_open(const char *root);
  */
 int procfs_scan(int dirfd, const char *root_name, unsigned int flags,
 		struct ct_proclist *out, struct procfs_diag *diag);
+
+/*
+ * The same, with prev the previous scan of the same directory (sorted by
+ * pid, as procfs_scan leaves it). On a real procfs, a PID directory with
+ * the same inode as in prev belongs to the same process (the inode pins
+ * the kernel's struct pid, so a reused pid gets a new one): its start
+ * time is taken from prev and stat is not read. Everything else is read
+ * afresh, so the result is what procfs_scan would return.
+ */
+int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
+		  const struct ct_proclist *prev, struct ct_proclist *out,
+		  struct procfs_diag *diag);
 
 void proclist_free(struct ct_proclist *pl);
 

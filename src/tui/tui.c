@@ -156,7 +156,7 @@ static void rescan(struct tui *ui)
 		flags |= PROCFS_CMDLINE;
 	if (ui->v.show_threads)
 		flags |= PROCFS_THREADS;
-	err = procfs_scan(a->dirfd, ui->o->proc_root, flags, &pl, &diag);
+	err = procfs_rescan(a->dirfd, ui->o->proc_root, flags, a->pl, &pl, &diag);
 	if (err < 0 || pl.n == 0) {
 		snprintf(ui->v.msg, sizeof(ui->v.msg),
 			 _("cannot read the process directory: %s"),

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -575,6 +578,96 @@ static void test_status_then_stat(void **state)
 	free(p.name);
 }
 
+static void put_file(int dirfd, const char *path, const char *text)
+{
+	FILE *f;
+	int fd = openat(dirfd, path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void put_proc(int dirfd, unsigned long long start)
+{
+	char stat[256];
+
+	put_file(dirfd, "4/status",
+		 "Name:\tsh\nState:\tS (sleeping)\nTgid:\t4\nPid:\t4\nPPid:\t1\n"
+		 "Uid:\t0\t0\t0\t0\nNSpid:\t4\nNSpgid:\t4\nNSsid:\t4\nNScaba:\t1\n");
+	snprintf(stat, sizeof(stat),
+		 "4 (sh) S 1 4 4 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 %llu 0 0\n", start);
+	put_file(dirfd, "4/stat", stat);
+}
+
+/*
+ * Outside a real procfs, an inode says nothing about a process (a copy
+ * may reuse it for another one): rescanning reads every start time again.
+ */
+static void test_rescan_copy(void **state)
+{
+	char dir[] = "/tmp/cabatree-test.XXXXXX";
+	struct ct_proclist a = { 0 }, b = { 0 };
+	struct procfs_diag diag = { 0 };
+	int fd;
+
+	assert_non_null(mkdtemp(dir));
+	fd = procfs_open(dir);
+	assert_true(fd >= 0);
+	assert_int_equal(mkdirat(fd, "4", 0755), 0);
+	put_proc(fd, 40);
+	assert_int_equal(procfs_scan(fd, dir, 0, &a, &diag), 0);
+	assert_int_equal(a.n, 1);
+	assert_int_equal(a.v[0].start_time, 40);
+	assert_true(a.v[0].ino != 0);
+	/* Pid 4 reused in place: same directory, same inode, new process. */
+	put_proc(fd, 999);
+	assert_int_equal(procfs_rescan(fd, dir, 0, &a, &b, &diag), 0);
+	assert_int_equal(b.n, 1);
+	assert_int_equal(b.v[0].start_time, 999);
+	assert_int_equal(b.v[0].state, 'S');
+	proclist_free(&a);
+	proclist_free(&b);
+	unlinkat(fd, "4/status", 0);
+	unlinkat(fd, "4/stat", 0);
+	unlinkat(fd, "4", AT_REMOVEDIR);
+	close(fd);
+	rmdir(dir);
+}
+
+/* On the live /proc, a rescan says what a scan says, process by process. */
+static void test_rescan_live(void **state)
+{
+	struct ct_proclist a = { 0 }, b = { 0 }, c = { 0 };
+	struct procfs_diag diag = { 0 };
+	size_t i, j = 0, same = 0;
+	int fd = procfs_open("/proc");
+
+	assert_true(fd >= 0);
+	assert_int_equal(procfs_scan(fd, "/proc", 0, &a, &diag), 0);
+	assert_int_equal(procfs_rescan(fd, "/proc", 0, &a, &b, &diag), 0);
+	assert_int_equal(procfs_scan(fd, "/proc", 0, &c, &diag), 0);
+	for (i = 0; i < b.n; i++) {
+		while (j < c.n && c.v[j].pid < b.v[i].pid)
+			j++;
+		if (j == c.n || c.v[j].pid != b.v[i].pid || c.v[j].ino != b.v[i].ino)
+			continue;
+		assert_int_equal(b.v[i].start_time, c.v[j].start_time);
+		assert_int_equal(b.v[i].pgid, c.v[j].pgid);
+		assert_int_equal(b.v[i].sid, c.v[j].sid);
+		assert_true(b.v[i].state != 0);
+		same++;
+	}
+	/* This test process itself, at least, lived through all three. */
+	assert_true(same > 0);
+	proclist_free(&a);
+	proclist_free(&b);
+	proclist_free(&c);
+	close(fd);
+}
+
 int main(void)
 {
 	static struct CMUnitTest status[ARRAY_SIZE(status_cases)];
@@ -584,6 +677,8 @@ int main(void)
 		cmocka_unit_test(test_status_minimal_no_newline),
 		cmocka_unit_test(test_status_empty),
 		cmocka_unit_test(test_status_then_stat),
+		cmocka_unit_test(test_rescan_copy),
+		cmocka_unit_test(test_rescan_live),
 	};
 	int failed = 0;
 
