@@ -20,6 +20,7 @@
 #include "nls.h"
 #include "options.h"
 #include "procfs.h"
+#include "recorder/source.h"
 #include "render.h"
 #include "tui/tui.h"
 #include "users.h"
@@ -90,6 +91,9 @@ int main(int argc, char **argv)
 	struct ct_proclist pl = { 0 };
 	struct procfs_diag diag = { 0 };
 	struct ct_model m;
+	struct rec_source rs = { .result = REC_ABSENT };
+	bool live_rec = false;
+	char note[1024];
 	struct render_ctx rc = { 0 };
 	const struct renderer *r;
 	bool tty;
@@ -129,7 +133,13 @@ int main(int argc, char **argv)
 		goto out_list;
 	}
 
+	/* A stock kernel: the recorder knows the born tree of the live /proc only. */
+	if (strcmp(o.proc_root, "/proc") == 0 && recorder_wanted(&pl)) {
+		live_rec = true;
+		recorder_apply(fd, recorder_state_path(), &pl, &rs);
+	}
 	model_build(&m, &pl, o.numeric);
+	m.lost_events = rs.meta.lost;
 	/* -p may name any thread: focus on its process. */
 	for (size_t i = 0; i < o.npids; i++) {
 		pid_t tgid;
@@ -153,7 +163,16 @@ int main(int argc, char **argv)
 		status = tui_run(&ta);
 		goto out_model;
 	}
-	if (m.caba_source == CABA_SRC_NONE && o.format == FMT_TEXT) {
+	if (m.caba_source == CABA_SRC_NONE && o.format == FMT_TEXT && live_rec) {
+		recorder_explain(&rs, recorder_state_path(), note, sizeof(note));
+		if (o.trees == SHOW_BORN) {
+			say("%s", note);
+			status = CT_EXIT_FAILURE;
+			goto out_model;
+		}
+		if (o.trees == SHOW_BOTH)
+			say(_("%s. Showing the real tree only."), note);
+	} else if (m.caba_source == CABA_SRC_NONE && o.format == FMT_TEXT) {
 		if (o.trees == SHOW_BORN) {
 			say(_("the born (CABA) tree is unknown: no process under '%s' has an NScaba: line (the kernel has no CABA support)"),
 			    o.proc_root);
@@ -165,6 +184,16 @@ int main(int argc, char **argv)
 			      "(the kernel has no CABA support); boot a kernel with the CABA patches "
 			      "(patches/ in the cabatree source) to see it. Showing the real tree only."),
 			    o.proc_root);
+	}
+	if (m.caba_source == CABA_SRC_RECORDER && o.format == FMT_TEXT &&
+	    o.trees != SHOW_REAL) {
+		if (m.lost_events)
+			say(P_("born tree incomplete: %llu event lost by the recorder",
+			       "born tree incomplete: %llu events lost by the recorder",
+			       m.lost_events), m.lost_events);
+		if (!rs.running)
+			say(_("the recorder (cabatreed) is not running: the born tree is as it "
+			      "was when it stopped; processes started since are shown as roots"));
 	}
 	if (diag.hidden && o.format == FMT_TEXT)
 		say(P_("%zu process under '%s' could not be read (hidepid= or permissions); its children are shown as roots",

@@ -57,7 +57,7 @@ static int raw_parent(const struct ct_model *m, const struct ct_proc *p,
 	if (t == TREE_REAL) {
 		id = p->ppid;
 	} else {
-		if (p->caba_status != CABA_KERNEL)
+		if (!caba_status_known(p->caba_status))
 			return -1;
 		id = p->caba;
 	}
@@ -168,8 +168,17 @@ void model_build(struct ct_model *m, struct ct_proclist *pl, bool numeric)
 	m->nodes = xcalloc(m->n, sizeof(*m->nodes));
 	for (i = 0; i < m->n; i++) {
 		m->nodes[i].p = &pl->v[i];
-		if (pl->v[i].caba_status != CABA_UNKNOWN)
+		switch (pl->v[i].caba_status) {
+		case CABA_UNKNOWN:
+			break;
+		case CABA_WITNESSED:
+		case CABA_INFERRED:
+			if (m->caba_source == CABA_SRC_NONE)
+				m->caba_source = CABA_SRC_RECORDER;
+			break;
+		default:
 			m->caba_source = CABA_SRC_KERNEL;
+		}
 	}
 	hash_build(m);
 	for (i = 0; i < m->n; i++) {
@@ -179,7 +188,7 @@ void model_build(struct ct_model *m, struct ct_proclist *pl, bool numeric)
 			nd->parent[t] = raw_parent(m, nd->p, t);
 			nd->shown[t] = true;
 		}
-		nd->reparented = nd->p->caba_status == CABA_KERNEL &&
+		nd->reparented = caba_status_known(nd->p->caba_status) &&
 				 nd->p->caba != nd->p->ppid;
 	}
 	for (t = 0; t < TREE_COUNT; t++) {

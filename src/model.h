@@ -18,6 +18,7 @@ enum ct_tree {
 enum caba_source {
 	CABA_SRC_NONE = 0,	/* nothing knows it: stock kernel, no recorder */
 	CABA_SRC_KERNEL,	/* NScaba: in /proc/PID/status */
+	CABA_SRC_RECORDER,	/* cabatreed's state (stock kernels) */
 };
 
 struct ct_node {
@@ -37,6 +38,7 @@ struct ct_model {
 	int *roots[TREE_COUNT];
 	size_t nroots[TREE_COUNT];
 	enum caba_source caba_source;
+	unsigned long long lost_events;	/* recorder: events it lost (set by main) */
 	size_t cycles;			/* parent cycles broken (bad input) */
 	int *hash;			/* pid -> node index, open addressing */
 	size_t hash_mask;

@@ -14,7 +14,15 @@ enum caba_status {
 	CABA_UNKNOWN = 0,	/* no NScaba: line: the kernel has no CABA support */
 	CABA_KERNEL,		/* read from NScaba: */
 	CABA_OUTSIDE,		/* NScaba: empty: born outside this pid namespace */
+	CABA_WITNESSED,		/* the recorder saw the process being created */
+	CABA_INFERRED,		/* the recorder's guess: the parent when it started */
 };
+
+/* Does the status carry a CABA id in ct_proc.caba? */
+static inline bool caba_status_known(enum caba_status s)
+{
+	return s == CABA_KERNEL || s == CABA_WITNESSED || s == CABA_INFERRED;
+}
 
 struct ct_thread {
 	pid_t tid;

@@ -27,6 +27,10 @@ static const char *caba_status_name(enum caba_status s)
 		return "kernel";
 	case CABA_OUTSIDE:
 		return "outside_namespace";
+	case CABA_WITNESSED:
+		return "witnessed";
+	case CABA_INFERRED:
+		return "inferred";
 	case CABA_UNKNOWN:
 		break;
 	}
@@ -35,7 +39,15 @@ static const char *caba_status_name(enum caba_status s)
 
 static const char *caba_source_name(enum caba_source s)
 {
-	return s == CABA_SRC_KERNEL ? "kernel" : "none";
+	switch (s) {
+	case CABA_SRC_KERNEL:
+		return "kernel";
+	case CABA_SRC_RECORDER:
+		return "recorder";
+	case CABA_SRC_NONE:
+		break;
+	}
+	return "none";
 }
 
 static struct json_object *cmdline_array(const struct ct_proc *p, struct strbuf *tmp)
@@ -67,7 +79,7 @@ static struct json_object *process_object(const struct render_ctx *rc,
 
 	json_object_object_add(o, "pid", json_object_new_int(p->pid));
 	json_object_object_add(o, "ppid", json_object_new_int(p->ppid));
-	json_object_object_add(o, "caba", p->caba_status == CABA_KERNEL ?
+	json_object_object_add(o, "caba", caba_status_known(p->caba_status) ?
 			       json_object_new_int(p->caba) : NULL);
 	json_object_object_add(o, "caba_status",
 			       json_object_new_string(caba_status_name(p->caba_status)));
@@ -139,6 +151,8 @@ static int json_render(const struct render_ctx *rc)
 
 	fprintf(f, "{\n  \"version\": 1,\n  \"caba_source\": \"%s\",\n",
 		caba_source_name(m->caba_source));
+	if (m->caba_source == CABA_SRC_RECORDER)
+		fprintf(f, "  \"lost_events\": %llu,\n", m->lost_events);
 	if (rc->o->npids) {
 		fputs("  \"focus\": [", f);
 		for (i = 0; i < rc->o->npids; i++)

@@ -48,6 +48,7 @@ struct text {
 	struct name_cache *names;
 	struct strbuf key_a, key_b;	/* scratch for compaction */
 	bool any_moved;
+	bool any_inferred;	/* a born link guessed by the recorder was drawn */
 };
 
 struct frame {
@@ -207,6 +208,8 @@ static void add_label(struct text *tx, enum ct_tree t, const struct line *ln,
 	}
 	if (nd->reparented)
 		sb_addc(sb, '*');
+	if (t == TREE_BORN && p->caba_status == CABA_INFERRED)
+		sb_addc(sb, '?');
 	if (o->sids) {
 		sb_adds(sb, " [sid ");
 		sb_adduint(sb, (unsigned long long)p->sid);
@@ -389,6 +392,9 @@ static size_t line_text(struct tree_iter *it, struct strbuf *sb)
 		sb_adds(sb, tx->g->focus);
 	if (ln->thread < 0 && tx->rc->m->nodes[ln->node].reparented)
 		tx->any_moved = true;
+	if (ln->thread < 0 && it->t == TREE_BORN &&
+	    tx->rc->m->nodes[ln->node].p->caba_status == CABA_INFERRED)
+		tx->any_inferred = true;
 	return 2 * ln->depth + text_width(sb->s + start, sb->len - start, tx->rc->utf8);
 }
 
@@ -608,6 +614,13 @@ static int text_render(const struct render_ctx *rc)
 	if (tx.any_moved) {
 		sb_addc(&out, '\n');
 		put_text(&tx, &out, _("* reparented: the real parent is not where the process was born (its CABA)"),
+			 NULL, rc->max_width, false);
+		sb_addc(&out, '\n');
+	}
+	if (tx.any_inferred) {
+		if (!tx.any_moved)
+			sb_addc(&out, '\n');
+		put_text(&tx, &out, _("? inferred: running before the recorder started; its CABA is taken to be its parent then"),
 			 NULL, rc->max_width, false);
 		sb_addc(&out, '\n');
 	}

@@ -13,12 +13,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "unit.h"
 
 #include "recorder/born.h"
+#include "recorder/state.h"
 
 /* One event: F fork (creator -> child), X exit, R release, S seed. */
 struct ev {
@@ -308,6 +311,114 @@ static void test_many(void **state)
 	born_free(&t);
 }
 
+/* ---- the state file ---- */
+
+static char *tmp_path(void)
+{
+	static char path[64];
+	int fd;
+
+	strcpy(path, "/tmp/ct-state-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	return path;
+}
+
+static void write_file(const char *path, const char *s)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(s, f);
+	fclose(f);
+}
+
+static void test_state_round_trip(void **state)
+{
+	struct state_meta meta = { .backend = "ebpf", .boot_id = "b-1", .pidns = 77,
+				   .daemon_pid = 9, .daemon_start = 3, .updated = 5,
+				   .lost = 12 };
+	struct born_table t, u;
+	struct state st;
+	const struct state_entry *e;
+	char *path = tmp_path(), err[128];
+
+	born_init(&t);
+	apply(&t, sessions, ARRAY_SIZE(sessions));
+	assert_int_equal(state_save(path, &t, &meta, 0644), 0);
+	assert_int_equal(state_load(path, &st, err, sizeof(err)), 0);
+	assert_int_equal(st.n, 5);
+	assert_string_equal(st.meta.backend, "ebpf");
+	assert_string_equal(st.meta.boot_id, "b-1");
+	assert_int_equal(st.meta.lost, 12);
+	assert_int_equal(st.meta.pidns, 77);
+	e = state_find(&st, 7, ST(7));
+	assert_non_null(e);
+	assert_int_equal(e->caba, 4);
+	assert_int_equal(e->caba_start, ST(4));
+	assert_false(e->inferred);
+	assert_true(state_find(&st, 1, ST(1))->inferred);
+	assert_null(state_find(&st, 7, ST(7) + 1));
+	/* Back into a table, as cabatreed does after a restart. */
+	born_init(&u);
+	state_to_table(&st, &u);
+	assert_int_equal(u.n, 5);
+	assert_int_equal(caba_of(&u, 7), 4);
+	assert_false(inferred(&u, 7));
+	assert_true(inferred(&u, 1));
+	assert_int_equal(u.lost, 12);
+	born_release(&u, 4, ST(4));
+	assert_int_equal(caba_of(&u, 7), 2);
+	check_consistent(&u);
+	born_free(&u);
+	state_free(&st);
+	born_free(&t);
+	unlink(path);
+}
+
+#define HDR "cabatree-recorder-state 1\nboot_id b\nbackend ebpf\npidns 1\n" \
+	"daemon 9 3\nupdated 5\nlost 0\n"
+
+static const struct bad_case {
+	const char *name, *text;
+} bad_cases[] = {
+	{ "empty", "" },
+	{ "other file", "hello\n" },
+	{ "cut in the header", "cabatree-recorder-state 1\nboot_id b\n" },
+	{ "cut in the list", HDR "processes 2\n5 10 1 1 w\n" },
+	{ "no end", HDR "processes 1\n5 10 1 1 w\n" },
+	{ "no final newline", HDR "processes 1\n5 10 1 1 w\nend" },
+	{ "bad kind", HDR "processes 1\n5 10 1 1 x\nend\n" },
+	{ "junk in a line", HDR "processes 1\n5 10 1 1 w junk\nend\n" },
+	{ "negative pid", HDR "processes 1\n-5 10 1 1 w\nend\n" },
+	{ "listed twice", HDR "processes 2\n5 10 1 1 w\n5 10 1 1 i\nend\n" },
+	{ "data after end", HDR "processes 0\nend\nmore\n" },
+	{ "count too small", HDR "processes 0\n5 10 1 1 w\nend\n" },
+};
+
+static void test_state_bad(void **state)
+{
+	const struct bad_case *c = *state;
+	char *path = tmp_path(), err[128];
+	struct state st;
+
+	write_file(path, c->text);
+	assert_int_equal(state_load(path, &st, err, sizeof(err)), -EBADMSG);
+	assert_true(strlen(err) > 0);
+	assert_int_equal(st.n, 0);
+	unlink(path);
+}
+
+static void test_state_missing(void **state)
+{
+	struct state st;
+	char err[64];
+
+	assert_int_equal(state_load("/nonexistent/ct-state", &st, err, sizeof(err)),
+			 -ENOENT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,7 +432,14 @@ int main(void)
 		cmocka_unit_test(test_unknown_creator),
 		cmocka_unit_test(test_no_loops),
 		cmocka_unit_test(test_many),
+		cmocka_unit_test(test_state_round_trip),
+		cmocka_unit_test(test_state_missing),
 	};
+	struct CMUnitTest bad[ARRAY_SIZE(bad_cases)];
+	int fails;
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	TABLE_TESTS(bad, bad_cases, test_state_bad);
+	fails = cmocka_run_group_tests_name("born table and state", tests, NULL, NULL);
+	fails += cmocka_run_group_tests_name("malformed state files", bad, NULL, NULL);
+	return fails ? 1 : 0;
 }

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The state file, line by line:
+ *
+ *   cabatree-recorder-state 1
+ *   boot_id <id>  backend <name>  pidns <inode>  daemon <pid> <start>
+ *   updated <seconds>  lost <events>  processes <count>   (one per line)
+ *   <pid> <start> <caba> <caba start> w|i                 (count lines)
+ *   end
+ *
+ * Anything else, a short file or a count that does not match is malformed:
+ * a reader never trusts half a file.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "recorder/state.h"
+#include "xalloc.h"
+
+#define MAGIC "cabatree-recorder-state 1"
+
+static void put_entry(const struct born_proc *p, void *arg)
+{
+	struct strbuf *sb = arg;
+
+	sb_addf(sb, "%d %llu %d %llu %c\n", (int)p->pid, p->start,
+		p->caba ? (int)p->caba->pid : 0, p->caba ? p->caba->start : 0ULL,
+		p->inferred ? 'i' : 'w');
+}
+
+static int write_all(int fd, const char *s, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, s, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		s += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int state_save(const char *path, const struct born_table *t,
+	       const struct state_meta *meta, mode_t mode)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *tmp, *dir, *slash;
+	int fd, dfd, err = 0;
+
+	sb_addf(&sb, MAGIC "\nboot_id %s\nbackend %s\npidns %llu\ndaemon %d %llu\n"
+		"updated %lld\nlost %llu\nprocesses %zu\n",
+		meta->boot_id, meta->backend, meta->pidns, (int)meta->daemon_pid,
+		meta->daemon_start, meta->updated, meta->lost, t->n);
+	born_foreach(t, put_entry, &sb);
+	sb_adds(&sb, "end\n");
+
+	tmp = xmalloc(strlen(path) + 32);
+	sprintf(tmp, "%s.tmp.%d", path, (int)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	if (fd < 0) {
+		err = -errno;
+		goto out;
+	}
+	if (fchmod(fd, mode) < 0 || (err = write_all(fd, sb.s, sb.len)) < 0 ||
+	    fsync(fd) < 0) {
+		if (!err)
+			err = -errno;
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	if (close(fd) < 0 || rename(tmp, path) < 0) {
+		err = -errno;
+		unlink(tmp);
+		goto out;
+	}
+	/* The rename itself must reach the disk too. */
+	dir = xstrdup(path);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	free(dir);
+out:
+	free(tmp);
+	sb_free(&sb);
+	return err;
+}
+
+static int bad(char *err, size_t errlen, unsigned int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int bad(char *err, size_t errlen, unsigned int line, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	n = snprintf(err, errlen, "line %u: ", line);
+	if (n < 0 || (size_t)n >= errlen)
+		return -EBADMSG;
+	va_start(ap, fmt);
+	vsnprintf(err + n, errlen - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -EBADMSG;
+}
+
+/* The next line of buf (NUL-terminated in place), or NULL at the end. */
+static char *next_line(char **pos, char *end)
+{
+	char *s = *pos, *nl;
+
+	if (s >= end)
+		return NULL;
+	nl = memchr(s, '\n', (size_t)(end - s));
+	if (!nl)
+		return NULL;	/* a last line without newline: cut short */
+	*nl = '\0';
+	*pos = nl + 1;
+	return s;
+}
+
+static int cmp_entry(const void *a, const void *b)
+{
+	const struct state_entry *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return (x->start > y->start) - (x->start < y->start);
+}
+
+static int parse(char *buf, size_t len, struct state *st, char *err,
+		 size_t errlen)
+{
+	char *pos = buf, *end = buf + len, *l;
+	unsigned int line = 1;
+	size_t count, i;
+	int n;
+
+	l = next_line(&pos, end);
+	if (!l || strcmp(l, MAGIC) != 0)
+		return bad(err, errlen, line, "not a cabatree recorder state file");
+#define FIELD(fmt, ...)							\
+	do {								\
+		line++;							\
+		l = next_line(&pos, end);				\
+		n = -1;							\
+		if (!l || sscanf(l, fmt "%n", __VA_ARGS__, &n) < 1 ||	\
+		    n < 0 || l[n] != '\0')				\
+			return bad(err, errlen, line, "expected '%s'", fmt); \
+	} while (0)
+	FIELD("boot_id %63s", st->meta.boot_id);
+	FIELD("backend %15s", st->meta.backend);
+	FIELD("pidns %llu", &st->meta.pidns);
+	FIELD("daemon %d %llu", &st->meta.daemon_pid, &st->meta.daemon_start);
+	FIELD("updated %lld", &st->meta.updated);
+	FIELD("lost %llu", &st->meta.lost);
+	FIELD("processes %zu", &count);
+#undef FIELD
+	if (count > (size_t)INT_MAX)
+		return bad(err, errlen, line, "too many processes");
+	st->v = xcalloc(count ? count : 1, sizeof(*st->v));
+	for (i = 0; i < count; i++) {
+		struct state_entry *e = &st->v[i];
+		int pid, caba;
+		char kind;
+
+		line++;
+		l = next_line(&pos, end);
+		n = -1;
+		if (!l)
+			return bad(err, errlen, line, "cut short after %zu of %zu processes",
+				   i, count);
+		if (sscanf(l, "%d %llu %d %llu %c%n", &pid, &e->start, &caba,
+			   &e->caba_start, &kind, &n) != 5 || n < 0 || l[n] != '\0' ||
+		    pid <= 0 || caba < 0 || (kind != 'w' && kind != 'i'))
+			return bad(err, errlen, line, "malformed process line");
+		e->pid = pid;
+		e->caba = caba;
+		e->inferred = kind == 'i';
+		st->n++;
+	}
+	line++;
+	l = next_line(&pos, end);
+	if (!l || strcmp(l, "end") != 0)
+		return bad(err, errlen, line, "expected 'end' after %zu processes", count);
+	if (pos != end)
+		return bad(err, errlen, line + 1, "data after 'end'");
+	qsort(st->v, st->n, sizeof(*st->v), cmp_entry);
+	for (i = 1; i < st->n; i++) {
+		if (cmp_entry(&st->v[i - 1], &st->v[i]) == 0)
+			return bad(err, errlen, line, "process %d listed twice",
+				   (int)st->v[i].pid);
+	}
+	return 0;
+}
+
+int state_load(const char *path, struct state *st, char *err, size_t errlen)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char chunk[65536];
+	ssize_t r;
+	int fd, ret;
+
+	memset(st, 0, sizeof(*st));
+	if (errlen)
+		err[0] = '\0';
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while ((r = read(fd, chunk, sizeof(chunk))) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			ret = -errno;
+			close(fd);
+			sb_free(&sb);
+			return ret;
+		}
+		sb_add(&sb, chunk, (size_t)r);
+	}
+	close(fd);
+	ret = parse(sb.s ? sb.s : (char *)"", sb.len, st, err, errlen);
+	sb_free(&sb);
+	if (ret < 0)
+		state_free(st);
+	return ret;
+}
+
+const struct state_entry *state_find(const struct state *st, pid_t pid,
+				     unsigned long long start)
+{
+	struct state_entry key = { .pid = pid, .start = start };
+
+	if (!st->n)
+		return NULL;
+	return bsearch(&key, st->v, st->n, sizeof(*st->v), cmp_entry);
+}
+
+void state_to_table(const struct state *st, struct born_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < st->n; i++)
+		born_seed(t, st->v[i].pid, st->v[i].start);
+	for (i = 0; i < st->n; i++) {
+		const struct state_entry *e = &st->v[i];
+		struct born_proc *p = born_find(t, e->pid, e->start);
+		struct born_proc *c = e->caba ? born_find(t, e->caba, e->caba_start) : NULL;
+
+		born_set_inferred_caba(t, p, c);
+		p->inferred = e->inferred;
+	}
+	t->lost = st->meta.lost;
+}
+
+void state_free(struct state *st)
+{
+	free(st->v);
+	st->v = NULL;
+	st->n = 0;
+}
+
+void state_boot_id(char *buf, size_t size)
+{
+	FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	if (fgets(buf, (int)size, f))
+		buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The recorder's state file: what cabatreed knows, written atomically for
+ * cabatree (and for cabatreed itself after a restart) to read back.
+ */
+#ifndef CABATREE_RECORDER_STATE_H
+#define CABATREE_RECORDER_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "recorder/born.h"
+
+#define STATE_DEFAULT_PATH "/run/cabatree/state"
+
+/* One process alive: its identity and its CABA's (caba 0: none known). */
+struct state_entry {
+	pid_t pid;
+	unsigned long long start;
+	pid_t caba;
+	unsigned long long caba_start;
+	bool inferred;
+};
+
+struct state_meta {
+	char boot_id[64];		/* /proc/sys/kernel/random/boot_id */
+	char backend[16];		/* "ebpf" or "connector" */
+	unsigned long long pidns;	/* inode of the recorded pid namespace */
+	pid_t daemon_pid;		/* who writes it, to tell whether it runs */
+	unsigned long long daemon_start;
+	long long updated;		/* seconds since the epoch */
+	unsigned long long lost;	/* events lost since the recorder started */
+};
+
+struct state {
+	struct state_meta meta;
+	struct state_entry *v;		/* sorted by (pid, start) */
+	size_t n;
+};
+
+/*
+ * Write t and meta to path atomically (a temporary file in the same
+ * directory, fsync, rename, fsync of the directory), with mode bits mode.
+ * Returns 0 or -errno.
+ */
+int state_save(const char *path, const struct born_table *t,
+	       const struct state_meta *meta, mode_t mode);
+
+/*
+ * Read path into st. Returns 0; -errno when it cannot be read; -EBADMSG
+ * when it is malformed, with a description in err.
+ */
+int state_load(const char *path, struct state *st, char *err, size_t errlen);
+
+/* The entry of (pid, start), or NULL. */
+const struct state_entry *state_find(const struct state *st, pid_t pid,
+				     unsigned long long start);
+
+/* Rebuild a born table from st (t must be freshly initialised). */
+void state_to_table(const struct state *st, struct born_table *t);
+
+void state_free(struct state *st);
+
+/* This boot's id into buf (NUL-terminated; empty if unknown). */
+void state_boot_id(char *buf, size_t size);
+
+#endif
