@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -67,7 +68,31 @@ struct tui {
 
 static volatile sig_atomic_t got_signal;
 static bool curses_on;
-static int saved_stderr = -1;
+static int saved_stderr = -1;	/* the real stderr while the screen is ours */
+static bool quit_cleanly;	/* the user quit: what stderr held is old news */
+
+/*
+ * While the browser runs, stderr goes to a memory file, emptied at every
+ * scan. If the program dies of an error, what it said last is shown once
+ * the terminal is back. Only async-signal-safe calls here.
+ */
+static void replay_stderr(void)
+{
+	char buf[4096];
+	ssize_t n;
+
+	if (lseek(STDERR_FILENO, 0, SEEK_SET) != 0)
+		return;
+	while ((n = read(STDERR_FILENO, buf, sizeof(buf))) > 0)
+		if (write(saved_stderr, buf, (size_t)n) != n)
+			break;
+}
+
+static void forget_stderr(void)
+{
+	if (saved_stderr >= 0 && ftruncate(STDERR_FILENO, 0) == 0)
+		lseek(STDERR_FILENO, 0, SEEK_SET);
+}
 
 static void restore_terminal(void)
 {
@@ -76,6 +101,8 @@ static void restore_terminal(void)
 		endwin();
 	}
 	if (saved_stderr >= 0) {
+		if (!quit_cleanly)
+			replay_stderr();
 		dup2(saved_stderr, STDERR_FILENO);
 		close(saved_stderr);
 		saved_stderr = -1;
@@ -156,6 +183,7 @@ static void rescan(struct tui *ui)
 		flags |= PROCFS_CMDLINE;
 	if (ui->v.show_threads)
 		flags |= PROCFS_THREADS;
+	forget_stderr();
 	err = procfs_rescan(a->dirfd, ui->o->proc_root, flags, a->pl, &pl, &diag);
 	if (err < 0 || pl.n == 0) {
 		snprintf(ui->v.msg, sizeof(ui->v.msg),
@@ -767,8 +795,10 @@ static int start_curses(struct tui *ui, bool bench)
 	if (!newterm(NULL, out, stdin))
 		return -EINVAL;
 	curses_on = true;
-	/* Messages on stderr would break the screen: silence them meanwhile. */
-	fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	/* Messages on stderr would break the screen: hold them meanwhile. */
+	fd = memfd_create("cabatree-stderr", MFD_CLOEXEC);
+	if (fd < 0)
+		fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (fd >= 0) {
 		saved_stderr = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3);
 		dup2(fd, STDERR_FILENO);
@@ -895,6 +925,7 @@ int tui_run(struct tui_args *a)
 		if (flags)
 			draw(&ui);
 	}
+	quit_cleanly = true;
 out:
 	restore_terminal();
 	sig = got_signal;
