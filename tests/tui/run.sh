@@ -94,8 +94,10 @@ wait_screen() {
 wait_ready() {
 	end=$(($(date +%s) + TIMEOUT))
 	while :; do
-		[ "$(tm display -p -t tui: '#{alternate_on}' 2>/dev/null)" = 1 ] &&
-			[ -n "$(capture | tr -d ' \n')" ] && return 0
+		# The first draw clears the line the wrapper printed.
+		scr=$(capture)
+		[ -n "$(printf '%s' "$scr" | tr -d ' \n')" ] &&
+			! printf '%s' "$scr" | grep -q 'before cabatree' && return 0
 		[ "$(date +%s)" -gt "$end" ] && break
 		sleep 0.05
 	done
