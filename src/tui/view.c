@@ -758,6 +758,11 @@ static void search_changed(struct view *v)
 static unsigned int search_key(struct view *v, int key)
 {
 	switch (key) {
+	case VK_UP: case VK_DOWN: case VK_PGUP: case VK_PGDN:
+	case VK_HOME: case VK_END: case VK_TAB:
+		/* Moving ends the typing, as Enter would. */
+		v->typing = false;
+		return view_key(v, key);
 	case VK_ENTER:
 		v->typing = false;
 		return VIEW_REDRAW;
@@ -830,11 +835,20 @@ static void step_delay(struct view *v, int dir)
 
 static void next_layout(struct view *v)
 {
+	static const char *const names[VL_COUNT] = {
+		N_("layout: side by side if wide enough, else stacked"),
+		N_("layout: side by side"),
+		N_("layout: stacked"),
+		N_("layout: the real tree only"),
+		N_("layout: the born tree only"),
+	};
+
 	do
 		v->layout = (enum view_layout)((v->layout + 1) % VL_COUNT);
 	while (!v->born_known && v->layout != VL_AUTO && v->layout != VL_REAL);
 	if (!view_tree_shown(v, v->active))
 		v->active = v->active == TREE_REAL ? TREE_BORN : TREE_REAL;
+	snprintf(v->msg, sizeof(v->msg), "%s", _(names[v->layout]));
 }
 
 unsigned int view_key(struct view *v, int key)

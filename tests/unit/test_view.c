@@ -294,6 +294,13 @@ static void test_search(void **state)
 	assert_int_equal(sel_pid(&v), 2);
 	keys(&v, "N");
 	assert_int_equal(sel_pid(&v), 5);
+	/* Moving while typing ends the typing and moves. */
+	keys(&v, "/sh");
+	assert_int_equal(sel_pid(&v), 5);
+	view_key(&v, VK_UP);
+	assert_false(v.typing);
+	assert_int_equal(v.search_len, 2);
+	assert_int_equal(sel_pid(&v), 4);
 	/* Backspace while typing; no match empties the trees. */
 	keys(&v, "/x");
 	assert_int_equal(v.tree[TREE_REAL].nrows, 0);
