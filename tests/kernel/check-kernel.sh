@@ -1,0 +1,295 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Build Linux 6.12 with the CABA series of patches/linux-6.12, boot it
+# under qemu with cabatree, the kernel self-test and a real
+# complex-sessions scenario inside, and report "N passed, N failed".
+#
+#   check-kernel.sh [--vm] [--script FILE] [--cabatree PATH]
+#
+#   --vm            boot for interactive use (serial console on stdio)
+#   --script FILE   also run FILE with /bin/sh inside the VM; a non-zero
+#                   exit status is a failure
+#   --cabatree PATH the cabatree binary (default: build/src/cabatree)
+#
+# VM_SCRIPT in the environment is the same as --script.
+#
+# The kernel source and build live in $CABA_KERNEL_CACHE (default
+# /var/cache/cabatree/kernel), outside the source tree, at a fixed path
+# so that kbuild can rebuild incrementally: a second run only rebuilds
+# what the series changed.  Runs as root, or with the packages below
+# installed and the cache directory writable.
+set -eu
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+series_dir=$top/patches/linux-6.12
+cache=${CABA_KERNEL_CACHE:-/var/cache/cabatree/kernel}
+src=$cache/linux-source-6.12
+out=$cache/build
+work=$cache/work
+tarball=/usr/src/linux-source-6.12.tar.xz
+cabatree=$top/build/src/cabatree
+mode=check
+user_script=${VM_SCRIPT:-}
+jobs=$(nproc 2>/dev/null || echo 2)
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--vm) mode=vm ;;
+	--script) user_script=$2; shift ;;
+	--cabatree) cabatree=$2; shift ;;
+	*) echo "usage: $0 [--vm] [--script FILE] [--cabatree PATH]" >&2; exit 2 ;;
+	esac
+	shift
+done
+
+npass=0
+nfail=0
+pass() { npass=$((npass + 1)); echo "check-kernel: ok: $*"; }
+fail() { nfail=$((nfail + 1)); echo "check-kernel: FAILED: $*"; }
+finish() {
+	echo "check-kernel: $npass passed, $nfail failed"
+	[ "$nfail" -eq 0 ]
+	exit
+}
+abort() { fail "$*"; finish; }
+now() { date +%s; }
+step() { echo "== check-kernel: $*"; }
+
+# ---- packages ----
+deps="linux-source-6.12 qemu-system-x86 busybox-static gcc make bc bison flex
+libelf-dev libssl-dev cpio xz-utils gzip git perl libc6-dev rsync"
+missing=
+for p in $deps; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+		missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	step "installing:$missing"
+	[ "$(id -u)" = 0 ] || abort "run as root, or install:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	timeout 1800 apt-get install -y -q --no-install-recommends $missing ||
+		{ timeout 600 apt-get update &&
+		  timeout 1800 apt-get install -y -q --no-install-recommends $missing; } ||
+		abort "installing packages"
+fi
+[ -x "$cabatree" ] || abort "no cabatree binary at $cabatree (build it first)"
+mkdir -p "$cache" "$work"
+
+# ---- kernel source: a git tree whose tag "pristine" is the tarball ----
+tar_id=$(stat -c '%s %Y' "$tarball")
+if [ ! -d "$src/.git" ] || [ "$(cat "$cache/tarball.id" 2>/dev/null)" != "$tar_id" ] ||
+   ! git -C "$src" rev-parse -q --verify pristine >/dev/null; then
+	step "extracting $tarball"
+	t0=$(now)
+	rm -rf "$src" "$out" "$cache/series.index" "$cache/applied.files"
+	timeout 900 tar -xf "$tarball" -C "$cache" || abort "extracting the kernel source"
+	# Debian's .gitignore ignores everything at the top level: drop that.
+	n=$(grep -n '^# Debian packaging' "$src/.gitignore" | cut -d: -f1 || true)
+	[ -n "$n" ] && head -n $((n - 2)) "$src/.gitignore" > "$src/.gitignore.new" &&
+		mv "$src/.gitignore.new" "$src/.gitignore"
+	(cd "$src" && git init -q &&
+	 timeout 900 git add -A &&
+	 git -c user.name=cabatree -c user.email=cabatree@localhost \
+		commit -q -m "$(sed -n 's/^SUBLEVEL = //p' Makefile | sed 's/^/Linux 6.12./') (Debian linux-source-6.12)" &&
+	 git tag pristine) || abort "making a git tree of the kernel source"
+	echo "$tar_id" > "$cache/tarball.id"
+	pass "kernel source extracted ($(($(now) - t0)) s)"
+fi
+
+# ---- the series: write only the files whose content must change ----
+step "applying $(wc -l < "$series_dir/series") patches from patches/linux-6.12/series"
+index=$cache/series.index
+rm -f "$index"
+tree=$(cd "$src" && export GIT_INDEX_FILE="$index" && git read-tree pristine &&
+	for p in $(cat "$series_dir/series"); do
+		git apply --cached "$series_dir/$p" || { echo "$p does not apply" >&2; exit 1; }
+	done && git write-tree) || abort "applying the series to $(sed -n 's/^SUBLEVEL = /6.12./p' "$src/Makefile")"
+changed=0
+files=$( (git -C "$src" diff --name-only pristine "$tree"; cat "$cache/applied.files" 2>/dev/null) | sort -u)
+for f in $files; do
+	if want=$(git -C "$src" rev-parse -q --verify "$tree:$f" 2>/dev/null); then
+		have=$(git -C "$src" hash-object "$src/$f" 2>/dev/null || true)
+		[ "$have" = "$want" ] && continue
+		mkdir -p "$(dirname "$src/$f")"
+		git -C "$src" cat-file blob "$want" > "$src/$f"
+	else
+		rm -f "$src/$f"
+	fi
+	changed=$((changed + 1))
+done
+git -C "$src" diff --name-only pristine "$tree" > "$cache/applied.files"
+pass "series applied ($changed files rewritten)"
+
+# ---- configuration: tinyconfig + caba.config ----
+frag=$series_dir/caba.config
+frag_id=$(cat "$frag" | md5sum | cut -d' ' -f1)
+if [ ! -f "$out/.config" ] || [ "$(cat "$out/.caba-config" 2>/dev/null)" != "$frag_id" ]; then
+	step "configuring (tinyconfig + patches/linux-6.12/caba.config)"
+	mkdir -p "$out"
+	(timeout 300 make -C "$src" O="$out" tinyconfig &&
+	 timeout 300 "$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$frag" &&
+	 timeout 300 make -C "$src" O="$out" olddefconfig) > "$work/config.log" 2>&1 ||
+		{ tail -20 "$work/config.log"; abort "configuring the kernel"; }
+	lost=$(grep '^CONFIG_' "$frag" | while read -r l; do
+		grep -qx "$l" "$out/.config" || echo "$l"; done)
+	[ -z "$lost" ] || abort "options of caba.config not in .config: $lost"
+	echo "$frag_id" > "$out/.caba-config"
+fi
+
+# ---- kernel ----
+step "building bzImage (make -j$jobs, log in $work/build.log)"
+t0=$(now)
+if timeout 3600 make -C "$src" O="$out" -j"$jobs" bzImage > "$work/build.log" 2>&1; then
+	pass "bzImage built ($(($(now) - t0)) s)"
+else
+	tail -30 "$work/build.log"
+	abort "building bzImage"
+fi
+kernel=$out/arch/x86/boot/bzImage
+
+# ---- self-test, installed as kselftest installs it ----
+step "building the CABA self-test"
+rm -rf "$work/kselftest"
+if timeout 600 make -C "$src/tools/testing/selftests" TARGETS=caba \
+	INSTALL_PATH="$work/kselftest" install > "$work/selftest.log" 2>&1 &&
+   grep -q '^caba:caba_test$' "$work/kselftest/kselftest-list.txt"; then
+	pass "self-test built and listed for run_tests"
+else
+	tail -20 "$work/selftest.log"
+	fail "building the self-test"
+fi
+
+# ---- scenario program ----
+timeout 120 gcc -O2 -Wall -o "$work/caba-scenario" "$top/tests/kernel/scenario.c" ||
+	abort "building tests/kernel/scenario.c"
+
+# ---- initramfs ----
+step "building the initramfs"
+gen=$work/gen_init_cpio
+[ -x "$gen" ] && [ "$gen" -nt "$src/usr/gen_init_cpio.c" ] ||
+	gcc -O2 -o "$gen" "$src/usr/gen_init_cpio.c" || abort "building gen_init_cpio"
+list=$work/initramfs.list
+busybox=/bin/busybox
+entries=$work/initramfs.files
+dirs=$work/initramfs.dirs
+: > "$entries"
+printf '%s\n' /dev /proc /sys /tmp /root /etc /mnt > "$dirs"
+add_dirs() {
+	d=$(dirname "$1")
+	while [ "$d" != / ]; do echo "$d"; d=$(dirname "$d"); done >> "$dirs"
+}
+# add_file HOST-PATH VM-PATH MODE
+add_file() {
+	add_dirs "$2"
+	echo "file $2 $1 $3 0 0" >> "$entries"
+}
+# add_bin HOST-PATH VM-PATH: a program and the libraries it needs
+add_bin() {
+	add_file "$1" "$2" 0755
+	for lib in $(ldd "$1" 2>/dev/null | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) (.*/\1/p'); do
+		add_file "$(readlink -f "$lib")" "$lib" 0755
+	done
+}
+add_file "$busybox" /bin/busybox 0755
+for a in $($busybox --list-full); do
+	case $a in
+	sbin/init|linuxrc|bin/busybox) continue ;;
+	# run_kselftest.sh calls /usr/bin/timeout --foreground, which
+	# busybox's timeout does not know: keep it out of /usr/bin
+	usr/bin/timeout) a=bin/timeout ;;
+	esac
+	add_dirs "/$a"
+	echo "slink /$a /bin/busybox 0777 0 0" >> "$entries"
+done
+add_file "$top/tests/kernel/vm-init.sh" /init 0755
+add_file "$top/tests/kernel/vm-check.sh" /caba/vm-check.sh 0755
+add_bin "$cabatree" /usr/bin/cabatree
+add_bin "$work/caba-scenario" /usr/bin/caba-scenario
+if [ -d "$work/kselftest" ]; then
+	(cd "$work/kselftest" && find . -type f) | while read -r f; do
+		f=${f#./}
+		case $f in
+		*caba_test) add_bin "$work/kselftest/$f" "/caba/kselftest/$f" ;;
+		*) add_file "$work/kselftest/$f" "/caba/kselftest/$f" "$(stat -c %a "$work/kselftest/$f")" ;;
+		esac
+	done
+fi
+if [ -d /usr/lib/locale/C.utf8 ]; then
+	for f in $(cd /usr/lib/locale/C.utf8 && find . -type f); do
+		add_file "/usr/lib/locale/C.utf8/${f#./}" "/usr/lib/locale/C.utf8/${f#./}" 0644
+	done
+fi
+[ -n "$user_script" ] && add_file "$(readlink -f "$user_script")" /caba/user-script 0755
+echo "root:x:0:0:root:/root:/bin/sh" > "$work/passwd"
+echo "root:x:0:" > "$work/group"
+add_file "$work/passwd" /etc/passwd 0644
+add_file "$work/group" /etc/group 0644
+{
+	# parents before their contents: a sorted list has them first
+	LC_ALL=C sort -u "$dirs" | awk '{ print "dir " $0 " 0755 0 0" }'
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	awk '!seen[$2]++' "$entries"
+} > "$list"
+initrd=$work/initramfs.cpio.gz
+("$gen" "$list" | gzip -1 > "$initrd") 2> "$work/initramfs.log" ||
+	{ cat "$work/initramfs.log"; abort "building the initramfs"; }
+pass "initramfs built ($(($(stat -c %s "$initrd") / 1024)) KiB)"
+
+# ---- boot ----
+# KVM when it works: /dev/kvm can exist and still hang a guest, so boot
+# once to the first line of /init with it, else emulate.
+accel="-accel tcg"
+if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+	timeout -k 2 30 qemu-system-x86_64 -accel kvm -cpu host -m 512M \
+		-display none -serial stdio -monitor none -no-reboot -nic none \
+		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+		-kernel "$kernel" -initrd "$initrd" \
+		-append "console=ttyS0 panic=-1 init=/init quiet caba.mode=probe" \
+		< /dev/null > "$work/kvm-probe.log" 2>&1 || true
+	if grep -q '^caba-vm: init started' "$work/kvm-probe.log"; then
+		accel="-accel kvm -cpu host"
+	else
+		echo "check-kernel: /dev/kvm does not boot this kernel within 30 s; emulating"
+	fi
+fi
+if [ "$mode" = vm ]; then
+	step "booting the CABA kernel; leave the shell (exit or Ctrl-D) to power off"
+	qemu-system-x86_64 $accel -m 512M -display none -serial mon:stdio \
+		-no-reboot -nic none -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+		-kernel "$kernel" -initrd "$initrd" \
+		-append "console=ttyS0 panic=-1 init=/init quiet caba.mode=vm" || true
+	exit 0
+fi
+
+step "booting under qemu ($accel)"
+log=$work/console.log
+t0=$(now)
+set +e
+timeout -k 5 900 qemu-system-x86_64 $accel -m 512M -display none -serial stdio \
+	-monitor none -no-reboot -nic none \
+	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
+	-kernel "$kernel" -initrd "$initrd" \
+	-append "console=ttyS0 panic=-1 init=/init quiet caba.mode=check" \
+	< /dev/null > "$log" 2>&1
+qrc=$?
+set -e
+elapsed=$(($(now) - t0))
+tr -d '\r' < "$log" | sed 's/^/vm| /'
+boot=$(tr -d '\r' < "$log" | sed -n 's/^caba-vm: init started after \([0-9.]*\) s.*/\1/p')
+echo "check-kernel: qemu exited with $qrc after $elapsed s${boot:+ (init started $boot s after boot)}"
+vm_result=$(tr -d '\r' < "$log" | sed -n 's/^caba-vm: result \([0-9]*\)$/\1/p' | tail -n 1)
+vm_pass=$(tr -d '\r' < "$log" | grep -c '^caba-vm: ok: ' || true)
+vm_fail=$(tr -d '\r' < "$log" | grep -c '^caba-vm: FAILED: ' || true)
+npass=$((npass + vm_pass))
+nfail=$((nfail + vm_fail))
+if [ -n "$vm_result" ] && [ "$qrc" -eq $(((vm_result << 1) | 1)) ]; then
+	pass "VM ran the checks and powered off by itself"
+else
+	fail "VM did not finish (qemu status $qrc, result '${vm_result:-none}')"
+fi
+if tr -d '\r' < "$log" | grep -E 'WARNING:|BUG:|suspicious RCU usage|possible circular locking|Kernel panic' >/dev/null; then
+	fail "kernel log has warnings (see vm| lines above)"
+else
+	pass "kernel log without warnings"
+fi
+finish
