@@ -9,7 +9,8 @@ top=$(pwd)
 builddir=${BUILDDIR:-$top/build}
 
 deps="autoconf automake autopoint gettext make gcc pkg-config libc6-dev
-libjson-c-dev libncurses-dev libcmocka-dev libproc2-dev psmisc procps jq tmux"
+libjson-c-dev libncurses-dev libcmocka-dev libproc2-dev psmisc procps jq tmux
+clang libbpf-dev bpftool"
 
 install_deps() {
 	missing=""

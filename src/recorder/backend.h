@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* cabatreed's event sources: the eBPF programs and the proc connector. */
+#ifndef CABATREE_RECORDER_BACKEND_H
+#define CABATREE_RECORDER_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "recorder/born.h"
+
+struct rec_backend {
+	const char *name;		/* "ebpf" or "connector" */
+	const char *release_point;	/* what "released" is taken from */
+	bool exit_is_zombie;		/* releases must be found in /proc */
+	/* Apply every pending event to t; returns how many, or -errno. */
+	int (*drain)(struct rec_backend *b, struct born_table *t);
+	/* Events lost so far (ring full, socket buffer overrun, gaps). */
+	unsigned long long (*lost)(struct rec_backend *b);
+	void (*close)(struct rec_backend *b);
+};
+
+/*
+ * Start a backend; events are queued from then on. Returns 0, or -errno
+ * with a sentence for the user in err.
+ */
+int rec_ebpf_open(struct rec_backend **out, char *err, size_t errlen);
+int rec_connector_open(struct rec_backend **out, char *err, size_t errlen);
+
+/* Clock ticks after boot of a CLOCK_BOOTTIME time in nanoseconds. */
+unsigned long long rec_ns_to_ticks(unsigned long long ns);
+
+/* Now, in clock ticks after boot. */
+unsigned long long rec_now_ticks(void);
+
+#endif

@@ -1,0 +1,90 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Fork and release of processes, for cabatreed's born table. Threads are
+ * not nodes: a new thread sends nothing, and a release is sent for thread
+ * group leaders only. The creator of a new process is the task that called
+ * fork/clone (the tracepoint's parent argument is current, also with
+ * CLONE_PARENT), named by its process and that process's start time.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "recorder/events.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 8 << 20);
+} events SEC(".maps");
+
+/* Records the ring had no room for: each one is a lost event. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
+static __always_inline void send(__u32 kind, __s32 pid, __u64 start,
+				 __s32 cpid, __u64 cstart)
+{
+	struct born_event *e;
+
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		__u32 k = 0;
+		__u64 *d = bpf_map_lookup_elem(&drops, &k);
+
+		if (d)
+			*d += 1;
+		return;
+	}
+	e->kind = kind;
+	e->pid = pid;
+	e->cpid = cpid;
+	e->pad = 0;
+	e->start = start;
+	e->cstart = cstart;
+	/* The reader polls: a wake-up per event would slow every fork. */
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(born_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__s32 pid = BPF_CORE_READ(child, pid);
+
+	if (pid != BPF_CORE_READ(child, tgid))
+		return 0;
+	send(BORN_EV_FORK, pid, BPF_CORE_READ(child, start_boottime),
+	     BPF_CORE_READ(parent, tgid),
+	     BPF_CORE_READ(parent, group_leader, start_boottime));
+	return 0;
+}
+
+static __always_inline void released(struct task_struct *p)
+{
+	__s32 pid = BPF_CORE_READ(p, pid);
+
+	if (pid == BPF_CORE_READ(p, tgid))
+		send(BORN_EV_RELEASE, pid, BPF_CORE_READ(p, start_boottime), 0, 0);
+}
+
+/* The exact point, where the kernel lets a probe attach. */
+SEC("kprobe/release_task")
+int BPF_KPROBE(born_release_task, struct task_struct *p)
+{
+	released(p);
+	return 0;
+}
+
+/* Otherwise when the task is freed, an RCU grace period after release. */
+SEC("tp_btf/sched_process_free")
+int BPF_PROG(born_free, struct task_struct *p)
+{
+	released(p);
+	return 0;
+}

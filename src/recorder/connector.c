@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The proc connector backend (netlink, CN_IDX_PROC): no compiler, no BTF.
+ * Two documented deviations from the exact rules: a fork event names the
+ * real parent (wrong for CLONE_PARENT, where the creator is the caller),
+ * and an exit event means a zombie, not a release — an exited process
+ * stays alive here until /proc no longer shows it with its start time.
+ * Losses: ENOBUFS from the socket, and gaps in the per-CPU sequence
+ * numbers of the events.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/cn_proc.h>
+#include <linux/connector.h>
+#include <linux/netlink.h>
+
+#include "recorder/backend.h"
+#include "recorder/live.h"
+#include "xalloc.h"
+
+#define RCVBUF (16 << 20)
+#define MAX_CPUS 8192
+
+struct pending {
+	pid_t pid;
+	unsigned long long start;
+};
+
+struct connector {
+	struct rec_backend b;
+	int sock;
+	int procfd;
+	unsigned long long lost;
+	unsigned long long mono_to_boot;	/* CLOCK_BOOTTIME - CLOCK_MONOTONIC, ns */
+	unsigned int *seq;			/* next expected sequence number, per CPU */
+	unsigned char *seq_seen;
+	struct pending *exited;			/* zombies to look for in /proc */
+	size_t nexited, capexited;
+};
+
+static unsigned long long ns_of(clockid_t c)
+{
+	struct timespec ts;
+
+	clock_gettime(c, &ts);
+	return (unsigned long long)ts.tv_sec * 1000000000ULL + (unsigned long long)ts.tv_nsec;
+}
+
+static int send_op(int sock, enum proc_cn_mcast_op op)
+{
+	struct {
+		struct nlmsghdr nl;
+		struct cn_msg cn;
+		enum proc_cn_mcast_op op;
+	} __attribute__((packed)) msg;
+
+	memset(&msg, 0, sizeof(msg));
+	msg.nl.nlmsg_len = sizeof(msg);
+	msg.nl.nlmsg_type = NLMSG_DONE;
+	msg.nl.nlmsg_pid = 0;
+	msg.cn.id.idx = CN_IDX_PROC;
+	msg.cn.id.val = CN_VAL_PROC;
+	msg.cn.len = sizeof(op);
+	msg.op = op;
+	/* No acknowledgement is awaited: with some kernels it never comes. */
+	return send(sock, &msg, sizeof(msg), 0) < 0 ? -errno : 0;
+}
+
+/* Start time of pid now; or, if it is gone already, from the event's time. */
+static unsigned long long start_of(struct connector *c, pid_t pid,
+				   unsigned long long ts_ns)
+{
+	unsigned long long start, guess = rec_ns_to_ticks(ts_ns + c->mono_to_boot);
+
+	/* Much later than the event: the pid was reused already. */
+	if (rec_stat(c->procfd, pid, &start, NULL) == 0 && start <= guess + 2)
+		return start;
+	return guess;
+}
+
+static void note_seq(struct connector *c, unsigned int cpu, unsigned int seq)
+{
+	if (cpu >= MAX_CPUS)
+		return;
+	if (c->seq_seen[cpu] && seq != c->seq[cpu])
+		c->lost += (unsigned int)(seq - c->seq[cpu]);
+	c->seq_seen[cpu] = 1;
+	c->seq[cpu] = seq + 1;
+}
+
+static void on_event(struct connector *c, struct born_table *t,
+		     const struct cn_msg *cn, const struct proc_event *ev)
+{
+	note_seq(c, ev->cpu, cn->seq);
+	if (ev->what == PROC_EVENT_FORK) {
+		const typeof(ev->event_data.fork) *f = &ev->event_data.fork;
+		struct born_proc *parent;
+		unsigned long long pstart;
+
+		if (f->child_pid != f->child_tgid)
+			return;		/* a thread */
+		parent = born_find_pid(t, f->parent_tgid);
+		if (parent)
+			pstart = parent->start;
+		else if (rec_stat(c->procfd, f->parent_tgid, &pstart, NULL) < 0)
+			pstart = 0;
+		born_fork(t, f->parent_tgid, pstart, f->child_pid,
+			  start_of(c, f->child_pid, ev->timestamp_ns));
+	} else if (ev->what == PROC_EVENT_EXIT) {
+		const typeof(ev->event_data.exit) *x = &ev->event_data.exit;
+		struct born_proc *p;
+
+		if (x->process_pid != x->process_tgid)
+			return;
+		p = born_find_pid(t, x->process_pid);
+		if (!p)
+			return;
+		p->exited = true;
+		if (c->nexited == c->capexited) {
+			c->capexited = c->capexited ? c->capexited * 2 : 64;
+			c->exited = xreallocarray(c->exited, c->capexited, sizeof(*c->exited));
+		}
+		c->exited[c->nexited].pid = p->pid;
+		c->exited[c->nexited++].start = p->start;
+	}
+}
+
+/* Release the exited processes /proc no longer shows (reaped). */
+static void reap_check(struct connector *c, struct born_table *t)
+{
+	size_t i, keep = 0;
+
+	for (i = 0; i < c->nexited; i++) {
+		unsigned long long start;
+		struct pending *e = &c->exited[i];
+
+		if (rec_stat(c->procfd, e->pid, &start, NULL) == 0 && start == e->start)
+			c->exited[keep++] = *e;		/* a zombie: still alive */
+		else
+			born_release(t, e->pid, e->start);
+	}
+	c->nexited = keep;
+}
+
+static int conn_drain(struct rec_backend *b, struct born_table *t)
+{
+	struct connector *c = (struct connector *)b;
+	char buf[1 << 16] __attribute__((aligned(NLMSG_ALIGNTO)));
+	int n = 0;
+
+	for (;;) {
+		ssize_t len = recv(c->sock, buf, sizeof(buf), MSG_DONTWAIT);
+		struct nlmsghdr *nh;
+
+		if (len < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == ENOBUFS) {
+				c->lost++;	/* at least one; the seq gaps tell the rest */
+				continue;
+			}
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				break;
+			return -errno;
+		}
+		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (size_t)len);
+		     nh = NLMSG_NEXT(nh, len)) {
+			const struct cn_msg *cn = NLMSG_DATA(nh);
+
+			if (nh->nlmsg_type == NLMSG_ERROR || nh->nlmsg_type == NLMSG_NOOP)
+				continue;
+			if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(*cn) + sizeof(struct proc_event)) ||
+			    cn->id.idx != CN_IDX_PROC || cn->id.val != CN_VAL_PROC)
+				continue;
+			on_event(c, t, cn, (const struct proc_event *)cn->data);
+			n++;
+		}
+	}
+	reap_check(c, t);
+	return n;
+}
+
+static unsigned long long conn_lost(struct rec_backend *b)
+{
+	return ((struct connector *)b)->lost;
+}
+
+static void conn_close(struct rec_backend *b)
+{
+	struct connector *c = (struct connector *)b;
+
+	/* The kernel counts listeners and does not notice a closed socket. */
+	send_op(c->sock, PROC_CN_MCAST_IGNORE);
+	close(c->sock);
+	close(c->procfd);
+	free(c->seq);
+	free(c->seq_seen);
+	free(c->exited);
+	free(c);
+}
+
+int rec_connector_open(struct rec_backend **out, char *err, size_t errlen)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = CN_IDX_PROC };
+	struct connector *c;
+	int size = RCVBUF, ret;
+
+	c = xcalloc(1, sizeof(*c));
+	c->procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	c->sock = socket(PF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_CONNECTOR);
+	if (c->sock < 0 || c->procfd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot open a netlink connector socket: %s%s",
+			 strerror(-ret), ret == -EPROTONOSUPPORT ?
+			 " (the kernel has no CONFIG_PROC_EVENTS)" : "");
+		goto fail;
+	}
+	/* The default buffer holds a few hundred events: a storm overruns it. */
+	if (setsockopt(c->sock, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(c->sock, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (bind(c->sock, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
+	    (ret = send_op(c->sock, PROC_CN_MCAST_LISTEN)) < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot subscribe to the proc connector: %s%s",
+			 strerror(-ret), ret == -EPERM ? " (cabatreed needs root)" : "");
+		goto fail;
+	}
+	c->mono_to_boot = ns_of(CLOCK_BOOTTIME) - ns_of(CLOCK_MONOTONIC);
+	c->seq = xcalloc(MAX_CPUS, sizeof(*c->seq));
+	c->seq_seen = xcalloc(MAX_CPUS, 1);
+	c->b.name = "connector";
+	c->b.release_point = "exit, then gone from /proc";
+	c->b.exit_is_zombie = true;
+	c->b.drain = conn_drain;
+	c->b.lost = conn_lost;
+	c->b.close = conn_close;
+	*out = &c->b;
+	return 0;
+fail:
+	if (c->sock >= 0)
+		close(c->sock);
+	if (c->procfd >= 0)
+		close(c->procfd);
+	free(c);
+	return ret;
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* What the eBPF programs send to cabatreed, one record per event. */
+#ifndef CABATREE_RECORDER_EVENTS_H
+#define CABATREE_RECORDER_EVENTS_H
+
+enum born_event_kind {
+	BORN_EV_FORK = 1,	/* process cpid created process pid */
+	BORN_EV_RELEASE = 2,	/* process pid was released */
+};
+
+/* Times are the tasks' start_boottime, in nanoseconds. */
+struct born_event {
+	__u32 kind;
+	__s32 pid;
+	__s32 cpid;
+	__u32 pad;
+	__u64 start;
+	__u64 cstart;
+};
+
+#endif
