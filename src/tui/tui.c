@@ -20,6 +20,7 @@
 
 #include "escape.h"
 #include "nls.h"
+#include "recorder/source.h"
 #include "tui/tui.h"
 #include "tui/view.h"
 #include "users.h"
@@ -56,6 +57,7 @@ struct tui {
 	pid_t *focus;		/* -p processes still alive */
 	size_t nfocus;
 	size_t malformed;
+	unsigned long long lost_events;	/* by the recorder, when it is the source */
 	bool color;
 	bool help;
 	size_t help_top;
@@ -193,7 +195,15 @@ static void rescan(struct tui *ui)
 		return;
 	}
 	ui->malformed = diag.malformed;
+	/* A stock kernel: the recorder knows the born tree of the live /proc. */
+	if (strcmp(ui->o->proc_root, "/proc") == 0 && recorder_wanted(&pl)) {
+		struct rec_source rs = { .result = REC_ABSENT };
+
+		recorder_apply(a->dirfd, recorder_state_path(), &pl, &rs);
+		ui->lost_events = rs.meta.lost;
+	}
 	model_build(&m, &pl, ui->o->numeric);
+	m.lost_events = ui->lost_events;
 	apply_focus(ui, &m);
 	view_set_model(&ui->v, &m);
 	model_free(a->m);
@@ -210,6 +220,7 @@ static void rebuild(struct tui *ui)
 	struct ct_model m;
 
 	model_build(&m, ui->a->pl, ui->o->numeric);
+	m.lost_events = ui->lost_events;
 	apply_focus(ui, &m);
 	view_set_model(&ui->v, &m);
 	model_free(ui->a->m);
@@ -315,6 +326,8 @@ static void add_label(struct tui *ui, enum ct_tree t, const struct view_row *r,
 	sb_addc(sb, ')');
 	if (nd->reparented)
 		sb_addc(sb, '*');
+	if (t == TREE_BORN && p->caba_status == CABA_INFERRED)
+		sb_addc(sb, '?');
 	if (ui->o->sids)
 		sb_addf(sb, " [sid %d]", (int)p->sid);
 	if (t == TREE_BORN && p->caba_status == CABA_OUTSIDE)
@@ -429,6 +442,11 @@ static void draw_pane(struct tui *ui, enum ct_tree t)
 	sb_adds(&ui->line, title_of(t));
 	if (!ui->v.born_known)
 		sb_adds(&ui->line, _(" - born tree unknown (no NScaba: in status)"));
+	else if (t == TREE_BORN && ui->v.m->caba_source == CABA_SRC_RECORDER)
+		sb_adds(&ui->line, _(" from the recorder"));
+	if (t == TREE_BORN && ui->v.m->lost_events)
+		sb_addf(&ui->line, _(", incomplete: %llu events lost"),
+			ui->v.m->lost_events);
 	if (ui->v.search_len) {
 		sb_adds(&ui->line, _("  search: "));
 		esc_terminal(&ui->line, ui->v.search, ui->v.search_len, ui->a->utf8);
@@ -589,7 +607,12 @@ static void draw_detail(struct tui *ui)
 	sb_adds(&ui->line, _("real: "));
 	add_chain(ui, TREE_REAL, node, &ui->line, limit);
 	detail_line(ui, y++);
-	sb_adds(&ui->line, _("born: "));
+	if (p->caba_status == CABA_INFERRED)
+		sb_adds(&ui->line, _("born (inferred: its parent when the recorder started): "));
+	else if (p->caba_status == CABA_WITNESSED)
+		sb_adds(&ui->line, _("born (seen by the recorder): "));
+	else
+		sb_adds(&ui->line, _("born: "));
 	if (ui->v.born_known)
 		add_chain(ui, TREE_BORN, node, &ui->line, limit);
 	else
@@ -848,6 +871,7 @@ int tui_run(struct tui_args *a)
 	ui.o = a->o;
 	ui.g = a->utf8_glyphs ? &utf8_glyphs : &ascii_glyphs;
 	ui.users = users_new();
+	ui.lost_events = a->m->lost_events;
 	view_init(&ui.v);
 	ui.v.utf8 = a->utf8;
 	ui.v.show_args = a->o->arguments;
