@@ -238,8 +238,13 @@ pass "initramfs built ($(($(stat -c %s "$initrd") / 1024)) KiB)"
 # ---- boot ----
 # KVM when it works: /dev/kvm can exist and still hang a guest, so boot
 # once to the first line of /init with it, else emulate.
+# The answer is kept for as long as the host runs (its boot_id).
 accel="-accel tcg"
-if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
+boot_id=$(cat /proc/sys/kernel/random/boot_id 2>/dev/null || echo unknown)
+probe=$(sed -n "s/^$boot_id //p" "$cache/kvm-probe" 2>/dev/null || true)
+if [ -n "$probe" ]; then
+	[ "$probe" = kvm ] && accel="-accel kvm -cpu host"
+elif [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 	timeout -k 2 30 qemu-system-x86_64 -accel kvm -cpu host -m 512M \
 		-display none -serial stdio -monitor none -no-reboot -nic none \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
@@ -248,8 +253,10 @@ if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 		< /dev/null > "$work/kvm-probe.log" 2>&1 || true
 	if grep -q '^caba-vm: init started' "$work/kvm-probe.log"; then
 		accel="-accel kvm -cpu host"
+		echo "$boot_id kvm" > "$cache/kvm-probe"
 	else
 		echo "check-kernel: /dev/kvm does not boot this kernel within 30 s; emulating"
+		echo "$boot_id tcg" > "$cache/kvm-probe"
 	fi
 fi
 if [ "$mode" = vm ]; then
