@@ -20,6 +20,7 @@
 #include "nls.h"
 #include "options.h"
 #include "procfs.h"
+#include "recorder/demo.h"
 #include "recorder/source.h"
 #include "render.h"
 #include "tui/tui.h"
@@ -106,6 +107,11 @@ int main(int argc, char **argv)
 	bindtextdomain(PACKAGE, LOCALEDIR);
 	textdomain(PACKAGE);
 	options_parse(argc, argv, &o);
+	if (o.demo) {
+		status = demo_run(argc, argv, o.format == FMT_JSON);
+		options_free(&o);
+		return status;
+	}
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 
 	fd = procfs_open(o.proc_root);

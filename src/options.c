@@ -19,6 +19,7 @@ enum {
 	OPT_LAYOUT,
 	OPT_PROC_ROOT,
 	OPT_TREE,
+	OPT_DEMO,
 };
 
 static const struct argp_option option_table[] = {
@@ -56,6 +57,10 @@ static const struct argp_option option_table[] = {
 	  N_("browse both trees in the terminal, refreshed live (keys: press ? in it)"), 4 },
 	{ "delay", 'd', N_("SECONDS"), 0,
 	  N_("with -i, refresh every SECONDS (default 2, 0.1 to 3600)"), 4 },
+
+	{ NULL, 0, NULL, 0, N_("Demonstration:"), 5 },
+	{ "demo", OPT_DEMO, NULL, 0,
+	  N_("as root: record, run a workload whose trees differ (sessions, a double-forking daemon), show them, clean up"), 5 },
 	{ NULL, 0, NULL, 0, NULL, 0 }
 };
 
@@ -127,6 +132,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 't': o->threads = true; break;
 	case 'u': o->uid_changes = true; break;
 	case 'i': o->interactive = true; break;
+	case OPT_DEMO: o->demo = true; break;
 	case 'A': o->glyphs = GLYPHS_ASCII; break;
 	case 'U': o->glyphs = GLYPHS_UTF8; break;
 	case 'p':
@@ -185,7 +191,8 @@ static const char doc[] = N_(
 	"alive born ancestor) side by side.\v"
 	"The born tree comes from NScaba: in /proc/PID/status, shown by kernels "
 	"with the CABA patches (see patches/ in the source). On other kernels "
-	"only the real tree is known.\n\n"
+	"it comes from the recorder, cabatreed, for the live /proc; links it "
+	"inferred (processes older than the recorder) are marked ?.\n\n"
 	"Exit status: 0 success, 1 failure (procfs unreadable, output not "
 	"written), 2 bad usage, 3 a -p PID does not exist, 4 malformed process "
 	"files were skipped.");

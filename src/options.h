@@ -38,6 +38,7 @@ struct ct_options {
 	bool threads;		/* -t */
 	bool uid_changes;	/* -u */
 	bool interactive;	/* -i */
+	bool demo;		/* --demo */
 	unsigned int delay_ds;	/* -d, in tenths of a second: 0 means not given */
 	unsigned int width;	/* -w: 0 means not given */
 	pid_t *pids;		/* -p, repeatable */
