@@ -44,6 +44,10 @@ run)
 	install_deps
 	configure_and_build
 	shift
+	# Without options: the demo, which needs root; else the trees of now.
+	if [ $# = 0 ] && [ "$(id -u)" = 0 ]; then
+		exec "$builddir/src/cabatree" --demo
+	fi
 	exec "$builddir/src/cabatree" "$@"
 	;;
 check)
