@@ -459,10 +459,14 @@ static void resolve_sel(struct view *v, const struct ct_model *old,
 		if (idx >= 0) {
 			if (old && old_node >= 0) {
 				add_proc(v, old, old_node, &sb);
-				sb_adds(&sb, _(" exited; now following its born ancestor "));
+				sb_adds(&sb, " ");
 			} else {
-				sb_adds(&sb, _("the followed process exited; now following its born ancestor "));
+				sb_adds(&sb, _("the followed process "));
 			}
+			/* Without a born tree, the chain is of real parents. */
+			sb_adds(&sb, v->born_known ?
+				_("exited; now following its born ancestor ") :
+				_("exited; now following its ancestor "));
 			add_proc(v, v->m, idx, &sb);
 			set_msg(v, &sb);
 			sb_free(&sb);
