@@ -33,14 +33,15 @@
 
 struct glyphs {
 	const char *pipe, *blank, *tee, *ell, *focus, *arrow, *vline, *hline;
+	const char *more;	/* the line goes on to the left */
 };
 
 static const struct glyphs ascii_glyphs = {
-	"| ", "  ", "|-", "`-", " <==", " <- ", "|", "-"
+	"| ", "  ", "|-", "`-", " <==", " <- ", "|", "-", "<"
 };
 static const struct glyphs utf8_glyphs = {
 	"\u2502 ", "  ", "\u251c\u2500", "\u2514\u2500", " \u25c0", " \u2190 ",
-	"\u2502", "\u2500"
+	"\u2502", "\u2500", "\u2026"
 };
 
 struct pane {
@@ -425,6 +426,8 @@ static void draw_row(struct tui *ui, enum ct_tree t, size_t ri, int y,
 	}
 	attrset(base);
 	fill(y, p->x + p->w - cols, cols);
+	if (tr->left && p->w > 1)
+		mvaddstr(y, p->x, ui->g->more);
 	attrset(A_NORMAL);
 }
 
