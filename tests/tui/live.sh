@@ -37,8 +37,8 @@ printf 'set -g status off\nset -g escape-time 0\n' > "$tmp/tmux.conf"
 cp "$(command -v sleep)" "$tmp/ct-first"
 cp "$(command -v sleep)" "$tmp/ct-second"
 sh -c 'trap "kill \$c; wait \$c 2>/dev/null; exit 0" TERM
-	"$1/ct-first" 600 & c=$!; wait $c
-	"$1/ct-second" 600 & c=$!; wait $c' sh "$tmp" &
+	"$1/ct-first" 600 & c=$!; wait $c 2>/dev/null
+	"$1/ct-second" 600 & c=$!; wait $c 2>/dev/null' sh "$tmp" &
 tree=$!
 first=
 for _ in $(seq 100); do
