@@ -571,6 +571,35 @@ out:
 	return ret;
 }
 
+long long procfs_boot_time(int dirfd)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	long long btime = -1, v;
+	ssize_t n = read_file_at(dirfd, "stat", &tmp, SMALL_FILE_MAX);
+	const char *line = tmp.s, *end;
+
+	if (n <= 0)
+		goto out;
+	end = tmp.s + n;
+	while (line < end) {
+		const char *eol = memchr(line, '\n', (size_t)(end - line));
+
+		if (!eol)
+			eol = end;
+		if (eol - line > 6 && memcmp(line, "btime ", 6) == 0) {
+			const char *q = line + 6;
+
+			if (parse_num(&q, eol, LLONG_MAX, &v) && q == eol)
+				btime = v;
+			break;
+		}
+		line = eol + 1;
+	}
+out:
+	sb_free(&tmp);
+	return btime;
+}
+
 pid_t procfs_tgid_of(int dirfd, pid_t tid)
 {
 	struct strbuf tmp = STRBUF_INIT;

@@ -102,6 +102,12 @@ void proclist_free(struct ct_proclist *pl);
  */
 int procfs_read_cmdline(int dirfd, struct ct_proc *p);
 
+/*
+ * When the system booted (btime in the procfs's stat file), in seconds
+ * since the epoch, or -1 when the directory has no such file (a copy).
+ */
+long long procfs_boot_time(int dirfd);
+
 /* The process (thread group) of thread tid, or 0 if there is no such thread. */
 pid_t procfs_tgid_of(int dirfd, pid_t tid);
 

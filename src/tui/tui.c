@@ -59,6 +59,7 @@ struct tui {
 	size_t nfocus;
 	size_t malformed;
 	unsigned long long lost_events;	/* by the recorder, when it is the source */
+	long long btime;	/* boot time (epoch seconds), or -1 */
 	bool color;
 	bool help;
 	size_t help_top;
@@ -536,6 +537,25 @@ static void add_reparent(struct tui *ui, int node, struct strbuf *sb)
 		sb_adds(sb, _(" (subreaper or CLONE_PARENT)"));
 }
 
+/* A start time: the date and time when the boot time is known. */
+static void add_start(struct tui *ui, unsigned long long secs, struct strbuf *sb)
+{
+	char buf[64];
+	struct tm tm;
+	time_t t;
+
+	if (ui->btime >= 0) {
+		t = (time_t)(ui->btime + (long long)secs);
+		if (localtime_r(&t, &tm) &&
+		    strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm)) {
+			sb_adds(sb, buf);
+			return;
+		}
+	}
+	sb_addf(sb, _("boot+%llu:%02llu:%02llu"), secs / 3600, secs / 60 % 60,
+		secs % 60);
+}
+
 static void draw_detail(struct tui *ui)
 {
 	const struct ct_model *m = ui->v.m;
@@ -577,9 +597,9 @@ static void draw_detail(struct tui *ui)
 		esc_terminal(&ui->line, user, strlen(user), ui->a->utf8);
 	else
 		sb_addf(&ui->line, "%u", (unsigned int)p->uid);
-	sb_addf(&ui->line, _("  sid %d  pgid %d  state %c  threads %d  started boot+%llu:%02llu:%02llu"),
-		(int)p->sid, (int)p->pgid, p->state, p->nthreads, secs / 3600,
-		secs / 60 % 60, secs % 60);
+	sb_addf(&ui->line, _("  sid %d  pgid %d  state %c  threads %d  started "),
+		(int)p->sid, (int)p->pgid, p->state, p->nthreads);
+	add_start(ui, secs, &ui->line);
 	detail_line(ui, y++);
 	if (ui->detail_h < 6) {
 		add_reparent(ui, node, &ui->line);
@@ -875,6 +895,7 @@ int tui_run(struct tui_args *a)
 	ui.g = a->utf8_glyphs ? &utf8_glyphs : &ascii_glyphs;
 	ui.users = users_new();
 	ui.lost_events = a->m->lost_events;
+	ui.btime = procfs_boot_time(a->dirfd);
 	view_init(&ui.v);
 	ui.v.utf8 = a->utf8;
 	ui.v.show_args = a->o->arguments;

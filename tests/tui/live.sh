@@ -8,7 +8,7 @@ set -u
 
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${CABATREE:=$TOP_SRCDIR/build/src/cabatree}"
-: "${TIMEOUT:=10}"
+: "${TIMEOUT:=30}"
 . "$TOP_SRCDIR/tests/live/lib.sh"
 
 if ! command -v tmux >/dev/null 2>&1; then

@@ -26,7 +26,7 @@ set -u
 
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${CABATREE:=$TOP_SRCDIR/build/src/cabatree}"
-: "${TIMEOUT:=10}"
+: "${TIMEOUT:=30}"
 cases=$TOP_SRCDIR/tests/tui/cases
 . "$TOP_SRCDIR/tests/golden/lib.sh"
 
@@ -50,8 +50,10 @@ EOF
 # The pane's program: a shell that records the tty settings, runs
 # cabatree, then says how it ended and whether the settings came back.
 cat > "$tmp/wrap.sh" <<'EOF'
-# Survive the signals sent to cabatree (they reach the whole group).
+# Survive the signals sent to cabatree (they reach the whole group), and
+# let a crash say the same everywhere (no "core dumped").
 trap : INT TERM
+ulimit -c 0
 before=$(stty -g)
 printf 'before cabatree\n'
 "$CABATREE" -i --proc-root "$PROC" $ARGS
