@@ -98,12 +98,47 @@ fi
 
 # ---- the series: write only the files whose content must change ----
 step "applying $(wc -l < "$series_dir/series") patches from patches/linux-6.12/series"
+# The patched tree is built as a git tree object in an index of its own,
+# without touching the working files: "git apply" first; if the context
+# has moved in a newer 6.12.y, "patch" with its fuzz on a scratch copy.
 index=$cache/series.index
-rm -f "$index"
-tree=$(cd "$src" && export GIT_INDEX_FILE="$index" && git read-tree pristine &&
+export GIT_INDEX_FILE="$index"
+series_tree() {
+	rm -f "$index"
+	git read-tree pristine &&
 	for p in $(cat "$series_dir/series"); do
-		git apply --cached "$series_dir/$p" || { echo "$p does not apply" >&2; exit 1; }
-	done && git write-tree) || abort "applying the series to $(sed -n 's/^SUBLEVEL = /6.12./p' "$src/Makefile")"
+		git apply --cached "$series_dir/$p" 2>/dev/null || return 1
+	done &&
+	git write-tree
+}
+series_tree_fuzzy() {
+	scratch=$work/patched
+	rm -rf "$scratch" "$index"
+	mkdir -p "$scratch"
+	touched=$(for p in $(cat "$series_dir/series"); do
+		sed -n 's|^--- a/||p; s|^+++ b/||p' "$series_dir/$p"; done | sort -u)
+	for f in $touched; do
+		git cat-file -e "pristine:$f" 2>/dev/null || continue
+		mkdir -p "$scratch/$(dirname "$f")"
+		git show "pristine:$f" > "$scratch/$f"
+	done
+	for p in $(cat "$series_dir/series"); do
+		patch -s -p1 -d "$scratch" < "$series_dir/$p" >&2 || return 1
+	done
+	git read-tree pristine || return 1
+	for f in $touched; do
+		if [ -f "$scratch/$f" ]; then
+			git update-index --add --cacheinfo \
+				"100644,$(git hash-object -w "$scratch/$f"),$f" || return 1
+		else
+			git update-index --force-remove "$f" || return 1
+		fi
+	done
+	git write-tree
+}
+tree=$(cd "$src" && { series_tree || series_tree_fuzzy; }) ||
+	abort "applying the series to $(sed -n 's/^SUBLEVEL = /6.12./p' "$src/Makefile")"
+unset GIT_INDEX_FILE
 changed=0
 files=$( (git -C "$src" diff --name-only pristine "$tree"; cat "$cache/applied.files" 2>/dev/null) | sort -u)
 for f in $files; do
