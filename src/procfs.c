@@ -10,10 +10,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <linux/magic.h>
+#include <sys/resource.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -32,13 +34,48 @@ int procfs_open(const char *root)
 	return fd < 0 ? -errno : fd;
 }
 
-/* Read the whole file at dirfd/path into sb; returns its length or -errno. */
-static ssize_t read_file_at(int dirfd, const char *path, struct strbuf *sb,
-			    size_t limit)
+/*
+ * Read the open procfs file fd again from its start into sb. A short read
+ * of a procfs file is its end: asking again at an offset would make the
+ * kernel generate the whole text once more to skip to it.
+ */
+static ssize_t reread_fd(int fd, struct strbuf *sb, size_t limit)
+{
+	ssize_t n;
+
+	sb_reset(sb);
+	for (;;) {
+		size_t want;
+
+		sb_grow(sb, 4096);
+		want = sb->cap - sb->len - 1;
+		n = pread(fd, sb->s + sb->len, want, (off_t)sb->len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		sb->len += (size_t)n;
+		sb->s[sb->len] = '\0';
+		if (sb->len > limit)
+			return -EFBIG;
+		if ((size_t)n < want)
+			return (ssize_t)sb->len;
+	}
+}
+
+/*
+ * Read the whole file at dirfd/path into sb; returns its length or -errno.
+ * With keep, the file stays open and *keep is its fd (else -1).
+ */
+static ssize_t read_file_keep(int dirfd, const char *path, struct strbuf *sb,
+			      size_t limit, int *keep)
 {
 	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	ssize_t n;
 
+	if (keep)
+		*keep = -1;
 	if (fd < 0)
 		return -errno;
 	sb_reset(sb);
@@ -61,10 +98,19 @@ static ssize_t read_file_at(int dirfd, const char *path, struct strbuf *sb,
 			break;
 		}
 	}
-	close(fd);
+	if (keep && n >= 0)
+		*keep = fd;
+	else
+		close(fd);
 	if (sb->s)
 		sb->s[sb->len] = '\0';
 	return n;
+}
+
+static ssize_t read_file_at(int dirfd, const char *path, struct strbuf *sb,
+			    size_t limit)
+{
+	return read_file_keep(dirfd, path, sb, limit, NULL);
 }
 
 /* Parse a decimal pid_t-sized number at *pp, advancing past it. */
@@ -296,6 +342,10 @@ static void proc_free(struct ct_proc *p)
 {
 	size_t i;
 
+	if (p->has_status_fd) {
+		close(p->status_fd);
+		p->has_status_fd = false;
+	}
 	free(p->name);
 	free(p->cmdline);
 	for (i = 0; i < p->nthreads_listed; i++)
@@ -395,19 +445,41 @@ static void read_threads(int dirfd, struct ct_proc *p, struct strbuf *tmp)
  * holds its process id), and -1 when a file is malformed (reported here).
  */
 static int read_proc(int dirfd, const char *root_name, pid_t pid,
-		     unsigned int flags, const unsigned long long *start,
+		     unsigned int flags, struct ct_proc *known, bool keep,
 		     struct ct_proc *p, struct strbuf *tmp)
 {
+	const unsigned long long *start = known ? &known->start_time : NULL;
 	char path[64];
 	const char *bad = NULL;
 	const char *file = "status";
 	pid_t tgid = 0;
-	ssize_t n;
+	ssize_t n = 0;
+	int kfd;
 
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
-	snprintf(path, sizeof(path), "%d/status", pid);
-	n = read_file_at(dirfd, path, tmp, SMALL_FILE_MAX);
+	if (known && known->has_status_fd) {
+		/* Its status file moves to p, and is closed with p. */
+		p->status_fd = known->status_fd;
+		p->has_status_fd = true;
+		known->has_status_fd = false;
+		n = reread_fd(p->status_fd, tmp, SMALL_FILE_MAX);
+		if (n < 0) {
+			close(p->status_fd);
+			p->has_status_fd = false;
+			if (vanished((int)n))
+				return 0;	/* released since readdir */
+		}
+	}
+	if (!p->has_status_fd) {
+		snprintf(path, sizeof(path), "%d/status", pid);
+		n = read_file_keep(dirfd, path, tmp, SMALL_FILE_MAX,
+				   keep ? &kfd : NULL);
+		if (keep && kfd >= 0) {
+			p->status_fd = kfd;
+			p->has_status_fd = true;
+		}
+	}
 	if (n < 0) {
 		if (hidden((int)n))
 			return 3;
@@ -617,18 +689,18 @@ pid_t procfs_tgid_of(int dirfd, pid_t tid)
 	return tgid;
 }
 
-/* The start time of pid in prev if its directory is still inode ino. */
-static const unsigned long long *known_start(const struct ct_proclist *prev,
-					     pid_t pid, unsigned long long ino)
+/* The process pid of prev if its directory is still inode ino. */
+static struct ct_proc *known_proc(struct ct_proclist *prev, pid_t pid,
+				  unsigned long long ino)
 {
 	size_t lo = 0, hi = prev ? prev->n : 0;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const struct ct_proc *q = &prev->v[mid];
+		struct ct_proc *q = &prev->v[mid];
 
 		if (q->pid == pid)
-			return ino && q->ino == ino ? &q->start_time : NULL;
+			return ino && q->ino == ino ? q : NULL;
 		if (q->pid < pid)
 			lo = mid + 1;
 		else
@@ -643,11 +715,31 @@ int procfs_scan(int dirfd, const char *root_name, unsigned int flags,
 	return procfs_rescan(dirfd, root_name, flags, NULL, out, diag);
 }
 
+/*
+ * How many more status files a scan may open and keep: what the open-file
+ * limit leaves beyond a margin and the files prev holds, which stay open
+ * until they move to the new scan or prev is freed.
+ */
+static size_t keep_budget(const struct ct_proclist *prev)
+{
+	size_t held = 0, i;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 0;
+	for (i = 0; prev && i < prev->n; i++)
+		held += prev->v[i].has_status_fd;
+	if (rl.rlim_cur == RLIM_INFINITY)
+		return SIZE_MAX;
+	return rl.rlim_cur > 128 + held ? (size_t)rl.rlim_cur - 128 - held : 0;
+}
+
 int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
-		  const struct ct_proclist *prev, struct ct_proclist *out,
+		  struct ct_proclist *prev, struct ct_proclist *out,
 		  struct procfs_diag *diag)
 {
 	struct strbuf tmp = STRBUF_INIT;
+	size_t opened = 0, budget = 0;
 	struct tid_map *listed = NULL;
 	size_t nlisted = 0, listed_cap = 0;
 	struct dirent *de;
@@ -665,13 +757,18 @@ int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
 	}
 	rewinddir(d);
 	/* Inodes identify processes only on a procfs, not in a copy of one. */
-	if (prev) {
+	if (prev || (flags & PROCFS_KEEP_OPEN)) {
 		struct statfs sf;
 
-		if (fstatfs(dirfd, &sf) != 0 || sf.f_type != PROC_SUPER_MAGIC)
+		if (fstatfs(dirfd, &sf) != 0 || sf.f_type != PROC_SUPER_MAGIC) {
 			prev = NULL;
+		} else if (flags & PROCFS_KEEP_OPEN) {
+			budget = keep_budget(prev);
+		}
 	}
 	for (;;) {
+		struct ct_proc *known;
+		bool moved;
 		pid_t pid;
 		int r;
 
@@ -695,10 +792,14 @@ int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
 			out->cap = out->cap ? out->cap * 2 : 1024;
 			out->v = xreallocarray(out->v, out->cap, sizeof(*out->v));
 		}
-		r = read_proc(dirfd, root_name, pid, flags,
-			      known_start(prev, pid, de->d_ino), &out->v[out->n], &tmp);
-		if (r == 1)
+		known = known_proc(prev, pid, de->d_ino);
+		moved = known && known->has_status_fd;
+		r = read_proc(dirfd, root_name, pid, flags, known, opened < budget,
+			      &out->v[out->n], &tmp);
+		if (r == 1) {
 			out->v[out->n].ino = de->d_ino;
+			opened += out->v[out->n].has_status_fd && !moved;
+		}
 		if (r == 1) {
 			out->n++;
 		} else if (r == 2) {

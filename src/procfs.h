@@ -48,6 +48,8 @@ struct ct_proc {
 	char *cmdline;		/* NUL-separated arguments, when read */
 	size_t cmdline_len;
 	bool has_cmdline;
+	bool has_status_fd;	/* status_fd is open (PROCFS_KEEP_OPEN) */
+	int status_fd;
 	struct ct_thread *threads;	/* other threads than the leader, with -t */
 	size_t nthreads_listed;
 };
@@ -67,6 +69,7 @@ struct procfs_diag {
 enum {
 	PROCFS_CMDLINE = 1 << 0,	/* read cmdline */
 	PROCFS_THREADS = 1 << 1,	/* list task/ */
+	PROCFS_KEEP_OPEN = 1 << 2,	/* keep status files open for a rescan */
 };
 
 /* Open the procfs root directory; returns a fd or -errno. */
@@ -88,9 +91,14 @@ int procfs_scan(int dirfd, const char *root_name, unsigned int flags,
  * the kernel's struct pid, so a reused pid gets a new one): its start
  * time is taken from prev and stat is not read. Everything else is read
  * afresh, so the result is what procfs_scan would return.
+ *
+ * With PROCFS_KEEP_OPEN, the status files of a real procfs stay open in
+ * out (as many as the open-file limit leaves room for, closed by
+ * proclist_free) and the next rescan reads them again with pread() instead
+ * of opening them anew: such status files move from prev to out.
  */
 int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
-		  const struct ct_proclist *prev, struct ct_proclist *out,
+		  struct ct_proclist *prev, struct ct_proclist *out,
 		  struct procfs_diag *diag);
 
 void proclist_free(struct ct_proclist *pl);

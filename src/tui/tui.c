@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -179,7 +180,7 @@ static void rescan(struct tui *ui)
 	struct ct_proclist pl = { 0 };
 	struct procfs_diag diag = { 0 };
 	struct ct_model m;
-	unsigned int flags = 0;
+	unsigned int flags = PROCFS_KEEP_OPEN;
 	int err;
 
 	/* Only the selected process's command line is needed otherwise. */
@@ -896,6 +897,15 @@ int tui_run(struct tui_args *a)
 	ui.users = users_new();
 	ui.lost_events = a->m->lost_events;
 	ui.btime = procfs_boot_time(a->dirfd);
+	/* Status files stay open between refreshes: room for one per process. */
+	{
+		struct rlimit rl;
+
+		if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
+		}
+	}
 	view_init(&ui.v);
 	ui.v.utf8 = a->utf8;
 	ui.v.show_args = a->o->arguments;

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -618,13 +619,15 @@ static void test_rescan_copy(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(mkdirat(fd, "4", 0755), 0);
 	put_proc(fd, 40);
-	assert_int_equal(procfs_scan(fd, dir, 0, &a, &diag), 0);
+	assert_int_equal(procfs_rescan(fd, dir, PROCFS_KEEP_OPEN, NULL, &a, &diag), 0);
 	assert_int_equal(a.n, 1);
 	assert_int_equal(a.v[0].start_time, 40);
 	assert_true(a.v[0].ino != 0);
+	/* Files of a copy are not kept open: they could be replaced. */
+	assert_false(a.v[0].has_status_fd);
 	/* Pid 4 reused in place: same directory, same inode, new process. */
 	put_proc(fd, 999);
-	assert_int_equal(procfs_rescan(fd, dir, 0, &a, &b, &diag), 0);
+	assert_int_equal(procfs_rescan(fd, dir, PROCFS_KEEP_OPEN, &a, &b, &diag), 0);
 	assert_int_equal(b.n, 1);
 	assert_int_equal(b.v[0].start_time, 999);
 	assert_int_equal(b.v[0].state, 'S');
@@ -637,18 +640,42 @@ static void test_rescan_copy(void **state)
 	rmdir(dir);
 }
 
-/* On the live /proc, a rescan says what a scan says, process by process. */
+/* Open file descriptors of this process. */
+static size_t open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	size_t n = 0;
+
+	assert_non_null(d);
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/*
+ * On the live /proc, a rescan says what a scan says, process by process,
+ * whether it rereads status files kept open or not; and every file it
+ * kept is closed with its list.
+ */
 static void test_rescan_live(void **state)
 {
 	struct ct_proclist a = { 0 }, b = { 0 }, c = { 0 };
 	struct procfs_diag diag = { 0 };
-	size_t i, j = 0, same = 0;
+	size_t i, j = 0, same = 0, kept = 0, fds = open_fds();
 	int fd = procfs_open("/proc");
+	unsigned int keep = *(const unsigned int *)*state;
 
 	assert_true(fd >= 0);
-	assert_int_equal(procfs_scan(fd, "/proc", 0, &a, &diag), 0);
-	assert_int_equal(procfs_rescan(fd, "/proc", 0, &a, &b, &diag), 0);
+	assert_int_equal(procfs_rescan(fd, "/proc", keep, NULL, &a, &diag), 0);
+	assert_int_equal(procfs_rescan(fd, "/proc", keep, &a, &b, &diag), 0);
 	assert_int_equal(procfs_scan(fd, "/proc", 0, &c, &diag), 0);
+	for (i = 0; i < b.n; i++)
+		kept += b.v[i].has_status_fd;
+	if (keep)
+		assert_true(kept > 0);
+	else
+		assert_int_equal(kept, 0);
 	for (i = 0; i < b.n; i++) {
 		while (j < c.n && c.v[j].pid < b.v[i].pid)
 			j++;
@@ -666,10 +693,12 @@ static void test_rescan_live(void **state)
 	proclist_free(&b);
 	proclist_free(&c);
 	close(fd);
+	assert_int_equal(open_fds(), fds);
 }
 
 int main(void)
 {
+	static unsigned int no_flags, keep_open = PROCFS_KEEP_OPEN;
 	static struct CMUnitTest status[ARRAY_SIZE(status_cases)];
 	static struct CMUnitTest stat[ARRAY_SIZE(stat_cases)];
 	static const struct CMUnitTest misc[] = {
@@ -678,7 +707,8 @@ int main(void)
 		cmocka_unit_test(test_status_empty),
 		cmocka_unit_test(test_status_then_stat),
 		cmocka_unit_test(test_rescan_copy),
-		cmocka_unit_test(test_rescan_live),
+		cmocka_unit_test_prestate(test_rescan_live, &no_flags),
+		cmocka_unit_test_prestate(test_rescan_live, &keep_open),
 	};
 	int failed = 0;
 
