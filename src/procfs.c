@@ -760,11 +760,10 @@ int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
 	if (prev || (flags & PROCFS_KEEP_OPEN)) {
 		struct statfs sf;
 
-		if (fstatfs(dirfd, &sf) != 0 || sf.f_type != PROC_SUPER_MAGIC) {
+		if (fstatfs(dirfd, &sf) != 0 || sf.f_type != PROC_SUPER_MAGIC)
 			prev = NULL;
-		} else if (flags & PROCFS_KEEP_OPEN) {
+		else if (flags & PROCFS_KEEP_OPEN)
 			budget = keep_budget(prev);
-		}
 	}
 	for (;;) {
 		struct ct_proc *known;

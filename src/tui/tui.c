@@ -27,6 +27,7 @@
 #include "users.h"
 #include "xalloc.h"
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define PAIR_MOVED 1
 #define PAIR_MATCH 2
 #define SIDE_MIN_COLS 80	/* narrower than this, auto layout stacks */
@@ -40,6 +41,7 @@ struct glyphs {
 static const struct glyphs ascii_glyphs = {
 	"| ", "  ", "|-", "`-", " <==", " <- ", "|", "-", "<"
 };
+
 static const struct glyphs utf8_glyphs = {
 	"\u2502 ", "  ", "\u251c\u2500", "\u2514\u2500", " \u25c0", " \u2190 ",
 	"\u2502", "\u2500", "\u2026"
@@ -137,11 +139,11 @@ static void install_signals(void)
 	memset(&sa, 0, sizeof(sa));
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = on_quit_signal;
-	for (i = 0; i < sizeof(quit) / sizeof(quit[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(quit); i++)
 		sigaction(quit[i], &sa, NULL);
 	sa.sa_handler = on_fatal_signal;
 	sa.sa_flags = SA_RESETHAND;
-	for (i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(fatal); i++)
 		sigaction(fatal[i], &sa, NULL);
 }
 
@@ -704,7 +706,7 @@ static const char *const help_text[] = {
 	N_("Down, j / Up, k scroll this help; any other key goes back."),
 };
 
-#define HELP_LINES (sizeof(help_text) / sizeof(help_text[0]))
+#define HELP_LINES ARRAY_SIZE(help_text)
 
 static void draw_help(struct tui *ui)
 {
@@ -886,7 +888,7 @@ int tui_run(struct tui_args *a)
 	static bool atexit_done;
 	struct tui ui;
 	long bench = bench_refreshes(), done = 0;
-	bool noscan = getenv("CABATREE_BENCH_NOSCAN") != NULL;
+	bool noscan = !!getenv("CABATREE_BENCH_NOSCAN");
 	unsigned long long next;
 	int err, status = CT_EXIT_OK, sig;
 

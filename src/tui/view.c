@@ -19,6 +19,8 @@
 #include "tui/view.h"
 #include "xalloc.h"
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 /* Refresh delays the [ and ] keys step through, in tenths of a second. */
 static const unsigned int delays[] = { 5, 10, 20, 30, 50, 100, 300, 600 };
 
@@ -822,7 +824,7 @@ static void jump_parent(struct view *v, enum ct_tree t)
 
 static void step_delay(struct view *v, int dir)
 {
-	size_t i, n = sizeof(delays) / sizeof(delays[0]);
+	size_t i, n = ARRAY_SIZE(delays);
 
 	if (dir > 0) {
 		for (i = 0; i < n && delays[i] <= v->delay_ds; i++)
