@@ -678,7 +678,7 @@ static void draw_status(struct tui *ui)
 }
 
 static const char *const help_text[] = {
-	N_("cabatree: keys"),
+	N_("cabatree keys (Down and Up scroll this list, any other key goes back)"),
 	"",
 	N_("Up, k / Down, j     move the selection (both trees follow it)"),
 	N_("PgUp / PgDn         move by a screen"),
@@ -702,8 +702,6 @@ static const char *const help_text[] = {
 	N_("?, F1               this help"),
 	N_("q                   quit"),
 	N_("Mouse: click selects (again: folds), the wheel scrolls"),
-	"",
-	N_("Down, j / Up, k scroll this help; any other key goes back."),
 };
 
 #define HELP_LINES ARRAY_SIZE(help_text)
