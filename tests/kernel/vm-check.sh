@@ -33,6 +33,28 @@ else
 fi
 cd /
 
+section "stress: three self-tests at once, while every status file is read"
+touch /tmp/stress
+(while [ -e /tmp/stress ]; do
+	cat /proc/[0-9]*/task/[0-9]*/status > /dev/null 2>&1
+done) &
+reader=$!
+pids=
+for n in 1 2 3; do
+	timeout 300 /caba/kselftest/caba/caba_test > /tmp/stress.$n 2>&1 &
+	pids="$pids $!"
+done
+st=0
+for p in $pids; do wait "$p" || st=1; done
+rm -f /tmp/stress
+wait "$reader"
+if [ "$st" = 0 ]; then
+	ok "stress: $(cat /tmp/stress.* | grep -c '^ok ') tests passed in 3 parallel runs"
+else
+	cat /tmp/stress.*
+	bad "stress: a parallel self-test failed"
+fi
+
 section "cabatree on the complex-sessions scenario"
 rm -f /tmp/scn.out
 caba-scenario /tmp/scn > /tmp/scn.out 2>&1 &
