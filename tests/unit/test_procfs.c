@@ -640,6 +640,29 @@ static void test_rescan_copy(void **state)
 	rmdir(dir);
 }
 
+/* btime from the procfs's stat file; -1 in a copy without one. */
+static void test_boot_time(void **state)
+{
+	char dir[] = "/tmp/cabatree-test.XXXXXX";
+	int fd;
+
+	assert_non_null(mkdtemp(dir));
+	fd = procfs_open(dir);
+	assert_true(fd >= 0);
+	assert_int_equal(procfs_boot_time(fd), -1);
+	put_file(fd, "stat", "cpu  1 2 3 4\nintr 5\nctxt 6\nbtime 1764270000\nprocesses 7\n");
+	assert_int_equal(procfs_boot_time(fd), 1764270000);
+	put_file(fd, "stat", "cpu  1 2 3 4\nbtime x\n");
+	assert_int_equal(procfs_boot_time(fd), -1);
+	unlinkat(fd, "stat", 0);
+	close(fd);
+	rmdir(dir);
+	fd = procfs_open("/proc");
+	assert_true(fd >= 0);
+	assert_true(procfs_boot_time(fd) > 0);
+	close(fd);
+}
+
 /* Open file descriptors of this process. */
 static size_t open_fds(void)
 {
@@ -707,6 +730,7 @@ int main(void)
 		cmocka_unit_test(test_status_empty),
 		cmocka_unit_test(test_status_then_stat),
 		cmocka_unit_test(test_rescan_copy),
+		cmocka_unit_test(test_boot_time),
 		cmocka_unit_test_prestate(test_rescan_live, &no_flags),
 		cmocka_unit_test_prestate(test_rescan_live, &keep_open),
 	};
