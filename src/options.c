@@ -180,6 +180,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_ARG:
 		argp_error(state, _("unexpected argument '%s' (use -p PID to focus on a process)"), arg);
 		break;
+	case ARGP_KEY_END:
+		if (o->interactive && o->format == FMT_JSON)
+			argp_error(state, _("-i and --json cannot be used together"));
+		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
 	}
