@@ -20,11 +20,13 @@ struct rec_backend {
 };
 
 /*
- * Start a backend; events are queued from then on. Returns 0, or -errno
- * with a sentence for the user in err.
+ * Start a backend; events are queued from then on, in a buffer of bufsize
+ * bytes (0: the default; the ring of eBPF, the socket's for the
+ * connector). Returns 0, or -errno with a sentence for the user in err.
  */
-int rec_ebpf_open(struct rec_backend **out, char *err, size_t errlen);
-int rec_connector_open(struct rec_backend **out, char *err, size_t errlen);
+int rec_ebpf_open(struct rec_backend **out, size_t bufsize, char *err, size_t errlen);
+int rec_connector_open(struct rec_backend **out, size_t bufsize, char *err,
+		       size_t errlen);
 
 /* Clock ticks after boot of a CLOCK_BOOTTIME time in nanoseconds. */
 unsigned long long rec_ns_to_ticks(unsigned long long ns);

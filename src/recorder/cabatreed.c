@@ -38,6 +38,7 @@ enum { BACKEND_AUTO, BACKEND_EBPF, BACKEND_CONNECTOR };
 struct dopts {
 	int backend;
 	const char *state;
+	size_t bufsize;
 	bool verbose;
 };
 
@@ -46,6 +47,8 @@ static const struct argp_option option_table[] = {
 	  N_("auto (default: ebpf if it loads, else connector), ebpf or connector"), 0 },
 	{ "state", 's', N_("FILE"), 0,
 	  N_("keep the state in FILE (default " STATE_DEFAULT_PATH ")"), 0 },
+	{ "buffer-kib", 'B', N_("KIB"), 0,
+	  N_("queue events in KIB kibibytes (a power of two for eBPF; default 8192 for eBPF, 16384 for the connector)"), 0 },
 	{ "verbose", 'v', NULL, 0, N_("report counts of events on exit"), 0 },
 	{ NULL, 0, NULL, 0, NULL, 0 }
 };
@@ -68,6 +71,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 's':
 		o->state = arg;
 		break;
+	case 'B': {
+		char *end;
+		unsigned long v = strtoul(arg, &end, 10);
+
+		if (*end || v < 4 || v > (1UL << 21) || (v & (v - 1)))
+			argp_error(state, _("--buffer-kib takes a power of two from 4 to 2097152"));
+		o->bufsize = (size_t)v << 10;
+		break;
+	}
 	case 'v':
 		o->verbose = true;
 		break;
@@ -145,14 +157,14 @@ static int mkdir_parent(const char *path)
 	return ret;
 }
 
-static int open_backend(int which, struct rec_backend **b)
+static int open_backend(int which, size_t bufsize, struct rec_backend **b)
 {
 	char err[512];
 	int ret = -ENOSYS;
 
 	if (which != BACKEND_CONNECTOR) {
 #ifdef HAVE_BPF
-		ret = rec_ebpf_open(b, err, sizeof(err));
+		ret = rec_ebpf_open(b, bufsize, err, sizeof(err));
 #else
 		snprintf(err, sizeof(err),
 			 "this cabatreed was built without eBPF (configure found no clang, bpftool, libbpf or BTF)");
@@ -166,7 +178,7 @@ static int open_backend(int which, struct rec_backend **b)
 		say(_("eBPF is not available (%s); using the proc connector, which is approximate"),
 		    err);
 	}
-	ret = rec_connector_open(b, err, sizeof(err));
+	ret = rec_connector_open(b, bufsize, err, sizeof(err));
 	if (ret < 0)
 		say(_("cannot record with the proc connector: %s"), err);
 	return ret;
@@ -265,7 +277,7 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 
 	/* Events queue from here, so nothing between the scan and them is lost. */
-	if (open_backend(o.backend, &b) < 0)
+	if (open_backend(o.backend, o.bufsize, &b) < 0)
 		return 1;
 	snprintf(meta.backend, sizeof(meta.backend), "%s", b->name);
 	born_init(&t);

@@ -209,11 +209,12 @@ static void conn_close(struct rec_backend *b)
 	free(c);
 }
 
-int rec_connector_open(struct rec_backend **out, char *err, size_t errlen)
+int rec_connector_open(struct rec_backend **out, size_t bufsize, char *err,
+		       size_t errlen)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = CN_IDX_PROC };
 	struct connector *c;
-	int size = RCVBUF, ret;
+	int size = bufsize ? (int)bufsize : RCVBUF, ret;
 
 	c = xcalloc(1, sizeof(*c));
 	c->procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);

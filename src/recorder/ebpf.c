@@ -106,7 +106,7 @@ static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 	return 0;
 }
 
-int rec_ebpf_open(struct rec_backend **out, char *err, size_t errlen)
+int rec_ebpf_open(struct rec_backend **out, size_t bufsize, char *err, size_t errlen)
 {
 	struct ebpf *e;
 	long err_l;
@@ -130,6 +130,8 @@ int rec_ebpf_open(struct rec_backend **out, char *err, size_t errlen)
 		}
 		if (!with_kprobe)
 			bpf_program__set_autoload(e->skel->progs.born_release_task, false);
+		if (bufsize)
+			bpf_map__set_max_entries(e->skel->maps.events, (__u32)bufsize);
 		ret = born__load(e->skel);
 		if (ret == 0)
 			break;

@@ -131,6 +131,8 @@ int scenario_sessions_start(struct scenario *s, int go_fd)
 		return err;
 	}
 	if (s->init == 0) {
+		/* The namespace must not outlive whoever started it. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(rep[0]);
 		report(rep[1], 1, "ns1-init");
 		if (fork() == 0)
