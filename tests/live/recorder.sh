@@ -158,14 +158,15 @@ sessions restart
 
 run_helper clone-parent
 set -- $pids
-snap
-check "clone-parent: B's real parent is P" [ "$(field "$3" ppid)" = "$1" ]
 if [ "$BACKEND" = ebpf ]; then
+	until_caba "$3" "$2"
 	is_caba clone-parent "$3" "$2"
 else
 	# The documented deviation: the connector only sees the real parent.
+	until_caba "$3" "$1"
 	is_caba "clone-parent (connector deviation)" "$3" "$1"
 fi
+check "clone-parent: B's real parent is P" [ "$(field "$3" ppid)" = "$1" ]
 end_helper
 
 run_helper thread-fork
