@@ -209,6 +209,36 @@ if command -v setpriv > /dev/null; then
 	check "... and says why" grep -q "must run as root" "$tmp/err"
 fi
 
+# With /proc hiding other users' processes (hidepid=2, on a procfs of its
+# own in a mount namespace of its own), a user sees the CABA links among
+# their own processes and nothing of root's, not even as a CABA id.
+if command -v setpriv > /dev/null && command -v unshare > /dev/null; then
+	: > "$tmp/user"
+	chmod 666 "$tmp/user"
+	ush=0 usleep=0
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		sh -c 'sleep 60 & echo $$ $! > "$0"; wait' "$tmp/user" 9>&- &
+	upid=$!
+	i=0
+	while [ ! -s "$tmp/user" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	read -r ush usleep < "$tmp/user"
+	until_caba "$usleep" "$ush"
+	unshare -m --propagation private sh -c \
+		'mount -t proc -o hidepid=2 proc /proc &&
+		 exec setpriv --reuid=65534 --regid=65534 --clear-groups "$0" --json' \
+		"$CABATREE" > "$tmp/json" 2> "$tmp/err"
+	check "hidepid: cabatree runs" [ $? = 0 ]
+	check "hidepid: only the user's processes are listed" \
+		[ "$(jq '[.processes[] | select(.uid != 65534)] | length' "$tmp/json")" = 0 ]
+	check "hidepid: every CABA given is a process listed" jq -e > /dev/null \
+		'[.processes[].pid] as $p | all(.processes[]; .caba == null or (.caba as $c | $p | index($c) != null))' \
+		"$tmp/json"
+	check "hidepid: the user's own link is shown" [ "$(field "$usleep" caba)" = "$ush" ]
+	check "hidepid: root's process is not shown as a CABA" [ "$(field "$ush" caba)" = null ]
+	kill "$usleep" 2>/dev/null
+	wait "$upid"
+fi
+
 check "cabatreed stops cleanly on SIGTERM" stop_daemon
 
 # A storm while the reader is stopped overflows a small buffer: the loss
