@@ -232,6 +232,31 @@ struct born_proc *born_fork(struct born_table *t, pid_t cpid,
 	return p;
 }
 
+struct born_proc *born_fork_exact(struct born_table *t, pid_t cpid,
+				  unsigned long long cstart, pid_t pid,
+				  unsigned long long start, unsigned long long nsec)
+{
+	struct born_proc *p = born_find(t, pid, start);
+
+	/* The pid is free again only after a release: this one is older. */
+	if (p && p->nsec && nsec && p->nsec != nsec)
+		release(t, p);
+	p = born_fork(t, cpid, cstart, pid, start);
+	p->nsec = nsec;
+	return p;
+}
+
+bool born_release_exact(struct born_table *t, pid_t pid,
+			unsigned long long start, unsigned long long nsec)
+{
+	struct born_proc *p = born_find(t, pid, start);
+
+	if (!p || (p->nsec && nsec && p->nsec != nsec))
+		return false;
+	release(t, p);
+	return true;
+}
+
 void born_foreach(const struct born_table *t,
 		  void (*fn)(const struct born_proc *p, void *arg), void *arg)
 {

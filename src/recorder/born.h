@@ -15,6 +15,7 @@
 struct born_proc {
 	pid_t pid;
 	unsigned long long start;	/* clock ticks after boot (stat field 22) */
+	unsigned long long nsec;	/* the exact start in ns, when known (eBPF); else 0 */
 	struct born_proc *caba;		/* NULL: none known (a root) */
 	struct born_proc *kids;		/* CABA descendants, first */
 	struct born_proc *next, *prev;	/* siblings under the same CABA */
@@ -71,6 +72,18 @@ struct born_proc *born_fork(struct born_table *t, pid_t cpid,
  * it was known.
  */
 bool born_release(struct born_table *t, pid_t pid, unsigned long long start);
+
+/*
+ * The same with the exact start times in nanoseconds (0: unknown) that
+ * eBPF gives: /proc's clock ticks cannot tell apart two holders of one pid
+ * that started within one tick, these can. A release for another holder
+ * than the one known is ignored; a fork for another holder retires it.
+ */
+struct born_proc *born_fork_exact(struct born_table *t, pid_t cpid,
+				  unsigned long long cstart, pid_t pid,
+				  unsigned long long start, unsigned long long nsec);
+bool born_release_exact(struct born_table *t, pid_t pid,
+			unsigned long long start, unsigned long long nsec);
 
 /* Process (pid, start) exited and is a zombie until released. */
 void born_exit(struct born_table *t, pid_t pid, unsigned long long start);

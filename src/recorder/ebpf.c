@@ -40,10 +40,10 @@ static int on_event(void *ctx, void *data, size_t size)
 	if (size < sizeof(*ev))
 		return 0;
 	if (ev->kind == BORN_EV_FORK)
-		born_fork(e->t, ev->cpid, rec_ns_to_ticks(ev->cstart), ev->pid,
-			  rec_ns_to_ticks(ev->start));
+		born_fork_exact(e->t, ev->cpid, rec_ns_to_ticks(ev->cstart), ev->pid,
+				rec_ns_to_ticks(ev->start), ev->start);
 	else if (ev->kind == BORN_EV_RELEASE)
-		born_release(e->t, ev->pid, rec_ns_to_ticks(ev->start));
+		born_release_exact(e->t, ev->pid, rec_ns_to_ticks(ev->start), ev->start);
 	return 0;
 }
 

@@ -233,6 +233,33 @@ static void test_pid_reuse(void **state)
 	born_free(&t);
 }
 
+/*
+ * Two holders of one pid within one clock tick share (pid, start): the
+ * exact start times of eBPF still tell them apart.
+ */
+static void test_pid_reuse_same_tick(void **state)
+{
+	struct born_table t;
+	struct born_proc *p;
+
+	born_init(&t);
+	born_seed(&t, 1, ST(1));
+	born_fork_exact(&t, 1, ST(1), 10, 500, 5000000001ULL);
+	born_fork_exact(&t, 10, 500, 11, 501, 5010000000ULL);
+	p = born_fork_exact(&t, 1, ST(1), 10, 500, 5009000000ULL);	/* same tick */
+	assert_int_equal(t.n, 3);
+	assert_int_equal(born_find(&t, 11, 501)->caba->pid, 1);
+	assert_false(born_release_exact(&t, 10, 500, 5000000001ULL));	/* late */
+	assert_ptr_equal(born_find(&t, 10, 500), p);
+	assert_false(p->inferred);
+	/* Replayed, the same fork keeps the entry. */
+	assert_ptr_equal(born_fork_exact(&t, 1, ST(1), 10, 500, 5009000000ULL), p);
+	assert_true(born_release_exact(&t, 10, 500, 5009000000ULL));
+	assert_int_equal(t.n, 2);
+	check_consistent(&t);
+	born_free(&t);
+}
+
 /* Seeded processes are inferred; what they create is witnessed. */
 static void test_seed(void **state)
 {
@@ -428,6 +455,7 @@ int main(void)
 		cmocka_unit_test(test_clone_parent),
 		cmocka_unit_test(test_zombie),
 		cmocka_unit_test(test_pid_reuse),
+		cmocka_unit_test(test_pid_reuse_same_tick),
 		cmocka_unit_test(test_seed),
 		cmocka_unit_test(test_unknown_creator),
 		cmocka_unit_test(test_no_loops),
