@@ -14,7 +14,7 @@ section() { echo; echo "caba-vm: ---- $* ----"; }
 section "kernel"
 line=$(grep '^NScaba:' /proc/1/status | tr '\t' ' ')
 if [ -n "$line" ]; then
-	ok "/proc/1/status has '$line'"
+	ok "/proc/1/status has '$line' ($(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs)"
 else
 	bad "no NScaba: line in /proc/1/status"
 fi
