@@ -176,13 +176,16 @@ static int conn_drain(struct rec_backend *b, struct born_table *t)
 		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (size_t)len);
 		     nh = NLMSG_NEXT(nh, len)) {
 			const struct cn_msg *cn = NLMSG_DATA(nh);
+			struct proc_event ev;
 
 			if (nh->nlmsg_type == NLMSG_ERROR || nh->nlmsg_type == NLMSG_NOOP)
 				continue;
 			if (nh->nlmsg_len < NLMSG_LENGTH(sizeof(*cn) + sizeof(struct proc_event)) ||
 			    cn->id.idx != CN_IDX_PROC || cn->id.val != CN_VAL_PROC)
 				continue;
-			on_event(c, t, cn, (const struct proc_event *)cn->data);
+			/* The event sits 4 bytes off its alignment: copy it out. */
+			memcpy(&ev, cn->data, sizeof(ev));
+			on_event(c, t, cn, &ev);
 			n++;
 		}
 	}

@@ -163,7 +163,8 @@ static int parse(char *buf, size_t len, struct state *st, char *err,
 		n = -1;							\
 		if (!l || sscanf(l, fmt "%n", __VA_ARGS__, &n) < 1 ||	\
 		    n < 0 || l[n] != '\0')				\
-			return bad(err, errlen, line, "expected '%s'", fmt); \
+			return bad(err, errlen, line, "expected a '%.*s' line", \
+				   (int)strcspn(fmt, " "), fmt);	\
 	} while (0)
 	FIELD("boot_id %63s", st->meta.boot_id);
 	FIELD("backend %15s", st->meta.backend);

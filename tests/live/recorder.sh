@@ -32,6 +32,10 @@ chmod 755 "$tmp"	# the state is read by an unprivileged user too
 dpid=
 hpid=
 cleanup() {
+	if [ "$fail" != 0 ]; then
+		echo "# cabatreed said:"
+		sed 's/^/#   /' "$tmp/daemon.log"
+	fi
 	exec 9>&- 2>/dev/null	# the workload ends its processes on EOF
 	[ -n "$hpid" ] && sleep 0.5 && kill "$hpid" 2>/dev/null && wait "$hpid" 2>/dev/null
 	[ -n "$dpid" ] && kill -CONT "$dpid" 2>/dev/null && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
@@ -42,11 +46,11 @@ export CABATREE_STATE=$tmp/state
 
 # Started once it has said so and written its state (fd 9 is the workload's).
 start_daemon() {
-	_n=$(grep -c "recording with" "$tmp/daemon.log" 2>/dev/null)
+	_starts=$(grep -c "recording with" "$tmp/daemon.log")
 	"$CABATREED" --backend="$BACKEND" --state "$tmp/state" -v "$@" 2>> "$tmp/daemon.log" 9>&- &
 	dpid=$!
 	i=0
-	while [ "$(grep -c "recording with" "$tmp/daemon.log")" = "${_n:-0}" ] && [ $i -lt 200 ]; do
+	while [ "$(grep -c "recording with" "$tmp/daemon.log")" = "$_starts" ] && [ $i -lt 200 ]; do
 		sleep 0.05
 		i=$((i + 1))
 	done
