@@ -133,7 +133,7 @@ struct born_proc *born_seed(struct born_table *t, pid_t pid,
 	return p ? p : insert(t, pid, start);
 }
 
-/* Does a walk up the CABA chain from from reach p? */
+/* Does the walk up the CABA chain, starting at from, reach p? */
 static bool is_under(const struct born_proc *from, const struct born_proc *p)
 {
 	for (; from; from = from->caba) {

@@ -232,9 +232,10 @@ int rec_connector_open(struct rec_backend **out, size_t bufsize, char *err,
 	/* The default buffer holds a few hundred events: a storm overruns it. */
 	if (setsockopt(c->sock, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
 		setsockopt(c->sock, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
-	if (bind(c->sock, (struct sockaddr *)&sa, sizeof(sa)) < 0 ||
-	    (ret = send_op(c->sock, PROC_CN_MCAST_LISTEN)) < 0) {
-		ret = -errno;
+	ret = bind(c->sock, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? -errno : 0;
+	if (ret == 0)
+		ret = send_op(c->sock, PROC_CN_MCAST_LISTEN);
+	if (ret < 0) {
 		snprintf(err, errlen, "cannot subscribe to the proc connector: %s%s",
 			 strerror(-ret), ret == -EPERM ? " (cabatreed needs root)" : "");
 		goto fail;

@@ -74,10 +74,12 @@ int state_save(const char *path, const struct born_table *t,
 		err = -errno;
 		goto out;
 	}
-	if (fchmod(fd, mode) < 0 || (err = write_all(fd, sb.s, sb.len)) < 0 ||
-	    fsync(fd) < 0) {
-		if (!err)
-			err = -errno;
+	err = fchmod(fd, mode) < 0 ? -errno : 0;
+	if (!err)
+		err = write_all(fd, sb.s, sb.len);
+	if (!err && fsync(fd) < 0)
+		err = -errno;
+	if (err) {
 		close(fd);
 		unlink(tmp);
 		goto out;
