@@ -271,6 +271,8 @@ initrd=$work/initramfs.cpio.gz
 pass "initramfs built ($(($(stat -c %s "$initrd") / 1024)) KiB)"
 
 # ---- boot ----
+# Two CPUs: as two sockets, since the firmware's MP table (the kernel
+# has no ACPI) lists one CPU per socket.
 # KVM when it works: /dev/kvm can exist and still hang a guest, so boot
 # once to the first line of /init with it, else emulate.
 # The answer is kept for as long as the host runs (its boot_id).
@@ -280,7 +282,7 @@ probe=$(sed -n "s/^$boot_id //p" "$cache/kvm-probe" 2>/dev/null || true)
 if [ -n "$probe" ]; then
 	[ "$probe" = kvm ] && accel="-accel kvm -cpu host"
 elif [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
-	timeout -k 2 30 qemu-system-x86_64 -accel kvm -cpu host -smp 2 -m 512M \
+	timeout -k 2 30 qemu-system-x86_64 -accel kvm -cpu host -smp 2,sockets=2 -m 512M \
 		-display none -serial stdio -monitor none -no-reboot -nic none \
 		-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-kernel "$kernel" -initrd "$initrd" \
@@ -296,7 +298,7 @@ elif [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 fi
 if [ "$mode" = vm ]; then
 	step "booting the CABA kernel; leave the shell (exit or Ctrl-D) to power off"
-	qemu-system-x86_64 $accel -smp 2 -m 512M -display none -serial mon:stdio \
+	qemu-system-x86_64 $accel -smp 2,sockets=2 -m 512M -display none -serial mon:stdio \
 		-no-reboot -nic none -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-kernel "$kernel" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 init=/init quiet caba.mode=vm" || true
@@ -307,7 +309,7 @@ step "booting under qemu ($accel)"
 log=$work/console.log
 t0=$(now)
 set +e
-timeout -k 5 900 qemu-system-x86_64 $accel -smp 2 -m 512M -display none -serial stdio \
+timeout -k 5 900 qemu-system-x86_64 $accel -smp 2,sockets=2 -m 512M -display none -serial stdio \
 	-monitor none -no-reboot -nic none \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-kernel "$kernel" -initrd "$initrd" \
