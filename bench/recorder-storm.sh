@@ -63,7 +63,8 @@ bpf_ns=0 bpf_runs=0
 run() {	# CONFIG: one storm; appends forks/s, adds lost events
 	local c=$1 out n s l
 	if [ "$c" != none ]; then
-		rm -f "$tmp/state" "$tmp/log"
+		rm -f "$tmp/state"
+		: > "$tmp/log"
 		"$daemon" --backend="$c" --state "$tmp/state" -v 2> "$tmp/log" &
 		dpid=$!
 		for _ in $(seq 200); do grep -q "recording with" "$tmp/log" && break; sleep 0.05; done
