@@ -12,8 +12,11 @@ struct rec_backend {
 	const char *name;		/* "ebpf" or "connector" */
 	const char *release_point;	/* what "released" is taken from */
 	bool exit_is_zombie;		/* releases must be found in /proc */
+	bool durable;			/* events queue on while cabatreed is down */
 	/* Apply every pending event to t; returns how many, or -errno. */
 	int (*drain)(struct rec_backend *b, struct born_table *t);
+	/* Everything drained is in the saved state now (NULL: nothing to do). */
+	void (*commit)(struct rec_backend *b);
 	/* Events lost so far (ring full, socket buffer overrun, gaps). */
 	unsigned long long (*lost)(struct rec_backend *b);
 	void (*close)(struct rec_backend *b);
@@ -23,8 +26,11 @@ struct rec_backend {
  * Start a backend; events are queued from then on, in a buffer of bufsize
  * bytes (0: the default; the ring of eBPF, the socket's for the
  * connector). Returns 0, or -errno with a sentence for the user in err.
+ * eBPF keeps recording for key (the state file) while cabatreed is down,
+ * when bpffs allows; *resumed says that it took back such a recording.
  */
-int rec_ebpf_open(struct rec_backend **out, size_t bufsize, char *err, size_t errlen);
+int rec_ebpf_open(struct rec_backend **out, size_t bufsize, const char *key,
+		  bool *resumed, char *err, size_t errlen);
 int rec_connector_open(struct rec_backend **out, size_t bufsize, char *err,
 		       size_t errlen);
 

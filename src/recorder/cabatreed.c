@@ -157,14 +157,15 @@ static int mkdir_parent(const char *path)
 	return ret;
 }
 
-static int open_backend(int which, size_t bufsize, struct rec_backend **b)
+static int open_backend(int which, size_t bufsize, const char *key, bool *resumed,
+			struct rec_backend **b)
 {
 	char err[512];
 	int ret = -ENOSYS;
 
 	if (which != BACKEND_CONNECTOR) {
 #ifdef HAVE_BPF
-		ret = rec_ebpf_open(b, bufsize, err, sizeof(err));
+		ret = rec_ebpf_open(b, bufsize, key, resumed, err, sizeof(err));
 #else
 		snprintf(err, sizeof(err),
 			 "this cabatreed was built without eBPF (configure found no clang, bpftool, libbpf or BTF)");
@@ -234,7 +235,7 @@ int main(int argc, char **argv)
 	struct stat nsb;
 	unsigned long long base_lost, last_lost = 0;
 	long long last_save = 0, last_sync;
-	bool dirty = true;
+	bool dirty = true, resumed = false;
 	mode_t mode;
 	char *lockpath;
 	int procfd, lockfd, ret, status = 0;
@@ -277,12 +278,17 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 
 	/* Events queue from here, so nothing between the scan and them is lost. */
-	if (open_backend(o.backend, o.bufsize, &b) < 0)
+	if (open_backend(o.backend, o.bufsize, o.state, &resumed, &b) < 0)
 		return 1;
 	snprintf(meta.backend, sizeof(meta.backend), "%s", b->name);
 	born_init(&t);
 	load_previous(o.state, &meta, &t);
 	base_lost = t.lost;
+	if (resumed)
+		say(_("the eBPF programs kept recording while cabatreed was down: %d events to replay"),
+		    b->drain(b, &t));
+	else
+		b->drain(b, &t);
 	rec_sync(&t, procfd, 1, &ss);
 	say(_("recording with %s (release: %s); %zu processes running before it are inferred; state in %s"),
 	    b->name, b->release_point, ss.added, o.state);
@@ -315,10 +321,13 @@ int main(int argc, char **argv)
 			meta.lost = t.lost;
 			meta.updated = (long long)time(NULL);
 			ret = state_save(o.state, &t, &meta, mode);
-			if (ret < 0)
+			if (ret < 0) {
 				say(_("cannot write %s: %s"), o.state, strerror(-ret));
-			else
+			} else {
 				dirty = false;
+				if (b->commit)
+					b->commit(b);
+			}
 			last_save = now;
 		}
 	}
@@ -327,6 +336,8 @@ int main(int argc, char **argv)
 	meta.updated = (long long)time(NULL);
 	if (state_save(o.state, &t, &meta, mode) < 0)
 		status = 1;
+	else if (b->commit)
+		b->commit(b);
 	if (o.verbose)
 		say(_("%llu forks, %llu releases, %llu events lost, %zu processes alive"),
 		    t.forks, t.releases, t.lost, t.n);

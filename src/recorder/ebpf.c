@@ -5,60 +5,94 @@
  * one, else from tp_btf/sched_process_free (late by an RCU grace period,
  * which is why every event names the process by its start time too). The
  * programs never wake the reader; it drains the ring on its own clock.
+ *
+ * The links and maps are pinned in bpffs, keyed by the state file, so the
+ * programs keep recording into the ring while cabatreed is down (killed,
+ * restarting), and the ring is read by hand: the consumer position moves
+ * only once the state holding those events is on disk. A restart takes
+ * the pins back and replays what the last state does not hold. A clean
+ * stop removes the pins, which detaches the programs.
  */
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <linux/bpf.h>
 
 #include "recorder/backend.h"
 #include "recorder/events.h"
 #include "born.skel.h"
 #include "xalloc.h"
 
+#define BPFFS "/sys/fs/bpf"
+#define BPFFS_MAGIC 0xcafe4a11
+#define PIN_ROOT BPFFS "/cabatree-v1"
+
 struct ebpf {
 	struct rec_backend b;
-	struct born *skel;
-	struct ring_buffer *rb;
+	struct born *skel;		/* NULL when the pins were taken back */
 	struct bpf_link *fork_link, *release_link;
-	struct born_table *t;		/* the table being fed, during a drain */
+	int events_fd, drops_fd;
+	char *pindir;			/* NULL: not pinned */
+	unsigned long *consumer, *producer;
+	unsigned char *data;
+	size_t ring, page;
+	unsigned long pending;		/* consumer position past the applied events */
 	int ncpus;
 };
 
-static int on_event(void *ctx, void *data, size_t size)
-{
-	struct ebpf *e = ctx;
-	const struct born_event *ev = data;
-
-	if (size < sizeof(*ev))
-		return 0;
-	if (ev->kind == BORN_EV_FORK)
-		born_fork_exact(e->t, ev->cpid, rec_ns_to_ticks(ev->cstart), ev->pid,
-				rec_ns_to_ticks(ev->start), ev->start);
-	else if (ev->kind == BORN_EV_RELEASE)
-		born_release_exact(e->t, ev->pid, rec_ns_to_ticks(ev->start), ev->start);
-	return 0;
-}
-
-static int ebpf_drain(struct rec_backend *b, struct born_table *t)
+static int drain(struct rec_backend *b, struct born_table *t)
 {
 	struct ebpf *e = (struct ebpf *)b;
-	int n;
+	unsigned long cons = e->pending, prod;
+	int n = 0;
 
-	e->t = t;
-	n = ring_buffer__consume(e->rb);
-	e->t = NULL;
+	prod = __atomic_load_n(e->producer, __ATOMIC_ACQUIRE);
+	while (cons < prod) {
+		__u32 *hdr = (__u32 *)(e->data + (cons & (e->ring - 1)));
+		__u32 len = __atomic_load_n(hdr, __ATOMIC_ACQUIRE);
+		const struct born_event *ev = (const void *)(hdr + 2);
+		__u32 size = len & ~(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT);
+
+		if (len & BPF_RINGBUF_BUSY_BIT)
+			break;		/* reserved, not yet submitted */
+		cons += (size + BPF_RINGBUF_HDR_SZ + 7) & ~7UL;
+		if ((len & BPF_RINGBUF_DISCARD_BIT) || size < sizeof(*ev))
+			continue;
+		if (ev->kind == BORN_EV_FORK)
+			born_fork_exact(t, ev->cpid, rec_ns_to_ticks(ev->cstart), ev->pid,
+					rec_ns_to_ticks(ev->start), ev->start);
+		else if (ev->kind == BORN_EV_RELEASE)
+			born_release_exact(t, ev->pid, rec_ns_to_ticks(ev->start), ev->start);
+		n++;
+		if (cons >= prod)
+			prod = __atomic_load_n(e->producer, __ATOMIC_ACQUIRE);
+	}
+	e->pending = cons;
 	return n;
 }
 
-static unsigned long long ebpf_lost(struct rec_backend *b)
+/* The state holding everything drained is saved: free the ring's room. */
+static void commit(struct rec_backend *b)
+{
+	struct ebpf *e = (struct ebpf *)b;
+
+	__atomic_store_n(e->consumer, e->pending, __ATOMIC_RELEASE);
+}
+
+static unsigned long long lost(struct rec_backend *b)
 {
 	struct ebpf *e = (struct ebpf *)b;
 	unsigned long long sum = 0;
@@ -66,7 +100,7 @@ static unsigned long long ebpf_lost(struct rec_backend *b)
 	__u32 k = 0;
 	int i;
 
-	if (bpf_map_lookup_elem(bpf_map__fd(e->skel->maps.drops), &k, v) == 0) {
+	if (bpf_map_lookup_elem(e->drops_fd, &k, v) == 0) {
 		for (i = 0; i < e->ncpus; i++)
 			sum += v[i];
 	}
@@ -74,15 +108,48 @@ static unsigned long long ebpf_lost(struct rec_backend *b)
 	return sum;
 }
 
-static void ebpf_close(struct rec_backend *b)
-{
-	struct ebpf *e = (struct ebpf *)b;
+static const char *const pins[] = { "events", "drops", "fork", "release_task",
+				    "sched_process_free" };
 
-	ring_buffer__free(e->rb);
+static void unpin(struct ebpf *e)
+{
+	char path[512];
+	size_t i;
+
+	if (!e->pindir)
+		return;
+	for (i = 0; i < sizeof(pins) / sizeof(pins[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", e->pindir, pins[i]);
+		unlink(path);
+	}
+	rmdir(e->pindir);
+}
+
+static void teardown(struct ebpf *e, bool keep_pins)
+{
+	if (!keep_pins)
+		unpin(e);
+	if (e->consumer)
+		munmap(e->consumer, e->page);
+	if (e->producer)
+		munmap(e->producer, e->page + 2 * e->ring);
 	bpf_link__destroy(e->release_link);
 	bpf_link__destroy(e->fork_link);
-	born__destroy(e->skel);
+	if (e->skel)
+		born__destroy(e->skel);
+	else {
+		if (e->events_fd >= 0)
+			close(e->events_fd);
+		if (e->drops_fd >= 0)
+			close(e->drops_fd);
+	}
+	free(e->pindir);
 	free(e);
+}
+
+static void ebpf_close(struct rec_backend *b)
+{
+	teardown((struct ebpf *)b, false);
 }
 
 static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
@@ -106,28 +173,71 @@ static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 	return 0;
 }
 
-int rec_ebpf_open(struct rec_backend **out, size_t bufsize, char *err, size_t errlen)
+/* The pin directory of this state file, with bpffs mounted; NULL if none. */
+static char *pin_dir(const char *key)
 {
-	struct ebpf *e;
-	long err_l;
-	int ret;
+	unsigned long long h = 1469598103934665603ULL;	/* FNV-1a */
+	struct statfs sfs;
+	char *dir;
 
-	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
-		return fail(err, errlen, -ENOENT,
-			    "this kernel has no BTF (/sys/kernel/btf/vmlinux): the eBPF recorder needs CONFIG_DEBUG_INFO_BTF");
-	libbpf_set_print(quiet);
-	e = xcalloc(1, sizeof(*e));
-	e->ncpus = libbpf_num_possible_cpus();
+	if (statfs(BPFFS, &sfs) < 0 || (unsigned long)sfs.f_type != BPFFS_MAGIC) {
+		if (mount("bpf", BPFFS, "bpf", 0, "mode=0700") < 0)
+			return NULL;
+	}
+	if (mkdir(PIN_ROOT, 0700) < 0 && errno != EEXIST)
+		return NULL;
+	for (; *key; key++)
+		h = (h ^ (unsigned char)*key) * 1099511628211ULL;
+	dir = xmalloc(sizeof(PIN_ROOT) + 24);
+	sprintf(dir, PIN_ROOT "/%016llx", h);
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+static int pin_path(char *buf, size_t size, const struct ebpf *e, const char *name)
+{
+	return snprintf(buf, size, "%s/%s", e->pindir, name) < (int)size ? 0 : -ENAMETOOLONG;
+}
+
+/* Take back the pins a killed cabatreed left: 0, or -ENOENT if none. */
+static int take_pins(struct ebpf *e)
+{
+	char path[512];
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	pin_path(path, sizeof(path), e, "fork");
+	if (access(path, F_OK) != 0)
+		return -ENOENT;
+	pin_path(path, sizeof(path), e, "release_task");
+	e->b.release_point = access(path, F_OK) == 0 ? "release_task" : "sched_process_free";
+	pin_path(path, sizeof(path), e, "events");
+	e->events_fd = bpf_obj_get(path);
+	pin_path(path, sizeof(path), e, "drops");
+	e->drops_fd = bpf_obj_get(path);
+	if (e->events_fd < 0 || e->drops_fd < 0 ||
+	    bpf_obj_get_info_by_fd(e->events_fd, &info, &len) < 0)
+		return -errno;
+	e->ring = info.max_entries;
+	return 0;
+}
+
+/* Load and attach the programs, and pin them if we can. */
+static int load(struct ebpf *e, size_t bufsize, char *err, size_t errlen)
+{
+	char path[512];
+	long err_l;
+	int ret = -EINVAL;
+
 	/* A kernel without kprobes may refuse to load one: then go without. */
 	for (int with_kprobe = 1; with_kprobe >= 0; with_kprobe--) {
 		e->skel = born__open();
-		if (!e->skel || e->ncpus <= 0) {
-			ret = errno ? -errno : -EINVAL;
-			born__destroy(e->skel);
-			free(e);
-			return fail(err, errlen, ret, "cannot open the eBPF programs: %s",
-				    strerror(-ret));
-		}
+		if (!e->skel)
+			return fail(err, errlen, errno ? -errno : -EINVAL,
+				    "cannot open the eBPF programs: %s", strerror(errno));
 		if (!with_kprobe)
 			bpf_program__set_autoload(e->skel->progs.born_release_task, false);
 		if (bufsize)
@@ -138,16 +248,16 @@ int rec_ebpf_open(struct rec_backend **out, size_t bufsize, char *err, size_t er
 		born__destroy(e->skel);
 		e->skel = NULL;
 	}
-	if (ret < 0) {
-		free(e);
+	if (ret < 0)
 		return fail(err, errlen, ret, "cannot load the eBPF programs: %s%s", strerror(-ret),
 			    ret == -EPERM ? " (cabatreed needs root: CAP_BPF and CAP_PERFMON)" : "");
-	}
+	e->events_fd = bpf_map__fd(e->skel->maps.events);
+	e->drops_fd = bpf_map__fd(e->skel->maps.drops);
+	e->ring = bpf_map__max_entries(e->skel->maps.events);
 	e->fork_link = bpf_program__attach(e->skel->progs.born_fork);
 	err_l = libbpf_get_error(e->fork_link);
 	if (err_l) {
 		e->fork_link = NULL;
-		ebpf_close(&e->b);
 		return fail(err, errlen, (int)err_l,
 			    "cannot attach to the sched_process_fork tracepoint: %s",
 			    strerror((int)-err_l));
@@ -162,21 +272,82 @@ int rec_ebpf_open(struct rec_backend **out, size_t bufsize, char *err, size_t er
 		err_l = libbpf_get_error(e->release_link);
 		if (err_l) {
 			e->release_link = NULL;
-			ebpf_close(&e->b);
 			return fail(err, errlen, (int)err_l,
 				    "cannot attach to release_task nor to the sched_process_free tracepoint: %s",
 				    strerror((int)-err_l));
 		}
 	}
-	e->rb = ring_buffer__new(bpf_map__fd(e->skel->maps.events), on_event, e, NULL);
-	if (!e->rb) {
+	if (!e->pindir)
+		return 0;
+	/* Without every pin, none: a half-pinned set could not be taken back. */
+	if (pin_path(path, sizeof(path), e, "events") || bpf_map__pin(e->skel->maps.events, path) ||
+	    pin_path(path, sizeof(path), e, "drops") || bpf_map__pin(e->skel->maps.drops, path) ||
+	    pin_path(path, sizeof(path), e, e->b.release_point) ||
+	    bpf_link__pin(e->release_link, path) ||
+	    pin_path(path, sizeof(path), e, "fork") || bpf_link__pin(e->fork_link, path)) {
+		unpin(e);
+		free(e->pindir);
+		e->pindir = NULL;
+	}
+	return 0;
+}
+
+int rec_ebpf_open(struct rec_backend **out, size_t bufsize, const char *key,
+		  bool *resumed, char *err, size_t errlen)
+{
+	struct ebpf *e;
+	int ret;
+
+	*resumed = false;
+	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
+		return fail(err, errlen, -ENOENT,
+			    "this kernel has no BTF (/sys/kernel/btf/vmlinux): the eBPF recorder needs CONFIG_DEBUG_INFO_BTF");
+	libbpf_set_print(quiet);
+	e = xcalloc(1, sizeof(*e));
+	e->events_fd = e->drops_fd = -1;
+	e->ncpus = libbpf_num_possible_cpus();
+	e->page = (size_t)sysconf(_SC_PAGESIZE);
+	if (e->ncpus <= 0) {
+		free(e);
+		return fail(err, errlen, -EINVAL, "cannot count the CPUs");
+	}
+	e->pindir = pin_dir(key);
+	ret = e->pindir ? take_pins(e) : -ENOENT;
+	if (ret == 0) {
+		*resumed = true;
+	} else {
+		if (ret != -ENOENT)
+			unpin(e);	/* unusable leftovers */
+		if (e->events_fd >= 0)
+			close(e->events_fd);
+		if (e->drops_fd >= 0)
+			close(e->drops_fd);
+		e->events_fd = e->drops_fd = -1;
+		ret = load(e, bufsize, err, errlen);
+		if (ret < 0) {
+			teardown(e, false);
+			return ret;
+		}
+	}
+	e->consumer = mmap(NULL, e->page, PROT_READ | PROT_WRITE, MAP_SHARED, e->events_fd, 0);
+	e->producer = mmap(NULL, e->page + 2 * e->ring, PROT_READ, MAP_SHARED, e->events_fd,
+			   (off_t)e->page);
+	if (e->consumer == MAP_FAILED || e->producer == MAP_FAILED) {
 		ret = -errno;
-		ebpf_close(&e->b);
+		if (e->consumer == MAP_FAILED)
+			e->consumer = NULL;
+		if (e->producer == MAP_FAILED)
+			e->producer = NULL;
+		teardown(e, *resumed);
 		return fail(err, errlen, ret, "cannot map the eBPF ring buffer: %s", strerror(-ret));
 	}
+	e->data = (unsigned char *)e->producer + e->page;
+	e->pending = __atomic_load_n(e->consumer, __ATOMIC_ACQUIRE);
 	e->b.name = "ebpf";
-	e->b.drain = ebpf_drain;
-	e->b.lost = ebpf_lost;
+	e->b.durable = e->pindir != NULL;
+	e->b.drain = drain;
+	e->b.commit = commit;
+	e->b.lost = lost;
 	e->b.close = ebpf_close;
 	*out = &e->b;
 	return 0;
