@@ -215,11 +215,19 @@ static int draw(int argc, char **argv, const struct scenario *s,
 	return WIFEXITED(st) ? WEXITSTATUS(st) : CT_EXIT_FAILURE;
 }
 
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
+}
+
 int demo_run(int argc, char **argv, bool json)
 {
 	struct recorder r = { 0 };
 	struct scenario s = { .report_fd = -1 };
 	struct daemonise d = { 0 };
+	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
 	int status = CT_EXIT_FAILURE, err;
 
 	if (geteuid() != 0) {
@@ -228,6 +236,10 @@ int demo_run(int argc, char **argv, bool json)
 		       "Run it as root, e.g. 'sudo cabatree --demo'."));
 		return CT_EXIT_FAILURE;
 	}
+	/* Interrupted or not, everything started here is ended here. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	if (!kernel_has_caba()) {
 		if (daemon_running(recorder_state_path())) {
 			if (!json)
@@ -262,10 +274,11 @@ int demo_run(int argc, char **argv, bool json)
 		       (int)d.daemon, (int)d.launcher);
 		fflush(stdout);
 	}
-	status = draw(argc, argv, &s, &d);
+	if (!interrupted)
+		status = draw(argc, argv, &s, &d);
 out:
 	scenario_daemonise_stop(&d);
 	scenario_sessions_stop(&s);
 	stop_recorder(&r);
-	return status;
+	return interrupted ? CT_EXIT_FAILURE : status;
 }
