@@ -240,8 +240,17 @@ static int set_last_pid(pid_t pid)
 	return fclose(f) == 0 && ok ? 0 : -1;
 }
 
+static double elapsed(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 static int reuse(void)
 {
+	struct timespec t0;
 	pid_t x, y, z = -1, w = -1;
 	int i;
 
@@ -254,8 +263,9 @@ static int reuse(void)
 	 * pid within a tick are one process to any reader of /proc.
 	 */
 	usleep(50000);
-	/* Others fork too: try until the pid is ours again. */
-	for (i = 0; i < 200; i++) {
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	/* Others fork too (a storm, say): try for a while until it is ours. */
+	for (i = 0; i < 100000 && elapsed(&t0) < 30.0; i++) {
 		if (set_last_pid(x - 1) < 0)
 			die("ns_last_pid");
 		z = fork_pair("reuse-new", "reuse-kid2", &w, true);
