@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "model.h"
+#include "msg.h"
 #include "nls.h"
 #include "options.h"
 #include "procfs.h"
@@ -25,19 +26,6 @@
 #include "render.h"
 #include "tui/tui.h"
 #include "users.h"
-
-static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void say(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", PACKAGE);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static bool locale_is_utf8(void)
 {
@@ -79,7 +67,7 @@ static int close_stdout(void)
 	if (fclose(stdout) != 0)
 		err = errno;
 	if (failed || err) {
-		say(_("write error: %s"), strerror(err ? err : EIO));
+		ct_say(_("write error: %s"), strerror(err ? err : EIO));
 		return -1;
 	}
 	return 0;
@@ -116,7 +104,7 @@ int main(int argc, char **argv)
 
 	fd = procfs_open(o.proc_root);
 	if (fd < 0) {
-		say(_("cannot open the process directory '%s': %s"), o.proc_root,
+		ct_say(_("cannot open the process directory '%s': %s"), o.proc_root,
 		    strerror(-fd));
 		options_free(&o);
 		return CT_EXIT_FAILURE;
@@ -127,13 +115,13 @@ int main(int argc, char **argv)
 		flags |= PROCFS_THREADS;
 	err = procfs_scan(fd, o.proc_root, flags, &pl, &diag);
 	if (err < 0) {
-		say(_("cannot read the process directory '%s': %s"), o.proc_root,
+		ct_say(_("cannot read the process directory '%s': %s"), o.proc_root,
 		    strerror(-err));
 		status = CT_EXIT_FAILURE;
 		goto out_list;
 	}
 	if (pl.n == 0) {
-		say(_("no processes found under '%s': is it a procfs (mount -t proc proc DIR)?"),
+		ct_say(_("no processes found under '%s': is it a procfs (mount -t proc proc DIR)?"),
 		    o.proc_root);
 		status = diag.malformed ? CT_EXIT_BAD_INPUT : CT_EXIT_FAILURE;
 		goto out_list;
@@ -156,7 +144,7 @@ int main(int argc, char **argv)
 	}
 	missing = o.npids ? model_focus(&m, o.pids, o.npids) : 0;
 	if (missing) {
-		say(_("no process with pid %d under '%s'"), (int)missing, o.proc_root);
+		ct_say(_("no process with pid %d under '%s'"), (int)missing, o.proc_root);
 		status = CT_EXIT_NO_PID;
 		goto out_model;
 	}
@@ -172,21 +160,21 @@ int main(int argc, char **argv)
 	if (m.caba_source == CABA_SRC_NONE && o.format == FMT_TEXT && live_rec) {
 		recorder_explain(&rs, recorder_state_path(), note, sizeof(note));
 		if (o.trees == SHOW_BORN) {
-			say("%s", note);
+			ct_say("%s", note);
 			status = CT_EXIT_FAILURE;
 			goto out_model;
 		}
 		if (o.trees == SHOW_BOTH)
-			say(_("%s. Showing the real tree only."), note);
+			ct_say(_("%s. Showing the real tree only."), note);
 	} else if (m.caba_source == CABA_SRC_NONE && o.format == FMT_TEXT) {
 		if (o.trees == SHOW_BORN) {
-			say(_("the born (CABA) tree is unknown: no process under '%s' has an NScaba: line (the kernel has no CABA support)"),
+			ct_say(_("the born (CABA) tree is unknown: no process under '%s' has an NScaba: line (the kernel has no CABA support)"),
 			    o.proc_root);
 			status = CT_EXIT_FAILURE;
 			goto out_model;
 		}
 		if (o.trees == SHOW_BOTH)
-			say(_("the born (CABA) tree is unknown: no process under '%s' has an NScaba: line "
+			ct_say(_("the born (CABA) tree is unknown: no process under '%s' has an NScaba: line "
 			      "(the kernel has no CABA support); boot a kernel with the CABA patches "
 			      "(patches/ in the cabatree source) to see it. Showing the real tree only."),
 			    o.proc_root);
@@ -194,20 +182,20 @@ int main(int argc, char **argv)
 	if (m.caba_source == CABA_SRC_RECORDER && o.format == FMT_TEXT &&
 	    o.trees != SHOW_REAL) {
 		if (m.lost_events)
-			say(P_("born tree incomplete: %llu event lost by the recorder",
+			ct_say(P_("born tree incomplete: %llu event lost by the recorder",
 			       "born tree incomplete: %llu events lost by the recorder",
 			       m.lost_events), m.lost_events);
 		if (!rs.running)
-			say(_("the recorder (cabatreed) is not running: the born tree is as it "
+			ct_say(_("the recorder (cabatreed) is not running: the born tree is as it "
 			      "was when it stopped; processes started since are shown as roots"));
 	}
 	if (diag.hidden && o.format == FMT_TEXT)
-		say(P_("%zu process under '%s' could not be read (hidepid= or permissions); its children are shown as roots",
+		ct_say(P_("%zu process under '%s' could not be read (hidepid= or permissions); its children are shown as roots",
 		       "%zu processes under '%s' could not be read (hidepid= or permissions); their children are shown as roots",
 		       diag.hidden),
 		    diag.hidden, o.proc_root);
 	if (m.cycles)
-		say(P_("%zu parent cycle was cut (inconsistent process data)",
+		ct_say(P_("%zu parent cycle was cut (inconsistent process data)",
 		       "%zu parent cycles were cut (inconsistent process data)", m.cycles),
 		    m.cycles);
 

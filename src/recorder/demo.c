@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "msg.h"
 #include "nls.h"
 #include "options.h"
 #include "recorder/demo.h"
@@ -29,19 +30,6 @@
 #include "recorder/source.h"
 #include "recorder/state.h"
 #include "xalloc.h"
-
-static void note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void note(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "%s: ", PACKAGE);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static bool kernel_has_caba(void)
 {
@@ -134,7 +122,7 @@ static int start_recorder(struct recorder *r)
 
 	strcpy(r->dir, "/tmp/cabatree-demo.XXXXXX");
 	if (!mkdtemp(r->dir)) {
-		note(_("cannot make a directory for the recorder's state: %s"), strerror(errno));
+		ct_say(_("cannot make a directory for the recorder's state: %s"), strerror(errno));
 		free(bin);
 		return -1;
 	}
@@ -144,7 +132,7 @@ static int start_recorder(struct recorder *r)
 	r->pid = fork();
 	if (r->pid == 0) {
 		execl(bin, "cabatreed", "--state", r->state, (char *)NULL);
-		note(_("cannot run %s: %s"), bin, strerror(errno));
+		ct_say(_("cannot run %s: %s"), bin, strerror(errno));
 		_exit(127);
 	}
 	free(bin);
@@ -153,12 +141,12 @@ static int start_recorder(struct recorder *r)
 			return 0;
 		if (waitpid(r->pid, &st, WNOHANG) == r->pid) {
 			r->pid = 0;
-			note(_("the recorder could not start (see above)"));
+			ct_say(_("the recorder could not start (see above)"));
 			return -1;
 		}
 		usleep(10000);
 	}
-	note(_("the recorder did not write its state within 15 seconds"));
+	ct_say(_("the recorder did not write its state within 15 seconds"));
 	return -1;
 }
 
@@ -231,7 +219,7 @@ int demo_run(int argc, char **argv, bool json)
 	int status = CT_EXIT_FAILURE, err;
 
 	if (geteuid() != 0) {
-		note(_("--demo needs root: it starts the recorder (cabatreed loads eBPF programs "
+		ct_say(_("--demo needs root: it starts the recorder (cabatreed loads eBPF programs "
 		       "or listens to the kernel's process events) and makes a pid namespace. "
 		       "Run it as root, e.g. 'sudo cabatree --demo'."));
 		return CT_EXIT_FAILURE;
@@ -243,7 +231,7 @@ int demo_run(int argc, char **argv, bool json)
 	if (!kernel_has_caba()) {
 		if (daemon_running(recorder_state_path())) {
 			if (!json)
-				note(_("using the running recorder (%s)"), recorder_state_path());
+				ct_say(_("using the running recorder (%s)"), recorder_state_path());
 		} else {
 			if (start_recorder(&r) < 0)
 				goto out;
@@ -256,7 +244,7 @@ int demo_run(int argc, char **argv, bool json)
 	if (err == 0)
 		err = scenario_daemonise_start(&d);
 	if (err < 0) {
-		note(_("the demo's workload failed: %s"), strerror(-err));
+		ct_say(_("the demo's workload failed: %s"), strerror(-err));
 		goto out;
 	}
 	/* Releases reach the recorder an RCU grace period late; it saves every 50 ms. */
