@@ -105,7 +105,7 @@ int main(int argc, char **argv)
 	fd = procfs_open(o.proc_root);
 	if (fd < 0) {
 		ct_say(_("cannot open the process directory '%s': %s"), o.proc_root,
-		    strerror(-fd));
+		       strerror(-fd));
 		options_free(&o);
 		return CT_EXIT_FAILURE;
 	}
@@ -116,13 +116,13 @@ int main(int argc, char **argv)
 	err = procfs_scan(fd, o.proc_root, flags, &pl, &diag);
 	if (err < 0) {
 		ct_say(_("cannot read the process directory '%s': %s"), o.proc_root,
-		    strerror(-err));
+		       strerror(-err));
 		status = CT_EXIT_FAILURE;
 		goto out_list;
 	}
 	if (pl.n == 0) {
 		ct_say(_("no processes found under '%s': is it a procfs (mount -t proc proc DIR)?"),
-		    o.proc_root);
+		       o.proc_root);
 		status = diag.malformed ? CT_EXIT_BAD_INPUT : CT_EXIT_FAILURE;
 		goto out_list;
 	}
@@ -169,35 +169,35 @@ int main(int argc, char **argv)
 	} else if (m.caba_source == CABA_SRC_NONE && o.format == FMT_TEXT) {
 		if (o.trees == SHOW_BORN) {
 			ct_say(_("the born (CABA) tree is unknown: no process under '%s' has an NScaba: line (the kernel has no CABA support)"),
-			    o.proc_root);
+			       o.proc_root);
 			status = CT_EXIT_FAILURE;
 			goto out_model;
 		}
 		if (o.trees == SHOW_BOTH)
 			ct_say(_("the born (CABA) tree is unknown: no process under '%s' has an NScaba: line "
-			      "(the kernel has no CABA support); boot a kernel with the CABA patches "
-			      "(patches/ in the cabatree source) to see it. Showing the real tree only."),
-			    o.proc_root);
+			         "(the kernel has no CABA support); boot a kernel with the CABA patches "
+			         "(patches/ in the cabatree source) to see it. Showing the real tree only."),
+			       o.proc_root);
 	}
 	if (m.caba_source == CABA_SRC_RECORDER && o.format == FMT_TEXT &&
 	    o.trees != SHOW_REAL) {
 		if (m.lost_events)
 			ct_say(P_("born tree incomplete: %llu event lost by the recorder",
-			       "born tree incomplete: %llu events lost by the recorder",
-			       m.lost_events), m.lost_events);
+			          "born tree incomplete: %llu events lost by the recorder",
+			          m.lost_events), m.lost_events);
 		if (!rs.running)
 			ct_say(_("the recorder (cabatreed) is not running: the born tree is as it "
-			      "was when it stopped; processes started since are shown as roots"));
+			         "was when it stopped; processes started since are shown as roots"));
 	}
 	if (diag.hidden && o.format == FMT_TEXT)
 		ct_say(P_("%zu process under '%s' could not be read (hidepid= or permissions); its children are shown as roots",
-		       "%zu processes under '%s' could not be read (hidepid= or permissions); their children are shown as roots",
-		       diag.hidden),
-		    diag.hidden, o.proc_root);
+		          "%zu processes under '%s' could not be read (hidepid= or permissions); their children are shown as roots",
+		          diag.hidden),
+		       diag.hidden, o.proc_root);
 	if (m.cycles)
 		ct_say(P_("%zu parent cycle was cut (inconsistent process data)",
-		       "%zu parent cycles were cut (inconsistent process data)", m.cycles),
-		    m.cycles);
+		          "%zu parent cycles were cut (inconsistent process data)", m.cycles),
+		       m.cycles);
 
 	tty = isatty(STDOUT_FILENO);
 	if (o.glyphs == GLYPHS_UTF8 && !locale_is_utf8())

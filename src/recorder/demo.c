@@ -220,8 +220,8 @@ int demo_run(int argc, char **argv, bool json)
 
 	if (geteuid() != 0) {
 		ct_say(_("--demo needs root: it starts the recorder (cabatreed loads eBPF programs "
-		       "or listens to the kernel's process events) and makes a pid namespace. "
-		       "Run it as root, e.g. 'sudo cabatree --demo'."));
+		          "or listens to the kernel's process events) and makes a pid namespace. "
+		          "Run it as root, e.g. 'sudo cabatree --demo'."));
 		return CT_EXIT_FAILURE;
 	}
 	/* Interrupted or not, everything started here is ended here. */
