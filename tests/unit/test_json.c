@@ -43,15 +43,8 @@ struct jproc {
 
 static void pl_add(struct ct_proclist *pl, const struct jproc *s)
 {
-	struct ct_proc *p;
+	struct ct_proc *p = pl_new(pl);
 
-	if (pl->n == pl->cap) {
-		pl->cap = pl->cap ? pl->cap * 2 : 8;
-		pl->v = realloc(pl->v, pl->cap * sizeof(*pl->v));
-		assert_non_null(pl->v);
-	}
-	p = &pl->v[pl->n++];
-	memset(p, 0, sizeof(*p));
 	p->pid = s->pid;
 	p->ppid = s->ppid;
 	p->caba = s->caba;

@@ -39,15 +39,8 @@ struct pspec {
 static void pl_add(struct ct_proclist *pl, pid_t pid, pid_t ppid, pid_t caba,
 		   enum caba_status cs, const char *name)
 {
-	struct ct_proc *p;
+	struct ct_proc *p = pl_new(pl);
 
-	if (pl->n == pl->cap) {
-		pl->cap = pl->cap ? pl->cap * 2 : 8;
-		pl->v = realloc(pl->v, pl->cap * sizeof(*pl->v));
-		assert_non_null(pl->v);
-	}
-	p = &pl->v[pl->n++];
-	memset(p, 0, sizeof(*p));
 	p->pid = pid;
 	p->ppid = ppid;
 	p->caba = caba;

@@ -6,6 +6,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "procfs.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define B(s) s, sizeof(s) - 1
@@ -23,6 +27,21 @@
 			};						\
 		}							\
 	} while (0)
+
+/* Append a zeroed process to pl, as procfs_scan would (include cmocka.h first). */
+static inline struct ct_proc *pl_new(struct ct_proclist *pl)
+{
+	struct ct_proc *p;
+
+	if (pl->n == pl->cap) {
+		pl->cap = pl->cap ? pl->cap * 2 : 8;
+		pl->v = realloc(pl->v, pl->cap * sizeof(*pl->v));
+		assert_non_null(pl->v);
+	}
+	p = &pl->v[pl->n++];
+	memset(p, 0, sizeof(*p));
+	return p;
+}
 
 /* An independent check that s[0..n) is well-formed UTF-8. */
 static inline bool well_formed(const unsigned char *s, size_t n)
