@@ -28,15 +28,10 @@ RUNS=${RUNS:-7}
 WARMUP=${WARMUP:-1}
 TIMER=${TIMER:-rusage}
 CABATREE=${CABATREE:-build/src/cabatree}
-build_dir=bench/.build
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 5000 10000)
 
-die()
-{
-	echo "bench: $*" >&2
-	exit 1
-}
+. bench/lib.sh
 
 is_count()
 {
@@ -86,15 +81,7 @@ if [ ${#missing_pkgs[@]} -gt 0 ]; then
 		die "could not install ${missing_pkgs[*]}"
 fi
 
-mkdir -p "$build_dir" || die "cannot create $build_dir"
-for prog in floor sleepers rusage; do
-	src=bench/$prog.c
-	bin=$build_dir/$prog
-	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
-		cc -O2 -Wall -Wextra -Werror -o "$bin" "$src" ||
-			die "building $bin failed"
-	fi
-done
+build_helpers floor sleepers rusage
 
 case $CABATREE in
 */*)	[ -x "$CABATREE" ] ||

@@ -36,15 +36,10 @@ REFRESHES=${REFRESHES:-21}
 COLS=${COLS:-200}
 ROWS=${ROWS:-50}
 CABATREE=${CABATREE:-build/src/cabatree}
-build_dir=bench/.build
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000)
 
-die()
-{
-	echo "bench: $*" >&2
-	exit 1
-}
+. bench/lib.sh
 
 for v in "${sizes[@]}" "$RUNS" "$REFRESHES" "$COLS" "$ROWS"; do
 	[[ $v =~ ^[0-9]+$ ]] && [ "$v" -gt 0 ] || die "not a positive integer: '$v'"
@@ -53,15 +48,7 @@ done
 [ -x "$CABATREE" ] || die "no executable at '$CABATREE'; build it first (make -C build)"
 command -v cc >/dev/null || die "no C compiler (install gcc)"
 
-mkdir -p "$build_dir" || die "cannot create $build_dir"
-for prog in sleepers rusage floor; do
-	src=bench/$prog.c
-	bin=$build_dir/$prog
-	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
-		cc -O2 -Wall -Wextra -Werror -o "$bin" "$src" ||
-			die "building $bin failed"
-	fi
-done
+build_helpers sleepers rusage floor
 
 tmp=$(mktemp -d /tmp/cabatree-bench.XXXXXX) || die "mktemp failed"
 spid=
