@@ -14,8 +14,8 @@ export LC_ALL=C.UTF-8 NO_COLOR= TERM=dumb COLUMNS=
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 . "$TOP_SRCDIR/tests/golden/lib.sh"
+. "$TOP_SRCDIR/tests/live/lib.sh"
 
-pass=0 fail=0
 for c in "$cases"/*/; do
 	c=${c%/}
 	name=${c##*/}
@@ -25,7 +25,7 @@ for c in "$cases"/*/; do
 	PROC=$tmp/$name/proc
 	OUT=$tmp/$name/out
 	mkdir -p "$PROC"
-	(. "$c/setup") || { echo "not ok - $name: setup failed"; fail=$((fail + 1)); continue; }
+	(. "$c/setup") || { not_ok "$name: setup failed"; continue; }
 	args=$(cat "$c/args")
 	# The args file is trusted test input: word splitting is intended.
 	# shellcheck disable=SC2086
@@ -58,14 +58,7 @@ for c in "$cases"/*/; do
 		echo "# $name: unexpected stderr:"; sed 's/^/# /' "$OUT.err2"
 		ok=0
 	fi
-	if [ $ok = 1 ]; then
-		echo "ok - $name"
-		pass=$((pass + 1))
-	else
-		echo "not ok - $name"
-		fail=$((fail + 1))
-	fi
+	if [ $ok = 1 ]; then ok "$name"; else not_ok "$name"; fi
 	rm -rf "${tmp:?}/$name"
 done
-echo "$pass passed, $fail failed"
-[ $fail = 0 ] && [ $pass -gt 0 ]
+finish

@@ -131,7 +131,8 @@ cabatree_pid() {
 	pgrep -f -P "$(tm display -p -t tui: '#{pane_pid}')" cabatree
 }
 
-pass=0 fail=0 cflags=
+. "$TOP_SRCDIR/tests/live/lib.sh"
+cflags=
 for c in "$cases"/*/; do
 	c=${c%/}
 	name=${c##*/}
@@ -141,7 +142,7 @@ for c in "$cases"/*/; do
 	PROC=$tmp/$name/proc
 	mkdir -p "$PROC"
 	ok=1
-	(. "$c/setup") || { echo "not ok - $name: setup failed"; fail=$((fail + 1)); continue; }
+	(. "$c/setup") || { not_ok "$name: setup failed"; continue; }
 	cols=80 rows=24
 	while read -r op a b; do
 		[ "$op" = size ] && cols=$a rows=$b
@@ -152,7 +153,7 @@ for c in "$cases"/*/; do
 	tm new-session -d -s tui -x "$cols" -y "$rows" \
 		env -i PATH="$PATH" HOME="$tmp" TERM=screen $envs \
 		CABATREE="$CABATREE" PROC="$PROC" ARGS="$args" sh "$tmp/wrap.sh" ||
-		{ echo "not ok - $name: tmux did not start"; fail=$((fail + 1)); continue; }
+		{ not_ok "$name: tmux did not start"; continue; }
 	cflags=
 	wait_ready || ok=0
 	while read -r op rest; do
@@ -183,14 +184,7 @@ for c in "$cases"/*/; do
 		esac
 	done < "$c/steps"
 	tm kill-session -t tui 2>/dev/null
-	if [ $ok = 1 ]; then
-		echo "ok - $name"
-		pass=$((pass + 1))
-	else
-		echo "not ok - $name"
-		fail=$((fail + 1))
-	fi
+	if [ $ok = 1 ]; then ok "$name"; else not_ok "$name"; fi
 	rm -rf "${tmp:?}/$name"
 done
-echo "$pass passed, $fail failed"
-[ $fail = 0 ] && [ $pass -gt 0 ]
+finish
