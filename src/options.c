@@ -44,7 +44,7 @@ static const struct argp_option option_table[] = {
 	{ NULL, 0, NULL, 0, N_("Output:"), 3 },
 	{ "json", OPT_JSON, NULL, 0, N_("write one JSON object instead of text (see cabatree(1))"), 3 },
 	{ "dot", OPT_DOT, NULL, 0,
-	  N_("write a Graphviz graph with both trees' edges instead of text, e.g. cabatree --dot | dot -Tsvg > tree.svg"), 3 },
+	  N_("write both trees as one Graphviz (DOT) graph instead of text (see cabatree(1))"), 3 },
 	{ "layout", OPT_LAYOUT, N_("HOW"), 0,
 	  N_("auto, side or stacked (auto: side by side if both trees fit)"), 3 },
 	{ "width", 'w', N_("COLS"), 0, N_("cut lines to COLS columns, also in a pipe"), 3 },
