@@ -96,7 +96,7 @@ int main(int argc, char **argv)
 	textdomain(PACKAGE);
 	options_parse(argc, argv, &o);
 	if (o.demo) {
-		status = demo_run(argc, argv, o.format == FMT_JSON);
+		status = demo_run(argc, argv, o.format != FMT_TEXT);
 		options_free(&o);
 		return status;
 	}
@@ -157,7 +157,7 @@ int main(int argc, char **argv)
 		status = tui_run(&ta);
 		goto out_model;
 	}
-	if (m.caba_source == CABA_SRC_NONE && o.format == FMT_TEXT && live_rec) {
+	if (m.caba_source == CABA_SRC_NONE && o.format != FMT_JSON && live_rec) {
 		recorder_explain(&rs, recorder_state_path(), note, sizeof(note));
 		if (o.trees == SHOW_BORN) {
 			ct_say("%s", note);
@@ -166,7 +166,7 @@ int main(int argc, char **argv)
 		}
 		if (o.trees == SHOW_BOTH)
 			ct_say(_("%s. Showing the real tree only."), note);
-	} else if (m.caba_source == CABA_SRC_NONE && o.format == FMT_TEXT) {
+	} else if (m.caba_source == CABA_SRC_NONE && o.format != FMT_JSON) {
 		if (o.trees == SHOW_BORN) {
 			ct_say(_("the born (CABA) tree is unknown: no process under '%s' has an NScaba: line (the kernel has no CABA support)"),
 			       o.proc_root);
@@ -179,7 +179,7 @@ int main(int argc, char **argv)
 			         "(patches/ in the cabatree source) to see it. Showing the real tree only."),
 			       o.proc_root);
 	}
-	if (m.caba_source == CABA_SRC_RECORDER && o.format == FMT_TEXT &&
+	if (m.caba_source == CABA_SRC_RECORDER && o.format != FMT_JSON &&
 	    o.trees != SHOW_REAL) {
 		if (m.lost_events)
 			ct_say(P_("born tree incomplete: %llu event lost by the recorder",
@@ -189,7 +189,7 @@ int main(int argc, char **argv)
 			ct_say(_("the recorder (cabatreed) is not running: the born tree is as it "
 			         "was when it stopped; processes started since are shown as roots"));
 	}
-	if (diag.hidden && o.format == FMT_TEXT)
+	if (diag.hidden && o.format != FMT_JSON)
 		ct_say(P_("%zu process under '%s' could not be read (hidepid= or permissions); its children are shown as roots",
 		          "%zu processes under '%s' could not be read (hidepid= or permissions); their children are shown as roots",
 		          diag.hidden),
@@ -214,6 +214,8 @@ int main(int argc, char **argv)
 	rc.max_width = o.width ? o.width :
 		       (tty && !o.long_lines) ? rc.term_width : 0;
 	r = o.format == FMT_JSON ? &render_json : &render_text;
+	if (o.format == FMT_DOT)
+		r = &render_dot;
 	if (r->render(&rc) < 0)
 		status = CT_EXIT_FAILURE;
 	users_free(rc.users);

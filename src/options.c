@@ -20,6 +20,7 @@ enum {
 	OPT_PROC_ROOT,
 	OPT_TREE,
 	OPT_DEMO,
+	OPT_DOT,
 };
 
 static const struct argp_option option_table[] = {
@@ -42,6 +43,8 @@ static const struct argp_option option_table[] = {
 
 	{ NULL, 0, NULL, 0, N_("Output:"), 3 },
 	{ "json", OPT_JSON, NULL, 0, N_("write one JSON object instead of text (see cabatree(1))"), 3 },
+	{ "dot", OPT_DOT, NULL, 0,
+	  N_("write both trees as one Graphviz (DOT) graph instead of text (see cabatree(1))"), 3 },
 	{ "layout", OPT_LAYOUT, N_("HOW"), 0,
 	  N_("auto, side or stacked (auto: side by side if both trees fit)"), 3 },
 	{ "width", 'w', N_("COLS"), 0, N_("cut lines to COLS columns, also in a pipe"), 3 },
@@ -155,7 +158,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->delay_ds = (unsigned int)v;
 		break;
 	case OPT_JSON:
+		if (o->format == FMT_DOT)
+			argp_error(state, _("--dot and --json cannot be used together"));
 		o->format = FMT_JSON;
+		break;
+	case OPT_DOT:
+		if (o->format == FMT_JSON)
+			argp_error(state, _("--dot and --json cannot be used together"));
+		o->format = FMT_DOT;
 		break;
 	case OPT_PROC_ROOT:
 		o->proc_root = arg;
@@ -183,6 +193,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (o->interactive && o->format == FMT_JSON)
 			argp_error(state, _("-i and --json cannot be used together"));
+		if (o->interactive && o->format == FMT_DOT)
+			argp_error(state, _("-i and --dot cannot be used together"));
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;

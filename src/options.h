@@ -16,7 +16,7 @@ enum ct_exit {
 	CT_EXIT_BAD_INPUT = 4,	/* malformed process files were skipped */
 };
 
-enum ct_format { FMT_TEXT, FMT_JSON };
+enum ct_format { FMT_TEXT, FMT_JSON, FMT_DOT };
 enum ct_layout { LAYOUT_AUTO, LAYOUT_SIDE, LAYOUT_STACKED };
 enum ct_trees { SHOW_BOTH, SHOW_REAL, SHOW_BORN };
 enum ct_when { WHEN_AUTO, WHEN_ALWAYS, WHEN_NEVER };

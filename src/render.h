@@ -31,5 +31,6 @@ struct renderer {
 
 extern const struct renderer render_text;
 extern const struct renderer render_json;
+extern const struct renderer render_dot;
 
 #endif

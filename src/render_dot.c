@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Graphviz DOT output: one node per drawn process, the real and the born
+ * relation as edges of different styles, and a legend. Written as it goes,
+ * node by node in pid order, then edge by edge, so the same model always
+ * gives the same bytes and memory does not grow with the output.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "escape.h"
+#include "nls.h"
+#include "render.h"
+
+/* Labels cut arguments and threads to this many columns unless -l or -w. */
+#define DOT_LABEL_COLS 200
+
+/* The kinds of edges, for the edge attributes and the legend. */
+enum dot_edge {
+	EDGE_BOTH,		/* the real parent is the CABA */
+	EDGE_REAL,		/* real parent only */
+	EDGE_BORN,		/* born parent (CABA) only */
+	EDGE_BOTH_INFERRED,	/* as EDGE_BOTH, the CABA guessed by the recorder */
+	EDGE_BORN_INFERRED,	/* as EDGE_BORN, the CABA guessed by the recorder */
+	EDGE_KINDS
+};
+
+static const char *const edge_attrs[EDGE_KINDS] = {
+	[EDGE_BOTH] = "color=\"black:blue\"",
+	[EDGE_REAL] = "color=\"black\"",
+	[EDGE_BORN] = "color=\"blue\", style=\"dashed\"",
+	[EDGE_BOTH_INFERRED] = "color=\"black:blue\", style=\"dotted\"",
+	[EDGE_BORN_INFERRED] = "color=\"blue\", style=\"dotted\"",
+};
+
+#define ATTR_MOVED "style=\"filled\", fillcolor=\"#ffe08a\""
+#define ATTR_FOCUS "color=\"red\", penwidth=\"3\""
+
+struct dot {
+	const struct render_ctx *rc;
+	FILE *f;
+	bool real;		/* real edges are drawn */
+	bool born;		/* born edges are drawn */
+	size_t cols;		/* cut arguments and threads here, 0 never */
+	struct strbuf label;	/* the label of one node, escaped for display */
+	struct strbuf tmp;
+	struct strbuf out;	/* the label quoted for DOT */
+	bool seen[EDGE_KINDS];
+	bool any_moved;
+	bool any_focus;
+};
+
+/*
+ * Append s[0..n) for display: invalid UTF-8 becomes U+FFFD, then control,
+ * bidirectional and other unsafe characters become visible backslash
+ * escapes, exactly as in text output (a backslash shows as two).
+ */
+static void add_shown(struct dot *d, struct strbuf *sb, const char *s, size_t n)
+{
+	sb_reset(&d->tmp);
+	esc_valid_utf8(&d->tmp, s, n);
+	esc_terminal(sb, d->tmp.s ? d->tmp.s : "", d->tmp.len, true);
+}
+
+/* Cut the display text after byte start to d->cols columns, with an ellipsis. */
+static void cut_line(struct dot *d, struct strbuf *sb, size_t start)
+{
+	size_t used;
+
+	if (!d->cols || text_width(sb->s + start, sb->len - start, true) <= d->cols)
+		return;
+	sb->len = start + text_cut(sb->s + start, sb->len - start, d->cols - 1, true, &used);
+	sb->s[sb->len] = '\0';
+	sb_adds(sb, "\u2026");
+}
+
+/*
+ * Write display text as the body of a DOT string. Our line breaks ('\n',
+ * which display text never holds otherwise) become DOT's \n. A quote is
+ * escaped; a backslash and an ampersand are written as HTML entities, which
+ * Graphviz decodes after its object escapes (\N, \G, ...) and before its
+ * line escapes (\n, \l, \r) and \\: so a backslash is written as two
+ * entities, and none ever reaches the DOT parser or the object escapes.
+ */
+static void put_quoted(struct dot *d, const char *s, size_t n)
+{
+	size_t i;
+
+	sb_reset(&d->out);
+	sb_addc(&d->out, '"');
+	for (i = 0; i < n; i++) {
+		switch (s[i]) {
+		case '\n':
+			sb_adds(&d->out, "\\n");
+			break;
+		case '"':
+			sb_adds(&d->out, "\\\"");
+			break;
+		case '\\':
+			sb_adds(&d->out, "&#92;&#92;");
+			break;
+		case '&':
+			sb_adds(&d->out, "&amp;");
+			break;
+		default:
+			sb_addc(&d->out, s[i]);
+		}
+	}
+	sb_addc(&d->out, '"');
+	fwrite(d->out.s, 1, d->out.len, d->f);
+}
+
+/* Our own text (a legend, a note): made valid UTF-8, then quoted. */
+static void put_text(struct dot *d, const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	esc_valid_utf8(&sb, s, strlen(s));
+	put_quoted(d, sb.s ? sb.s : "", sb.len);
+	sb_free(&sb);
+}
+
+static bool drawn(const struct dot *d, int node)
+{
+	const struct ct_node *nd = &d->rc->m->nodes[node];
+
+	return (d->real && nd->shown[TREE_REAL]) || (d->born && nd->shown[TREE_BORN]);
+}
+
+/* The drawn parent of node in tree t, or -1 when no edge is drawn to it. */
+static int drawn_parent(const struct dot *d, int node, enum ct_tree t)
+{
+	int par = d->rc->m->nodes[node].parent[t];
+
+	if (!(t == TREE_REAL ? d->real : d->born) || par < 0 || !drawn(d, par))
+		return -1;
+	return par;
+}
+
+/* With -u: does the user differ from that of a parent an edge is drawn from? */
+static bool user_changes(const struct dot *d, int node)
+{
+	const struct ct_model *m = d->rc->m;
+	uid_t uid = m->nodes[node].p->uid;
+	int t;
+
+	for (t = 0; t < TREE_COUNT; t++) {
+		int par = drawn_parent(d, node, (enum ct_tree)t);
+
+		if (par >= 0 && m->nodes[par].p->uid != uid)
+			return true;
+	}
+	return false;
+}
+
+static void add_arguments(struct dot *d, const struct ct_proc *p)
+{
+	/* argv[0] is the name already; show the rest. */
+	const char *a = memchr(p->cmdline, '\0', p->cmdline_len);
+	const char *end = p->cmdline + p->cmdline_len;
+	size_t start;
+
+	a = a ? a + 1 : end;
+	if (a >= end)
+		return;
+	sb_addc(&d->label, '\n');
+	start = d->label.len;
+	while (a < end) {
+		const char *z = memchr(a, '\0', (size_t)(end - a));
+
+		if (!z)
+			z = end;
+		if (d->label.len > start)
+			sb_addc(&d->label, ' ');
+		add_shown(d, &d->label, a, (size_t)(z - a));
+		a = z + 1;
+	}
+	cut_line(d, &d->label, start);
+}
+
+/* Threads as in text output, {name}(tid), runs of one name folded to N*{name}. */
+static void add_threads(struct dot *d, const struct ct_proc *p)
+{
+	size_t i = 0, start;
+
+	if (!p->nthreads_listed)
+		return;
+	sb_addc(&d->label, '\n');
+	start = d->label.len;
+	while (i < p->nthreads_listed) {
+		const struct ct_thread *th = &p->threads[i];
+		size_t run = 1;
+
+		while (i + run < p->nthreads_listed &&
+		       p->threads[i + run].name_len == th->name_len &&
+		       memcmp(p->threads[i + run].name, th->name, th->name_len) == 0)
+			run++;
+		if (d->label.len > start)
+			sb_addc(&d->label, ' ');
+		if (run > 1) {
+			sb_adduint(&d->label, run);
+			sb_addc(&d->label, '*');
+		}
+		sb_addc(&d->label, '{');
+		add_shown(d, &d->label, th->name, th->name_len);
+		sb_addc(&d->label, '}');
+		if (run == 1) {
+			sb_addc(&d->label, '(');
+			sb_adduint(&d->label, (unsigned long long)th->tid);
+			sb_addc(&d->label, ')');
+		}
+		i += run;
+	}
+	cut_line(d, &d->label, start);
+}
+
+static void put_node(struct dot *d, int node)
+{
+	const struct ct_options *o = d->rc->o;
+	const struct ct_node *nd = &d->rc->m->nodes[node];
+	const struct ct_proc *p = nd->p;
+	struct strbuf *lb = &d->label;
+
+	sb_reset(lb);
+	add_shown(d, lb, p->name, p->name_len);
+	sb_addc(lb, '(');
+	sb_adduint(lb, (unsigned long long)p->pid);
+	if (o->pgids) {
+		sb_addc(lb, ',');
+		sb_adduint(lb, (unsigned long long)p->pgid);
+	}
+	if (o->uid_changes && user_changes(d, node)) {
+		const char *user = users_name(d->rc->users, p->uid);
+
+		sb_addc(lb, ',');
+		if (user)
+			add_shown(d, lb, user, strlen(user));
+		else
+			sb_adduint(lb, (unsigned long long)p->uid);
+	}
+	sb_addc(lb, ')');
+	if (nd->reparented)
+		sb_addc(lb, '*');
+	if (o->sids) {
+		sb_adds(lb, " [sid ");
+		sb_adduint(lb, (unsigned long long)p->sid);
+		sb_addc(lb, ']');
+	}
+	if (d->born && p->caba_status == CABA_OUTSIDE) {
+		sb_addc(lb, '\n');
+		sb_adds(lb, _("born outside this namespace"));
+	}
+	if (o->arguments && p->has_cmdline && p->cmdline_len)
+		add_arguments(d, p);
+	if (o->threads)
+		add_threads(d, p);
+
+	fprintf(d->f, "  p%d [label=", (int)p->pid);
+	put_quoted(d, lb->s, lb->len);
+	if (nd->reparented) {
+		fputs(", " ATTR_MOVED, d->f);
+		d->any_moved = true;
+	}
+	if (nd->focus) {
+		fputs(", " ATTR_FOCUS, d->f);
+		d->any_focus = true;
+	}
+	fputs("];\n", d->f);
+}
+
+static void put_edge(struct dot *d, int from, int to, enum dot_edge kind)
+{
+	const struct ct_model *m = d->rc->m;
+
+	fprintf(d->f, "  p%d -> p%d [%s];\n", (int)m->nodes[from].p->pid,
+		(int)m->nodes[to].p->pid, edge_attrs[kind]);
+	d->seen[kind] = true;
+}
+
+/* The edges into node: one when both relations agree, else one per relation. */
+static void put_edges(struct dot *d, int node)
+{
+	bool inferred = d->rc->m->nodes[node].p->caba_status == CABA_INFERRED;
+	int real = drawn_parent(d, node, TREE_REAL);
+	int born = drawn_parent(d, node, TREE_BORN);
+
+	if (real >= 0 && real == born) {
+		put_edge(d, real, node, inferred ? EDGE_BOTH_INFERRED : EDGE_BOTH);
+		return;
+	}
+	if (real >= 0)
+		put_edge(d, real, node, EDGE_REAL);
+	if (born >= 0)
+		put_edge(d, born, node, inferred ? EDGE_BORN_INFERRED : EDGE_BORN);
+}
+
+/*
+ * A legend entry for an edge kind: a point, the edge, and the text as the
+ * edge's head, so the sample stands left of its explanation.
+ */
+static void put_legend_edge(struct dot *d, int kind, const char *text)
+{
+	fprintf(d->f, "    legend_e%d_from [shape=\"point\", width=\"0.05\"];\n", kind);
+	fprintf(d->f, "    legend_e%d [shape=\"plaintext\", label=", kind);
+	put_text(d, text);
+	fputs("];\n", d->f);
+	fprintf(d->f, "    legend_e%d_from -> legend_e%d [%s];\n", kind, kind,
+		edge_attrs[kind]);
+}
+
+/* A legend entry for a node style, in the column of the texts. */
+static void put_legend_node(struct dot *d, const char *id, const char *attrs,
+			    const char *text)
+{
+	fprintf(d->f, "    legend_%s_from [shape=\"point\", style=\"invis\"];\n", id);
+	fprintf(d->f, "    legend_%s [%s, label=", id, attrs);
+	put_text(d, text);
+	fputs("];\n", d->f);
+	fprintf(d->f, "    legend_%s_from -> legend_%s [style=\"invis\"];\n", id, id);
+}
+
+static void put_legend(struct dot *d)
+{
+	static const char *const edge_text[EDGE_KINDS] = {
+		[EDGE_BOTH] = N_("real parent (PPid) and born parent (CABA) are the same"),
+		[EDGE_REAL] = N_("real parent (PPid)"),
+		[EDGE_BORN] = N_("born parent (CABA): the closest alive born ancestor"),
+		[EDGE_BOTH_INFERRED] = N_("real parent, and born parent as inferred by the recorder"),
+		[EDGE_BORN_INFERRED] = N_("born parent as inferred by the recorder (running before it started)"),
+	};
+	bool any = d->any_moved || d->any_focus;
+	int k;
+
+	for (k = 0; k < EDGE_KINDS; k++)
+		any = any || d->seen[k];
+	if (!any)
+		return;
+	fputs("  subgraph cluster_legend {\n    label=", d->f);
+	put_text(d, _("legend"));
+	fputs(";\n    color=\"gray\";\n", d->f);
+	for (k = 0; k < EDGE_KINDS; k++) {
+		if (d->seen[k])
+			put_legend_edge(d, k, _(edge_text[k]));
+	}
+	if (d->any_moved)
+		put_legend_node(d, "moved", ATTR_MOVED,
+				_("* reparented: the real parent is not the CABA"));
+	if (d->any_focus)
+		put_legend_node(d, "focus", ATTR_FOCUS, _("focus: a process named by -p"));
+	fputs("  }\n", d->f);
+}
+
+/* A graph label for what the picture cannot show. */
+static void put_note(struct dot *d)
+{
+	const struct ct_model *m = d->rc->m;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (m->caba_source == CABA_SRC_NONE && d->rc->o->trees != SHOW_REAL)
+		sb_adds(&sb, _("The born (CABA) tree is unknown: only real parents are drawn."));
+	else if (m->caba_source == CABA_SRC_RECORDER && d->born && m->lost_events)
+		sb_addf(&sb, P_("born tree incomplete: %llu event lost by the recorder",
+				"born tree incomplete: %llu events lost by the recorder",
+				m->lost_events), m->lost_events);
+	if (sb.len) {
+		fputs("  labelloc=\"t\";\n  label=", d->f);
+		put_text(d, sb.s);
+		fputs(";\n", d->f);
+	}
+	sb_free(&sb);
+}
+
+static int dot_render(const struct render_ctx *rc)
+{
+	const struct ct_options *o = rc->o;
+	const struct ct_model *m = rc->m;
+	struct dot d = {
+		.rc = rc,
+		.f = rc->out,
+		.real = o->trees != SHOW_BORN,
+		.born = o->trees != SHOW_REAL && m->caba_source != CABA_SRC_NONE,
+		.cols = o->width ? o->width : o->long_lines ? 0 : DOT_LABEL_COLS,
+	};
+	size_t i;
+
+	fputs("digraph cabatree {\n"
+	      "  charset=\"UTF-8\";\n"
+	      "  rankdir=\"LR\";\n"
+	      "  node [shape=\"box\", fontsize=\"10\"];\n"
+	      "  edge [arrowsize=\"0.6\"];\n", d.f);
+	put_note(&d);
+	for (i = 0; i < m->n; i++) {
+		if (drawn(&d, (int)i))
+			put_node(&d, (int)i);
+	}
+	for (i = 0; i < m->n; i++) {
+		if (drawn(&d, (int)i))
+			put_edges(&d, (int)i);
+	}
+	put_legend(&d);
+	fputs("}\n", d.f);
+	sb_free(&d.label);
+	sb_free(&d.tmp);
+	sb_free(&d.out);
+	return 0;
+}
+
+const struct renderer render_dot = { "dot", dot_render };

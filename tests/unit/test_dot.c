@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests for the DOT renderer, on hand-made models: what the fixtures
+ * of the golden tests cannot give, a born tree from the recorder (witnessed
+ * and inferred links, lost events) and CABAs outside the namespace.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "unit.h"
+
+#include "model.h"
+#include "options.h"
+#include "render.h"
+#include "users.h"
+
+struct dproc {
+	pid_t pid, ppid, caba;
+	enum caba_status cs;
+	const char *name;
+};
+
+struct graph {
+	struct ct_proclist pl;
+	struct ct_model m;
+	struct ct_options o;
+	char *text;
+	size_t len;
+};
+
+static void render(struct graph *g, const struct dproc *procs, size_t n,
+		   unsigned long long lost)
+{
+	struct render_ctx rc;
+	FILE *f;
+	size_t i;
+
+	memset(&g->pl, 0, sizeof(g->pl));
+	for (i = 0; i < n; i++) {
+		struct ct_proc *p = pl_new(&g->pl);
+
+		p->pid = procs[i].pid;
+		p->ppid = procs[i].ppid;
+		p->caba = procs[i].caba;
+		p->caba_status = procs[i].cs;
+		p->name = strdup(procs[i].name);
+		assert_non_null(p->name);
+		p->name_len = strlen(p->name);
+		p->nthreads = 1;
+	}
+	model_build(&g->m, &g->pl, false);
+	g->m.lost_events = lost;
+	if (g->o.npids)
+		assert_int_equal(model_focus(&g->m, g->o.pids, g->o.npids), 0);
+	memset(&rc, 0, sizeof(rc));
+	rc.m = &g->m;
+	rc.o = &g->o;
+	rc.users = users_new();
+	f = open_memstream(&g->text, &g->len);
+	assert_non_null(f);
+	rc.out = f;
+	assert_int_equal(render_dot.render(&rc), 0);
+	assert_int_equal(fclose(f), 0);
+	users_free(rc.users);
+	assert_true(g->len > 0);
+	assert_true(well_formed((const unsigned char *)g->text, g->len));
+	assert_string_equal(g->text + g->len - 2, "}\n");
+}
+
+static void graph_free(struct graph *g)
+{
+	free(g->text);
+	model_free(&g->m);
+	proclist_free(&g->pl);
+}
+
+static void has(const struct graph *g, const char *line)
+{
+	if (!strstr(g->text, line))
+		print_error("missing: %s\nin:\n%s", line, g->text);
+	assert_non_null(strstr(g->text, line));
+}
+
+static void lacks(const struct graph *g, const char *text)
+{
+	if (strstr(g->text, text))
+		print_error("unexpected: %s\nin:\n%s", text, g->text);
+	assert_null(strstr(g->text, text));
+}
+
+/*
+ * The recorder's born tree: 10 was witnessed being born under 2 and was
+ * adopted by 1; 3 and 4 were running before the recorder, 3 under 1 then
+ * and now, 4 under 3 then and under 1 now.
+ */
+static const struct dproc recorder_procs[] = {
+	{ 1, 0, 0, CABA_INFERRED, "init" },
+	{ 2, 1, 1, CABA_WITNESSED, "sh" },
+	{ 3, 1, 1, CABA_INFERRED, "old" },
+	{ 4, 1, 3, CABA_INFERRED, "older" },
+	{ 10, 1, 2, CABA_WITNESSED, "daemon" },
+};
+
+static void test_recorder_inferred(void **state)
+{
+	struct graph g = { 0 };
+
+	(void)state;
+	render(&g, recorder_procs, ARRAY_SIZE(recorder_procs), 0);
+	has(&g, "  p1 -> p2 [color=\"black:blue\"];\n");
+	has(&g, "  p1 -> p3 [color=\"black:blue\", style=\"dotted\"];\n");
+	has(&g, "  p1 -> p4 [color=\"black\"];\n");
+	has(&g, "  p3 -> p4 [color=\"blue\", style=\"dotted\"];\n");
+	has(&g, "  p1 -> p10 [color=\"black\"];\n");
+	has(&g, "  p2 -> p10 [color=\"blue\", style=\"dashed\"];\n");
+	has(&g, "  p10 [label=\"daemon(10)*\", style=\"filled\"");
+	/* Every kind of edge was drawn: the legend explains all five. */
+	has(&g, "legend_e0_from -> legend_e0 [color=\"black:blue\"]");
+	has(&g, "legend_e1_from -> legend_e1 [color=\"black\"]");
+	has(&g, "legend_e2_from -> legend_e2 [color=\"blue\", style=\"dashed\"]");
+	has(&g, "legend_e3_from -> legend_e3 [color=\"black:blue\", style=\"dotted\"]");
+	has(&g, "legend_e4_from -> legend_e4 [color=\"blue\", style=\"dotted\"]");
+	has(&g, "inferred by the recorder");
+	lacks(&g, "labelloc");
+	graph_free(&g);
+}
+
+static void test_recorder_lost(void **state)
+{
+	struct graph g = { 0 };
+
+	(void)state;
+	render(&g, recorder_procs, ARRAY_SIZE(recorder_procs), 3);
+	has(&g, "  label=\"born tree incomplete: 3 events lost by the recorder\";\n");
+	graph_free(&g);
+	/* Not a word of it when the born tree is not drawn. */
+	memset(&g, 0, sizeof(g));
+	g.o.trees = SHOW_REAL;
+	render(&g, recorder_procs, ARRAY_SIZE(recorder_procs), 3);
+	lacks(&g, "labelloc");
+	lacks(&g, "style=\"dashed\"");
+	lacks(&g, "style=\"dotted\"");
+	graph_free(&g);
+}
+
+/* A container's init: born outside, a root of the born tree, no born edge. */
+static void test_outside(void **state)
+{
+	static const struct dproc procs[] = {
+		{ 1, 0, 0, CABA_OUTSIDE, "init" },
+		{ 5, 1, 1, CABA_KERNEL, "sh" },
+	};
+	struct graph g = { 0 };
+
+	(void)state;
+	render(&g, procs, ARRAY_SIZE(procs), 0);
+	has(&g, "  p1 [label=\"init(1)\\nborn outside this namespace\"];\n");
+	has(&g, "  p1 -> p5 [color=\"black:blue\"];\n");
+	graph_free(&g);
+	memset(&g, 0, sizeof(g));
+	g.o.trees = SHOW_REAL;
+	render(&g, procs, ARRAY_SIZE(procs), 0);
+	lacks(&g, "outside");
+	has(&g, "  p1 -> p5 [color=\"black\"];\n");
+	graph_free(&g);
+}
+
+/*
+ * With a focus, edges go only between drawn processes: focused on 4 in
+ * the born tree only, 3's subtree and 2 are not drawn, nor edges to them.
+ */
+static void test_focus_edges(void **state)
+{
+	static const struct dproc procs[] = {
+		{ 1, 0, 0, CABA_KERNEL, "init" },
+		{ 2, 1, 1, CABA_KERNEL, "a" },
+		{ 3, 1, 1, CABA_KERNEL, "b" },
+		{ 4, 1, 3, CABA_KERNEL, "c" },
+		{ 5, 2, 2, CABA_KERNEL, "d" },
+	};
+	pid_t focus = 4;
+	struct graph g = { 0 };
+
+	(void)state;
+	g.o.trees = SHOW_BORN;
+	g.o.pids = &focus;
+	g.o.npids = 1;
+	render(&g, procs, ARRAY_SIZE(procs), 0);
+	has(&g, "  p4 [label=\"c(4)*\", style=\"filled\", fillcolor=\"#ffe08a\", "
+		"color=\"red\", penwidth=\"3\"];\n");
+	has(&g, "  p1 -> p3 [color=\"blue\", style=\"dashed\"];\n");
+	has(&g, "  p3 -> p4 [color=\"blue\", style=\"dashed\"];\n");
+	lacks(&g, "p2");
+	lacks(&g, "p5");
+	lacks(&g, "p1 -> p4");
+	has(&g, "legend_focus [color=\"red\"");
+	graph_free(&g);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_recorder_inferred),
+		cmocka_unit_test(test_recorder_lost),
+		cmocka_unit_test(test_outside),
+		cmocka_unit_test(test_focus_edges),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
