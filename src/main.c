@@ -92,7 +92,7 @@ int main(int argc, char **argv)
 	pid_t missing;
 
 	setlocale(LC_ALL, "");
-	bindtextdomain(PACKAGE, LOCALEDIR);
+	bindtextdomain(PACKAGE, nls_localedir());
 	textdomain(PACKAGE);
 	options_parse(argc, argv, &o);
 	if (o.demo) {

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <stdlib.h>
+
 #if ENABLE_NLS
 #include <libintl.h>
 #define _(s) gettext(s)
@@ -16,5 +18,13 @@
 #define bindtextdomain(d, dir) ((void)0)
 #endif
 #define N_(s) (s)
+
+/* Where the catalogues are: $CABATREE_LOCALEDIR (e.g. a build tree's), else LOCALEDIR. */
+static inline const char *nls_localedir(void)
+{
+	const char *dir = getenv("CABATREE_LOCALEDIR");
+
+	return dir && *dir ? dir : LOCALEDIR;
+}
 
 #endif

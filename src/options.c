@@ -202,6 +202,24 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return 0;
 }
 
+/*
+ * argp looks its own words up in the program's catalogue, not in glibc's:
+ * listed here, they are in ours (msgids exactly as in glibc's argp).
+ */
+static const char *const argp_words[] __attribute__((unused)) = {
+	N_("Usage:"),
+	N_(" [OPTION...]"),
+	N_("Try `%s --help' or `%s --usage' for more information.\n"),
+	N_("Give this help list"),
+	N_("Give a short usage message"),
+	N_("Print program version"),
+	N_("Mandatory or optional arguments to long options are also mandatory or "
+	   "optional for any corresponding short options."),
+	N_("%.*s: ARGP_HELP_FMT parameter requires a value"),
+	N_("%.*s: Unknown ARGP_HELP_FMT parameter"),
+	N_("Garbage in ARGP_HELP_FMT: %s"),
+};
+
 static const char doc[] = N_(
 	"Show the real process tree (PPid) and the born tree (CABA: closest "
 	"alive born ancestor) side by side.\v"

@@ -46,7 +46,7 @@ static const struct argp_option option_table[] = {
 	{ "backend", 'b', N_("WHICH"), 0,
 	  N_("auto (default: ebpf if it loads, else connector), ebpf or connector"), 0 },
 	{ "state", 's', N_("FILE"), 0,
-	  N_("keep the state in FILE (default " STATE_DEFAULT_PATH ")"), 0 },
+	  N_("keep the state in FILE (default %s)"), 0 },
 	{ "buffer-kib", 'B', N_("KIB"), 0,
 	  N_("queue events in KIB kibibytes (a power of two for eBPF; default 8192 for eBPF, 16384 for the connector)"), 0 },
 	{ "verbose", 'v', NULL, 0, N_("report counts of events on exit"), 0 },
@@ -90,6 +90,17 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return ARGP_ERR_UNKNOWN;
 	}
 	return 0;
+}
+
+/* --help: the default state path goes into its (translated) line here. */
+static char *help_filter(int key, const char *text, void *input)
+{
+	char *s;
+
+	if (key != 's' || !text ||
+	    asprintf(&s, _("keep the state in FILE (default %s)"), STATE_DEFAULT_PATH) < 0)
+		return (char *)text;
+	return s;
 }
 
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -168,7 +179,7 @@ static int open_backend(int which, size_t bufsize, const char *key, bool *resume
 		ret = rec_ebpf_open(b, bufsize, key, resumed, err, sizeof(err));
 #else
 		snprintf(err, sizeof(err),
-			 "this cabatreed was built without eBPF (configure found no clang, bpftool, libbpf or BTF)");
+			 _("this cabatreed was built without eBPF (configure found no clang, bpftool, libbpf or BTF)"));
 #endif
 		if (ret == 0)
 			return 0;
@@ -224,7 +235,7 @@ int main(int argc, char **argv)
 	static const struct argp argp = {
 		option_table, parse_opt, NULL,
 		N_("Record the born (CABA) tree for cabatree on kernels without CABA."),
-		NULL, NULL, NULL
+		NULL, help_filter, NULL
 	};
 	struct dopts o = { .backend = BACKEND_AUTO, .state = STATE_DEFAULT_PATH };
 	struct rec_backend *b = NULL;
@@ -241,7 +252,7 @@ int main(int argc, char **argv)
 	int procfd, lockfd, ret, status = 0;
 
 	setlocale(LC_ALL, "");
-	bindtextdomain(PACKAGE, LOCALEDIR);
+	bindtextdomain(PACKAGE, nls_localedir());
 	textdomain(PACKAGE);
 	argp_parse(&argp, argc, argv, 0, NULL, &o);
 	if (geteuid() != 0) {

@@ -24,6 +24,7 @@
 #include <linux/connector.h>
 #include <linux/netlink.h>
 
+#include "nls.h"
 #include "recorder/backend.h"
 #include "recorder/live.h"
 #include "xalloc.h"
@@ -224,9 +225,9 @@ int rec_connector_open(struct rec_backend **out, size_t bufsize, char *err,
 	c->sock = socket(PF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_CONNECTOR);
 	if (c->sock < 0 || c->procfd < 0) {
 		ret = -errno;
-		snprintf(err, errlen, "cannot open a netlink connector socket: %s%s",
+		snprintf(err, errlen, _("cannot open a netlink connector socket: %s%s"),
 			 strerror(-ret), ret == -EPROTONOSUPPORT ?
-			 " (the kernel has no CONFIG_PROC_EVENTS)" : "");
+			 _(" (the kernel has no CONFIG_PROC_EVENTS)") : "");
 		goto fail;
 	}
 	/* The default buffer holds a few hundred events: a storm overruns it. */
@@ -236,8 +237,8 @@ int rec_connector_open(struct rec_backend **out, size_t bufsize, char *err,
 	if (ret == 0)
 		ret = send_op(c->sock, PROC_CN_MCAST_LISTEN);
 	if (ret < 0) {
-		snprintf(err, errlen, "cannot subscribe to the proc connector: %s%s",
-			 strerror(-ret), ret == -EPERM ? " (cabatreed needs root)" : "");
+		snprintf(err, errlen, _("cannot subscribe to the proc connector: %s%s"),
+			 strerror(-ret), ret == -EPERM ? _(" (cabatreed needs root)") : "");
 		goto fail;
 	}
 	c->mono_to_boot = ns_of(CLOCK_BOOTTIME) - ns_of(CLOCK_MONOTONIC);

@@ -31,6 +31,7 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 
+#include "nls.h"
 #include "recorder/backend.h"
 #include "recorder/events.h"
 #include "born.skel.h"
@@ -237,7 +238,7 @@ static int load(struct ebpf *e, size_t bufsize, char *err, size_t errlen)
 		e->skel = born__open();
 		if (!e->skel)
 			return fail(err, errlen, errno ? -errno : -EINVAL,
-				    "cannot open the eBPF programs: %s", strerror(errno));
+				    _("cannot open the eBPF programs: %s"), strerror(errno));
 		if (!with_kprobe)
 			bpf_program__set_autoload(e->skel->progs.born_release_task, false);
 		if (bufsize)
@@ -249,8 +250,9 @@ static int load(struct ebpf *e, size_t bufsize, char *err, size_t errlen)
 		e->skel = NULL;
 	}
 	if (ret < 0)
-		return fail(err, errlen, ret, "cannot load the eBPF programs: %s%s", strerror(-ret),
-			    ret == -EPERM ? " (cabatreed needs root: CAP_BPF and CAP_PERFMON)" : "");
+		return fail(err, errlen, ret, _("cannot load the eBPF programs: %s%s"),
+			    strerror(-ret), ret == -EPERM ?
+			    _(" (cabatreed needs root: CAP_BPF and CAP_PERFMON)") : "");
 	e->events_fd = bpf_map__fd(e->skel->maps.events);
 	e->drops_fd = bpf_map__fd(e->skel->maps.drops);
 	e->ring = bpf_map__max_entries(e->skel->maps.events);
@@ -259,7 +261,7 @@ static int load(struct ebpf *e, size_t bufsize, char *err, size_t errlen)
 	if (err_l) {
 		e->fork_link = NULL;
 		return fail(err, errlen, (int)err_l,
-			    "cannot attach to the sched_process_fork tracepoint: %s",
+			    _("cannot attach to the sched_process_fork tracepoint: %s"),
 			    strerror((int)-err_l));
 	}
 	e->b.release_point = "release_task";
@@ -273,7 +275,7 @@ static int load(struct ebpf *e, size_t bufsize, char *err, size_t errlen)
 		if (err_l) {
 			e->release_link = NULL;
 			return fail(err, errlen, (int)err_l,
-				    "cannot attach to release_task nor to the sched_process_free tracepoint: %s",
+				    _("cannot attach to release_task nor to the sched_process_free tracepoint: %s"),
 				    strerror((int)-err_l));
 		}
 	}
@@ -301,7 +303,7 @@ int rec_ebpf_open(struct rec_backend **out, size_t bufsize, const char *key,
 	*resumed = false;
 	if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
 		return fail(err, errlen, -ENOENT,
-			    "this kernel has no BTF (/sys/kernel/btf/vmlinux): the eBPF recorder needs CONFIG_DEBUG_INFO_BTF");
+			    _("this kernel has no BTF (/sys/kernel/btf/vmlinux): the eBPF recorder needs CONFIG_DEBUG_INFO_BTF"));
 	libbpf_set_print(quiet);
 	e = xcalloc(1, sizeof(*e));
 	e->events_fd = e->drops_fd = -1;
@@ -309,7 +311,7 @@ int rec_ebpf_open(struct rec_backend **out, size_t bufsize, const char *key,
 	e->page = (size_t)sysconf(_SC_PAGESIZE);
 	if (e->ncpus <= 0) {
 		free(e);
-		return fail(err, errlen, -EINVAL, "cannot count the CPUs");
+		return fail(err, errlen, -EINVAL, _("cannot count the CPUs"));
 	}
 	e->pindir = pin_dir(key);
 	ret = e->pindir ? take_pins(e) : -ENOENT;
@@ -339,7 +341,8 @@ int rec_ebpf_open(struct rec_backend **out, size_t bufsize, const char *key,
 		if (e->producer == MAP_FAILED)
 			e->producer = NULL;
 		teardown(e, *resumed);
-		return fail(err, errlen, ret, "cannot map the eBPF ring buffer: %s", strerror(-ret));
+		return fail(err, errlen, ret, _("cannot map the eBPF ring buffer: %s"),
+			    strerror(-ret));
 	}
 	e->data = (unsigned char *)e->producer + e->page;
 	e->pending = __atomic_load_n(e->consumer, __ATOMIC_ACQUIRE);

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "nls.h"
 #include "recorder/state.h"
 #include "xalloc.h"
 
@@ -114,7 +115,7 @@ static int bad(char *err, size_t errlen, unsigned int line, const char *fmt, ...
 	va_list ap;
 	int n;
 
-	n = snprintf(err, errlen, "line %u: ", line);
+	n = snprintf(err, errlen, _("line %u: "), line);
 	if (n < 0 || (size_t)n >= errlen)
 		return -EBADMSG;
 	va_start(ap, fmt);
@@ -157,7 +158,7 @@ static int parse(char *buf, size_t len, struct state *st, char *err,
 
 	l = next_line(&pos, end);
 	if (!l || strcmp(l, MAGIC) != 0)
-		return bad(err, errlen, line, "not a cabatree recorder state file");
+		return bad(err, errlen, line, _("not a cabatree recorder state file"));
 #define FIELD(fmt, ...)							\
 	do {								\
 		line++;							\
@@ -165,7 +166,7 @@ static int parse(char *buf, size_t len, struct state *st, char *err,
 		n = -1;							\
 		if (!l || sscanf(l, fmt "%n", __VA_ARGS__, &n) < 1 ||	\
 		    n < 0 || l[n] != '\0')				\
-			return bad(err, errlen, line, "expected a '%.*s' line", \
+			return bad(err, errlen, line, _("expected a '%.*s' line"), \
 				   (int)strcspn(fmt, " "), fmt);	\
 	} while (0)
 	FIELD("boot_id %63s", st->meta.boot_id);
@@ -177,7 +178,7 @@ static int parse(char *buf, size_t len, struct state *st, char *err,
 	FIELD("processes %zu", &count);
 #undef FIELD
 	if (count > (size_t)INT_MAX)
-		return bad(err, errlen, line, "too many processes");
+		return bad(err, errlen, line, _("too many processes"));
 	st->v = xcalloc(count ? count : 1, sizeof(*st->v));
 	for (i = 0; i < count; i++) {
 		struct state_entry *e = &st->v[i];
@@ -188,12 +189,12 @@ static int parse(char *buf, size_t len, struct state *st, char *err,
 		l = next_line(&pos, end);
 		n = -1;
 		if (!l)
-			return bad(err, errlen, line, "cut short after %zu of %zu processes",
+			return bad(err, errlen, line, _("cut short after %zu of %zu processes"),
 				   i, count);
 		if (sscanf(l, "%d %llu %d %llu %c%n", &pid, &e->start, &caba,
 			   &e->caba_start, &kind, &n) != 5 || n < 0 || l[n] != '\0' ||
 		    pid <= 0 || caba < 0 || (kind != 'w' && kind != 'i'))
-			return bad(err, errlen, line, "malformed process line");
+			return bad(err, errlen, line, _("malformed process line"));
 		e->pid = pid;
 		e->caba = caba;
 		e->inferred = kind == 'i';
@@ -202,13 +203,13 @@ static int parse(char *buf, size_t len, struct state *st, char *err,
 	line++;
 	l = next_line(&pos, end);
 	if (!l || strcmp(l, "end") != 0)
-		return bad(err, errlen, line, "expected 'end' after %zu processes", count);
+		return bad(err, errlen, line, _("expected 'end' after %zu processes"), count);
 	if (pos != end)
-		return bad(err, errlen, line + 1, "data after 'end'");
+		return bad(err, errlen, line + 1, _("data after 'end'"));
 	qsort(st->v, st->n, sizeof(*st->v), cmp_entry);
 	for (i = 1; i < st->n; i++) {
 		if (cmp_entry(&st->v[i - 1], &st->v[i]) == 0)
-			return bad(err, errlen, line, "process %d listed twice",
+			return bad(err, errlen, line, _("process %d listed twice"),
 				   (int)st->v[i].pid);
 	}
 	return 0;
