@@ -215,7 +215,8 @@ int demo_run(int argc, char **argv, bool json)
 	struct recorder r = { 0 };
 	struct scenario s = { .report_fd = -1 };
 	struct daemonise d = { 0 };
-	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
+	/* No SA_RESTART: a signal must end the waits for the workload. */
+	struct sigaction sa = { .sa_handler = on_signal };
 	int status = CT_EXIT_FAILURE, err;
 
 	if (geteuid() != 0) {
@@ -244,7 +245,8 @@ int demo_run(int argc, char **argv, bool json)
 	if (err == 0)
 		err = scenario_daemonise_start(&d);
 	if (err < 0) {
-		ct_say(_("the demo's workload failed: %s"), strerror(-err));
+		if (!interrupted)
+			ct_say(_("the demo's workload failed: %s"), strerror(-err));
 		goto out;
 	}
 	/* Releases reach the recorder an RCU grace period late; it saves every 50 ms. */

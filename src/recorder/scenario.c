@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -36,6 +37,17 @@ static void report(int fd, int nspid, const char *name)
 	n = snprintf(line, sizeof(line), "%d %d\n", nspid, (int)host_pid());
 	if (write(fd, line, (size_t)n) != n)
 		_exit(1);
+}
+
+/* 0 when fd has something to read, or -ETIMEDOUT / -EINTR / -errno. */
+static int wait_readable(int fd, int timeout_ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int n = poll(&p, 1, timeout_ms);
+
+	if (n < 0)
+		return -errno;
+	return n == 0 ? -ETIMEDOUT : 0;
 }
 
 static void wait_byte(int fd, char want)
@@ -146,9 +158,16 @@ int scenario_sessions_start(struct scenario *s, int go_fd)
 	if (!f)
 		return -errno;
 	setvbuf(f, NULL, _IONBF, 0);
-	while (seen < 7 && fgets(line, sizeof(line), f)) {
-		int ns, host;
+	s->waits_for_go = go_fd >= 0;
+	while (seen < 7) {
+		int ns, host, err = wait_readable(rep[0], SCENARIO_TIMEOUT_MS);
 
+		if (err < 0) {
+			fclose(f);
+			return err;
+		}
+		if (!fgets(line, sizeof(line), f))
+			break;
 		if (sscanf(line, "%d %d", &ns, &host) == 2 && ns >= 1 && ns <= 7) {
 			s->host[ns] = host;
 			seen++;
@@ -164,8 +183,15 @@ int scenario_sessions_finish(struct scenario *s)
 	size_t got = 0;
 
 	while (got < 5) {
-		ssize_t n = read(s->report_fd, buf + got, 5 - got);
+		int err = wait_readable(s->report_fd,
+					s->waits_for_go ? -1 : SCENARIO_TIMEOUT_MS);
+		ssize_t n;
 
+		if (err < 0)
+			return err;
+		n = read(s->report_fd, buf + got, 5 - got);
+		if (n < 0 && errno == EINTR)
+			return -EINTR;
 		if (n <= 0)
 			return -EPROTO;
 		got += (size_t)n;

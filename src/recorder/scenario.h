@@ -15,11 +15,17 @@
  * subreaper, 6 dies, 2 clears the flag, 3 dies. host[i] receives the
  * host pid of namespace pid i (1..7) as soon as phase one is over; the
  * function returns after phase two, or -errno. scenario_stop ends it all.
+ * A signal ends the waits with -EINTR (if its handler does not restart
+ * calls); a namespace that stops reporting gives -ETIMEDOUT after
+ * SCENARIO_TIMEOUT_MS, except while phase two waits for go_fd.
  */
+#define SCENARIO_TIMEOUT_MS 20000
+
 struct scenario {
 	pid_t init;		/* host pid of the namespace's init */
 	pid_t host[8];
 	int report_fd;		/* internal: what the namespace reports */
+	int waits_for_go;	/* internal: phase two waits for go_fd */
 };
 
 int scenario_sessions_start(struct scenario *s, int go_fd);
