@@ -371,7 +371,9 @@ static struct json_object *parse_json(struct pctx *c, int *ret)
 		bad(c, _("out of memory"));
 		return NULL;
 	}
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	/* Trailing text is found below, to say so plainly. */
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS |
+			       JSON_TOKENER_VALIDATE_UTF8);
 	root = json_tokener_parse_ex(tok, c->buf, (int)c->len);
 	e = json_tokener_get_error(tok);
 	end = json_tokener_get_parse_end(tok);
@@ -392,7 +394,7 @@ static struct json_object *parse_json(struct pctx *c, int *ret)
 			bad_at(c, end, _("%s: byte 0x%02x"), syntax_error(e), ch);
 		return NULL;
 	}
-	/* Strict mode rejects trailing text but for white space: make sure. */
+	/* Only white space may follow the document. */
 	for (i = end; i < c->len && is_space(c->buf[i]); i++)
 		;
 	if (i < c->len) {
