@@ -251,6 +251,19 @@ static int only_keys(struct pctx *c, struct json_object *o, const char *const *k
 	return 0;
 }
 
+/* The same for an object inside the current place, named by what. */
+static int only_keys_in(struct pctx *c, struct json_object *o, const char *const *keys,
+			const char *what)
+{
+	size_t n = strlen(c->where);
+	int ret;
+
+	snprintf(c->where + n, sizeof(c->where) - n, ": %s", what);
+	ret = only_keys(c, o, keys);
+	c->where[n] = '\0';
+	return ret;
+}
+
 /* ---- the JSON text ---- */
 
 static bool is_space(char ch)
@@ -268,10 +281,11 @@ static bool too_big(const char *s, size_t n, bool neg)
 }
 
 /*
- * json-c quietly clamps integers that do not fit 64 bits: find them in the
- * (valid) text first, so that every range check sees the real value.
+ * What json-c lets through: integers that do not fit 64 bits, which it
+ * quietly clamps (so that every range check sees the real value), and
+ * strings in single quotes. The text is otherwise valid JSON here.
  */
-static int check_numbers(struct pctx *c)
+static int check_text(struct pctx *c)
 {
 	const char *b = c->buf;
 	size_t i = 0, n = c->len;
@@ -287,6 +301,9 @@ static int check_numbers(struct pctx *c)
 			i++;
 			continue;
 		}
+		/* json-c takes 'single-quoted' strings even when strict. */
+		if (b[i] == '\'')
+			return bad_at(c, i, _("strings take double quotes in JSON"));
 		if (b[i] != '-' && (b[i] < '0' || b[i] > '9')) {
 			i++;
 			continue;
@@ -402,7 +419,7 @@ static struct json_object *parse_json(struct pctx *c, int *ret)
 		bad_at(c, i, _("text after the end of the document"));
 		return NULL;
 	}
-	*ret = check_numbers(c);
+	*ret = check_text(c);
 	if (*ret) {
 		json_object_put(root);
 		return NULL;
@@ -428,15 +445,17 @@ static int parse_threads(struct pctx *c, struct json_object *a, struct ct_proc *
 		size_t len;
 
 		snprintf(what, sizeof(what), "thread_list[%zu]", i);
-		if (want(c, what, t, json_type_object))
+		if (want(c, what, t, json_type_object) || only_keys_in(c, t, keys, what))
 			return -EBADMSG;
 		snprintf(what, sizeof(what), "thread_list[%zu].tid", i);
-		if (member(c, t, "tid", &v) || get_pid(c, what, v, 1, &th->tid))
+		if (!json_object_object_get_ex(t, "tid", &v))
+			return bad(c, _("\"%s\" is missing"), what);
+		if (get_pid(c, what, v, 1, &th->tid))
 			return -EBADMSG;
 		snprintf(what, sizeof(what), "thread_list[%zu].name", i);
-		if (member(c, t, "name", &v) || get_str(c, what, v, &name, &len))
-			return -EBADMSG;
-		if (only_keys(c, t, keys))
+		if (!json_object_object_get_ex(t, "name", &v))
+			return bad(c, _("\"%s\" is missing"), what);
+		if (get_str(c, what, v, &name, &len))
 			return -EBADMSG;
 		th->name = xstrndup(name, len);
 		th->name_len = len;
@@ -825,7 +844,8 @@ static int missing_root(struct pctx *c, size_t i, enum ct_tree t)
 		return bad(c, _("ppid %d is not in the snapshot and pid %d is not in real_roots"),
 			   (int)p->ppid, (int)p->pid);
 	if (!caba_status_known(p->caba_status))
-		return bad(c, _("a CABA of null makes it a root, but pid %d is not in born_roots"),
+		return bad(c, _("caba_status \"%s\" makes it a root, but pid %d is not in born_roots"),
+			   p->caba_status == CABA_OUTSIDE ? "outside_namespace" : "unknown",
 			   (int)p->pid);
 	if (p->caba == 0)
 		return bad(c, _("caba 0 makes it a root, but pid %d is not in born_roots"),
