@@ -757,6 +757,11 @@ static int cmp_user(const void *a, const void *b)
 	return (x->at > y->at) - (x->at < y->at);
 }
 
+static const char *user_shown(char *buf, size_t size, const struct pid_ref *u)
+{
+	return u->name ? shown(buf, size, u->name, u->len) : "null";
+}
+
 /* One name (or none) per uid, kept for users_set(). */
 static int check_users(struct pctx *c, size_t n)
 {
@@ -776,10 +781,8 @@ static int check_users(struct pctx *c, size_t n)
 			snprintf(c->where, sizeof(c->where), "processes[%zu] (pid %d)",
 				 u[i].at, (int)u[i].pid);
 			return bad(c, _("uid %u is user %s here but %s in processes[%zu]"),
-				   (unsigned int)u[i].uid,
-				   u[i].name ? shown(t1, sizeof(t1), u[i].name, u[i].len) : "null",
-				   u[i - 1].name ? shown(t2, sizeof(t2), u[i - 1].name, u[i - 1].len) : "null",
-				   u[i - 1].at);
+				   (unsigned int)u[i].uid, user_shown(t1, sizeof(t1), &u[i]),
+				   user_shown(t2, sizeof(t2), &u[i - 1]), u[i - 1].at);
 		}
 		s->users[s->nusers].uid = u[i].uid;
 		s->users[s->nusers++].name = u[i].name ? xstrndup(u[i].name, u[i].len) : NULL;
