@@ -188,6 +188,10 @@ int main(int argc, char **argv)
 		status = load_snapshot(&o, &snap, snap_name, &m);
 		if (status != CT_EXIT_OK)
 			goto out_model;
+		/* -i reads keys from the terminal once standard input is read. */
+		if (o.interactive && strcmp(o.load, "-") == 0 && isatty(STDOUT_FILENO) &&
+		    !freopen("/dev/tty", "r", stdin))
+			ct_say(_("cannot open the terminal for keys: %s"), strerror(errno));
 		goto loaded;
 	}
 	fd = procfs_open(o.proc_root);
