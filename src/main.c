@@ -24,6 +24,7 @@
 #include "recorder/demo.h"
 #include "recorder/source.h"
 #include "render.h"
+#include "snapshot.h"
 #include "tui/tui.h"
 #include "users.h"
 
@@ -73,6 +74,82 @@ static int close_stdout(void)
 	return 0;
 }
 
+/*
+ * --load: the processes of a snapshot, checked whole before anything is
+ * shown. The document's own focus applies unless -p asks for another,
+ * within it.
+ */
+static int load_snapshot(struct ct_options *o, struct snapshot *s, const char *name,
+			 struct ct_model *m)
+{
+	char err[1024];
+	pid_t missing;
+	size_t i;
+	int ret;
+
+	memset(m, 0, sizeof(*m));
+	ret = snapshot_load(o->load, s, err, sizeof(err));
+	if (ret < 0) {
+		ct_say("%s", err);
+		return ret == -EBADMSG || ret == -EFBIG ? CT_EXIT_BAD_INPUT : CT_EXIT_FAILURE;
+	}
+	snapshot_model(s, name, o->numeric, m);
+	if (!o->npids && s->nfocus) {
+		o->pids = xreallocarray(NULL, s->nfocus, sizeof(*o->pids));
+		memcpy(o->pids, s->focus, s->nfocus * sizeof(*o->pids));
+		o->npids = s->nfocus;
+	}
+	/* -p may name a thread that the snapshot lists: focus on its process. */
+	for (i = 0; i < o->npids; i++) {
+		pid_t tgid;
+
+		if (model_find(m, o->pids[i]) < 0 &&
+		    (tgid = snapshot_tgid_of(s, o->pids[i])) > 0)
+			o->pids[i] = tgid;
+	}
+	missing = o->npids ? model_focus(m, o->pids, o->npids) : 0;
+	if (missing) {
+		ct_say(_("no process with pid %d in the snapshot %s"), (int)missing, name);
+		return CT_EXIT_NO_PID;
+	}
+	/* JSON keeps what the snapshot holds, so that it comes back the same. */
+	if (o->format == FMT_JSON)
+		o->threads = s->thread_lists;
+	return CT_EXIT_OK;
+}
+
+/* Say what is shown: a snapshot, when, and where its born tree came from. */
+static int snapshot_note(const struct ct_options *o, const struct snapshot *s,
+			 const struct ct_model *m)
+{
+	char when[SNAPSHOT_TIME_LEN + 1];
+
+	snapshot_time_str(m->time, when, sizeof(when));
+	switch (m->caba_source) {
+	case CABA_SRC_KERNEL:
+		ct_say(_("snapshot %s taken %s (born tree from the kernel)"), m->snapshot, when);
+		break;
+	case CABA_SRC_RECORDER:
+		ct_say(_("snapshot %s taken %s (born tree from the recorder)"), m->snapshot, when);
+		break;
+	case CABA_SRC_SNAPSHOT:
+		ct_say(_("snapshot %s taken %s (born tree from an earlier snapshot)"),
+		       m->snapshot, when);
+		break;
+	case CABA_SRC_NONE:
+		if (o->trees == SHOW_BORN) {
+			ct_say(_("the born (CABA) tree is unknown: the snapshot %s has none (caba_source \"none\")"),
+			       m->snapshot);
+			return CT_EXIT_FAILURE;
+		}
+		ct_say(_("snapshot %s taken %s (born tree unknown)"), m->snapshot, when);
+		break;
+	}
+	if (o->threads && !s->thread_lists)
+		ct_say(_("the snapshot %s has no threads: it was taken without -t"), m->snapshot);
+	return CT_EXIT_OK;
+}
+
 int main(int argc, char **argv)
 {
 	static char outbuf[1 << 16];
@@ -81,6 +158,8 @@ int main(int argc, char **argv)
 	struct procfs_diag diag = { 0 };
 	struct ct_model m;
 	struct rec_source rs = { .result = REC_ABSENT };
+	struct snapshot snap = { 0 };
+	const char *snap_name = NULL;
 	bool live_rec = false;
 	char note[1024];
 	struct render_ctx rc = { 0 };
@@ -102,6 +181,19 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 
+	if (o.load) {
+		/* The recorder and the procfs are not consulted. */
+		fd = -1;
+		snap_name = strcmp(o.load, "-") == 0 ? _("(standard input)") : o.load;
+		status = load_snapshot(&o, &snap, snap_name, &m);
+		if (status != CT_EXIT_OK)
+			goto out_model;
+		/* -i reads keys from the terminal once standard input is read. */
+		if (o.interactive && strcmp(o.load, "-") == 0 && isatty(STDOUT_FILENO) &&
+		    !freopen("/dev/tty", "r", stdin))
+			ct_say(_("cannot open the terminal for keys: %s"), strerror(errno));
+		goto loaded;
+	}
 	fd = procfs_open(o.proc_root);
 	if (fd < 0) {
 		ct_say(_("cannot open the process directory '%s': %s"), o.proc_root,
@@ -134,6 +226,12 @@ int main(int argc, char **argv)
 	}
 	model_build(&m, &pl, o.numeric);
 	m.lost_events = rs.meta.lost;
+	if (snapshot_now(&m.time) < 0) {
+		ct_say(_("SOURCE_DATE_EPOCH is not a number of seconds since 1970: '%s'"),
+		       getenv("SOURCE_DATE_EPOCH"));
+		status = CT_EXIT_USAGE;
+		goto out_model;
+	}
 	/* -p may name any thread: focus on its process. */
 	for (size_t i = 0; i < o.npids; i++) {
 		pid_t tgid;
@@ -148,14 +246,26 @@ int main(int argc, char **argv)
 		status = CT_EXIT_NO_PID;
 		goto out_model;
 	}
+loaded:
 	if (o.interactive) {
 		struct tui_args ta = { .o = &o, .dirfd = fd, .pl = &pl, .m = &m,
 				       .utf8 = locale_is_utf8(), .color = want_color(o.color, true) };
 
+		if (o.load) {
+			ta.pl = &snap.pl;
+			ta.users = users_new();
+			snapshot_users(&snap, ta.users);
+		}
 		ta.utf8_glyphs = o.glyphs == GLYPHS_UTF8 ||
 				 (o.glyphs == GLYPHS_AUTO && ta.utf8);
 		status = tui_run(&ta);
+		users_free(ta.users);
 		goto out_model;
+	}
+	if (o.load && o.format != FMT_JSON) {
+		status = snapshot_note(&o, &snap, &m);
+		if (status != CT_EXIT_OK)
+			goto out_model;
 	}
 	if (m.caba_source == CABA_SRC_NONE && o.format != FMT_JSON && live_rec) {
 		recorder_explain(&rs, recorder_state_path(), note, sizeof(note));
@@ -166,7 +276,7 @@ int main(int argc, char **argv)
 		}
 		if (o.trees == SHOW_BOTH)
 			ct_say(_("%s. Showing the real tree only."), note);
-	} else if (m.caba_source == CABA_SRC_NONE && o.format != FMT_JSON) {
+	} else if (m.caba_source == CABA_SRC_NONE && o.format != FMT_JSON && !o.load) {
 		if (o.trees == SHOW_BORN) {
 			ct_say(_("the born (CABA) tree is unknown: no process under '%s' has an NScaba: line (the kernel has no CABA support)"),
 			       o.proc_root);
@@ -185,7 +295,7 @@ int main(int argc, char **argv)
 			ct_say(P_("born tree incomplete: %llu event lost by the recorder",
 			          "born tree incomplete: %llu events lost by the recorder",
 			          m.lost_events), m.lost_events);
-		if (!rs.running)
+		if (!rs.running && !o.load)
 			ct_say(_("the recorder (cabatreed) is not running: the born tree is as it "
 			         "was when it stopped; processes started since are shown as roots"));
 	}
@@ -206,6 +316,8 @@ int main(int argc, char **argv)
 	rc.o = &o;
 	rc.out = stdout;
 	rc.users = users_new();
+	if (o.load)
+		snapshot_users(&snap, rc.users);
 	rc.utf8 = locale_is_utf8();
 	rc.utf8_glyphs = o.glyphs == GLYPHS_UTF8 ||
 			 (o.glyphs == GLYPHS_AUTO && rc.utf8);
@@ -225,7 +337,9 @@ out_model:
 	model_free(&m);
 out_list:
 	proclist_free(&pl);
-	close(fd);
+	snapshot_free(&snap);
+	if (fd >= 0)
+		close(fd);
 	options_free(&o);
 	if (close_stdout() < 0)
 		status = CT_EXIT_FAILURE;

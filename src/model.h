@@ -19,6 +19,7 @@ enum caba_source {
 	CABA_SRC_NONE = 0,	/* nothing knows it: stock kernel, no recorder */
 	CABA_SRC_KERNEL,	/* NScaba: in /proc/PID/status */
 	CABA_SRC_RECORDER,	/* cabatreed's state (stock kernels) */
+	CABA_SRC_SNAPSHOT,	/* a snapshot that names no other source */
 };
 
 struct ct_node {
@@ -40,6 +41,9 @@ struct ct_model {
 	enum caba_source caba_source;
 	unsigned long long lost_events;	/* recorder: events it lost (set by main) */
 	size_t cycles;			/* parent cycles broken (bad input) */
+	long long time;			/* when the processes were read, in seconds
+					 * since the epoch (set by main) */
+	const char *snapshot;		/* loaded from this snapshot (--load), or NULL */
 	int *hash;			/* pid -> node index, open addressing */
 	size_t hash_mask;
 };

@@ -21,6 +21,7 @@ enum {
 	OPT_TREE,
 	OPT_DEMO,
 	OPT_DOT,
+	OPT_LOAD,
 };
 
 static const struct argp_option option_table[] = {
@@ -32,6 +33,8 @@ static const struct argp_option option_table[] = {
 	{ "threads", 't', NULL, 0, N_("show threads as {name}(tid)"), 1 },
 	{ "proc-root", OPT_PROC_ROOT, N_("DIR"), 0,
 	  N_("read processes from DIR instead of /proc (a container's procfs, a copy of /proc)"), 1 },
+	{ "load", OPT_LOAD, N_("FILE"), 0,
+	  N_("show the snapshot FILE written by --json (- for standard input) instead of the processes"), 1 },
 
 	{ NULL, 0, NULL, 0, N_("Labels:"), 2 },
 	{ "arguments", 'a', NULL, 0, N_("show command-line arguments"), 2 },
@@ -169,6 +172,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		break;
 	case OPT_PROC_ROOT:
 		o->proc_root = arg;
+		o->proc_root_given = true;
+		break;
+	case OPT_LOAD:
+		o->load = arg;
 		break;
 	case OPT_LAYOUT:
 		if ((i = pick(arg, layouts)) < 0)
@@ -195,6 +202,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, _("-i and --json cannot be used together"));
 		if (o->interactive && o->format == FMT_DOT)
 			argp_error(state, _("-i and --dot cannot be used together"));
+		if (o->load && o->proc_root_given)
+			argp_error(state, _("--load and --proc-root cannot be used together"));
+		if (o->load && o->demo)
+			argp_error(state, _("--load and --demo cannot be used together"));
 		break;
 	default:
 		return ARGP_ERR_UNKNOWN;
@@ -227,9 +238,11 @@ static const char doc[] = N_(
 	"with the CABA patches (see patches/ in the source). On other kernels "
 	"it comes from the recorder, cabatreed, for the live /proc; links it "
 	"inferred (processes older than the recorder) are marked ?.\n\n"
+	"A snapshot is the output of --json saved to a file; --load FILE shows "
+	"it later, or elsewhere, with any output (text, --json, -i).\n\n"
 	"Exit status: 0 success, 1 failure (procfs unreadable, output not "
 	"written), 2 bad usage, 3 a -p PID does not exist, 4 malformed process "
-	"files were skipped.");
+	"files were skipped or the --load snapshot is malformed.");
 
 void options_parse(int argc, char **argv, struct ct_options *o)
 {

@@ -13,7 +13,8 @@ enum ct_exit {
 	CT_EXIT_FAILURE = 1,	/* cannot read the procfs, cannot write output */
 	CT_EXIT_USAGE = 2,	/* bad options */
 	CT_EXIT_NO_PID = 3,	/* a -p PID does not exist */
-	CT_EXIT_BAD_INPUT = 4,	/* malformed process files were skipped */
+	CT_EXIT_BAD_INPUT = 4,	/* malformed process files were skipped, or a
+				 * malformed snapshot */
 };
 
 enum ct_format { FMT_TEXT, FMT_JSON, FMT_DOT };
@@ -24,6 +25,8 @@ enum ct_glyphs { GLYPHS_AUTO, GLYPHS_ASCII, GLYPHS_UTF8 };
 
 struct ct_options {
 	const char *proc_root;
+	bool proc_root_given;	/* --proc-root */
+	const char *load;	/* --load: a snapshot file, "-" for stdin */
 	enum ct_format format;
 	enum ct_layout layout;
 	enum ct_trees trees;

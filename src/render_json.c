@@ -12,6 +12,7 @@
 
 #include "escape.h"
 #include "render.h"
+#include "snapshot.h"
 
 static struct json_object *jstr(struct strbuf *tmp, const char *s, size_t n)
 {
@@ -35,19 +36,6 @@ static const char *caba_status_name(enum caba_status s)
 		break;
 	}
 	return "unknown";
-}
-
-static const char *caba_source_name(enum caba_source s)
-{
-	switch (s) {
-	case CABA_SRC_KERNEL:
-		return "kernel";
-	case CABA_SRC_RECORDER:
-		return "recorder";
-	case CABA_SRC_NONE:
-		break;
-	}
-	return "none";
 }
 
 static struct json_object *cmdline_array(const struct ct_proc *p, struct strbuf *tmp)
@@ -146,11 +134,13 @@ static int json_render(const struct render_ctx *rc)
 	struct strbuf tmp = STRBUF_INIT;
 	FILE *f = rc->out;
 	const char *sep = "";
+	char when[SNAPSHOT_TIME_LEN + 1];
 	size_t i;
 	int ret = 0;
 
-	fprintf(f, "{\n  \"version\": 1,\n  \"caba_source\": \"%s\",\n",
-		caba_source_name(m->caba_source));
+	snapshot_time_str(m->time, when, sizeof(when));
+	fprintf(f, "{\n  \"version\": %d,\n  \"time\": \"%s\",\n  \"caba_source\": \"%s\",\n",
+		SNAPSHOT_VERSION, when, snapshot_source_name(m->caba_source));
 	if (m->caba_source == CABA_SRC_RECORDER)
 		fprintf(f, "  \"lost_events\": %llu,\n", m->lost_events);
 	if (rc->o->npids) {

@@ -10,6 +10,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include "escape.h"
 #include "nls.h"
 #include "recorder/source.h"
+#include "snapshot.h"
 #include "tui/tui.h"
 #include "tui/view.h"
 #include "users.h"
@@ -185,6 +187,9 @@ static void rescan(struct tui *ui)
 	unsigned int flags = PROCFS_KEEP_OPEN;
 	int err;
 
+	/* A snapshot is all there is: what it shows is already in the model. */
+	if (a->dirfd < 0)
+		return;
 	/* Only the selected process's command line is needed otherwise. */
 	if (ui->v.show_args)
 		flags |= PROCFS_CMDLINE;
@@ -224,6 +229,8 @@ static void rebuild(struct tui *ui)
 {
 	struct ct_model m;
 
+	if (ui->a->dirfd < 0)
+		return;
 	model_build(&m, ui->a->pl, ui->o->numeric);
 	m.lost_events = ui->lost_events;
 	apply_focus(ui, &m);
@@ -579,7 +586,8 @@ static void draw_detail(struct tui *ui)
 	if (node < 0)
 		return;
 	p = m->nodes[node].p;
-	procfs_read_cmdline(ui->a->dirfd, m->nodes[node].p);
+	if (ui->a->dirfd >= 0)
+		procfs_read_cmdline(ui->a->dirfd, m->nodes[node].p);
 	secs = p->start_time / (unsigned long long)(hz > 0 ? hz : 100);
 	user = users_name(ui->users, p->uid);
 	sb_reset(&ui->line);
@@ -657,7 +665,18 @@ static void draw_status(struct tui *ui)
 		sb_addc(&ui->line, '/');
 		esc_terminal(&ui->line, ui->v.search, ui->v.search_len, ui->a->utf8);
 	} else if (ui->v.msg[0]) {
+		if (ui->v.m->snapshot)
+			sb_adds(&ui->line, _("[snapshot] "));
 		sb_adds(&ui->line, ui->v.msg);
+	} else if (ui->v.m->snapshot) {
+		char when[SNAPSHOT_TIME_LEN + 1];
+
+		snapshot_time_str(ui->v.m->time, when, sizeof(when));
+		sb_adds(&ui->line, _("[snapshot] "));
+		esc_terminal(&ui->line, ui->v.m->snapshot, strlen(ui->v.m->snapshot),
+			     ui->a->utf8);
+		sb_addf(&ui->line, _(" taken %s  %zu processes"), when, ui->v.m->n);
+		sb_adds(&ui->line, _("  ? help  q quit"));
 	} else {
 		sb_addf(&ui->line, _("%zu processes  every %u.%u s"), ui->v.m->n,
 			ui->v.delay_ds / 10, ui->v.delay_ds % 10);
@@ -822,6 +841,11 @@ static unsigned int input(struct tui *ui, int ch)
 	k = view_key_of_curses(ch);
 	if (k < 0)
 		return 0;
+	if (ui->a->dirfd < 0 && !ui->v.typing && (k == 'r' || k == '[' || k == ']')) {
+		snprintf(ui->v.msg, sizeof(ui->v.msg), "%s",
+			 _("a snapshot is not refreshed: it shows the processes as they were"));
+		return VIEW_REDRAW;
+	}
 	return view_key(&ui->v, k);
 }
 
@@ -894,9 +918,9 @@ int tui_run(struct tui_args *a)
 	ui.a = a;
 	ui.o = a->o;
 	ui.g = a->utf8_glyphs ? &utf8_glyphs : &ascii_glyphs;
-	ui.users = users_new();
+	ui.users = a->users ? a->users : users_new();
 	ui.lost_events = a->m->lost_events;
-	ui.btime = procfs_boot_time(a->dirfd);
+	ui.btime = a->dirfd >= 0 ? procfs_boot_time(a->dirfd) : -1;
 	/* Status files stay open between refreshes: room for one per process. */
 	{
 		struct rlimit rl;
@@ -944,6 +968,8 @@ int tui_run(struct tui_args *a)
 	}
 	draw(&ui);
 	next = now_ms() + ui.v.delay_ds * 100ULL;
+	if (a->dirfd < 0)
+		next = ULLONG_MAX;	/* a snapshot: no refresh */
 	while (!got_signal) {
 		unsigned long long now = now_ms();
 		unsigned int flags = 0;
@@ -976,7 +1002,7 @@ int tui_run(struct tui_args *a)
 			ui.help = true;
 			ui.help_top = 0;
 		}
-		if (flags & VIEW_RESCAN) {
+		if (flags & VIEW_RESCAN && a->dirfd >= 0) {
 			rescan(&ui);
 			next = now_ms() + ui.v.delay_ds * 100ULL;
 		}
@@ -988,7 +1014,8 @@ out:
 	restore_terminal();
 	sig = got_signal;
 	view_free(&ui.v);
-	users_free(ui.users);
+	if (ui.users != a->users)
+		users_free(ui.users);
 	free(ui.focus);
 	free(ui.anc);
 	sb_free(&ui.line);

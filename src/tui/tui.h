@@ -8,8 +8,12 @@
 #include "model.h"
 #include "options.h"
 #include "procfs.h"
+#include "users.h"
 
-/* What main hands over: the options, the procfs and the first scan. */
+/*
+ * What main hands over: the options, the procfs and the first scan. A
+ * snapshot (m->snapshot set) comes with dirfd -1: it is never read again.
+ */
 struct tui_args {
 	const struct ct_options *o;
 	int dirfd;
@@ -19,6 +23,7 @@ struct tui_args {
 	bool utf8;		/* names may be shown as UTF-8 */
 	bool utf8_glyphs;
 	bool color;		/* colours wanted (the terminal may still have none) */
+	struct users *users;	/* user names to use (a snapshot's), or NULL */
 };
 
 /*

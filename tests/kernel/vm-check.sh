@@ -110,6 +110,13 @@ else
 	cat /tmp/vm.err
 	bad "cabatree --json on /proc (status $st)"
 fi
+for f in /tmp/scn.json /tmp/vm.json; do
+	if timeout 60 cabatree --load "$f" --json 2>&1 | cmp -s - "$f"; then
+		ok "cabatree --load $f --json gives it back byte for byte"
+	else
+		bad "cabatree --load $f --json differs from $f"
+	fi
+done
 timeout 60 cabatree -j -w 100 --color=never -p "$scn"
 kill "$scn"
 wait "$scn"

@@ -223,6 +223,8 @@ check "text: inferred links are explained" grep -q "^? inferred" "$tmp/text"
 check "text: pid 1's link is marked inferred" grep -q "(1)?" "$tmp/text"
 snap
 check "json: pid 1 is inferred" [ "$(field 1 caba_status)" = inferred ]
+"$CABATREE" --load "$tmp/json" --json > "$tmp/json2" 2> "$tmp/err"
+check "json: the recorder's snapshot comes back byte for byte" cmp "$tmp/json" "$tmp/json2"
 
 if command -v setpriv > /dev/null; then
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$CABATREE" --json > "$tmp/json"

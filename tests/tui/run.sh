@@ -5,6 +5,9 @@
 # private tmux server, drives it with the steps in its 'steps' file and
 # compares the screen with reviewed golden screens (*.screen).
 #
+# A case with a file 'load' runs 'cabatree -i --load FILE' instead, FILE
+# being the name in it, relative to the directory that holds the fixture.
+#
 # Steps, one per line:
 #   size COLS ROWS      terminal size before cabatree starts (default 80 24)
 #   keys KEY...         tmux send-keys (key names as tmux knows them)
@@ -56,7 +59,12 @@ trap : INT TERM
 ulimit -c 0
 before=$(stty -g)
 printf 'before cabatree\n'
-"$CABATREE" -i --proc-root "$PROC" $ARGS
+if [ -n "$LOAD" ]; then
+	# A snapshot, named as the case gives it (its screens show the name).
+	cd "${LOAD%/*}" && "$CABATREE" -i --load "${LOAD##*/}" $ARGS
+else
+	"$CABATREE" -i --proc-root "$PROC" $ARGS
+fi
 st=$?
 [ "$before" = "$(stty -g)" ] && tty=same || tty=changed
 printf 'exit %s, tty %s\n' "$st" "$tty"
@@ -149,10 +157,14 @@ for c in "$cases"/*/; do
 	done < "$c/steps"
 	args=$(cat "$c/args" 2>/dev/null || true)
 	envs=$(cat "$c/env" 2>/dev/null || echo LC_ALL=C.UTF-8)
+	# A case with a 'load' file shows the snapshot it names (setup writes
+	# it next to proc/) instead of reading the fixture.
+	load=
+	[ -f "$c/load" ] && load=$tmp/$name/$(cat "$c/load")
 	# shellcheck disable=SC2086
 	tm new-session -d -s tui -x "$cols" -y "$rows" \
 		env -i PATH="$PATH" HOME="$tmp" TERM=screen $envs \
-		CABATREE="$CABATREE" PROC="$PROC" ARGS="$args" sh "$tmp/wrap.sh" ||
+		CABATREE="$CABATREE" PROC="$PROC" LOAD="$load" ARGS="$args" sh "$tmp/wrap.sh" ||
 		{ not_ok "$name: tmux did not start"; continue; }
 	cflags=
 	wait_ready || ok=0

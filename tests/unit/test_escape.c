@@ -195,6 +195,30 @@ static void test_esc_terminal_appends(void **state)
  * struct strbuf is "a NUL-terminated byte string": that must hold after
  * appending nothing to a fresh buffer, too.
  */
+/*
+ * Escapes take more room than the bytes they stand for: plain characters
+ * after many of them must still fit (in a fresh buffer, with no slack).
+ */
+static void test_esc_terminal_grows(void **state)
+{
+	char in[200], want[40 * 4 + 160 + 1];
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	(void)state;
+	memset(in, 0x01, 40);
+	memset(in + 40, 'a', 160);
+	for (i = 0; i < 40; i++)
+		memcpy(want + i * 4, "\\x01", 4);
+	memset(want + 160, 'a', 160);
+	want[320] = '\0';
+	assert_int_equal(esc_terminal(&sb, in, sizeof(in), true), 320);
+	assert_int_equal(sb.len, 320);
+	assert_string_equal(sb.s, want);
+	assert_true(sb.cap > sb.len);
+	sb_free(&sb);
+}
+
 static void test_empty_input_terminated(void **state)
 {
 	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
@@ -468,6 +492,7 @@ int main(void)
 	static struct CMUnitTest cut[ARRAY_SIZE(cut_cases)];
 	static const struct CMUnitTest misc[] = {
 		cmocka_unit_test(test_esc_terminal_appends),
+		cmocka_unit_test(test_esc_terminal_grows),
 		cmocka_unit_test(test_esc_terminal_respects_n),
 		cmocka_unit_test(test_empty_input_terminated),
 		cmocka_unit_test(test_esc_valid_utf8_all_pairs),

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The snapshot source: a document written by --json, read back (--load).
+ * Everything in it is checked before anything is shown.
+ */
+#ifndef CABATREE_SNAPSHOT_H
+#define CABATREE_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "model.h"
+#include "procfs.h"
+#include "users.h"
+
+#define SNAPSHOT_VERSION 1		/* the only format version known */
+#define SNAPSHOT_MAX_SIZE (1UL << 30)	/* bytes: 1 GiB */
+#define SNAPSHOT_MAX_DEPTH 8		/* nesting of arrays and objects (5 used) */
+#define SNAPSHOT_PID_MAX 4194304	/* the kernel's PID_MAX_LIMIT, 2^22 */
+#define SNAPSHOT_TIME_LEN 20		/* 2026-11-27T21:14:28Z */
+
+/* A user as the snapshot names it. */
+struct snapshot_user {
+	uid_t uid;
+	char *name;		/* NULL: the snapshot's system had no name for it */
+};
+
+struct snapshot {
+	struct ct_proclist pl;		/* the processes, sorted by pid */
+	enum caba_source caba_source;	/* the document's own "caba_source" */
+	unsigned long long lost_events;	/* with CABA_SRC_RECORDER */
+	long long time;			/* when it was taken, seconds since the epoch */
+	pid_t *focus;			/* the document's "focus", in its order */
+	size_t nfocus;			/* 0: no "focus" */
+	bool thread_lists;		/* the processes carry "thread_list" */
+	struct snapshot_user *users;	/* one per distinct uid */
+	size_t nusers;
+};
+
+/*
+ * Parse and check the document buf[0..len) (it need not end with a NUL),
+ * named name in messages. On success returns 0 and fills s (free it with
+ * snapshot_free). On failure s is left empty, err holds one line saying
+ * where and what ("NAME:LINE:COLUMN: ..." for JSON syntax, "NAME: processes[3]
+ * (pid 4): ..." for content), and the result is -EBADMSG (malformed),
+ * -EFBIG (larger than SNAPSHOT_MAX_SIZE) or -ENOMEM. Nothing is printed,
+ * nothing exits (short of memory exhaustion, as everywhere), nothing leaks.
+ */
+int snapshot_parse(const char *buf, size_t len, const char *name,
+		   struct snapshot *s, char *err, size_t errsz);
+
+/*
+ * Read the file path ("-": standard input) and parse it. Besides the
+ * results of snapshot_parse, returns -errno when the file cannot be read
+ * (err says so).
+ */
+int snapshot_load(const char *path, struct snapshot *s, char *err, size_t errsz);
+
+void snapshot_free(struct snapshot *s);
+
+/*
+ * Build the model of s's processes (s must outlive it) and mark it as
+ * loaded from the snapshot called name: its own source, lost events and
+ * time. The document's focus is not applied: that is the caller's choice.
+ */
+void snapshot_model(struct snapshot *s, const char *name, bool numeric,
+		    struct ct_model *m);
+
+/* Teach u the user names of the snapshot, so that none comes from here. */
+void snapshot_users(const struct snapshot *s, struct users *u);
+
+/* The process of thread tid in s, or 0 if no process lists that thread. */
+pid_t snapshot_tgid_of(const struct snapshot *s, pid_t tid);
+
+/* t as 2026-11-27T21:14:28Z; buf has room for SNAPSHOT_TIME_LEN + 1. */
+void snapshot_time_str(long long t, char *buf, size_t size);
+
+/* Parse exactly that form (years 1970 to 9999); 0 or -EINVAL. */
+int snapshot_time_parse(const char *str, size_t n, long long *t);
+
+/*
+ * The time to stamp a document with: SOURCE_DATE_EPOCH when it is set
+ * (for reproducible output), else now. -EINVAL when SOURCE_DATE_EPOCH is
+ * not a whole number of seconds from 0 to the end of year 9999.
+ */
+int snapshot_now(long long *t);
+
+/* The name of a caba_source in documents: "kernel", ..., "snapshot". */
+const char *snapshot_source_name(enum caba_source src);
+
+#endif
