@@ -12,6 +12,7 @@
 #include "escape.h"
 #include "nls.h"
 #include "render.h"
+#include "snapshot.h"
 
 /* Labels cut arguments and threads to this many columns unless -l or -w. */
 #define DOT_LABEL_COLS 200
@@ -357,6 +358,16 @@ static void put_note(struct dot *d)
 	const struct ct_model *m = d->rc->m;
 	struct strbuf sb = STRBUF_INIT;
 
+	if (m->snapshot) {
+		char when[SNAPSHOT_TIME_LEN + 1];
+		struct strbuf name = STRBUF_INIT;
+
+		snapshot_time_str(m->time, when, sizeof(when));
+		add_shown(d, &name, m->snapshot, strlen(m->snapshot));
+		sb_addf(&sb, _("snapshot %s taken %s"), name.s ? name.s : "", when);
+		sb_addc(&sb, '\n');
+		sb_free(&name);
+	}
 	if (m->caba_source == CABA_SRC_NONE && d->rc->o->trees != SHOW_REAL)
 		sb_adds(&sb, _("The born (CABA) tree is unknown: only real parents are drawn."));
 	else if (m->caba_source == CABA_SRC_RECORDER && d->born && m->lost_events)
