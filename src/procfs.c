@@ -178,6 +178,12 @@ static void set_status_name(struct ct_proc *p, const char *s, const char *end)
 	p->name_len = n;
 }
 
+/* The kernel's states are letters (R, S, D, Z, ...); nothing else is shown. */
+static bool is_state(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
 #define KEY(k) (klen == sizeof(k) - 1 && memcmp(line, k, klen) == 0)
 
 const char *procfs_parse_status(char *buf, size_t len, struct ct_proc *p,
@@ -244,8 +250,9 @@ const char *procfs_parse_status(char *buf, size_t len, struct ct_proc *p,
 			if (KEY("State")) {
 				const char *q = skip_blank(val, eol);
 
-				if (q < eol)
-					p->state = *q;
+				if (q == eol || !is_state(*q))
+					return "State";
+				p->state = *q;
 			}
 			break;
 		case 'P':
@@ -282,6 +289,13 @@ next:
 	return NULL;
 }
 
+/* The names proc(5) gives the fields 4 to 22 of stat. */
+static const char *const stat_field[] = {
+	"ppid", "pgrp", "session", "tty_nr", "tpgid", "flags", "minflt",
+	"cminflt", "majflt", "cmajflt", "utime", "stime", "cutime", "cstime",
+	"priority", "nice", "num_threads", "itrealvalue", "starttime",
+};
+
 const char *procfs_parse_stat(const char *buf, size_t len, struct ct_proc *p)
 {
 	const char *end = buf + len;
@@ -304,14 +318,14 @@ const char *procfs_parse_stat(const char *buf, size_t len, struct ct_proc *p)
 		p->name_len = (size_t)(close - open - 1);
 	}
 	q = close + 1;
-	if (q >= end || *q != ' ' || q + 1 >= end)
+	if (q >= end || *q != ' ' || q + 1 >= end || !is_state(q[1]))
 		return "state";
 	p->state = q[1];
 	q += 2;
 	/* Fields 4 (ppid) to 22 (starttime), separated by one space. */
 	for (field = 4; field <= 22; field++) {
 		if (q >= end || *q != ' ')
-			return "starttime";
+			return stat_field[field - 4];
 		q++;
 		if (field == 5 || field == 6) {
 			/* A process being reaped shows -1 here (state X). */
@@ -332,7 +346,7 @@ const char *procfs_parse_stat(const char *buf, size_t len, struct ct_proc *p)
 			if (q < end && *q == '-')
 				q++;
 			if (!parse_num(&q, end, LLONG_MAX / 10, &v))
-				return "stat";
+				return stat_field[field - 4];
 		}
 	}
 	return NULL;
