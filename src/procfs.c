@@ -19,6 +19,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "msg.h"
 #include "nls.h"
 #include "procfs.h"
 
@@ -456,11 +457,14 @@ static void read_threads(int dirfd, struct ct_proc *p, struct strbuf *tmp)
  * Read one process. Returns 1 when read, 0 when it is gone, 3 when it may not
  * be read (hidepid=1, permissions), 2 when
  * the directory is a thread's (a copy of /proc may list them; p->ppid then
- * holds its process id), and -1 when a file is malformed (reported here).
+ * holds its process id), and -1 when a file is malformed (the message is
+ * then in why). On a live procfs (live), a file that is not there means
+ * the process is gone; in a copy of one, that the copy is broken.
  */
 static int read_proc(int dirfd, const char *root_name, pid_t pid,
 		     unsigned int flags, struct ct_proc *known, bool keep,
-		     struct ct_proc *p, struct strbuf *tmp)
+		     bool live, struct ct_proc *p, struct strbuf *tmp,
+		     struct strbuf *why)
 {
 	const unsigned long long *start = known ? &known->start_time : NULL;
 	char path[64];
@@ -497,7 +501,7 @@ static int read_proc(int dirfd, const char *root_name, pid_t pid,
 	if (n < 0) {
 		if (hidden((int)n))
 			return 3;
-		if (vanished((int)n))
+		if (vanished((int)n) && live)
 			return 0;
 		bad = n == -EFBIG ? _("too large") : strerror((int)-n);
 		goto malformed_file;
@@ -524,9 +528,7 @@ static int read_proc(int dirfd, const char *root_name, pid_t pid,
 	n = read_file_at(dirfd, path, tmp, SMALL_FILE_MAX);
 	if (n < 0) {
 		/* Gone between the two reads, or a broken copy of /proc? */
-		snprintf(path, sizeof(path), "%d", pid);
-		if (hidden((int)n) ||
-		    (vanished((int)n) && faccessat(dirfd, path, F_OK, 0) != 0))
+		if (hidden((int)n) || (vanished((int)n) && live))
 			goto gone;
 		bad = n == -EFBIG ? _("too large") : strerror((int)-n);
 		goto malformed_file;
@@ -552,13 +554,13 @@ more:
 	return 1;
 
 malformed_field:
-	fprintf(stderr, _("%s: %s/%d/%s: missing or malformed field '%s'; process skipped\n"),
-		PACKAGE, root_name, pid, file, bad);
+	sb_addf(why, _("%s/%d/%s: missing or malformed field '%s'; process skipped"),
+		root_name, pid, file, bad);
 	proc_free(p);
 	return -1;
 malformed_file:
-	fprintf(stderr, _("%s: %s/%d/%s: cannot read: %s; process skipped\n"),
-		PACKAGE, root_name, pid, file, bad);
+	sb_addf(why, _("%s/%d/%s: cannot read: %s; process skipped"),
+		root_name, pid, file, bad);
 	proc_free(p);
 	return -1;
 gone:
@@ -748,15 +750,45 @@ static size_t keep_budget(const struct ct_proclist *prev)
 	return rl.rlim_cur > 128 + held ? (size_t)rl.rlim_cur - 128 - held : 0;
 }
 
+/* A skipped process and why; said in pid order, not in directory order. */
+struct bad_proc {
+	pid_t pid;
+	char *msg;
+};
+
+static int cmp_bad(const void *a, const void *b)
+{
+	const struct bad_proc *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static void say_bad(struct bad_proc *bad, size_t n)
+{
+	size_t i;
+
+	if (n > 1)
+		qsort(bad, n, sizeof(*bad), cmp_bad);
+	for (i = 0; i < n; i++) {
+		ct_say("%s", bad[i].msg);
+		free(bad[i].msg);
+	}
+	free(bad);
+}
+
 int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
 		  struct ct_proclist *prev, struct ct_proclist *out,
 		  struct procfs_diag *diag)
 {
-	struct strbuf tmp = STRBUF_INIT;
+	struct strbuf tmp = STRBUF_INIT, why = STRBUF_INIT;
 	size_t opened = 0, budget = 0;
 	struct tid_map *listed = NULL;
 	size_t nlisted = 0, listed_cap = 0;
+	struct bad_proc *bad = NULL;
+	size_t nbad = 0, bad_cap = 0;
 	struct dirent *de;
+	struct statfs sf;
+	bool live;
 	int fd = dup(dirfd);
 	DIR *d;
 
@@ -771,14 +803,11 @@ int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
 	}
 	rewinddir(d);
 	/* Inodes identify processes only on a procfs, not in a copy of one. */
-	if (prev || (flags & PROCFS_KEEP_OPEN)) {
-		struct statfs sf;
-
-		if (fstatfs(dirfd, &sf) != 0 || sf.f_type != PROC_SUPER_MAGIC)
-			prev = NULL;
-		else if (flags & PROCFS_KEEP_OPEN)
-			budget = keep_budget(prev);
-	}
+	live = fstatfs(dirfd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
+	if (!live)
+		prev = NULL;
+	else if (flags & PROCFS_KEEP_OPEN)
+		budget = keep_budget(prev);
 	for (;;) {
 		struct ct_proc *known;
 		bool moved;
@@ -793,7 +822,9 @@ int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
 
 				closedir(d);
 				sb_free(&tmp);
+				sb_free(&why);
 				free(listed);
+				say_bad(bad, nbad);
 				return err;
 			}
 			break;
@@ -808,7 +839,7 @@ int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
 		known = known_proc(prev, pid, de->d_ino);
 		moved = known && known->has_status_fd;
 		r = read_proc(dirfd, root_name, pid, flags, known, opened < budget,
-			      &out->v[out->n], &tmp);
+			      live, &out->v[out->n], &tmp, &why);
 		if (r == 1) {
 			out->v[out->n].ino = de->d_ino;
 			opened += out->v[out->n].has_status_fd && !moved;
@@ -826,6 +857,13 @@ int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
 			diag->hidden++;
 		} else if (r < 0) {
 			diag->malformed++;
+			if (nbad == bad_cap) {
+				bad_cap = bad_cap ? bad_cap * 2 : 16;
+				bad = xreallocarray(bad, bad_cap, sizeof(*bad));
+			}
+			bad[nbad].pid = pid;
+			bad[nbad++].msg = xstrdup(why.s ? why.s : "");
+			sb_reset(&why);
 		}
 	}
 	closedir(d);
@@ -836,5 +874,7 @@ int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
 	map_thread_cabas(dirfd, out, listed, nlisted);
 	free(listed);
 	sb_free(&tmp);
+	sb_free(&why);
+	say_bad(bad, nbad);
 	return 0;
 }

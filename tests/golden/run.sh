@@ -15,6 +15,8 @@ set -u
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${CABATREE:=$TOP_SRCDIR/build/src/cabatree}"
 cases=$TOP_SRCDIR/tests/golden/cases
+# Fixtures shared by several cases (one per output: text, C locale, --json...).
+FIXTURES=$TOP_SRCDIR/tests/golden/fixtures
 export LC_ALL=C.UTF-8 NO_COLOR= TERM=dumb COLUMNS=
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
