@@ -23,7 +23,7 @@
 #include "nls.h"
 #include "procfs.h"
 
-/* Larger status or stat files are not procfs files. */
+/* Larger status or stat files are not procfs files (the messages say 1 MiB). */
 #define SMALL_FILE_MAX (1u << 20)
 /* The kernel caps arguments at a quarter of the stack limit; stay generous. */
 #define CMDLINE_MAX (64u << 20)
@@ -503,7 +503,7 @@ static int read_proc(int dirfd, const char *root_name, pid_t pid,
 			return 3;
 		if (vanished((int)n) && live)
 			return 0;
-		bad = n == -EFBIG ? _("too large") : strerror((int)-n);
+		bad = n == -EFBIG ? _("larger than 1 MiB") : strerror((int)-n);
 		goto malformed_file;
 	}
 	bad = procfs_parse_status(tmp->s, (size_t)n, p, &tgid);
@@ -530,7 +530,7 @@ static int read_proc(int dirfd, const char *root_name, pid_t pid,
 		/* Gone between the two reads, or a broken copy of /proc? */
 		if (hidden((int)n) || (vanished((int)n) && live))
 			goto gone;
-		bad = n == -EFBIG ? _("too large") : strerror((int)-n);
+		bad = n == -EFBIG ? _("larger than 1 MiB") : strerror((int)-n);
 		goto malformed_file;
 	}
 	bad = procfs_parse_stat(tmp->s, (size_t)n, p);
