@@ -25,7 +25,8 @@ if [ "${VALGRIND:-}" = 1 ]; then
 	command -v valgrind > /dev/null || { echo "valgrind is not installed"; exit 77; }
 	: "${CASE_TIMEOUT:=900}"
 	RUN="timeout -k 5 $CASE_TIMEOUT valgrind -q --error-exitcode=99 --leak-check=full"
-	RUN="$RUN --show-leak-kinds=all --errors-for-leak-kinds=all --log-file=$tmp/vg.%p"
+	RUN="$RUN --show-leak-kinds=all --errors-for-leak-kinds=all --num-callers=50"
+	RUN="$RUN --suppressions=$TOP_SRCDIR/tests/golden/valgrind.supp --log-file=$tmp/vg.%p"
 fi
 export RUN
 . "$TOP_SRCDIR/tests/golden/lib.sh"

@@ -30,6 +30,8 @@
 # The screen is polled until it matches or TIMEOUT seconds pass; nothing
 # relies on a fixed sleep. UPDATE=1 writes each screen once it has stopped
 # changing (review them before committing). ONLY=NAME runs one case.
+# VALGRIND=1 runs cabatree under valgrind's memcheck (as tests/golden does):
+# any error or leak fails the case.
 set -u
 
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -45,6 +47,14 @@ if ! command -v tmux >/dev/null 2>&1; then
 fi
 
 tmp=$(mktemp -d)
+VG=
+if [ "${VALGRIND:-}" = 1 ]; then
+	command -v valgrind > /dev/null || { echo "valgrind is not installed"; exit 77; }
+	TIMEOUT=${VG_TIMEOUT:-120}
+	VG="valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=all"
+	VG="$VG --errors-for-leak-kinds=all --num-callers=50 --log-file=$tmp/vg.%p"
+	VG="$VG --suppressions=$TOP_SRCDIR/tests/golden/valgrind.supp"
+fi
 sock=cabatree-tui-$$
 tm() { tmux -L "$sock" -f "$tmp/tmux.conf" "$@"; }
 trap 'tm kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
@@ -68,7 +78,7 @@ trap : INT TERM
 ulimit -c 0
 before=$(stty -g)
 printf 'before cabatree\n'
-"$CABATREE" -i --proc-root "$PROC" $ARGS
+$VG "$CABATREE" -i --proc-root "$PROC" $ARGS
 st=$?
 [ "$before" = "$(stty -g)" ] && tty=same || tty=changed
 printf 'exit %s, tty %s\n' "$st" "$tty"
@@ -185,7 +195,7 @@ for c in "$cases"/*/; do
 	# shellcheck disable=SC2086
 	tm new-session -d -s tui -x "$cols" -y "$rows" \
 		env -i PATH="$PATH" HOME="$tmp" TERM=screen $envs \
-		CABATREE="$CABATREE" PROC="$PROC" ARGS="$args" sh "$tmp/wrap.sh" ||
+		CABATREE="$CABATREE" PROC="$PROC" ARGS="$args" VG="$VG" sh "$tmp/wrap.sh" ||
 		{ not_ok "$name: tmux did not start"; continue; }
 	: > "$tmp/$name.raw"
 	tm pipe-pane -t tui: -o "cat >> '$tmp/$name.raw'"
@@ -221,6 +231,11 @@ for c in "$cases"/*/; do
 		esac
 	done < "$c/steps"
 	tm kill-session -t tui 2>/dev/null
+	for vg in "$tmp"/vg.*; do
+		[ -s "$vg" ] || continue
+		echo "# $name: valgrind:"; sed 's/^/# /' "$vg"; ok=0
+	done
+	rm -f "$tmp"/vg.*
 	if [ $ok = 1 ]; then ok "$name"; else not_ok "$name"; fi
 	rm -rf "${tmp:?}/$name"
 done
