@@ -470,7 +470,7 @@ static int read_proc(int dirfd, const char *root_name, pid_t pid,
 	char path[64];
 	const char *bad = NULL;
 	const char *file = "status";
-	pid_t tgid = 0;
+	pid_t tgid = -1;
 	ssize_t n = 0;
 	int kfd;
 
@@ -507,6 +507,12 @@ static int read_proc(int dirfd, const char *root_name, pid_t pid,
 		goto malformed_file;
 	}
 	bad = procfs_parse_status(tmp->s, (size_t)n, p, &tgid);
+	/*
+	 * A process being released is out of its pid namespace already: its
+	 * status, still readable, says Tgid: 0 (and Pid: 0, PPid: 0).
+	 */
+	if (bad && live && tgid == 0)
+		goto gone;
 	if (bad)
 		goto malformed_field;
 	if (tgid != pid) {
