@@ -756,6 +756,71 @@ static size_t keep_budget(const struct ct_proclist *prev)
 	return rl.rlim_cur > 128 + held ? (size_t)rl.rlim_cur - 128 - held : 0;
 }
 
+static struct ct_proc *find_pid(struct ct_proclist *pl, pid_t pid)
+{
+	struct ct_proc key = { .pid = pid };
+
+	return pid > 0 ? bsearch(&key, pl->v, pl->n, sizeof(*pl->v), cmp_pid) : NULL;
+}
+
+/* Is the process listed as id (a parent, a CABA) younger than p? */
+static bool younger(struct ct_proclist *pl, const struct ct_proc *p, pid_t id)
+{
+	const struct ct_proc *q = find_pid(pl, id);
+
+	return q && q != p && q->start_time > p->start_time;
+}
+
+/*
+ * A parent or CABA starts before its child. Listed as starting after it,
+ * it is another process that got the pid of one that has ended since p's
+ * status was read: p has been reparented meanwhile. Read p again for its
+ * parent and CABA of now; drop it if it has ended too. (Live procfs only:
+ * the start times of a copy may be anything.)
+ */
+static void fix_stale_parents(int dirfd, const char *root_name,
+			      struct ct_proclist *pl, struct strbuf *tmp,
+			      struct strbuf *why)
+{
+	bool *drop = NULL;
+	size_t i, n = 0;
+
+	for (i = 0; i < pl->n; i++) {
+		struct ct_proc *p = &pl->v[i], now;
+		bool kernel_caba = p->caba_status == CABA_KERNEL;
+		int r;
+
+		if (!younger(pl, p, p->ppid) && !(kernel_caba && younger(pl, p, p->caba)))
+			continue;
+		r = read_proc(dirfd, root_name, p->pid, 0, NULL, false, true, &now,
+			      tmp, why);
+		sb_reset(why);
+		if (r == 1 && now.start_time == p->start_time &&
+		    !younger(pl, p, now.ppid) &&
+		    !(kernel_caba && younger(pl, p, now.caba))) {
+			p->ppid = now.ppid;
+			p->caba = now.caba;
+			p->caba_status = now.caba_status;
+		} else {
+			if (!drop)
+				drop = xcalloc(pl->n, sizeof(*drop));
+			drop[i] = true;	/* gone too */
+		}
+		if (r == 1)
+			proc_free(&now);
+	}
+	if (!drop)
+		return;
+	for (i = 0; i < pl->n; i++) {
+		if (!drop[i])
+			pl->v[n++] = pl->v[i];
+		else
+			proc_free(&pl->v[i]);
+	}
+	pl->n = n;
+	free(drop);
+}
+
 /* A skipped process and why; said in pid order, not in directory order. */
 struct bad_proc {
 	pid_t pid;
@@ -875,6 +940,8 @@ int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
 	closedir(d);
 	if (out->n > 1)
 		qsort(out->v, out->n, sizeof(*out->v), cmp_pid);
+	if (live)
+		fix_stale_parents(dirfd, root_name, out, &tmp, &why);
 	if (nlisted > 1)
 		qsort(listed, nlisted, sizeof(*listed), cmp_tid_map);
 	map_thread_cabas(dirfd, out, listed, nlisted);

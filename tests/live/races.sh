@@ -35,11 +35,14 @@ trap 'exit 1' INT TERM
 start=$(date +%s)
 # Inside the namespace: the storm, and scans in turn until it ends.
 # /proc/. rather than /proc: the recorder of the host knows nothing here.
+# Scans go on for STORM_SECONDS and until there were MIN_SCANS of them.
 STORM="$TOP_BUILDDIR/tests/live/storm" CABATREE="$CABATREE" T="$tmp" N="$STORM_SECONDS" \
-timeout -k 5 $((STORM_SECONDS + 120)) unshare -p -f --mount-proc sh -c '
-	"$STORM" "$T/log" "$N" > "$T/storm.out" & storm=$!
+MIN="$MIN_SCANS" timeout -k 5 $((STORM_SECONDS + 300)) unshare -p -f --mount-proc sh -c '
+	"$STORM" "$T/log" $((N + 240)) > "$T/storm.out" & storm=$!
+	end=$(($(date +%s) + N))
 	i=0
-	while kill -0 $storm 2> /dev/null; do
+	while kill -0 $storm 2> /dev/null &&
+	      { [ $i -lt "$MIN" ] || [ "$(date +%s)" -lt $end ]; }; do
 		case $((i % 4)) in
 		0) a="--tree=real -A" ;;
 		1) a="--json" ;;
@@ -51,6 +54,7 @@ timeout -k 5 $((STORM_SECONDS + 120)) unshare -p -f --mount-proc sh -c '
 		echo "$? $a" > "$T/run.$i"
 		i=$((i + 1))
 	done
+	: > "$T/log.stop"
 	wait $storm
 	echo $? > "$T/storm.st"'
 end=$(date +%s)

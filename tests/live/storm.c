@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * storm LOG SECONDS [WORKERS]: processes created and ended at a high rate,
- * for the race test (tests/live/races.sh).
+ * for the race test (tests/live/races.sh), for SECONDS at most or until a
+ * file LOG.stop appears.
  *
  * storm is a child subreaper; its workers (named "w") fork children, each
  * named "k<PID of its parent>" as soon as it runs. Some children exit at
@@ -30,6 +31,7 @@
 #define MAX_KIDS 16	/* unreaped children per worker */
 
 static int log_fd;
+static char stop_file[4096];
 
 static void name_me(const char *name)
 {
@@ -104,6 +106,9 @@ static unsigned long worker(double end, unsigned int seed)
 	while (now() < end) {
 		pid_t c;
 
+		if (made % 64 == 0 && access(stop_file, F_OK) == 0)
+			break;
+
 		while (kids > 0 && waitpid(-1, NULL, kids >= MAX_KIDS ? 0 : WNOHANG) > 0)
 			kids--;
 		seed = seed * 1103515245u + 12345u;
@@ -138,6 +143,11 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	end = now() + atof(argv[2]);
+	n = snprintf(stop_file, sizeof(stop_file), "%s.stop", argv[1]);
+	if (n < 0 || n >= (int)sizeof(stop_file)) {
+		fprintf(stderr, "%s: path too long\n", argv[1]);
+		return 2;
+	}
 	log_fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC | O_APPEND, 0644);
 	if (log_fd < 0 || pipe(pipefd) != 0) {
 		perror(argv[1]);
