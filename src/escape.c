@@ -43,14 +43,20 @@ size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 	return len;
 }
 
-/* Characters that are valid but must not reach a terminal as they are. */
+/*
+ * Characters that are valid but must not reach a terminal as they are:
+ * controls, and invisible ones that reorder or disguise what is shown.
+ */
 static bool is_unsafe_cp(uint32_t c)
 {
 	return (c >= 0x80 && c <= 0x9f) ||	/* C1 controls */
-	       (c >= 0x200e && c <= 0x200f) ||	/* LRM, RLM */
+	       c == 0x061c ||			/* Arabic letter mark */
+	       (c >= 0x200b && c <= 0x200f) ||	/* zero widths, LRM, RLM */
 	       (c >= 0x2028 && c <= 0x202e) ||	/* separators, embeddings */
-	       (c >= 0x2066 && c <= 0x2069) ||	/* isolates */
-	       c == 0xfeff;
+	       (c >= 0x2060 && c <= 0x2064) ||	/* word joiner, invisibles */
+	       (c >= 0x2066 && c <= 0x206f) ||	/* isolates, deprecated */
+	       c == 0xfeff ||			/* zero width no-break */
+	       (c >= 0xfff9 && c <= 0xfffb);	/* annotations */
 }
 
 static int cp_width(uint32_t c)
@@ -136,6 +142,30 @@ size_t esc_terminal(struct strbuf *sb, const char *str, size_t n, bool utf8)
 		i += len;
 	}
 	return width;
+}
+
+void esc_json_text(struct strbuf *sb, const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	sb_grow(sb, n);
+	while (i < n) {
+		uint32_t cp = s[i];
+		size_t len = s[i] < 0x80 ? 1 : utf8_decode(s + i, n - i, &cp);
+
+		if (len == 0) {
+			sb_add(sb, s + i, 1);	/* not from esc_valid_utf8() */
+			i++;
+		} else if (cp == 0x7f || (cp >= 0x80 && is_unsafe_cp(cp))) {
+			/* All of them are in the BMP: no surrogate pairs. */
+			sb_addf(sb, "\\u%04x", (unsigned int)cp);
+			i += len;
+		} else {
+			sb_add(sb, s + i, len);
+			i += len;
+		}
+	}
 }
 
 void esc_valid_utf8(struct strbuf *sb, const char *str, size_t n)

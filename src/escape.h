@@ -28,6 +28,13 @@ size_t esc_terminal(struct strbuf *sb, const char *s, size_t n, bool utf8);
 /* Append s[0..n) as valid UTF-8: each invalid byte becomes U+FFFD. */
 void esc_valid_utf8(struct strbuf *sb, const char *s, size_t n);
 
+/*
+ * Append JSON text (valid UTF-8, as json-c writes it) with DEL and the
+ * characters esc_terminal() escapes written as \uHHHH instead: the same
+ * strings to a JSON reader, nothing raw for a terminal.
+ */
+void esc_json_text(struct strbuf *sb, const char *s, size_t n);
+
 /* Display width of text produced by esc_terminal(). */
 size_t text_width(const char *s, size_t n, bool utf8);
 

@@ -61,7 +61,8 @@ static int raw_parent(const struct ct_model *m, const struct ct_proc *p,
 			return -1;
 		id = p->caba;
 	}
-	if (id <= 0 || id == p->pid)
+	/* Its own parent is a cycle too: break_cycles() cuts and counts it. */
+	if (id <= 0)
 		return -1;
 	idx = model_find(m, id);
 	return idx;

@@ -19,10 +19,11 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "msg.h"
 #include "nls.h"
 #include "procfs.h"
 
-/* Larger status or stat files are not procfs files. */
+/* Larger status or stat files are not procfs files (the messages say 1 MiB). */
 #define SMALL_FILE_MAX (1u << 20)
 /* The kernel caps arguments at a quarter of the stack limit; stay generous. */
 #define CMDLINE_MAX (64u << 20)
@@ -178,6 +179,12 @@ static void set_status_name(struct ct_proc *p, const char *s, const char *end)
 	p->name_len = n;
 }
 
+/* The kernel's states are letters (R, S, D, Z, ...); nothing else is shown. */
+static bool is_state(char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
 #define KEY(k) (klen == sizeof(k) - 1 && memcmp(line, k, klen) == 0)
 
 const char *procfs_parse_status(char *buf, size_t len, struct ct_proc *p,
@@ -244,8 +251,9 @@ const char *procfs_parse_status(char *buf, size_t len, struct ct_proc *p,
 			if (KEY("State")) {
 				const char *q = skip_blank(val, eol);
 
-				if (q < eol)
-					p->state = *q;
+				if (q == eol || !is_state(*q))
+					return "State";
+				p->state = *q;
 			}
 			break;
 		case 'P':
@@ -282,6 +290,13 @@ next:
 	return NULL;
 }
 
+/* The names proc(5) gives the fields 4 to 22 of stat. */
+static const char *const stat_field[] = {
+	"ppid", "pgrp", "session", "tty_nr", "tpgid", "flags", "minflt",
+	"cminflt", "majflt", "cmajflt", "utime", "stime", "cutime", "cstime",
+	"priority", "nice", "num_threads", "itrealvalue", "starttime",
+};
+
 const char *procfs_parse_stat(const char *buf, size_t len, struct ct_proc *p)
 {
 	const char *end = buf + len;
@@ -304,14 +319,14 @@ const char *procfs_parse_stat(const char *buf, size_t len, struct ct_proc *p)
 		p->name_len = (size_t)(close - open - 1);
 	}
 	q = close + 1;
-	if (q >= end || *q != ' ' || q + 1 >= end)
+	if (q >= end || *q != ' ' || q + 1 >= end || !is_state(q[1]))
 		return "state";
 	p->state = q[1];
 	q += 2;
 	/* Fields 4 (ppid) to 22 (starttime), separated by one space. */
 	for (field = 4; field <= 22; field++) {
 		if (q >= end || *q != ' ')
-			return "starttime";
+			return stat_field[field - 4];
 		q++;
 		if (field == 5 || field == 6) {
 			/* A process being reaped shows -1 here (state X). */
@@ -332,7 +347,7 @@ const char *procfs_parse_stat(const char *buf, size_t len, struct ct_proc *p)
 			if (q < end && *q == '-')
 				q++;
 			if (!parse_num(&q, end, LLONG_MAX / 10, &v))
-				return "stat";
+				return stat_field[field - 4];
 		}
 	}
 	return NULL;
@@ -442,17 +457,20 @@ static void read_threads(int dirfd, struct ct_proc *p, struct strbuf *tmp)
  * Read one process. Returns 1 when read, 0 when it is gone, 3 when it may not
  * be read (hidepid=1, permissions), 2 when
  * the directory is a thread's (a copy of /proc may list them; p->ppid then
- * holds its process id), and -1 when a file is malformed (reported here).
+ * holds its process id), and -1 when a file is malformed (the message is
+ * then in why). On a live procfs (live), a file that is not there means
+ * the process is gone; in a copy of one, that the copy is broken.
  */
 static int read_proc(int dirfd, const char *root_name, pid_t pid,
 		     unsigned int flags, struct ct_proc *known, bool keep,
-		     struct ct_proc *p, struct strbuf *tmp)
+		     bool live, struct ct_proc *p, struct strbuf *tmp,
+		     struct strbuf *why)
 {
 	const unsigned long long *start = known ? &known->start_time : NULL;
 	char path[64];
 	const char *bad = NULL;
 	const char *file = "status";
-	pid_t tgid = 0;
+	pid_t tgid = -1;
 	ssize_t n = 0;
 	int kfd;
 
@@ -483,12 +501,18 @@ static int read_proc(int dirfd, const char *root_name, pid_t pid,
 	if (n < 0) {
 		if (hidden((int)n))
 			return 3;
-		if (vanished((int)n))
+		if (vanished((int)n) && live)
 			return 0;
-		bad = n == -EFBIG ? _("too large") : strerror((int)-n);
+		bad = n == -EFBIG ? _("larger than 1 MiB") : strerror((int)-n);
 		goto malformed_file;
 	}
 	bad = procfs_parse_status(tmp->s, (size_t)n, p, &tgid);
+	/*
+	 * A process being released is out of its pid namespace already: its
+	 * status, still readable, says Tgid: 0 (and Pid: 0, PPid: 0).
+	 */
+	if (bad && live && tgid == 0)
+		goto gone;
 	if (bad)
 		goto malformed_field;
 	if (tgid != pid) {
@@ -510,11 +534,9 @@ static int read_proc(int dirfd, const char *root_name, pid_t pid,
 	n = read_file_at(dirfd, path, tmp, SMALL_FILE_MAX);
 	if (n < 0) {
 		/* Gone between the two reads, or a broken copy of /proc? */
-		snprintf(path, sizeof(path), "%d", pid);
-		if (hidden((int)n) ||
-		    (vanished((int)n) && faccessat(dirfd, path, F_OK, 0) != 0))
+		if (hidden((int)n) || (vanished((int)n) && live))
 			goto gone;
-		bad = n == -EFBIG ? _("too large") : strerror((int)-n);
+		bad = n == -EFBIG ? _("larger than 1 MiB") : strerror((int)-n);
 		goto malformed_file;
 	}
 	bad = procfs_parse_stat(tmp->s, (size_t)n, p);
@@ -538,13 +560,13 @@ more:
 	return 1;
 
 malformed_field:
-	fprintf(stderr, _("%s: %s/%d/%s: missing or malformed field '%s'; process skipped\n"),
-		PACKAGE, root_name, pid, file, bad);
+	sb_addf(why, _("%s/%d/%s: missing or malformed field '%s'; process skipped"),
+		root_name, pid, file, bad);
 	proc_free(p);
 	return -1;
 malformed_file:
-	fprintf(stderr, _("%s: %s/%d/%s: cannot read: %s; process skipped\n"),
-		PACKAGE, root_name, pid, file, bad);
+	sb_addf(why, _("%s/%d/%s: cannot read: %s; process skipped"),
+		root_name, pid, file, bad);
 	proc_free(p);
 	return -1;
 gone:
@@ -734,15 +756,110 @@ static size_t keep_budget(const struct ct_proclist *prev)
 	return rl.rlim_cur > 128 + held ? (size_t)rl.rlim_cur - 128 - held : 0;
 }
 
+static struct ct_proc *find_pid(struct ct_proclist *pl, pid_t pid)
+{
+	struct ct_proc key = { .pid = pid };
+
+	return pid > 0 ? bsearch(&key, pl->v, pl->n, sizeof(*pl->v), cmp_pid) : NULL;
+}
+
+/* Is the process listed as id (a parent, a CABA) younger than p? */
+static bool younger(struct ct_proclist *pl, const struct ct_proc *p, pid_t id)
+{
+	const struct ct_proc *q = find_pid(pl, id);
+
+	return q && q != p && q->start_time > p->start_time;
+}
+
+/*
+ * A parent or CABA starts before its child. Listed as starting after it,
+ * it is another process that got the pid of one that has ended since p's
+ * status was read: p has been reparented meanwhile. Read p again for its
+ * parent and CABA of now; drop it if it has ended too. (Live procfs only:
+ * the start times of a copy may be anything.)
+ */
+static void fix_stale_parents(int dirfd, const char *root_name,
+			      struct ct_proclist *pl, struct strbuf *tmp,
+			      struct strbuf *why)
+{
+	bool *drop = NULL;
+	size_t i, n = 0;
+
+	for (i = 0; i < pl->n; i++) {
+		struct ct_proc *p = &pl->v[i], now;
+		bool kernel_caba = p->caba_status == CABA_KERNEL;
+		int r;
+
+		if (!younger(pl, p, p->ppid) && !(kernel_caba && younger(pl, p, p->caba)))
+			continue;
+		r = read_proc(dirfd, root_name, p->pid, 0, NULL, false, true, &now,
+			      tmp, why);
+		sb_reset(why);
+		if (r == 1 && now.start_time == p->start_time &&
+		    !younger(pl, p, now.ppid) &&
+		    !(kernel_caba && younger(pl, p, now.caba))) {
+			p->ppid = now.ppid;
+			p->caba = now.caba;
+			p->caba_status = now.caba_status;
+		} else {
+			if (!drop)
+				drop = xcalloc(pl->n, sizeof(*drop));
+			drop[i] = true;	/* gone too */
+		}
+		if (r == 1)
+			proc_free(&now);
+	}
+	if (!drop)
+		return;
+	for (i = 0; i < pl->n; i++) {
+		if (!drop[i])
+			pl->v[n++] = pl->v[i];
+		else
+			proc_free(&pl->v[i]);
+	}
+	pl->n = n;
+	free(drop);
+}
+
+/* A skipped process and why; said in pid order, not in directory order. */
+struct bad_proc {
+	pid_t pid;
+	char *msg;
+};
+
+static int cmp_bad(const void *a, const void *b)
+{
+	const struct bad_proc *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+static void say_bad(struct bad_proc *bad, size_t n)
+{
+	size_t i;
+
+	if (n > 1)
+		qsort(bad, n, sizeof(*bad), cmp_bad);
+	for (i = 0; i < n; i++) {
+		ct_say("%s", bad[i].msg);
+		free(bad[i].msg);
+	}
+	free(bad);
+}
+
 int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
 		  struct ct_proclist *prev, struct ct_proclist *out,
 		  struct procfs_diag *diag)
 {
-	struct strbuf tmp = STRBUF_INIT;
+	struct strbuf tmp = STRBUF_INIT, why = STRBUF_INIT;
 	size_t opened = 0, budget = 0;
 	struct tid_map *listed = NULL;
 	size_t nlisted = 0, listed_cap = 0;
+	struct bad_proc *bad = NULL;
+	size_t nbad = 0, bad_cap = 0;
 	struct dirent *de;
+	struct statfs sf;
+	bool live;
 	int fd = dup(dirfd);
 	DIR *d;
 
@@ -757,14 +874,11 @@ int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
 	}
 	rewinddir(d);
 	/* Inodes identify processes only on a procfs, not in a copy of one. */
-	if (prev || (flags & PROCFS_KEEP_OPEN)) {
-		struct statfs sf;
-
-		if (fstatfs(dirfd, &sf) != 0 || sf.f_type != PROC_SUPER_MAGIC)
-			prev = NULL;
-		else if (flags & PROCFS_KEEP_OPEN)
-			budget = keep_budget(prev);
-	}
+	live = fstatfs(dirfd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
+	if (!live)
+		prev = NULL;
+	else if (flags & PROCFS_KEEP_OPEN)
+		budget = keep_budget(prev);
 	for (;;) {
 		struct ct_proc *known;
 		bool moved;
@@ -779,7 +893,9 @@ int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
 
 				closedir(d);
 				sb_free(&tmp);
+				sb_free(&why);
 				free(listed);
+				say_bad(bad, nbad);
 				return err;
 			}
 			break;
@@ -794,7 +910,7 @@ int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
 		known = known_proc(prev, pid, de->d_ino);
 		moved = known && known->has_status_fd;
 		r = read_proc(dirfd, root_name, pid, flags, known, opened < budget,
-			      &out->v[out->n], &tmp);
+			      live, &out->v[out->n], &tmp, &why);
 		if (r == 1) {
 			out->v[out->n].ino = de->d_ino;
 			opened += out->v[out->n].has_status_fd && !moved;
@@ -812,15 +928,26 @@ int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
 			diag->hidden++;
 		} else if (r < 0) {
 			diag->malformed++;
+			if (nbad == bad_cap) {
+				bad_cap = bad_cap ? bad_cap * 2 : 16;
+				bad = xreallocarray(bad, bad_cap, sizeof(*bad));
+			}
+			bad[nbad].pid = pid;
+			bad[nbad++].msg = xstrdup(why.s ? why.s : "");
+			sb_reset(&why);
 		}
 	}
 	closedir(d);
 	if (out->n > 1)
 		qsort(out->v, out->n, sizeof(*out->v), cmp_pid);
+	if (live)
+		fix_stale_parents(dirfd, root_name, out, &tmp, &why);
 	if (nlisted > 1)
 		qsort(listed, nlisted, sizeof(*listed), cmp_tid_map);
 	map_thread_cabas(dirfd, out, listed, nlisted);
 	free(listed);
 	sb_free(&tmp);
+	sb_free(&why);
+	say_bad(bad, nbad);
 	return 0;
 }

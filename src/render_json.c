@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * JSON output, written with json-c. Every string is made valid UTF-8 first
- * (each invalid byte becomes U+FFFD); json-c escapes the control characters.
+ * (each invalid byte becomes U+FFFD); json-c escapes the C0 controls, and
+ * esc_json_text() DEL, C1 controls and invisible characters.
  */
 #include "config.h"
 
@@ -131,7 +132,7 @@ static void put_roots(FILE *f, const struct ct_model *m, enum ct_tree t,
 static int json_render(const struct render_ctx *rc)
 {
 	const struct ct_model *m = rc->m;
-	struct strbuf tmp = STRBUF_INIT;
+	struct strbuf tmp = STRBUF_INIT, out = STRBUF_INIT;
 	FILE *f = rc->out;
 	const char *sep = "";
 	char when[SNAPSHOT_TIME_LEN + 1];
@@ -159,10 +160,13 @@ static int json_render(const struct render_ctx *rc)
 		o = process_object(rc, &m->nodes[i], &tmp);
 		text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_SPACED |
 						      JSON_C_TO_STRING_NOSLASHESCAPE);
-		if (!text)
+		if (!text) {
 			ret = -ENOMEM;
-		else
-			fprintf(f, "%s\n    %s", sep, text);
+		} else {
+			sb_reset(&out);
+			esc_json_text(&out, text, strlen(text));
+			fprintf(f, "%s\n    %s", sep, out.s);
+		}
 		sep = ",";
 		json_object_put(o);
 	}
@@ -171,6 +175,7 @@ static int json_render(const struct render_ctx *rc)
 	fputs(",\n", f);
 	put_roots(f, m, TREE_BORN, "born_roots");
 	fputs("\n}\n", f);
+	sb_free(&out);
 	sb_free(&tmp);
 	return ret;
 }

@@ -21,16 +21,27 @@
 #   signal SIG          send SIG to cabatree
 #   modes               check that the terminal is back to normal: main
 #                       screen, cursor shown, no keypad or mouse mode
+#   safe TEXT           once TEXT has reached the pane, check that nothing
+#                       from a name acted on the terminal: all written to
+#                       the pane so far
+#                       (recorded with pipe-pane from its start) holds no
+#                       OSC, DCS, APC, PM, SOS, screen title or bracketed
+#                       paste sequence, no C1 control and no invalid UTF-8;
+#                       the pane's title and the window's name are as they
+#                       were, and no paste buffer (OSC 52) was set
 #
 # The screen is polled until it matches or TIMEOUT seconds pass; nothing
 # relies on a fixed sleep. UPDATE=1 writes each screen once it has stopped
 # changing (review them before committing). ONLY=NAME runs one case.
+# VALGRIND=1 runs cabatree under valgrind's memcheck (as tests/golden does):
+# any error or leak fails the case.
 set -u
 
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${CABATREE:=$TOP_SRCDIR/build/src/cabatree}"
 : "${TIMEOUT:=30}"
 cases=$TOP_SRCDIR/tests/tui/cases
+FIXTURES=$TOP_SRCDIR/tests/golden/fixtures
 . "$TOP_SRCDIR/tests/golden/lib.sh"
 
 if ! command -v tmux >/dev/null 2>&1; then
@@ -39,6 +50,18 @@ if ! command -v tmux >/dev/null 2>&1; then
 fi
 
 tmp=$(mktemp -d)
+VG=
+if [ "${VALGRIND:-}" = 1 ]; then
+	command -v valgrind > /dev/null || { echo "valgrind is not installed"; exit 77; }
+	TIMEOUT=${VG_TIMEOUT:-120}
+	VG="valgrind -q --error-exitcode=99 --num-callers=50 --log-file=$tmp/vg.%p"
+	VG="$VG --suppressions=$TOP_SRCDIR/tests/golden/valgrind.supp"
+	# A process ended by a signal (raised again once the terminal is
+	# restored) frees nothing: only errors count in the cases that send one
+	# (signal, or C-c typed).
+	VG_SIGNAL="$VG --leak-check=no"
+	VG="$VG --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all"
+fi
 sock=cabatree-tui-$$
 tm() { tmux -L "$sock" -f "$tmp/tmux.conf" "$@"; }
 trap 'tm kill-server 2>/dev/null; rm -rf "$tmp"' EXIT
@@ -48,6 +71,9 @@ set -g status off
 set -g default-terminal screen
 set -g escape-time 0
 set -g history-limit 0
+set -g set-clipboard on
+set -g allow-rename on
+set -g automatic-rename off
 EOF
 
 # The pane's program: a shell that records the tty settings, runs
@@ -61,9 +87,9 @@ before=$(stty -g)
 printf 'before cabatree\n'
 if [ -n "$LOAD" ]; then
 	# A snapshot, named as the case gives it (its screens show the name).
-	cd "${LOAD%/*}" && "$CABATREE" -i --load "${LOAD##*/}" $ARGS
+	cd "${LOAD%/*}" && $VG "$CABATREE" -i --load "${LOAD##*/}" $ARGS
 else
-	"$CABATREE" -i --proc-root "$PROC" $ARGS
+	$VG "$CABATREE" -i --proc-root "$PROC" $ARGS
 fi
 st=$?
 [ "$before" = "$(stty -g)" ] && tty=same || tty=changed
@@ -135,6 +161,27 @@ mouse() {
 		"$(printf %x $((33 + $2)))" "$(printf %x $((33 + $3)))"
 }
 
+# The pane's recorded output: nothing a name could have smuggled in.
+check_safe() {
+	end=$(($(date +%s) + TIMEOUT))
+	until grep -qF -- "$1" "$tmp/$name.raw"; do
+		[ "$(date +%s)" -gt "$end" ] &&
+			{ echo "# '$1' was not written to the pane within ${TIMEOUT}s"; return 1; }
+		sleep 0.05
+	done
+	got=$(tm display -p -t tui: '#{pane_title}|#{window_name}')
+	[ "$got" = "$title" ] ||
+		{ echo "# pane title and window name changed: '$got', were '$title'"; return 1; }
+	[ -z "$(tm list-buffers 2>/dev/null)" ] ||
+		{ echo "# a paste buffer was set:"; tm list-buffers | sed 's/^/# /'; return 1; }
+	perl -e 'local $/; my $s = <STDIN>; my $bad;
+		$bad = "not UTF-8" unless utf8::decode($s);
+		$bad = sprintf("U+%04X", ord $1) if !$bad && $s =~ /([\x{80}-\x{9f}])/;
+		$bad = "ESC " . sprintf("%vd", $1) if !$bad && $s =~ /\e([]P_^Xk]|\[20[01]~)/;
+		if ($bad) { print "# raw output to the pane holds $bad\n"; exit 1 }' \
+		< "$tmp/$name.raw"
+}
+
 cabatree_pid() {
 	pgrep -f -P "$(tm display -p -t tui: '#{pane_pid}')" cabatree
 }
@@ -161,11 +208,16 @@ for c in "$cases"/*/; do
 	# it next to proc/) instead of reading the fixture.
 	load=
 	[ -f "$c/load" ] && load=$tmp/$name/$(cat "$c/load")
+	vg_case=$VG
+	[ -z "$VG" ] || ! grep -Eq '^(signal|keys .*C-c)' "$c/steps" || vg_case=$VG_SIGNAL
 	# shellcheck disable=SC2086
 	tm new-session -d -s tui -x "$cols" -y "$rows" \
 		env -i PATH="$PATH" HOME="$tmp" TERM=screen $envs \
-		CABATREE="$CABATREE" PROC="$PROC" LOAD="$load" ARGS="$args" sh "$tmp/wrap.sh" ||
+		CABATREE="$CABATREE" PROC="$PROC" LOAD="$load" ARGS="$args" VG="$vg_case" sh "$tmp/wrap.sh" ||
 		{ not_ok "$name: tmux did not start"; continue; }
+	: > "$tmp/$name.raw"
+	tm pipe-pane -t tui: -o "cat >> '$tmp/$name.raw'"
+	title=$(tm display -p -t tui: '#{pane_title}|#{window_name}')
 	cflags=
 	wait_ready || ok=0
 	while read -r op rest; do
@@ -192,10 +244,16 @@ for c in "$cases"/*/; do
 			pid=$(cabatree_pid)
 			[ -n "$pid" ] && kill -s "$rest" "$pid" || { echo "# no cabatree to signal"; ok=0; } ;;
 		modes) check_modes || ok=0 ;;
+		safe) check_safe "$rest" || ok=0 ;;
 		*) echo "# $name: unknown step '$op'"; ok=0 ;;
 		esac
 	done < "$c/steps"
 	tm kill-session -t tui 2>/dev/null
+	for vg in "$tmp"/vg.*; do
+		[ -s "$vg" ] || continue
+		echo "# $name: valgrind:"; sed 's/^/# /' "$vg"; ok=0
+	done
+	rm -f "$tmp"/vg.*
 	if [ $ok = 1 ]; then ok "$name"; else not_ok "$name"; fi
 	rm -rf "${tmp:?}/$name"
 done

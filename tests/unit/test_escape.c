@@ -147,6 +147,10 @@ static const struct esc_case esc_cases[] = {
 	{ "no utf8: controls as in utf8", B("\033[1m\\\n"), false,
 	  B("\\e[1m\\\\\\n"), 9 },
 	{ "no utf8: plain ASCII", B("init"), false, B("init"), 4 },
+	{ "zero width space, joiner", B("s\xe2\x80\x8bs\xe2\x80\x8dh"), true,
+	  B("s\\u200bs\\u200dh"), 15 },
+	{ "Arabic letter mark", B("\xd8\x9c"), true, B("\\u061c"), 6 },
+	{ "word joiner", B("\xe2\x81\xa0"), true, B("\\u2060"), 6 },
 };
 
 static void test_esc_terminal(void **state)
@@ -248,6 +252,19 @@ static void test_esc_terminal_respects_n(void **state)
 	w = esc_terminal(&sb, "\xe6\xbc\xa2", 2, true);
 	assert_bytes(sb.s, sb.len, B("\\xe6\\xbc"));
 	assert_int_equal(w, 8);
+	sb_free(&sb);
+}
+
+/* JSON text keeps its meaning; DEL, C1 and invisibles become \uHHHH. */
+static void test_esc_json_text(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	esc_json_text(&sb, B("{ \"n\": \"a\x7f\xc2\x9b\xe2\x80\xae\xe2\x80\x8b"
+			     "\xc3\xa9\xe6\xbc\xa2\\u001b\" }"));
+	assert_bytes(sb.s, sb.len,
+		     B("{ \"n\": \"a\\u007f\\u009b\\u202e\\u200b"
+		       "\xc3\xa9\xe6\xbc\xa2\\u001b\" }"));
 	sb_free(&sb);
 }
 
@@ -497,6 +514,7 @@ int main(void)
 		cmocka_unit_test(test_empty_input_terminated),
 		cmocka_unit_test(test_esc_valid_utf8_all_pairs),
 		cmocka_unit_test(test_text_cut_escaped_prefixes),
+		cmocka_unit_test(test_esc_json_text),
 	};
 	int failed = 0;
 

@@ -210,6 +210,10 @@ static const struct status_case status_cases[] = {
 	  .set = F_NAME, N("\xff\033[31m\xe6\xbc\xa2") },
 	{ R("Name empty", "Name", "Name:\t", NULL), .set = F_NAME, N("") },
 	{ R("no Name line", "Name", NULL, NULL), .set = F_NAME, .pname = NULL },
+	/* State: a letter, nothing that could reach a terminal. */
+	BAD("State", "State:\t\033[2J", "State"),
+	BAD("State", "State:\t", "State"),
+	BAD("State", "State:\t\xc2\x9b", "State"),
 	/* Other lines. */
 	{ R("a line without colon", NULL, "garbage line", NULL), .set = 0 },
 	{ R("an unknown key", NULL, "NSfuture:\tx y z", NULL), .set = 0 },
@@ -461,9 +465,9 @@ static const struct stat_case stat_cases[] = {
 	{ "no space before state", T("4321 (bash)S" STAT_MID " 1"), FRESH,
 	  .ret = "state" },
 	{ "nothing after the state", T("4321 (bash) S"), FRESH,
-	  .ret = "starttime" },
+	  .ret = "ppid" },
 	{ "truncated after pgrp", T("4321 (bash) S 4000 4321"), FRESH,
-	  .ret = "starttime" },
+	  .ret = "session" },
 	{ "truncated before starttime", T("4321 (bash) S" STAT_MID), FRESH,
 	  .ret = "starttime" },
 	{ "truncated in the name", T("4321 (ba"), FRESH, .ret = "comm" },
@@ -481,9 +485,11 @@ static const struct stat_case stat_cases[] = {
 				       " 99999999999999999999" STAT_TAIL),
 	  FRESH, .ret = "starttime" },
 	{ "middle field not a number", T("4321 (b) S 1 2 3 0 -1 0 0 x 0 0 0 0 0 0 20 0 1 0 5"),
-	  FRESH, .ret = "stat" },
+	  FRESH, .ret = "cminflt" },
 	{ "lone minus", T("4321 (b) S 1 2 3 0 - 0 0 0 0 0 0 0 0 0 20 0 1 0 5"),
-	  FRESH, .ret = "stat" },
+	  FRESH, .ret = "tpgid" },
+	{ "state an escape", T("4321 (b) \033 1 2 3 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 5"),
+	  FRESH, .ret = "state" },
 	/*
 	 * 18 digits within the limit, then two more: must not wrap around.
 	 * Last, as a sanitizer build stops at the overflow.
