@@ -263,13 +263,25 @@ static int load(const char *path, struct state *st, char *err, size_t errlen,
 	char chunk[65536];
 	ssize_t r;
 	int fd, ret;
+	struct stat fst;
 
 	memset(st, 0, sizeof(*st));
 	if (errlen)
 		err[0] = '\0';
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Non-blocking: a FIFO put in its place must not hang the reader. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &fst) < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	if (!S_ISREG(fst.st_mode)) {
+		close(fd);
+		return bad(err, errlen, 0, "not a regular file");
+	}
+	st->owner = fst.st_uid;
 	while ((r = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (r < 0) {
 			if (errno == EINTR)

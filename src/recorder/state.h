@@ -37,6 +37,7 @@ struct state {
 	struct state_meta meta;
 	struct state_entry *v;		/* sorted by (pid, start) */
 	size_t n;
+	uid_t owner;			/* the file's owner */
 	/* Filled by state_salvage: */
 	bool header_ok;			/* meta was read whole */
 	size_t announced;		/* processes the header announced */
