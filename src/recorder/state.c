@@ -191,7 +191,13 @@ static int parse(char *buf, size_t len, struct state *st, char *err,
 				   (int)strcspn(fmt, " "), fmt);	\
 	} while (0)
 	FIELD("boot_id %63s", st->meta.boot_id);
+	/* Both are said in messages: nothing but what a writer puts there. */
+	if (strspn(st->meta.boot_id, "0123456789abcdef-") != strlen(st->meta.boot_id))
+		return bad(err, errlen, line,
+			   "a 'boot_id' line with other than hexadecimal digits and dashes");
 	FIELD("backend %15s", st->meta.backend);
+	if (strspn(st->meta.backend, "abcdefghijklmnopqrstuvwxyz") != strlen(st->meta.backend))
+		return bad(err, errlen, line, "a 'backend' line with other than small letters");
 	FIELD("pidns %llu", &st->meta.pidns);
 	FIELD("daemon %d %llu", &st->meta.daemon_pid, &st->meta.daemon_start);
 	FIELD("updated %lld", &st->meta.updated);
