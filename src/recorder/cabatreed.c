@@ -415,18 +415,22 @@ int main(int argc, char **argv)
 	if (slash)
 		*(slash == dir ? slash + 1 : slash) = '\0';
 	if (ret == 0 && (!trusted(_("state directory"), slash ? dir : ".", true) ||
-			 !trusted(_("state file"), o.state, false)))
+			 !trusted(_("state file"), o.state, false))) {
+		free(dir);
 		return 1;
+	}
 	free(dir);
 	lockpath = xmalloc(strlen(o.state) + 8);
 	sprintf(lockpath, "%s.lock", o.state);
 	lockfd = ret < 0 ? -1 : open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (lockfd < 0) {
 		say(_("cannot create %s: %s"), lockpath, strerror(ret < 0 ? -ret : errno));
+		free(lockpath);
 		return 1;
 	}
 	if (flock(lockfd, LOCK_EX | LOCK_NB) < 0) {
 		say(_("another cabatreed records into %s already"), o.state);
+		free(lockpath);
 		return 1;
 	}
 	remove_leftovers(o.state);
@@ -447,13 +451,16 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 
 	/* Events queue from here, so nothing between the scan and them is lost. */
-	if (open_backend(o.backend, o.bufsize, o.state, &resumed, &b) < 0)
+	if (open_backend(o.backend, o.bufsize, o.state, &resumed, &b) < 0) {
+		free(lockpath);
 		return 1;
+	}
 	snprintf(meta.backend, sizeof(meta.backend), "%s", b->name);
 	nkeep = caps_to_keep(b, keep);
 	if (rec_drop_privileges(keep, nkeep, err, sizeof(err)) < 0) {
 		say(_("cannot give up its privileges (%s); stopping"), err);
 		b->close(b);
+		free(lockpath);
 		return 1;
 	}
 	born_init(&t);
@@ -527,9 +534,9 @@ int main(int argc, char **argv)
 		say(_("cannot write the state file %s: %s; what was recorded since it was "
 		      "last written is lost"), o.state, strerror(-ret));
 		status = 1;
-	}
-	else if (b->commit)
+	} else if (b->commit) {
 		b->commit(b);
+	}
 	if (o.verbose)
 		say(_("%llu forks, %llu releases, %llu events lost, %zu processes alive"),
 		    t.forks, t.releases, t.lost, t.n);
