@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <argp.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <locale.h>
@@ -17,13 +18,17 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <linux/capability.h>
 
 #include "nls.h"
 #include "recorder/backend.h"
 #include "recorder/born.h"
 #include "recorder/live.h"
+#include "recorder/privs.h"
 #include "recorder/state.h"
 #include "xalloc.h"
 
@@ -131,27 +136,103 @@ static long long now_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Is /proc mounted with hidepid=? Then the state is for root's eyes only. */
-static bool proc_hides_pids(void)
+/*
+ * The state file's mode: readable by everyone only while no procfs in any
+ * mount namespace hides processes; whoever could read it would otherwise
+ * learn of processes their /proc does not show.
+ */
+static mode_t state_mode(int procfd)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char line[4096];
-	bool hides = false;
+	return rec_procfs_hides(procfd) == 0 ? 0644 : 0600;
+}
 
-	if (!f)
-		return true;
-	while (fgets(line, sizeof(line), f)) {
-		char mnt[256];
-		const char *h;
+/* Say and set a change of the state file's mode. */
+static void set_mode(const char *path, mode_t *mode, mode_t want)
+{
+	if (want == *mode)
+		return;
+	if (chmod(path, want) < 0 && errno != ENOENT)
+		say(_("cannot change the mode of %s: %s"), path, strerror(errno));
+	if (want == 0600)
+		say(_("a procfs hides processes (hidepid=): %s is readable by root only now"),
+		    path);
+	else
+		say(_("no procfs hides processes any more: %s is readable by everyone again"),
+		    path);
+	*mode = want;
+}
 
-		if (sscanf(line, "%*s %*s %*s %*s %255s", mnt) != 1 || strcmp(mnt, "/proc") != 0)
-			continue;
-		h = strstr(line, "hidepid=");
-		if (h && strncmp(h + 8, "0", 1) != 0 && strncmp(h + 8, "off", 3) != 0)
-			hides = true;
+/*
+ * Who may replace what cabatreed reads back must be root alone: refuse a
+ * directory or file of another owner, writable by others, or a symlink.
+ */
+static bool trusted(const char *what, const char *path, bool dir)
+{
+	struct stat sb;
+
+	if (lstat(path, &sb) < 0) {
+		if (errno == ENOENT && !dir)
+			return true;
+		say(_("cannot check the %s %s: %s"), what, path, strerror(errno));
+		return false;
 	}
-	fclose(f);
-	return hides;
+	if (dir ? !S_ISDIR(sb.st_mode) : !S_ISREG(sb.st_mode)) {
+		say(dir ? _("refusing to run: the state directory %s is not a directory") :
+		    _("refusing to run: the state file %s is not a regular file (a symbolic link?)"),
+		    path);
+		return false;
+	}
+	if (sb.st_uid != 0) {
+		say(_("refusing to run: the %s %s belongs to uid %u, not to root"),
+		    what, path, (unsigned int)sb.st_uid);
+		return false;
+	}
+	if ((sb.st_mode & S_IWOTH) || ((sb.st_mode & S_IWGRP) && sb.st_gid != 0)) {
+		say(_("refusing to run: the %s %s is writable by other users than root (mode %04o); "
+		      "make it root's alone (chmod go-w)"),
+		    what, path, (unsigned int)(sb.st_mode & 07777));
+		return false;
+	}
+	return true;
+}
+
+/* Remove the temporary files a killed cabatreed left next to path. */
+static void remove_leftovers(const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	const char *base = slash ? slash + 1 : path;
+	size_t blen = strlen(base), removed = 0;
+	struct dirent *de;
+	int dfd;
+	DIR *d;
+
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = dfd < 0 ? NULL : fdopendir(dfd);
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		free(dir);
+		return;
+	}
+	while ((de = readdir(d))) {
+		const char *p = de->d_name;
+
+		if (strncmp(p, base, blen) != 0 || strncmp(p + blen, ".tmp.", 5) != 0)
+			continue;
+		p += blen + 5;
+		if (!*p || strspn(p, "0123456789") != strlen(p))
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, 0) == 0)
+			removed++;
+	}
+	closedir(d);
+	free(dir);
+	if (removed)
+		say(P_("removed %zu temporary file that an interrupted write left next to %s",
+		       "removed %zu temporary files that interrupted writes left next to %s",
+		       removed), removed, path);
 }
 
 static int mkdir_parent(const char *path)
@@ -196,38 +277,112 @@ static int open_backend(int which, size_t bufsize, const char *key, bool *resume
 	return ret;
 }
 
-/* Take the last state back, if it is this boot's; set a bad one aside. */
+/* Move path to path.SUFFIX, for root's eyes only; the new name, or NULL. */
+static char *set_aside(const char *path, const char *suffix)
+{
+	char *aside = xmalloc(strlen(path) + strlen(suffix) + 2);
+
+	sprintf(aside, "%s.%s", path, suffix);
+	if (rename(path, aside) < 0) {
+		say(_("cannot move %s to %s: %s"), path, aside, strerror(errno));
+		free(aside);
+		return NULL;
+	}
+	chmod(aside, 0600);
+	return aside;
+}
+
+/*
+ * Take the last state back, if it is this boot's and this pid namespace's;
+ * of a damaged one, what can be trusted. Anything else is set aside, and
+ * what is dropped is said, with counts.
+ */
 static void load_previous(const char *path, const struct state_meta *meta,
 			  struct born_table *t)
 {
 	struct state st;
 	char err[256], *aside;
-	int ret = state_load(path, &st, err, sizeof(err));
+	int ret = state_salvage(path, &st, err, sizeof(err));
+	size_t cut, orphans;
 
 	if (ret == -ENOENT)
 		return;
-	if (ret == -EBADMSG) {
-		aside = xmalloc(strlen(path) + 16);
-		sprintf(aside, "%s.corrupt", path);
-		if (rename(path, aside) == 0)
-			say(_("the state file %s is malformed (%s); it was moved to %s and recording starts afresh"),
-			    path, err, aside);
-		else
-			say(_("the state file %s is malformed (%s) and cannot be moved aside: %s"),
-			    path, err, strerror(errno));
-		free(aside);
-		return;
-	}
-	if (ret < 0) {
+	if (ret < 0 && ret != -EBADMSG) {
 		say(_("cannot read the state file %s: %s; recording starts afresh"), path,
 		    strerror(-ret));
 		return;
 	}
-	if (strcmp(st.meta.boot_id, meta->boot_id) == 0 && st.meta.pidns == meta->pidns) {
+	if (ret == -EBADMSG && !st.header_ok) {
+		aside = set_aside(path, "corrupt");
+		say(_("the state file %s is malformed (%s): nothing in it can be trusted, so "
+		      "all of it was dropped%s%s; recording starts afresh"),
+		    path, err, aside ? _(" and the file moved to ") : "", aside ? aside : "");
+		free(aside);
+		state_free(&st);
+		return;
+	}
+	if (strcmp(st.meta.boot_id, meta->boot_id) != 0 || st.meta.pidns != meta->pidns) {
+		bool boot = strcmp(st.meta.boot_id, meta->boot_id) != 0;
+
+		aside = set_aside(path, boot ? "other-boot" : "other-pidns");
+		if (boot)
+			say(P_("the state file %s was written during another boot (boot id %s, "
+			       "this one is %s): its pids mean nothing now, so its %zu process "
+			       "was discarded%s%s",
+			       "the state file %s was written during another boot (boot id %s, "
+			       "this one is %s): its pids mean nothing now, so its %zu processes "
+			       "were discarded%s%s", st.n),
+			    path, st.meta.boot_id, meta->boot_id, st.n,
+			    aside ? _("; the file was moved to ") : "", aside ? aside : "");
+		else
+			say(P_("the state file %s was written for another pid namespace (%llu, "
+			       "this one is %llu): its %zu process was discarded%s%s",
+			       "the state file %s was written for another pid namespace (%llu, "
+			       "this one is %llu): its %zu processes were discarded%s%s", st.n),
+			    path, st.meta.pidns, meta->pidns, st.n,
+			    aside ? _("; the file was moved to ") : "", aside ? aside : "");
+		free(aside);
+		state_free(&st);
+		return;
+	}
+	if (ret == 0) {
 		state_to_table(&st, t);
 		say(_("continuing from %s: %zu processes"), path, st.n);
+		state_free(&st);
+		return;
 	}
+	/* Damaged after a whole header: keep each process whose CABA chain is held. */
+	cut = st.announced > st.n ? st.announced - st.n : 0;
+	orphans = state_prune_orphans(&st);
+	aside = set_aside(path, "corrupt");
+	say(_("the state file %s is damaged (%s): kept %zu of its %zu processes; dropped %zu "
+	      "that were cut off, malformed or listed twice, and %zu whose CABA was among "
+	      "them; /proc fills them in as inferred%s%s"),
+	    path, err, st.n, st.announced, cut, orphans,
+	    aside ? _("; the damaged file was moved to ") : "", aside ? aside : "");
+	free(aside);
+	state_to_table(&st, t);
 	state_free(&st);
+}
+
+/*
+ * The capabilities kept once the backend is set up: CAP_SYS_PTRACE, to
+ * read the /proc/PID files of every process under hidepid= and their
+ * mount namespaces (for the state file's mode). The connector of a kernel
+ * before 6.6 also needs CAP_NET_ADMIN to unsubscribe on the way out.
+ */
+static size_t caps_to_keep(const struct rec_backend *b, int *keep)
+{
+	struct utsname u;
+	unsigned int major = 0, minor = 0;
+	size_t n = 0;
+
+	keep[n++] = CAP_SYS_PTRACE;
+	if (strcmp(b->name, "connector") == 0 && uname(&u) == 0 &&
+	    sscanf(u.release, "%u.%u", &major, &minor) == 2 &&
+	    (major < 6 || (major == 6 && minor < 6)))
+		keep[n++] = CAP_NET_ADMIN;
+	return n;
 }
 
 int main(int argc, char **argv)
@@ -246,10 +401,11 @@ int main(int argc, char **argv)
 	struct stat nsb;
 	unsigned long long base_lost, last_lost = 0;
 	long long last_save = 0, last_sync;
-	bool dirty = true, resumed = false;
+	bool dirty = true, resumed = false, unwritable = false;
 	mode_t mode;
-	char *lockpath;
-	int procfd, lockfd, ret, status = 0;
+	char *lockpath, *dir, *slash, err[256];
+	int keep[4], procfd, lockfd, ret, status = 0;
+	size_t nkeep;
 
 	setlocale(LC_ALL, "");
 	bindtextdomain(PACKAGE, nls_localedir());
@@ -265,23 +421,40 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	ret = mkdir_parent(o.state);
+	dir = xstrdup(o.state);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	if (ret == 0 && (!trusted(_("state directory"), slash ? dir : ".", true) ||
+			 !trusted(_("state file"), o.state, false))) {
+		free(dir);
+		return 1;
+	}
+	free(dir);
 	lockpath = xmalloc(strlen(o.state) + 8);
 	sprintf(lockpath, "%s.lock", o.state);
-	lockfd = ret < 0 ? -1 : open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	lockfd = ret < 0 ? -1 : open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (lockfd < 0) {
 		say(_("cannot create %s: %s"), lockpath, strerror(ret < 0 ? -ret : errno));
+		free(lockpath);
 		return 1;
 	}
 	if (flock(lockfd, LOCK_EX | LOCK_NB) < 0) {
 		say(_("another cabatreed records into %s already"), o.state);
+		free(lockpath);
 		return 1;
 	}
+	remove_leftovers(o.state);
 
 	state_boot_id(meta.boot_id, sizeof(meta.boot_id));
 	meta.pidns = (unsigned long long)nsb.st_ino;
 	meta.daemon_pid = getpid();
 	rec_stat(procfd, meta.daemon_pid, &meta.daemon_start, NULL);
-	mode = proc_hides_pids() ? 0600 : 0644;
+	mode = state_mode(procfd);
+	if (chmod(o.state, mode) < 0 && errno != ENOENT)
+		say(_("cannot change the mode of %s: %s"), o.state, strerror(errno));
+	if (mode == 0600)
+		say(_("a procfs hides processes (hidepid=): %s is readable by root only"), o.state);
 
 	sa.sa_handler = on_signal;
 	sigaction(SIGTERM, &sa, NULL);
@@ -289,9 +462,18 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 
 	/* Events queue from here, so nothing between the scan and them is lost. */
-	if (open_backend(o.backend, o.bufsize, o.state, &resumed, &b) < 0)
+	if (open_backend(o.backend, o.bufsize, o.state, &resumed, &b) < 0) {
+		free(lockpath);
 		return 1;
+	}
 	snprintf(meta.backend, sizeof(meta.backend), "%s", b->name);
+	nkeep = caps_to_keep(b, keep);
+	if (rec_drop_privileges(keep, nkeep, err, sizeof(err)) < 0) {
+		say(_("cannot give up its privileges (%s); stopping"), err);
+		b->close(b);
+		free(lockpath);
+		return 1;
+	}
 	born_init(&t);
 	load_previous(o.state, &meta, &t);
 	base_lost = t.lost;
@@ -326,29 +508,46 @@ int main(int argc, char **argv)
 			dirty |= ss.released || ss.added || lost != last_lost;
 			last_lost = lost;
 			last_sync = now;
+			set_mode(o.state, &mode, state_mode(procfd));
 		}
-		if (dirty && now - last_save >= SAVE_MS) {
+		/* While the state cannot be written, try again once a second. */
+		if (dirty && now - last_save >= (unwritable ? SYNC_MS : SAVE_MS)) {
 			t.lost = base_lost + lost;
 			meta.lost = t.lost;
 			meta.updated = (long long)time(NULL);
 			ret = state_save(o.state, &t, &meta, mode);
-			if (ret < 0) {
-				say(_("cannot write %s: %s"), o.state, strerror(-ret));
-			} else {
+			if (ret < 0 && !unwritable) {
+				say(_("cannot write the state file %s: %s; recording goes on in memory, "
+				      "the last state written stays as it is, and writing is tried "
+				      "again every second"), o.state, strerror(-ret));
+				unwritable = true;
+			} else if (ret == 0) {
+				if (unwritable)
+					say(_("the state file %s is written again"), o.state);
+				unwritable = false;
 				dirty = false;
-				if (b->commit)
-					b->commit(b);
 			}
+			/*
+			 * What was drained is in the table: the ring's room is
+			 * needed more than a replay after kill -9 while the
+			 * state cannot be written.
+			 */
+			if (b->commit)
+				b->commit(b);
 			last_save = now;
 		}
 	}
 	b->drain(b, &t);
 	meta.lost = t.lost = base_lost + b->lost(b);
 	meta.updated = (long long)time(NULL);
-	if (state_save(o.state, &t, &meta, mode) < 0)
+	ret = state_save(o.state, &t, &meta, mode);
+	if (ret < 0) {
+		say(_("cannot write the state file %s: %s; what was recorded since it was "
+		      "last written is lost"), o.state, strerror(-ret));
 		status = 1;
-	else if (b->commit)
+	} else if (b->commit) {
 		b->commit(b);
+	}
 	if (o.verbose)
 		say(_("%llu forks, %llu releases, %llu events lost, %zu processes alive"),
 		    t.forks, t.releases, t.lost, t.n);

@@ -5,8 +5,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -189,4 +191,83 @@ int rec_sync(struct born_table *t, int procfd, int add_missing,
 	}
 	free(v);
 	return 0;
+}
+
+/* Does the mountinfo of pid show a procfs with hidepid= (other than 0)? */
+static bool mountinfo_hides(int procfd, pid_t pid)
+{
+	char path[48], line[4096];
+	bool hides = false;
+	FILE *f;
+	int fd;
+
+	snprintf(path, sizeof(path), "%d/mountinfo", (int)pid);
+	fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno != ENOENT && errno != ESRCH;	/* unknown: hides */
+	f = fdopen(fd, "re");
+	if (!f) {
+		close(fd);
+		return true;
+	}
+	while (!hides && fgets(line, sizeof(line), f)) {
+		/* ... - FSTYPE SOURCE SUPER-OPTIONS */
+		const char *sep = strstr(line, " - "), *h;
+
+		if (!sep || strncmp(sep + 3, "proc ", 5) != 0)
+			continue;
+		for (h = strstr(sep, "hidepid="); h; h = strstr(h + 1, "hidepid=")) {
+			if ((h[-1] == ' ' || h[-1] == ',') && strncmp(h + 8, "0", 1) != 0 &&
+			    strncmp(h + 8, "off", 3) != 0)
+				hides = true;
+		}
+	}
+	fclose(f);
+	return hides;
+}
+
+int rec_procfs_hides(int procfd)
+{
+	unsigned long long *seen = NULL;
+	size_t n = 0, cap = 0, i;
+	struct dirent *de;
+	int fd, hides = 0;
+	DIR *d;
+
+	fd = openat(procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return -errno;
+	}
+	while (!hides && (de = readdir(d))) {
+		char *end, path[48];
+		long pid = strtol(de->d_name, &end, 10);
+		struct stat sb;
+
+		if (*end || pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "%ld/ns/mnt", pid);
+		if (fstatat(procfd, path, &sb, 0) < 0) {
+			/* Gone meanwhile; not ours to look into: read its mounts then. */
+			if (errno != ENOENT && errno != ESRCH)
+				hides = mountinfo_hides(procfd, (pid_t)pid);
+			continue;
+		}
+		for (i = 0; i < n && seen[i] != (unsigned long long)sb.st_ino; i++)
+			;
+		if (i < n)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			seen = xreallocarray(seen, cap, sizeof(*seen));
+		}
+		seen[n++] = (unsigned long long)sb.st_ino;
+		hides = mountinfo_hides(procfd, (pid_t)pid);
+	}
+	closedir(d);
+	free(seen);
+	return hides;
 }

@@ -26,4 +26,12 @@ struct rec_sync_stats {
 int rec_sync(struct born_table *t, int procfd, int add_missing,
 	     struct rec_sync_stats *st);
 
+/*
+ * Does a procfs mounted in any mount namespace of the processes the procfs
+ * at procfd lists hide processes from some users (hidepid= other than 0)?
+ * A mount namespace that cannot be looked into counts as hiding. Returns
+ * 1 or 0, or -errno when procfd cannot be read.
+ */
+int rec_procfs_hides(int procfd);
+
 #endif

@@ -75,6 +75,13 @@ void recorder_apply(int dirfd, const char *path, struct ct_proclist *pl,
 		rs->err_no = -err;
 		return;
 	}
+	/* Anyone else could have written anything: not a word of it is used. */
+	if (st.owner != 0 && st.owner != geteuid()) {
+		rs->result = REC_UNTRUSTED;
+		rs->err_no = (int)st.owner;
+		state_free(&st);
+		return;
+	}
 	rs->meta = st.meta;
 	state_boot_id(boot, sizeof(boot));
 	if (strcmp(boot, st.meta.boot_id) != 0 || pidns_of(dirfd) != st.meta.pidns) {
@@ -145,6 +152,11 @@ void recorder_explain(const struct rec_source *rs, const char *path,
 	case REC_ERROR:
 		snprintf(buf, size, _("the born (CABA) tree is unknown: cannot read the recorder's "
 				      "state file '%s': %s"), path, strerror(rs->err_no));
+		break;
+	case REC_UNTRUSTED:
+		snprintf(buf, size, _("the born (CABA) tree is unknown: the recorder's state file "
+				      "'%s' belongs to uid %d, neither root nor you, so it is not "
+				      "trusted; %s"), path, rs->err_no, _(todo));
 		break;
 	case REC_USED:
 		snprintf(buf, size, _("the recorder's state file '%s' has no process of this "

@@ -16,6 +16,7 @@ enum rec_result {
 	REC_STALE,		/* written for another boot or pid namespace */
 	REC_BAD,		/* malformed: reason in err */
 	REC_ERROR,		/* cannot be read: errno in err_no */
+	REC_UNTRUSTED,		/* owned by neither root nor the caller: err_no is the uid */
 };
 
 struct rec_source {

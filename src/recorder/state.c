@@ -148,13 +148,35 @@ static int cmp_entry(const void *a, const void *b)
 	return (x->start > y->start) - (x->start < y->start);
 }
 
+/* Sort st and drop every entry listed more than once; how many were. */
+static size_t sort_unique(struct state *st)
+{
+	size_t i, j, keep = 0;
+
+	qsort(st->v, st->n, sizeof(*st->v), cmp_entry);
+	for (i = 0; i < st->n; i = j) {
+		for (j = i + 1; j < st->n && cmp_entry(&st->v[i], &st->v[j]) == 0; j++)
+			;
+		if (j == i + 1)
+			st->v[keep++] = st->v[i];
+	}
+	i = st->n - keep;
+	st->n = keep;
+	return i;
+}
+
+/*
+ * Parse buf into st. With salvage, the process lines read before an error
+ * in the body stay in st (sorted, unique) and header_ok says whether the
+ * header was whole.
+ */
 static int parse(char *buf, size_t len, struct state *st, char *err,
-		 size_t errlen)
+		 size_t errlen, bool salvage)
 {
 	char *pos = buf, *end = buf + len, *l;
 	unsigned int line = 1;
 	size_t count, i;
-	int n;
+	int n, ret;
 
 	l = next_line(&pos, end);
 	if (!l || strcmp(l, MAGIC) != 0)
@@ -170,7 +192,13 @@ static int parse(char *buf, size_t len, struct state *st, char *err,
 				   (int)strcspn(fmt, " "), fmt);	\
 	} while (0)
 	FIELD("boot_id %63s", st->meta.boot_id);
+	/* Both are said in messages: nothing but what a writer puts there. */
+	if (strspn(st->meta.boot_id, "0123456789abcdef-") != strlen(st->meta.boot_id))
+		return bad(err, errlen, line,
+			   _("a 'boot_id' line with other than hexadecimal digits and dashes"));
 	FIELD("backend %15s", st->meta.backend);
+	if (strspn(st->meta.backend, "abcdefghijklmnopqrstuvwxyz") != strlen(st->meta.backend))
+		return bad(err, errlen, line, _("a 'backend' line with other than small letters"));
 	FIELD("pidns %llu", &st->meta.pidns);
 	FIELD("daemon %d %llu", &st->meta.daemon_pid, &st->meta.daemon_start);
 	FIELD("updated %lld", &st->meta.updated);
@@ -179,22 +207,32 @@ static int parse(char *buf, size_t len, struct state *st, char *err,
 #undef FIELD
 	if (count > (size_t)INT_MAX)
 		return bad(err, errlen, line, _("too many processes"));
-	st->v = xcalloc(count ? count : 1, sizeof(*st->v));
+	st->header_ok = true;
+	st->announced = count;
+	/* Never trust the count for memory: grow as lines really come. */
+	st->v = xcalloc(1, sizeof(*st->v));
 	for (i = 0; i < count; i++) {
-		struct state_entry *e = &st->v[i];
+		struct state_entry *e;
 		int pid, caba;
 		char kind;
 
+		if ((i & (i - 1)) == 0 && i)
+			st->v = xreallocarray(st->v, i * 2, sizeof(*st->v));
+		e = &st->v[i];
 		line++;
 		l = next_line(&pos, end);
 		n = -1;
-		if (!l)
-			return bad(err, errlen, line, _("cut short after %zu of %zu processes"),
-				   i, count);
+		if (!l) {
+			ret = bad(err, errlen, line, _("cut short after %zu of %zu processes"),
+				  i, count);
+			goto body_error;
+		}
 		if (sscanf(l, "%d %llu %d %llu %c%n", &pid, &e->start, &caba,
 			   &e->caba_start, &kind, &n) != 5 || n < 0 || l[n] != '\0' ||
-		    pid <= 0 || caba < 0 || (kind != 'w' && kind != 'i'))
-			return bad(err, errlen, line, _("malformed process line"));
+		    pid <= 0 || caba < 0 || (kind != 'w' && kind != 'i')) {
+			ret = bad(err, errlen, line, _("malformed process line"));
+			goto body_error;
+		}
 		e->pid = pid;
 		e->caba = caba;
 		e->inferred = kind == 'i';
@@ -202,32 +240,55 @@ static int parse(char *buf, size_t len, struct state *st, char *err,
 	}
 	line++;
 	l = next_line(&pos, end);
-	if (!l || strcmp(l, "end") != 0)
-		return bad(err, errlen, line, _("expected 'end' after %zu processes"), count);
-	if (pos != end)
-		return bad(err, errlen, line + 1, _("data after 'end'"));
+	if (!l || strcmp(l, "end") != 0) {
+		ret = bad(err, errlen, line, _("expected 'end' after %zu processes"), count);
+		goto body_error;
+	}
+	if (pos != end) {
+		ret = bad(err, errlen, line + 1, _("data after 'end'"));
+		goto body_error;
+	}
 	qsort(st->v, st->n, sizeof(*st->v), cmp_entry);
 	for (i = 1; i < st->n; i++) {
-		if (cmp_entry(&st->v[i - 1], &st->v[i]) == 0)
-			return bad(err, errlen, line, _("process %d listed twice"),
-				   (int)st->v[i].pid);
+		if (cmp_entry(&st->v[i - 1], &st->v[i]) == 0) {
+			ret = bad(err, errlen, line, _("process %d listed twice"),
+				  (int)st->v[i].pid);
+			goto body_error;
+		}
 	}
 	return 0;
+body_error:
+	if (salvage)
+		sort_unique(st);
+	return ret;
 }
 
-int state_load(const char *path, struct state *st, char *err, size_t errlen)
+static int load(const char *path, struct state *st, char *err, size_t errlen,
+		bool salvage)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char chunk[65536];
 	ssize_t r;
 	int fd, ret;
+	struct stat fst;
 
 	memset(st, 0, sizeof(*st));
 	if (errlen)
 		err[0] = '\0';
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Non-blocking: a FIFO put in its place must not hang the reader. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return -errno;
+	if (fstat(fd, &fst) < 0) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	if (!S_ISREG(fst.st_mode)) {
+		close(fd);
+		return bad(err, errlen, 0, _("not a regular file"));
+	}
+	st->owner = fst.st_uid;
 	while ((r = read(fd, chunk, sizeof(chunk))) != 0) {
 		if (r < 0) {
 			if (errno == EINTR)
@@ -240,11 +301,71 @@ int state_load(const char *path, struct state *st, char *err, size_t errlen)
 		sb_add(&sb, chunk, (size_t)r);
 	}
 	close(fd);
-	ret = parse(sb.s ? sb.s : (char *)"", sb.len, st, err, errlen);
+	ret = parse(sb.s ? sb.s : (char *)"", sb.len, st, err, errlen, salvage);
 	sb_free(&sb);
-	if (ret < 0)
+	if (ret < 0 && !salvage)
 		state_free(st);
 	return ret;
+}
+
+int state_load(const char *path, struct state *st, char *err, size_t errlen)
+{
+	return load(path, st, err, errlen, false);
+}
+
+int state_salvage(const char *path, struct state *st, char *err, size_t errlen)
+{
+	return load(path, st, err, errlen, true);
+}
+
+size_t state_prune_orphans(struct state *st)
+{
+	/* 0: not judged yet, 1: whole chain held, 2: not, 3: on the walk */
+	unsigned char *mark = xcalloc(st->n ? st->n : 1, 1);
+	size_t *walk = xcalloc(st->n ? st->n : 1, sizeof(*walk));
+	size_t i, keep = 0, dropped;
+
+	for (i = 0; i < st->n; i++) {
+		size_t nw = 0, k = i;
+		unsigned char verdict;
+
+		/* Up the chain, iteratively, until a root, a judged entry or a gap. */
+		for (;;) {
+			const struct state_entry *c;
+
+			if (mark[k] == 1 || mark[k] == 2) {
+				verdict = mark[k];
+				break;
+			}
+			if (mark[k] == 3) {
+				verdict = 2;	/* a loop */
+				break;
+			}
+			mark[k] = 3;
+			walk[nw++] = k;
+			if (!st->v[k].caba) {
+				verdict = 1;
+				break;
+			}
+			c = state_find(st, st->v[k].caba, st->v[k].caba_start);
+			if (!c) {
+				verdict = 2;
+				break;
+			}
+			k = (size_t)(c - st->v);
+		}
+		while (nw)
+			mark[walk[--nw]] = verdict;
+	}
+	for (i = 0; i < st->n; i++) {
+		if (mark[i] == 1)
+			st->v[keep++] = st->v[i];
+	}
+	dropped = st->n - keep;
+	st->n = keep;
+	free(mark);
+	free(walk);
+	return dropped;
 }
 
 const struct state_entry *state_find(const struct state *st, pid_t pid,

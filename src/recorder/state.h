@@ -37,6 +37,10 @@ struct state {
 	struct state_meta meta;
 	struct state_entry *v;		/* sorted by (pid, start) */
 	size_t n;
+	uid_t owner;			/* the file's owner */
+	/* Filled by state_salvage: */
+	bool header_ok;			/* meta was read whole */
+	size_t announced;		/* processes the header announced */
 };
 
 /*
@@ -52,6 +56,22 @@ int state_save(const char *path, const struct born_table *t,
  * when it is malformed, with a description in err.
  */
 int state_load(const char *path, struct state *st, char *err, size_t errlen);
+
+/*
+ * Read what can be trusted of path, damaged or not. Returns 0 for a whole
+ * file (as state_load); -EBADMSG for a damaged one, with the reason in err
+ * and in st: header_ok (the header was whole; else nothing is kept),
+ * announced, and every process line before the first bad one (none
+ * listed twice). Other errors as state_load.
+ */
+int state_salvage(const char *path, struct state *st, char *err, size_t errlen);
+
+/*
+ * Drop the entries of st whose CABA chain leads to a process st does not
+ * hold (or goes round): their CABA is unknown, and guessing it would be
+ * wrong. Returns how many were dropped.
+ */
+size_t state_prune_orphans(struct state *st);
 
 /* The entry of (pid, start), or NULL. */
 const struct state_entry *state_find(const struct state *st, pid_t pid,

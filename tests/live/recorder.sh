@@ -236,8 +236,9 @@ if command -v setpriv > /dev/null; then
 fi
 
 # With /proc hiding other users' processes (hidepid=2, on a procfs of its
-# own in a mount namespace of its own), a user sees the CABA links among
-# their own processes and nothing of root's, not even as a CABA id.
+# own in a mount namespace of its own), a user sees nothing of root's, not
+# even as a CABA id: cabatreed makes its state root's only then (see
+# recorder-privs.sh), and cabatree shows what the user's /proc shows.
 if command -v setpriv > /dev/null && command -v unshare > /dev/null; then
 	: > "$tmp/user"
 	chmod 666 "$tmp/user"
@@ -259,7 +260,6 @@ if command -v setpriv > /dev/null && command -v unshare > /dev/null; then
 	check "hidepid: every CABA given is a process listed" jq -e > /dev/null \
 		'[.processes[].pid] as $p | all(.processes[]; .caba == null or (.caba as $c | $p | index($c) != null))' \
 		"$tmp/json"
-	check "hidepid: the user's own link is shown" [ "$(field "$usleep" caba)" = "$ush" ]
 	check "hidepid: root's process is not shown as a CABA" [ "$(field "$ush" caba)" = null ]
 	kill "$usleep" 2>/dev/null
 	wait "$upid"

@@ -43,4 +43,15 @@ check "the live system as nobody: no malformed process" \
 nobody "$CABATREE" --json | jq -e '.processes | length > 1' > /dev/null
 check "the live system as nobody: JSON parses" [ $? = 0 ]
 
+# The recorder's state, when it is root's only: a plain explanation, success.
+if ! grep -q '^NScaba:' /proc/self/status; then
+	printf 'cabatree-recorder-state 1\n' > "$tmp/state"
+	chmod 600 "$tmp/state"
+	nobody env CABATREE_STATE="$tmp/state" "$CABATREE" > "$tmp/out" 2> "$tmp/err"
+	check "a root-only recorder state as nobody: success" [ $? = 0 ]
+	check "... with the real tree" [ -s "$tmp/out" ]
+	check "... and the reason the born tree is missing" \
+		grep -q "state file '$tmp/state' is readable by root only" "$tmp/err"
+fi
+
 finish

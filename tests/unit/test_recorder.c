@@ -437,6 +437,67 @@ static void test_state_bad(void **state)
 	unlink(path);
 }
 
+/* A damaged file: what comes before the damage is kept, and said. */
+static const struct salvage_case {
+	const char *name, *text;
+	bool header_ok;
+	size_t announced, kept, orphans;
+} salvage_cases[] = {
+	{ "header cut", "cabatree-recorder-state 1\nboot_id b\n", false, 0, 0, 0 },
+	{ "other file", "hello\n", false, 0, 0, 0 },
+	/* 7's CABA 4 is cut off, so 7 goes too; 2 and 1 stay. */
+	{ "cut in the list", HDR "processes 5\n1 1 0 0 i\n2 2 1 1 w\n7 7 4 4 w\n4 4 2",
+	  true, 5, 2, 1 },
+	{ "malformed line", HDR "processes 3\n1 1 0 0 i\n2 2 1 1 x\n3 3 1 1 w\nend\n",
+	  true, 3, 1, 0 },
+	{ "no end", HDR "processes 2\n1 1 0 0 i\n2 2 1 1 w\n", true, 2, 2, 0 },
+	{ "listed twice", HDR "processes 3\n1 1 0 0 i\n5 5 1 1 w\n5 5 1 1 i\nend\n",
+	  true, 3, 1, 0 },
+	/* A loop is nobody's chain. */
+	{ "a loop", HDR "processes 3\n1 1 0 0 i\n5 5 6 6 w\n6 6 5 5 w\n",
+	  true, 3, 1, 2 },
+	{ "absurd count", HDR "processes 2000000000\n1 1 0 0 i\n", true, 2000000000, 1, 0 },
+};
+
+static void test_state_salvage(void **state)
+{
+	const struct salvage_case *c = *state;
+	char *path = tmp_path(), err[128];
+	struct state st;
+
+	write_file(path, c->text);
+	assert_int_equal(state_salvage(path, &st, err, sizeof(err)), -EBADMSG);
+	assert_true(strlen(err) > 0);
+	assert_int_equal(st.header_ok, c->header_ok);
+	assert_int_equal(st.announced, c->announced);
+	assert_int_equal(state_prune_orphans(&st), c->orphans);
+	assert_int_equal(st.n, c->kept);
+	/* Every entry kept has its whole CABA chain kept. */
+	for (size_t i = 0; i < st.n; i++) {
+		const struct state_entry *e = &st.v[i];
+
+		assert_true(!e->caba || state_find(&st, e->caba, e->caba_start));
+	}
+	state_free(&st);
+	unlink(path);
+}
+
+static void test_state_salvage_whole(void **state)
+{
+	char *path = tmp_path(), err[128];
+	struct state st;
+
+	write_file(path, HDR "processes 2\n1 1 0 0 i\n2 2 1 1 w\nend\n");
+	assert_int_equal(state_salvage(path, &st, err, sizeof(err)), 0);
+	assert_int_equal(st.n, 2);
+	assert_int_equal(state_prune_orphans(&st), 0);
+	assert_int_equal(st.owner, getuid());
+	state_free(&st);
+	/* What no writer makes, a reader refuses: a directory, say. */
+	assert_int_equal(state_load("/", &st, err, sizeof(err)), -EBADMSG);
+	unlink(path);
+}
+
 static void test_state_missing(void **state)
 {
 	struct state st;
@@ -462,12 +523,16 @@ int main(void)
 		cmocka_unit_test(test_many),
 		cmocka_unit_test(test_state_round_trip),
 		cmocka_unit_test(test_state_missing),
+		cmocka_unit_test(test_state_salvage_whole),
 	};
+	struct CMUnitTest salvage[ARRAY_SIZE(salvage_cases)];
 	struct CMUnitTest bad[ARRAY_SIZE(bad_cases)];
 	int fails;
 
 	TABLE_TESTS(bad, bad_cases, test_state_bad);
+	TABLE_TESTS(salvage, salvage_cases, test_state_salvage);
 	fails = cmocka_run_group_tests_name("born table and state", tests, NULL, NULL);
 	fails += cmocka_run_group_tests_name("malformed state files", bad, NULL, NULL);
+	fails += cmocka_run_group_tests_name("damaged state files", salvage, NULL, NULL);
 	return fails ? 1 : 0;
 }

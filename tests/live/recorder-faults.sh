@@ -1,0 +1,267 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# cabatreed under faults: kill -9 in the middle of writing its state during
+# a fork storm, a full disk, a damaged state file, a state file of another
+# boot. The state file is always whole, nothing wrong is ever applied, and
+# what is dropped is said. Needs root.
+set -u
+: "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${TOP_BUILDDIR:=$TOP_SRCDIR/build}"
+: "${CABATREE:=$TOP_BUILDDIR/src/cabatree}"
+CABATREED=$TOP_BUILDDIR/src/cabatreed
+BORNTREE=$TOP_BUILDDIR/tests/live/borntree
+. "$TOP_SRCDIR/tests/live/lib.sh"
+export LC_ALL=C.UTF-8
+KILLS=${KILLS:-30}	# kill -9 rounds per backend
+
+need() {
+	if [ "${CI:-}" = true ]; then
+		echo "not ok - $1, and CI must run this test"
+		exit 1
+	fi
+	echo "SKIP: $1"
+	exit 77
+}
+[ "$(id -u)" = 0 ] || need "cabatreed needs root"
+command -v jq > /dev/null || need "needs jq"
+
+tmp=$(mktemp -d)
+chmod 755 "$tmp"
+dpid= storm= holder= full= chain=
+cleanup() {
+	[ -n "$storm" ] && kill "$storm" 2>/dev/null && wait "$storm" 2>/dev/null
+	[ -n "$holder" ] && kill "$holder" $(cat "$tmp/holder.pid" 2>/dev/null) 2>/dev/null &&
+		wait "$holder" 2>/dev/null
+	[ -n "$chain" ] && kill $chain 2>/dev/null
+	[ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
+	[ -n "$full" ] && umount "$full" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+backends=connector
+grep -q '^#define HAVE_BPF 1' "$TOP_BUILDDIR/config.h" && backends="ebpf connector"
+
+# start_daemon STATE LOG [OPTION...]: started once it has said so.
+start_daemon() {
+	_state=$1 _log=$2
+	shift 2
+	_starts=$(grep -c "recording with" "$_log" 2>/dev/null)
+	"$CABATREED" --state "$_state" "$@" 2>> "$_log" &
+	dpid=$!
+	_i=0
+	while [ "$(grep -c "recording with" "$_log")" = "${_starts:-0}" ] && [ $_i -lt 200 ]; do
+		kill -0 "$dpid" 2>/dev/null || return 1
+		sleep 0.05
+		_i=$((_i + 1))
+	done
+	[ $_i -lt 200 ]
+}
+stop_daemon() {
+	kill "$dpid" 2>/dev/null
+	wait "$dpid"
+	_st=$?
+	dpid=
+	return $_st
+}
+# A whole, well-formed state file (what a writer makes, nothing less).
+whole_state() {
+	[ -s "$1" ] && [ "$(tail -c 1 "$1" | od -An -c | tr -d ' ')" = '\n' ] &&
+	awk 'NR == 1 { ok = $0 == "cabatree-recorder-state 1"; next }
+	     NR == 2 { ok = ok && $1 == "boot_id" && NF == 2; next }
+	     NR == 3 { ok = ok && $1 == "backend" && NF == 2; next }
+	     NR == 4 { ok = ok && $1 == "pidns" && NF == 2; next }
+	     NR == 5 { ok = ok && $1 == "daemon" && NF == 3; next }
+	     NR == 6 { ok = ok && $1 == "updated" && NF == 2; next }
+	     NR == 7 { ok = ok && $1 == "lost" && NF == 2; next }
+	     NR == 8 { ok = ok && $1 == "processes" && NF == 2; n = $2; next }
+	     NR <= 8 + n { ok = ok && /^[0-9]+ [0-9]+ [0-9]+ [0-9]+ [wi]$/; next }
+	     NR == 9 + n { ok = ok && $0 == "end"; next }
+	     { ok = 0 }
+	     END { exit !(ok && NR == 9 + n) }' "$1"
+}
+rnd() { od -An -N1 -tu1 /dev/urandom | tr -d ' '; }
+# The line of pid $2 in the state file $1.
+line_of() { awk -v p="$2" '$1 == p && NF == 5' "$1"; }
+start_of() { awk '{ sub(/.*\) /, ""); split($0, f, " "); print f[20] }' "/proc/$1/stat"; }
+
+# ---- 1. kill -9 at random moments, many of them in the middle of a write ----
+for be in $backends; do
+	st=$tmp/k-$be/state
+	log=$tmp/k-$be/log
+	mkdir -p "$tmp/k-$be"
+	: > "$log"
+	( while :; do "$BORNTREE" storm 2000 > /dev/null || exit; sleep 0.02; done ) &
+	storm=$!
+	bad=0 midwrite=0 norestart=0 leftover=0 i=0
+	start_daemon "$st" "$log" --backend="$be" || norestart=$((norestart + 1))
+	while [ $i -lt "$KILLS" ]; do
+		i=$((i + 1))
+		if [ $((i % 2)) = 0 ]; then
+			sleep "0.$(printf %03d "$(rnd)")"
+		else
+			# The moment a temporary file shows, cabatreed is writing.
+			_j=0
+			while ! ls "$st".tmp.* > /dev/null 2>&1 && [ $_j -lt 2000 ]; do
+				_j=$((_j + 1))
+			done
+		fi
+		kill -9 "$dpid"
+		wait "$dpid" 2>/dev/null
+		old=$dpid
+		dpid=
+		[ -e "$st.tmp.$old" ] && midwrite=$((midwrite + 1))
+		whole_state "$st" || { bad=$((bad + 1)); cp "$st" "$tmp/bad-$be-$i"; }
+		start_daemon "$st" "$log" --backend="$be" || norestart=$((norestart + 1))
+		[ -e "$st.tmp.$old" ] && leftover=$((leftover + 1))
+	done
+	kill "$storm"
+	wait "$storm" 2>/dev/null
+	storm=
+	stop_daemon
+	echo "# $be: $KILLS kill -9, $midwrite of them in the middle of a write;" \
+		"$(grep -c "continuing from" "$log") restarts continued from the state;" \
+		"$(grep -c "^cabatreed: removed" "$log") removed leftovers"
+	check "$be: the state file was whole after each of $KILLS kill -9" [ $bad = 0 ]
+	check "$be: some kills came in the middle of a write ($midwrite)" [ $midwrite -gt 0 ]
+	check "$be: cabatreed started again every time" [ $norestart = 0 ]
+	check "$be: every restart continued from the state file" \
+		[ "$(grep -c "continuing from" "$log")" = "$KILLS" ]
+	check "$be: no restart found a damaged state" [ -z "$(grep -E "malformed|damaged" "$log")" ]
+	check "$be: a restart removes what a killed write left" [ $leftover = 0 ]
+	check "$be: ... and says so" grep -q "^cabatreed: removed 1 temporary file" "$log"
+	check "$be: nothing is left next to the state after a clean stop" \
+		[ -z "$(ls "$st".tmp.* 2>/dev/null)" ]
+	check "$be: the last state is whole" whole_state "$st"
+done
+
+# ---- 2. a full disk ----
+full=$tmp/full
+mkdir "$full"
+mount -t tmpfs -o size=256k,mode=0755 tmpfs "$full"
+st=$full/state
+log=$tmp/full.log
+: > "$log"
+check "full disk: cabatreed starts on a small tmpfs" start_daemon "$st" "$log"
+sleep 0.2
+dd if=/dev/zero of="$full/filler" bs=4k 2> /dev/null
+sleep 0.1	# a write begun before the disk filled up ends
+cp "$st" "$tmp/last-good"
+# Changes to write: processes born while the disk is full.
+sh -c 'sleep 300 & echo $! > "$0"; wait' "$tmp/holder.pid" &
+holder=$!
+sleep 0.2
+"$BORNTREE" storm 500 > /dev/null
+sleep 2.5
+"$BORNTREE" storm 500 > /dev/null
+sleep 1.2
+n=$(grep -c "cannot write the state file" "$log")
+echo "# full disk: said 'cannot write' $n time(s) over 4 s of changes"
+check "full disk: cabatreed says it cannot write the state" [ "$n" -ge 1 ]
+check "... once, not a flood" [ "$n" = 1 ]
+check "... and why" grep -q "cannot write the state file $st: No space left on device" "$log"
+check "... and that it keeps recording in memory" grep -q "recording goes on in memory" "$log"
+check "full disk: cabatreed keeps running" kill -0 "$dpid"
+check "full disk: the last good state is untouched" cmp -s "$st" "$tmp/last-good"
+check "full disk: no temporary file is left" [ -z "$(ls "$st".tmp.* 2>/dev/null)" ]
+kid=$(cat "$tmp/holder.pid")
+rm -f "$full/filler"
+i=0
+while ! grep -q "is written again" "$log" && [ $i -lt 60 ]; do sleep 0.05; i=$((i + 1)); done
+check "full disk: once there is room, it says it writes again" grep -q "state file $st is written again" "$log"
+check "full disk: the state written then is whole" whole_state "$st"
+check "full disk: what was born while the disk was full was recorded (witnessed)" \
+	[ "$(line_of "$st" "$kid")" = "$kid $(start_of "$kid") $holder $(start_of "$holder") w" ]
+kill "$kid" "$holder"
+wait "$holder" 2>/dev/null
+holder=
+check "full disk: cabatreed stops cleanly" stop_daemon
+umount "$full"
+full=
+
+# ---- 3. a damaged state file ----
+st=$tmp/d/state
+log=$tmp/d/log
+mkdir "$tmp/d"
+: > "$log"
+export CABATREE_STATE=$st
+start_daemon "$st" "$log"
+# A chain born under cabatreed: a -> b -> c, all witnessed.
+sh -c 'sh -c "sleep 300 & echo \$\$ \$! > \"\$0\"; wait" "$0" & wait' "$tmp/chain" &
+a=$!
+i=0
+while [ ! -s "$tmp/chain" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+read -r b c < "$tmp/chain"
+chain="$a $b $c"
+sleep 0.3
+stop_daemon
+check "damaged: the chain was witnessed" [ "$(line_of "$st" "$c" | cut -d' ' -f3,5)" = "$b w" ]
+# Rewrite it in another order (the reader sorts): c first, b last and cut.
+total=$(sed -n 's/^processes //p' "$st")
+{
+	head -n 8 "$st"
+	line_of "$st" "$c"
+	sed -n "9,$((8 + total))p" "$st" | awk -v b="$b" -v c="$c" '$1 != b && $1 != c'
+	line_of "$st" "$b" | cut -c1-4 | tr -d '\n'
+} > "$tmp/damaged"
+cp "$tmp/damaged" "$st"
+"$CABATREE" > /dev/null 2> "$tmp/err"
+check "damaged: cabatree still runs" [ $? = 0 ]
+check "damaged: cabatree says the state file is malformed, and where" \
+	grep -q "state file '$st' is malformed (line $((8 + total)): cut short after $((total - 1)) of $total processes)" "$tmp/err"
+"$CABATREE" --json > "$tmp/json"
+check "damaged: cabatree shows no CABA from it" \
+	[ "$(jq '[.processes[] | select(.caba != null)] | length' "$tmp/json")" = 0 ]
+check "damaged: cabatree's born source is not the recorder" \
+	[ "$(jq -r .caba_source "$tmp/json")" != recorder ]
+start_daemon "$st" "$log"
+sed -n 's/^cabatreed: \(the state file .* is damaged.*\)/# \1/p' "$log"
+check "damaged: cabatreed says how many it kept and dropped, and why" grep -q \
+	"is damaged (line $((8 + total)): cut short after $((total - 1)) of $total processes): kept $((total - 2)) of its $total processes; dropped 1 that were cut off, malformed or listed twice, and 1 whose CABA was among them" \
+	"$log"
+check "damaged: the damaged file is kept aside" cmp -s "$st.corrupt" "$tmp/damaged"
+check "damaged: ... for root's eyes only" [ "$(stat -c %a "$st.corrupt")" = 600 ]
+sleep 0.3
+check "damaged: a witnessed CABA before the damage is kept" \
+	[ "$(line_of "$st" "$a" | cut -d' ' -f3,5)" = "$$ w" ]
+check "damaged: the process cut off is back, inferred" [ "$(line_of "$st" "$b" | cut -d' ' -f5)" = i ]
+check "damaged: the one whose CABA was cut off is inferred, not a witnessed root" \
+	[ "$(line_of "$st" "$c" | cut -d' ' -f3,5)" = "$b i" ]
+# (A process or CABA gone since is left out: its line changed for good.)
+kept_same=$(sed -n "9,$((7 + total))p" "$tmp/damaged" | awk -v c="$c" '$1 != c' |
+	while read -r p s cp cs k; do
+		[ "$(start_of "$p" 2>/dev/null)" = "$s" ] || continue
+		[ "$cp" = 0 ] || [ "$(start_of "$cp" 2>/dev/null)" = "$cs" ] || continue
+		[ "$(line_of "$st" "$p")" = "$p $s $cp $cs $k" ] || echo "$p"
+	done)
+check "damaged: every record kept is applied as it was" [ -z "$kept_same" ]
+stop_daemon
+printf 'cabatree-recorder-state 1\nboot_id \033[31m\n' > "$st"
+start_daemon "$st" "$log"
+check "damaged header: cabatreed drops all and says so" \
+	grep -q "is malformed (line 2: a 'boot_id' line with other than hexadecimal digits and dashes): nothing in it can be trusted, so all of it was dropped and the file moved to $st.corrupt" "$log"
+stop_daemon
+
+# ---- 4. a state file of another boot ----
+sed -e 's/^boot_id .*/boot_id 00000000-0000-4000-8000-000000000000/' \
+	-e "s/^$c [0-9]* [0-9]* [0-9]* [wi]\$/$c $(start_of "$c") $a $(start_of "$a") w/" \
+	"$st" > "$tmp/other"
+cp "$tmp/other" "$st"
+check "other boot: the planted CABA is in the file" grep -q "^$c .* $a .* w\$" "$st"
+"$CABATREE" > /dev/null 2> "$tmp/err"
+"$CABATREE" --json > "$tmp/json"
+check "other boot: cabatree says it is of another boot" grep -q "state file '$st' was written for another boot" "$tmp/err"
+check "other boot: cabatree does not use it" [ "$(jq -r .caba_source "$tmp/json")" != recorder ]
+check "other boot: cabatree shows no CABA from it" [ "$(jq ".processes[] | select(.pid == $c) | .caba" "$tmp/json")" = null ]
+n=$(sed -n 's/^processes //p' "$tmp/other")
+start_daemon "$st" "$log"
+check "other boot: cabatreed discards it and says so" grep -q \
+	"the state file $st was written during another boot (boot id 00000000-0000-4000-8000-000000000000, this one is $(cat /proc/sys/kernel/random/boot_id)): its pids mean nothing now, so its $n processes were discarded; the file was moved to $st.other-boot" "$log"
+check "other boot: the old file is kept aside" cmp -s "$st.other-boot" "$tmp/other"
+sleep 0.3
+check "other boot: its CABA is not applied" [ "$(line_of "$st" "$c" | cut -d' ' -f3,5)" = "$b i" ]
+stop_daemon
+
+kill $chain 2>/dev/null
+wait "$a" 2>/dev/null
+chain=
+finish
