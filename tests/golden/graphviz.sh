@@ -137,4 +137,19 @@ no_control() { ! tr -d '\n' < "$1" | LC_ALL=C grep -q '[[:cntrl:]]'; }
 check "hostile: no control byte in the SVG" no_control "$tmp/hostile.svg"
 check "hostile: the SVG is valid UTF-8" iconv -f UTF-8 -t UTF-8 -o /dev/null "$tmp/hostile.svg"
 
+# Every golden --dot output (the hostile corpus among them) must lay out
+# with no error or warning, and its SVG must hold no control byte.
+for exp in "$TOP_SRCDIR"/tests/golden/cases/*/expected; do
+	case "$(cat "${exp%/expected}/args")" in *--dot*) ;; *) continue ;; esac
+	[ -s "$exp" ] || continue
+	name=$(basename "${exp%/expected}")
+	if dot -Tsvg "$exp" > "$tmp/golden.svg" 2> "$tmp/golden.err" &&
+	   [ ! -s "$tmp/golden.err" ] && no_control "$tmp/golden.svg"; then
+		ok "golden $name: lays out cleanly"
+	else
+		not_ok "golden $name: lays out cleanly"
+		sed 's/^/# /' "$tmp/golden.err"
+	fi
+done
+
 finish

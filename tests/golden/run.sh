@@ -72,7 +72,7 @@ for c in "$cases"/*/; do
 	case " $args " in *" --color=always "*|*" --colour=always "*) safe=-e ;; esac
 	case "$(cat "$c/env" 2>/dev/null)" in
 	*LC_ALL=C|*LC_ALL=C\ *)
-		case " $args " in *" --json "*|*" -j "*|*--glyphs=utf8*) ;; *) safe="$safe -a" ;; esac ;;
+		case " $args " in *" --json "*|*" --dot "*|*" -j "*|*--glyphs=utf8*) ;; *) safe="$safe -a" ;; esac ;;
 	esac
 	# shellcheck disable=SC2086
 	perl "$TOP_SRCDIR/tests/golden/terminal-safe.pl" $safe "$OUT" "$OUT.err" || ok=0
