@@ -53,6 +53,17 @@ static int write_all(int fd, const char *s, size_t n)
 	return 0;
 }
 
+void state_format(struct strbuf *sb, const struct born_table *t,
+		  const struct state_meta *meta)
+{
+	sb_addf(sb, MAGIC "\nboot_id %s\nbackend %s\npidns %llu\ndaemon %d %llu\n"
+		"updated %lld\nlost %llu\nprocesses %zu\n",
+		meta->boot_id, meta->backend, meta->pidns, (int)meta->daemon_pid,
+		meta->daemon_start, meta->updated, meta->lost, t->n);
+	born_foreach(t, put_entry, sb);
+	sb_adds(sb, "end\n");
+}
+
 int state_save(const char *path, const struct born_table *t,
 	       const struct state_meta *meta, mode_t mode)
 {
@@ -60,12 +71,7 @@ int state_save(const char *path, const struct born_table *t,
 	char *tmp, *dir, *slash;
 	int fd, dfd, err = 0;
 
-	sb_addf(&sb, MAGIC "\nboot_id %s\nbackend %s\npidns %llu\ndaemon %d %llu\n"
-		"updated %lld\nlost %llu\nprocesses %zu\n",
-		meta->boot_id, meta->backend, meta->pidns, (int)meta->daemon_pid,
-		meta->daemon_start, meta->updated, meta->lost, t->n);
-	born_foreach(t, put_entry, &sb);
-	sb_adds(&sb, "end\n");
+	state_format(&sb, t, meta);
 
 	tmp = xmalloc(strlen(path) + 32);
 	sprintf(tmp, "%s.tmp.%d", path, (int)getpid());
@@ -239,8 +245,20 @@ int state_load(const char *path, struct state *st, char *err, size_t errlen)
 		sb_add(&sb, chunk, (size_t)r);
 	}
 	close(fd);
-	ret = parse(sb.s ? sb.s : (char *)"", sb.len, st, err, errlen);
+	ret = state_parse(sb.s ? sb.s : (char *)"", sb.len, st, err, errlen);
 	sb_free(&sb);
+	return ret;
+}
+
+int state_parse(char *buf, size_t len, struct state *st, char *err,
+		size_t errlen)
+{
+	int ret;
+
+	memset(st, 0, sizeof(*st));
+	if (errlen)
+		err[0] = '\0';
+	ret = parse(buf, len, st, err, errlen);
 	if (ret < 0)
 		state_free(st);
 	return ret;
