@@ -10,7 +10,7 @@ builddir=${BUILDDIR:-$top/build}
 
 deps="autoconf automake autopoint gettext make gcc pkg-config libc6-dev
 libjson-c-dev libncurses-dev libcmocka-dev libproc2-dev psmisc procps jq tmux
-clang libbpf-dev bpftool"
+clang libbpf-dev bpftool libclang-rt-dev"
 
 install_deps() {
 	missing=""
