@@ -101,8 +101,8 @@ size_t esc_terminal(struct strbuf *sb, const char *str, size_t n, bool utf8)
 				sb_add(sb, "\\\\", 2);
 				width += 2;
 			} else {
-				sb->s[sb->len++] = (char)b;
-				sb->s[sb->len] = '\0';
+				/* Escapes may have used up what was reserved. */
+				sb_addc(sb, (char)b);
 				width++;
 			}
 			i++;

@@ -147,6 +147,13 @@ static const struct esc_case esc_cases[] = {
 	{ "no utf8: controls as in utf8", B("\033[1m\\\n"), false,
 	  B("\\e[1m\\\\\\n"), 9 },
 	{ "no utf8: plain ASCII", B("init"), false, B("init"), 4 },
+	/* Escapes grow past the room reserved for the input, then ASCII follows. */
+	{ "escapes then ASCII past the reserved room",
+	  B("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"
+	    "________________________________"), true,
+	  B("\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff"
+	    "\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff"
+	    "________________________________"), 96 },
 };
 
 static void test_esc_terminal(void **state)
