@@ -153,62 +153,146 @@ static int cmp_entry(const void *a, const void *b)
 	return (x->start > y->start) - (x->start < y->start);
 }
 
+/*
+ * The pieces of a line: a key and one space, a word of printable bytes
+ * other than space, a number in the digits the writer writes (no sign, no
+ * leading zero, no overflow), one space.
+ */
+static bool key(const char **pp, const char *k)
+{
+	size_t n = strlen(k);
+
+	if (strncmp(*pp, k, n) != 0 || (*pp)[n] != ' ')
+		return false;
+	*pp += n + 1;
+	return true;
+}
+
+static bool word(const char **pp, char *out, size_t size)
+{
+	const char *p = *pp;
+	size_t n = 0;
+
+	while (p[n] > ' ' && p[n] < 0x7f)
+		n++;
+	if (n == 0 || n >= size)
+		return false;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	*pp = p + n;
+	return true;
+}
+
+static bool unum(const char **pp, unsigned long long max, unsigned long long *out)
+{
+	const char *p = *pp;
+	unsigned long long v = 0;
+
+	if (*p < '0' || *p > '9' || (p[0] == '0' && p[1] >= '0' && p[1] <= '9'))
+		return false;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		unsigned int d = (unsigned int)(*p - '0');
+
+		if (v > (max - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*pp = p;
+	*out = v;
+	return true;
+}
+
+static bool snum(const char **pp, long long *out)
+{
+	const char *p = *pp;
+	bool neg = *p == '-';
+	unsigned long long v;
+
+	p += neg;
+	if (!unum(&p, LLONG_MAX, &v) || (neg && v == 0))
+		return false;
+	*pp = p;
+	*out = neg ? -(long long)v : (long long)v;
+	return true;
+}
+
+static bool space(const char **pp)
+{
+	if (**pp != ' ')
+		return false;
+	(*pp)++;
+	return true;
+}
+
 static int parse(char *buf, size_t len, struct state *st, char *err,
 		 size_t errlen)
 {
-	char *pos = buf, *end = buf + len, *l;
+	char *pos = buf, *end = buf + len, *l, *nul;
 	unsigned int line = 1;
-	size_t count, i;
-	int n;
+	unsigned long long count, v, w;
+	const char *p;
+	size_t i;
 
+	/* Lines are C strings from here on: a NUL would cut one short. */
+	nul = memchr(buf, '\0', len);
+	if (nul) {
+		for (l = buf; l < nul; l++)
+			line += *l == '\n';
+		return bad(err, errlen, line, "NUL byte");
+	}
 	l = next_line(&pos, end);
 	if (!l || strcmp(l, MAGIC) != 0)
 		return bad(err, errlen, line, "not a cabatree recorder state file");
-#define FIELD(fmt, ...)							\
+#define FIELD(k, ok)							\
 	do {								\
 		line++;							\
 		l = next_line(&pos, end);				\
-		n = -1;							\
-		if (!l || sscanf(l, fmt "%n", __VA_ARGS__, &n) < 1 ||	\
-		    n < 0 || l[n] != '\0')				\
-			return bad(err, errlen, line, "expected a '%.*s' line", \
-				   (int)strcspn(fmt, " "), fmt);	\
+		p = l;							\
+		if (!l || !key(&p, k) || !(ok) || *p != '\0')		\
+			return bad(err, errlen, line, "expected a '%s' line", k); \
 	} while (0)
-	FIELD("boot_id %63s", st->meta.boot_id);
-	FIELD("backend %15s", st->meta.backend);
-	FIELD("pidns %llu", &st->meta.pidns);
-	FIELD("daemon %d %llu", &st->meta.daemon_pid, &st->meta.daemon_start);
-	FIELD("updated %lld", &st->meta.updated);
-	FIELD("lost %llu", &st->meta.lost);
-	FIELD("processes %zu", &count);
+	FIELD("boot_id", word(&p, st->meta.boot_id, sizeof(st->meta.boot_id)));
+	FIELD("backend", word(&p, st->meta.backend, sizeof(st->meta.backend)));
+	FIELD("pidns", unum(&p, ULLONG_MAX, &st->meta.pidns));
+	FIELD("daemon", unum(&p, INT_MAX, &v) && space(&p) &&
+	      unum(&p, ULLONG_MAX, &st->meta.daemon_start));
+	st->meta.daemon_pid = (pid_t)v;
+	FIELD("updated", snum(&p, &st->meta.updated));
+	FIELD("lost", unum(&p, ULLONG_MAX, &st->meta.lost));
+	FIELD("processes", unum(&p, ULLONG_MAX, &count));
 #undef FIELD
-	if (count > (size_t)INT_MAX)
+	if (count > (unsigned long long)INT_MAX)
 		return bad(err, errlen, line, "too many processes");
-	st->v = xcalloc(count ? count : 1, sizeof(*st->v));
+	/* A process line takes 10 bytes at least ("1 0 0 0 w\n"). */
+	if (count > (unsigned long long)(end - pos) / 10)
+		return bad(err, errlen, line, "cut short: %llu processes do not fit in "
+			   "the %zu bytes left", count, (size_t)(end - pos));
+	st->v = xcalloc(count ? (size_t)count : 1, sizeof(*st->v));
 	for (i = 0; i < count; i++) {
 		struct state_entry *e = &st->v[i];
-		int pid, caba;
-		char kind;
 
 		line++;
 		l = next_line(&pos, end);
-		n = -1;
 		if (!l)
-			return bad(err, errlen, line, "cut short after %zu of %zu processes",
+			return bad(err, errlen, line, "cut short after %zu of %llu processes",
 				   i, count);
-		if (sscanf(l, "%d %llu %d %llu %c%n", &pid, &e->start, &caba,
-			   &e->caba_start, &kind, &n) != 5 || n < 0 || l[n] != '\0' ||
-		    pid <= 0 || caba < 0 || (kind != 'w' && kind != 'i'))
+		/* pid start caba caba-start w|i */
+		p = l;
+		if (!unum(&p, INT_MAX, &v) || v == 0 || !space(&p) ||
+		    !unum(&p, ULLONG_MAX, &e->start) || !space(&p) ||
+		    !unum(&p, INT_MAX, &w) || !space(&p) ||
+		    !unum(&p, ULLONG_MAX, &e->caba_start) || !space(&p) ||
+		    (p[0] != 'w' && p[0] != 'i') || p[1] != '\0')
 			return bad(err, errlen, line, "malformed process line");
-		e->pid = pid;
-		e->caba = caba;
-		e->inferred = kind == 'i';
+		e->pid = (pid_t)v;
+		e->caba = (pid_t)w;
+		e->inferred = p[0] == 'i';
 		st->n++;
 	}
 	line++;
 	l = next_line(&pos, end);
 	if (!l || strcmp(l, "end") != 0)
-		return bad(err, errlen, line, "expected 'end' after %zu processes", count);
+		return bad(err, errlen, line, "expected 'end' after %llu processes", count);
 	if (pos != end)
 		return bad(err, errlen, line + 1, "data after 'end'");
 	qsort(st->v, st->n, sizeof(*st->v), cmp_entry);
