@@ -10,7 +10,7 @@ builddir=${BUILDDIR:-$top/build}
 
 deps="autoconf automake autopoint gettext make gcc pkg-config libc6-dev
 libjson-c-dev libncurses-dev libcmocka-dev libproc2-dev psmisc procps jq tmux
-clang libbpf-dev bpftool zsh"
+clang libbpf-dev bpftool zsh libclang-rt-dev"
 # Graphviz lays out cabatree --dot in tests/golden/graphviz.sh.
 deps="$deps graphviz"
 

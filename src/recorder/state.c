@@ -54,6 +54,17 @@ static int write_all(int fd, const char *s, size_t n)
 	return 0;
 }
 
+void state_format(struct strbuf *sb, const struct born_table *t,
+		  const struct state_meta *meta)
+{
+	sb_addf(sb, MAGIC "\nboot_id %s\nbackend %s\npidns %llu\ndaemon %d %llu\n"
+		"updated %lld\nlost %llu\nprocesses %zu\n",
+		meta->boot_id, meta->backend, meta->pidns, (int)meta->daemon_pid,
+		meta->daemon_start, meta->updated, meta->lost, t->n);
+	born_foreach(t, put_entry, sb);
+	sb_adds(sb, "end\n");
+}
+
 int state_save(const char *path, const struct born_table *t,
 	       const struct state_meta *meta, mode_t mode)
 {
@@ -61,12 +72,7 @@ int state_save(const char *path, const struct born_table *t,
 	char *tmp, *dir, *slash;
 	int fd, dfd, err = 0;
 
-	sb_addf(&sb, MAGIC "\nboot_id %s\nbackend %s\npidns %llu\ndaemon %d %llu\n"
-		"updated %lld\nlost %llu\nprocesses %zu\n",
-		meta->boot_id, meta->backend, meta->pidns, (int)meta->daemon_pid,
-		meta->daemon_start, meta->updated, meta->lost, t->n);
-	born_foreach(t, put_entry, &sb);
-	sb_adds(&sb, "end\n");
+	state_format(&sb, t, meta);
 
 	tmp = xmalloc(strlen(path) + 32);
 	sprintf(tmp, "%s.tmp.%d", path, (int)getpid());
@@ -166,82 +172,156 @@ static size_t sort_unique(struct state *st)
 }
 
 /*
- * Parse buf into st. With salvage, the process lines read before an error
- * in the body stay in st (sorted, unique) and header_ok says whether the
- * header was whole.
+ * The pieces of a line: a key and one space, a word of printable bytes
+ * other than space, a number in the digits the writer writes (no sign, no
+ * leading zero, no overflow), one space.
  */
-static int parse(char *buf, size_t len, struct state *st, char *err,
-		 size_t errlen, bool salvage)
+static bool key(const char **pp, const char *k)
+{
+	size_t n = strlen(k);
+
+	if (strncmp(*pp, k, n) != 0 || (*pp)[n] != ' ')
+		return false;
+	*pp += n + 1;
+	return true;
+}
+
+static bool word(const char **pp, char *out, size_t size)
+{
+	const char *p = *pp;
+	size_t n = 0;
+
+	while (p[n] > ' ' && p[n] < 0x7f)
+		n++;
+	if (n == 0 || n >= size)
+		return false;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	*pp = p + n;
+	return true;
+}
+
+static bool unum(const char **pp, unsigned long long max, unsigned long long *out)
+{
+	const char *p = *pp;
+	unsigned long long v = 0;
+
+	if (*p < '0' || *p > '9' || (p[0] == '0' && p[1] >= '0' && p[1] <= '9'))
+		return false;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		unsigned int d = (unsigned int)(*p - '0');
+
+		if (v > (max - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*pp = p;
+	*out = v;
+	return true;
+}
+
+static bool snum(const char **pp, long long *out)
+{
+	const char *p = *pp;
+	bool neg = *p == '-';
+	unsigned long long v;
+
+	p += neg;
+	if (!unum(&p, LLONG_MAX, &v) || (neg && v == 0))
+		return false;
+	*pp = p;
+	*out = neg ? -(long long)v : (long long)v;
+	return true;
+}
+
+static bool space(const char **pp)
+{
+	if (**pp != ' ')
+		return false;
+	(*pp)++;
+	return true;
+}
+
+/*
+ * Parse the lines of buf[0..len), which holds no NUL, into st. With
+ * salvage, the process lines read before an error in the body stay in st
+ * (sorted, unique) and header_ok says whether the header was whole.
+ */
+static int parse_lines(char *buf, size_t len, struct state *st, char *err,
+		       size_t errlen, bool salvage)
 {
 	char *pos = buf, *end = buf + len, *l;
 	unsigned int line = 1;
-	size_t count, i;
-	int n, ret;
+	unsigned long long count, v, w;
+	const char *p;
+	size_t i;
+	int ret;
 
 	l = next_line(&pos, end);
 	if (!l || strcmp(l, MAGIC) != 0)
 		return bad(err, errlen, line, _("not a cabatree recorder state file"));
-#define FIELD(fmt, ...)							\
+#define FIELD(k, ok)							\
 	do {								\
 		line++;							\
 		l = next_line(&pos, end);				\
-		n = -1;							\
-		if (!l || sscanf(l, fmt "%n", __VA_ARGS__, &n) < 1 ||	\
-		    n < 0 || l[n] != '\0')				\
-			return bad(err, errlen, line, _("expected a '%.*s' line"), \
-				   (int)strcspn(fmt, " "), fmt);	\
+		p = l;							\
+		if (!l || !key(&p, k) || !(ok) || *p != '\0')		\
+			return bad(err, errlen, line, _("expected a '%s' line"), k); \
 	} while (0)
-	FIELD("boot_id %63s", st->meta.boot_id);
+	FIELD("boot_id", word(&p, st->meta.boot_id, sizeof(st->meta.boot_id)));
 	/* Both are said in messages: nothing but what a writer puts there. */
 	if (strspn(st->meta.boot_id, "0123456789abcdef-") != strlen(st->meta.boot_id))
 		return bad(err, errlen, line,
 			   _("a 'boot_id' line with other than hexadecimal digits and dashes"));
-	FIELD("backend %15s", st->meta.backend);
+	FIELD("backend", word(&p, st->meta.backend, sizeof(st->meta.backend)));
 	if (strspn(st->meta.backend, "abcdefghijklmnopqrstuvwxyz") != strlen(st->meta.backend))
 		return bad(err, errlen, line, _("a 'backend' line with other than small letters"));
-	FIELD("pidns %llu", &st->meta.pidns);
-	FIELD("daemon %d %llu", &st->meta.daemon_pid, &st->meta.daemon_start);
-	FIELD("updated %lld", &st->meta.updated);
-	FIELD("lost %llu", &st->meta.lost);
-	FIELD("processes %zu", &count);
+	FIELD("pidns", unum(&p, ULLONG_MAX, &st->meta.pidns));
+	FIELD("daemon", unum(&p, INT_MAX, &v) && space(&p) &&
+	      unum(&p, ULLONG_MAX, &st->meta.daemon_start));
+	st->meta.daemon_pid = (pid_t)v;
+	FIELD("updated", snum(&p, &st->meta.updated));
+	FIELD("lost", unum(&p, ULLONG_MAX, &st->meta.lost));
+	FIELD("processes", unum(&p, ULLONG_MAX, &count));
 #undef FIELD
-	if (count > (size_t)INT_MAX)
+	if (count > (unsigned long long)INT_MAX)
 		return bad(err, errlen, line, _("too many processes"));
 	st->header_ok = true;
-	st->announced = count;
+	st->announced = (size_t)count;
 	/* Never trust the count for memory: grow as lines really come. */
 	st->v = xcalloc(1, sizeof(*st->v));
 	for (i = 0; i < count; i++) {
 		struct state_entry *e;
-		int pid, caba;
-		char kind;
 
 		if ((i & (i - 1)) == 0 && i)
 			st->v = xreallocarray(st->v, i * 2, sizeof(*st->v));
 		e = &st->v[i];
 		line++;
 		l = next_line(&pos, end);
-		n = -1;
 		if (!l) {
-			ret = bad(err, errlen, line, _("cut short after %zu of %zu processes"),
+			ret = bad(err, errlen, line, _("cut short after %zu of %llu processes"),
 				  i, count);
 			goto body_error;
 		}
-		if (sscanf(l, "%d %llu %d %llu %c%n", &pid, &e->start, &caba,
-			   &e->caba_start, &kind, &n) != 5 || n < 0 || l[n] != '\0' ||
-		    pid <= 0 || caba < 0 || (kind != 'w' && kind != 'i')) {
+		/* pid start caba caba-start w|i */
+		p = l;
+		if (!unum(&p, INT_MAX, &v) || v == 0 || !space(&p) ||
+		    !unum(&p, ULLONG_MAX, &e->start) || !space(&p) ||
+		    !unum(&p, INT_MAX, &w) || !space(&p) ||
+		    !unum(&p, ULLONG_MAX, &e->caba_start) || !space(&p) ||
+		    (p[0] != 'w' && p[0] != 'i') || p[1] != '\0') {
 			ret = bad(err, errlen, line, _("malformed process line"));
 			goto body_error;
 		}
-		e->pid = pid;
-		e->caba = caba;
-		e->inferred = kind == 'i';
+		e->pid = (pid_t)v;
+		e->caba = (pid_t)w;
+		e->inferred = p[0] == 'i';
 		st->n++;
 	}
 	line++;
 	l = next_line(&pos, end);
 	if (!l || strcmp(l, "end") != 0) {
-		ret = bad(err, errlen, line, _("expected 'end' after %zu processes"), count);
+		ret = bad(err, errlen, line, _("expected 'end' after %llu processes"), count);
 		goto body_error;
 	}
 	if (pos != end) {
@@ -261,6 +341,28 @@ body_error:
 	if (salvage)
 		sort_unique(st);
 	return ret;
+}
+
+/*
+ * Lines are C strings: a NUL byte would cut one short unseen. It is an
+ * error at its line; what comes before that line can still be salvaged.
+ */
+static int parse(char *buf, size_t len, struct state *st, char *err,
+		 size_t errlen, bool salvage)
+{
+	char *nul = memchr(buf, '\0', len), *cut;
+	unsigned int line = 1;
+
+	if (!nul)
+		return parse_lines(buf, len, st, err, errlen, salvage);
+	for (cut = buf; cut < nul; cut++)
+		line += *cut == '\n';
+	cut = nul;
+	while (cut > buf && cut[-1] != '\n')
+		cut--;
+	if (salvage)
+		parse_lines(buf, (size_t)(cut - buf), st, err, errlen, true);
+	return bad(err, errlen, line, _("NUL byte"));
 }
 
 static int load(const char *path, struct state *st, char *err, size_t errlen,
@@ -304,6 +406,20 @@ static int load(const char *path, struct state *st, char *err, size_t errlen,
 	ret = parse(sb.s ? sb.s : (char *)"", sb.len, st, err, errlen, salvage);
 	sb_free(&sb);
 	if (ret < 0 && !salvage)
+		state_free(st);
+	return ret;
+}
+
+int state_parse(char *buf, size_t len, struct state *st, char *err,
+		size_t errlen)
+{
+	int ret;
+
+	memset(st, 0, sizeof(*st));
+	if (errlen)
+		err[0] = '\0';
+	ret = parse(buf, len, st, err, errlen, false);
+	if (ret < 0)
 		state_free(st);
 	return ret;
 }

@@ -51,6 +51,18 @@ struct state {
 int state_save(const char *path, const struct born_table *t,
 	       const struct state_meta *meta, mode_t mode);
 
+/* Append the text of the state file of t and meta to sb. */
+struct strbuf;
+void state_format(struct strbuf *sb, const struct born_table *t,
+		  const struct state_meta *meta);
+
+/*
+ * Parse the text of a state file, buf[0..len) (modified in place), into
+ * st. Returns 0, or -EBADMSG with a description in err (st is then empty).
+ */
+int state_parse(char *buf, size_t len, struct state *st, char *err,
+		size_t errlen);
+
 /*
  * Read path into st. Returns 0; -errno when it cannot be read; -EBADMSG
  * when it is malformed, with a description in err.

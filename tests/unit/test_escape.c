@@ -151,6 +151,13 @@ static const struct esc_case esc_cases[] = {
 	  B("s\\u200bs\\u200dh"), 15 },
 	{ "Arabic letter mark", B("\xd8\x9c"), true, B("\\u061c"), 6 },
 	{ "word joiner", B("\xe2\x81\xa0"), true, B("\\u2060"), 6 },
+	/* Escapes grow past the room reserved for the input, then ASCII follows. */
+	{ "escapes then ASCII past the reserved room",
+	  B("\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"
+	    "________________________________"), true,
+	  B("\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff"
+	    "\\xff\\xff\\xff\\xff\\xff\\xff\\xff\\xff"
+	    "________________________________"), 96 },
 };
 
 static void test_esc_terminal(void **state)

@@ -422,7 +422,43 @@ static const struct bad_case {
 	{ "listed twice", HDR "processes 2\n5 10 1 1 w\n5 10 1 1 i\nend\n" },
 	{ "data after end", HDR "processes 0\nend\nmore\n" },
 	{ "count too small", HDR "processes 0\n5 10 1 1 w\nend\n" },
+	/* Only what the writer writes: no sign, no blank or zero too many. */
+	{ "no space after a key", "cabatree-recorder-state 1\nboot_id!b\nbackend ebpf\n"
+	  "pidns 1\ndaemon 9 3\nupdated 5\nlost 0\nprocesses 0\nend\n" },
+	{ "pid past INT_MAX", HDR "processes 1\n4294967301 10 1 1 w\nend\n" },
+	{ "caba past INT_MAX", HDR "processes 1\n5 10 4294967297 1 w\nend\n" },
+	{ "negative start", HDR "processes 1\n5 -10 1 1 w\nend\n" },
+	{ "start past 64 bits", HDR "processes 1\n5 18446744073709551616 1 1 w\nend\n" },
+	{ "plus sign", HDR "processes 1\n+5 10 1 1 w\nend\n" },
+	{ "two spaces", HDR "processes 1\n5  10 1 1 w\nend\n" },
+	{ "leading zero", HDR "processes 01\n5 10 1 1 w\nend\n" },
+	{ "negative lost", "cabatree-recorder-state 1\nboot_id b\nbackend ebpf\n"
+	  "pidns 1\ndaemon 9 3\nupdated 5\nlost -1\nprocesses 0\nend\n" },
+	{ "a count far too large", HDR "processes 2000000000\n5 10 1 1 w\nend\n" },
+	{ "tab for a space", "cabatree-recorder-state 1\nboot_id\tb\nbackend ebpf\n"
+	  "pidns 1\ndaemon 9 3\nupdated 5\nlost 0\nprocesses 0\nend\n" },
 };
+
+/* A NUL byte hides the rest of its line from C string functions. */
+static void test_state_nul(void **state)
+{
+	static const char text[] = HDR "processes 0\nend\0junk\n";
+	char buf[sizeof(text) - 1], err[128];
+	struct state st;
+
+	memcpy(buf, text, sizeof(buf));
+	assert_int_equal(state_parse(buf, sizeof(buf), &st, err, sizeof(err)), -EBADMSG);
+	assert_string_equal(err, "line 9: NUL byte");
+	assert_int_equal(st.n, 0);
+	/* Without the NUL, the same text is fine. */
+	memcpy(buf, HDR "processes 0\nend\n", sizeof(HDR "processes 0\nend\n") - 1);
+	assert_int_equal(state_parse(buf, sizeof(HDR "processes 0\nend\n") - 1, &st,
+				     err, sizeof(err)), 0);
+	assert_string_equal(st.meta.boot_id, "b");
+	assert_int_equal(st.meta.daemon_pid, 9);
+	assert_int_equal(st.meta.updated, 5);
+	state_free(&st);
+}
 
 static void test_state_bad(void **state)
 {
@@ -524,6 +560,7 @@ int main(void)
 		cmocka_unit_test(test_state_round_trip),
 		cmocka_unit_test(test_state_missing),
 		cmocka_unit_test(test_state_salvage_whole),
+		cmocka_unit_test(test_state_nul),
 	};
 	struct CMUnitTest salvage[ARRAY_SIZE(salvage_cases)];
 	struct CMUnitTest bad[ARRAY_SIZE(bad_cases)];

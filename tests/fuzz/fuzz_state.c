@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The recorder's state file into state_parse(). The format is exact, so a
+ * file it accepts must be what state_format() writes for what was read
+ * (the process lines in any order), and the born table rebuilt from it
+ * must write the same processes again. A rejection says on which line.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+#include "fuzz.h"
+#include "recorder/born.h"
+#include "recorder/state.h"
+#include "xalloc.h"
+
+/* The header lines before the processes. */
+#define HEADER_LINES 8
+
+struct lines {
+	const char **v;
+	size_t *len;
+	size_t n;
+};
+
+/* Split s[0..n) into lines (without their newlines). */
+static void split(struct lines *l, const char *s, size_t n)
+{
+	const char *end = s + n;
+	size_t cap = 16;
+
+	l->v = xreallocarray(NULL, cap, sizeof(*l->v));
+	l->len = xreallocarray(NULL, cap, sizeof(*l->len));
+	l->n = 0;
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+
+		if (!nl)
+			nl = end;
+		if (l->n == cap) {
+			cap *= 2;
+			l->v = xreallocarray(l->v, cap, sizeof(*l->v));
+			l->len = xreallocarray(l->len, cap, sizeof(*l->len));
+		}
+		l->v[l->n] = s;
+		l->len[l->n++] = (size_t)(nl - s);
+		s = nl + 1;
+	}
+}
+
+static int cmp_line(const struct lines *l, size_t i, const struct lines *m, size_t j)
+{
+	size_t n = l->len[i] < m->len[j] ? l->len[i] : m->len[j];
+	int c = memcmp(l->v[i], m->v[j], n);
+
+	return c ? c : (l->len[i] > m->len[j]) - (l->len[i] < m->len[j]);
+}
+
+/* Sort lines from..n (insertion sort: test sizes are small). */
+static void sort_lines(struct lines *l, size_t from)
+{
+	size_t i, j;
+
+	for (i = from + 1; i < l->n; i++) {
+		for (j = i; j > from && cmp_line(l, j - 1, l, j) > 0; j--) {
+			const char *v = l->v[j];
+			size_t len = l->len[j];
+
+			l->v[j] = l->v[j - 1];
+			l->len[j] = l->len[j - 1];
+			l->v[j - 1] = v;
+			l->len[j - 1] = len;
+		}
+	}
+}
+
+/* The text state_format() would write for st, processes in st's order. */
+static void format_state(struct strbuf *sb, const struct state *st)
+{
+	size_t i;
+
+	sb_addf(sb, "cabatree-recorder-state 1\nboot_id %s\nbackend %s\npidns %llu\n"
+		"daemon %d %llu\nupdated %lld\nlost %llu\nprocesses %zu\n",
+		st->meta.boot_id, st->meta.backend, st->meta.pidns,
+		(int)st->meta.daemon_pid, st->meta.daemon_start, st->meta.updated,
+		st->meta.lost, st->n);
+	for (i = 0; i < st->n; i++)
+		sb_addf(sb, "%d %llu %d %llu %c\n", (int)st->v[i].pid, st->v[i].start,
+			(int)st->v[i].caba, st->v[i].caba_start,
+			st->v[i].inferred ? 'i' : 'w');
+	sb_adds(sb, "end\n");
+}
+
+/* The same lines, the process lines in any order. */
+static bool same_file(const char *a, size_t alen, const char *b, size_t blen)
+{
+	struct lines la, lb;
+	bool same;
+	size_t i;
+
+	split(&la, a, alen);
+	split(&lb, b, blen);
+	same = la.n == lb.n && la.n > HEADER_LINES;
+	if (same) {
+		la.n--;	/* end */
+		lb.n--;
+		sort_lines(&la, HEADER_LINES);
+		sort_lines(&lb, HEADER_LINES);
+		la.n++;
+		lb.n++;
+		for (i = 0; i < la.n && same; i++)
+			same = cmp_line(&la, i, &lb, i) == 0;
+	}
+	free(la.v);
+	free(la.len);
+	free(lb.v);
+	free(lb.len);
+	return same;
+}
+
+static void check_sorted(const struct state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->n; i++) {
+		FUZZ_CHECK(st->v[i].pid > 0 && st->v[i].caba >= 0);
+		if (i)
+			FUZZ_CHECK(st->v[i - 1].pid < st->v[i].pid ||
+				   (st->v[i - 1].pid == st->v[i].pid &&
+				    st->v[i - 1].start < st->v[i].start));
+		FUZZ_CHECK(state_find(st, st->v[i].pid, st->v[i].start) == &st->v[i]);
+	}
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *buf = fuzz_copy(data, size);
+	struct strbuf sb = STRBUF_INIT;
+	struct state st, st2;
+	struct born_table t;
+	char err[256];
+	size_t i;
+	int ret;
+
+	ret = state_parse(buf, size, &st, err, sizeof(err));
+	free(buf);
+	if (ret) {
+		unsigned int line;
+
+		FUZZ_CHECK(ret == -EBADMSG);
+		FUZZ_CHECK(st.n == 0 && st.v == NULL);
+		FUZZ_CHECK(sscanf(err, "line %u: ", &line) == 1);
+		FUZZ_CHECK(line >= 1);
+		return 0;
+	}
+	check_sorted(&st);
+
+	/* The file was exactly what the writer writes for what was read. */
+	format_state(&sb, &st);
+	FUZZ_CHECK(same_file((const char *)data, size, sb.s, sb.len));
+
+	/* Through a born table and its writer: the same processes again. */
+	born_init(&t);
+	state_to_table(&st, &t);
+	FUZZ_CHECK(t.n == st.n && t.lost == st.meta.lost);
+	sb_reset(&sb);
+	state_format(&sb, &t, &st.meta);
+	FUZZ_CHECK(state_parse(sb.s, sb.len, &st2, err, sizeof(err)) == 0);
+	FUZZ_CHECK(st2.n == st.n);
+	FUZZ_CHECK(memcmp(&st2.meta, &st.meta, sizeof(st.meta)) == 0);
+	for (i = 0; i < st.n; i++) {
+		const struct state_entry *a = &st.v[i], *b = &st2.v[i];
+
+		FUZZ_CHECK(a->pid == b->pid && a->start == b->start);
+		FUZZ_CHECK(a->inferred == b->inferred);
+		/* A CABA that is not listed, or would close a loop, is dropped. */
+		FUZZ_CHECK((b->caba == a->caba && b->caba_start == a->caba_start) ||
+			   (b->caba == 0 && b->caba_start == 0));
+		if (a->caba && state_find(&st, a->caba, a->caba_start) == NULL)
+			FUZZ_CHECK(b->caba == 0);
+	}
+	born_free(&t);
+	state_free(&st2);
+	state_free(&st);
+	sb_free(&sb);
+	return 0;
+}

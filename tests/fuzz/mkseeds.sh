@@ -1,0 +1,91 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Rebuild the seed corpora in tests/fuzz/corpus/TARGET: the files of the
+# golden tests' fixture procfs trees, the values of the unit tests' tables,
+# a few files of this machine's /proc and hand-made recorder state files.
+# Each seed is named by the SHA-1 of its bytes, as libFuzzer names inputs.
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+corpus=$top/tests/fuzz/corpus
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+. "$top/tests/golden/lib.sh"
+
+# seed TARGET FILE: copy FILE into TARGET's corpus under its hash.
+seed() {
+	mkdir -p "$corpus/$1"
+	cp "$2" "$corpus/$1/$(sha1sum < "$2" | cut -c1-40)"
+}
+
+# seedf TARGET FORMAT [ARG...]: a seed made with printf.
+seedf() {
+	_t=$1
+	shift
+	# shellcheck disable=SC2059  # the format is ours
+	printf "$@" > "$tmp/seed"
+	seed "$_t" "$tmp/seed"
+}
+
+# The fixtures of every golden case.
+for c in "$top"/tests/golden/cases/*/; do
+	name=${c%/}
+	name=${name##*/}
+	PROC=$tmp/golden/$name
+	mkdir -p "$PROC"
+	(. "$c/setup") > /dev/null 2>&1 || true
+done
+# A few processes of each (some cases make thousands of alike ones).
+few() {
+	for _d in "$tmp"/golden/*/; do
+		find "$_d" -name "$1" -path "*/[0-9]*/$1" -type f ${2:-} | sort | head -n 6
+	done
+}
+few status | while read -r f; do seed status "$f"; done
+few stat | while read -r f; do seed stat "$f"; done
+few cmdline '-size +0' | while read -r f; do
+	for flags in '\001' '\000' '\111'; do
+		{ printf "$flags"; cat "$f"; } > "$tmp/seed"
+		seed cmdline "$tmp/seed"
+	done
+done
+
+# NScaba: and Tgid: values: what the fixtures and the unit tests use.
+{
+	few status | xargs sed -n 's/^NScaba:\t*//p'
+	sed -n 's/.*"NScaba:\(\\t\)*\([^"]*\)".*/\2/p' "$top/tests/unit/test_procfs.c" |
+		sed 's/\\t/\t/g'
+	printf '\n0\n4194304\n2147483647\n2147483648\n-1\n 7 \n12\t345\t6789\n007\n'
+} | sort -u > "$tmp/cabas"
+while IFS= read -r v; do
+	for flags in '\000' '\002' '\004' '\010' '\001'; do
+		seedf nscaba "$flags%s\n%s" "$v" 4321
+	done
+done < "$tmp/cabas"
+for v in 0 abc -5 4300 '4321\t1' '' 2147483648; do
+	seedf nscaba "\000%s\n$v" 3900
+done
+
+# This machine's own files: the kernel's newest formats.
+for f in /proc/self/status /proc/1/status /proc/2/status; do
+	[ -r "$f" ] && cat "$f" > "$tmp/seed" && seed status "$tmp/seed"
+done
+for f in /proc/self/stat /proc/1/stat /proc/2/stat; do
+	[ -r "$f" ] && cat "$f" > "$tmp/seed" && seed stat "$tmp/seed"
+done
+{ printf '\001'; cat /proc/self/cmdline; } > "$tmp/seed"
+seed cmdline "$tmp/seed"
+seedf cmdline '\001caf\303\251\000\342\200\256rtl\000\302\233c1\000\360\237\230\200\000\377\300'
+seedf cmdline '\000a\\b\000\033[2J\000tab\there\000'
+seedf cmdline '\371no-nul-at-end\000\000empty-before'
+
+# Recorder state files as cabatreed writes them, and broken ones.
+st='cabatree-recorder-state 1\nboot_id 0d7c5a50-8a7e-4d8e-9f57-2b1e8c4f6a11\nbackend %s\npidns 4026531836\ndaemon 812 4410\nupdated 1790000000\nlost %s\nprocesses %s\n'
+seedf state "$st"'end\n' ebpf 0 0
+seedf state "$st"'1 3 0 0 i\n2 3 0 0 i\n812 4410 1 3 i\n900 5000 812 4410 w\n901 5100 900 5000 w\n902 5100 812 4410 w\nend\n' ebpf 0 6
+seedf state "$st"'1 3 0 0 i\n40 700 1 3 w\n40 900 1 3 w\nend\n' connector 3 3
+seedf state "$st"'1 3 0 0 i\n50 70 60 80 w\n60 80 50 70 w\nend\n' connector 0 3
+seedf state "$st"'1 3 0 0 i\nend\n' ebpf 0 2
+seedf state "$st"'1 3 0 0 x\nend\n' ebpf 0 1
+seedf state "$st"'1 3 0 0 i\n1 3 0 0 w\nend\n' ebpf 0 2
+seedf state "$st"'1 3 0 0 i\nend\nmore\n' ebpf 0 1
+echo "seeds: $(find "$corpus" -type f | wc -l) files, $(find "$corpus" -type f -exec cat {} + | wc -c) bytes"
