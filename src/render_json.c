@@ -42,10 +42,12 @@ static const char *caba_status_name(enum caba_status s)
 static struct json_object *cmdline_array(const struct ct_proc *p, struct strbuf *tmp)
 {
 	struct json_object *a = json_object_new_array();
-	const char *s = p->cmdline, *end = p->cmdline + p->cmdline_len;
+	const char *s = p->cmdline, *end;
 
-	if (!p->has_cmdline)
+	/* No arguments (a kernel thread) may have no buffer: no NULL + 0. */
+	if (!p->has_cmdline || !p->cmdline_len)
 		return a;
+	end = s + p->cmdline_len;
 	while (s < end) {
 		const char *z = memchr(s, '\0', (size_t)(end - s));
 
