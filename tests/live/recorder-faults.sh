@@ -238,7 +238,9 @@ stop_daemon
 printf 'cabatree-recorder-state 1\nboot_id \033[31m\n' > "$st"
 start_daemon "$st" "$log"
 check "damaged header: cabatreed drops all and says so" \
-	grep -q "is malformed (line 2: a 'boot_id' line with other than hexadecimal digits and dashes): nothing in it can be trusted, so all of it was dropped and the file moved to $st.corrupt" "$log"
+	grep -q "is malformed (line 2: [^)]*'boot_id' line[^)]*): nothing in it can be trusted, so all of it was dropped and the file moved to $st.corrupt" "$log"
+check "damaged header: no byte of it reaches the message" \
+	sh -c '! LC_ALL=C grep -q "$(printf "\\033")" "$1"' sh "$log"
 stop_daemon
 
 # ---- 4. a state file of another boot ----
