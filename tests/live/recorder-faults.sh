@@ -11,17 +11,10 @@ set -u
 CABATREED=$TOP_BUILDDIR/src/cabatreed
 BORNTREE=$TOP_BUILDDIR/tests/live/borntree
 . "$TOP_SRCDIR/tests/live/lib.sh"
+. "$TOP_SRCDIR/tests/live/recorder-lib.sh"
 export LC_ALL=C.UTF-8
 KILLS=${KILLS:-30}	# kill -9 rounds per backend
 
-need() {
-	if [ "${CI:-}" = true ]; then
-		echo "not ok - $1, and CI must run this test"
-		exit 1
-	fi
-	echo "SKIP: $1"
-	exit 77
-}
 [ "$(id -u)" = 0 ] || need "cabatreed needs root"
 command -v jq > /dev/null || need "needs jq"
 
@@ -41,28 +34,6 @@ trap cleanup EXIT INT TERM
 backends=connector
 grep -q '^#define HAVE_BPF 1' "$TOP_BUILDDIR/config.h" && backends="ebpf connector"
 
-# start_daemon STATE LOG [OPTION...]: started once it has said so.
-start_daemon() {
-	_state=$1 _log=$2
-	shift 2
-	_starts=$(grep -c "recording with" "$_log" 2>/dev/null)
-	"$CABATREED" --state "$_state" "$@" 2>> "$_log" &
-	dpid=$!
-	_i=0
-	while [ "$(grep -c "recording with" "$_log")" = "${_starts:-0}" ] && [ $_i -lt 200 ]; do
-		kill -0 "$dpid" 2>/dev/null || return 1
-		sleep 0.05
-		_i=$((_i + 1))
-	done
-	[ $_i -lt 200 ]
-}
-stop_daemon() {
-	kill "$dpid" 2>/dev/null
-	wait "$dpid"
-	_st=$?
-	dpid=
-	return $_st
-}
 # A whole, well-formed state file (what a writer makes, nothing less).
 whole_state() {
 	[ -s "$1" ] && [ "$(tail -c 1 "$1" | od -An -c | tr -d ' ')" = '\n' ] &&

@@ -10,16 +10,9 @@ set -u
 : "${CABATREE:=$TOP_BUILDDIR/src/cabatree}"
 CABATREED=$TOP_BUILDDIR/src/cabatreed
 . "$TOP_SRCDIR/tests/live/lib.sh"
+. "$TOP_SRCDIR/tests/live/recorder-lib.sh"
 export LC_ALL=C.UTF-8
 
-need() {
-	if [ "${CI:-}" = true ]; then
-		echo "not ok - $1, and CI must run this test"
-		exit 1
-	fi
-	echo "SKIP: $1"
-	exit 77
-}
 [ "$(id -u)" = 0 ] || need "cabatreed needs root"
 for c in jq setpriv unshare nsenter; do
 	command -v $c > /dev/null || need "needs $c"
@@ -39,27 +32,6 @@ nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 backends=connector
 grep -q '^#define HAVE_BPF 1' "$TOP_BUILDDIR/config.h" && backends="ebpf connector"
 
-start_daemon() {
-	_state=$1 _log=$2
-	shift 2
-	_starts=$(grep -c "recording with" "$_log" 2>/dev/null)
-	"$CABATREED" --state "$_state" "$@" 2>> "$_log" &
-	dpid=$!
-	_i=0
-	while [ "$(grep -c "recording with" "$_log")" = "${_starts:-0}" ] && [ $_i -lt 200 ]; do
-		kill -0 "$dpid" 2>/dev/null || return 1
-		sleep 0.05
-		_i=$((_i + 1))
-	done
-	[ $_i -lt 200 ]
-}
-stop_daemon() {
-	kill "$dpid" 2>/dev/null
-	wait "$dpid"
-	_st=$?
-	dpid=
-	return $_st
-}
 status_field() { sed -n "s/^$2:[[:space:]]*//p" "/proc/$1/status"; }
 start_of() { awk '{ sub(/.*\) /, ""); split($0, f, " "); print f[20] }' "/proc/$1/stat"; }
 

@@ -10,16 +10,9 @@ set -u
 CABATREED=$TOP_BUILDDIR/src/cabatreed
 BORNTREE=$TOP_BUILDDIR/tests/live/borntree
 . "$TOP_SRCDIR/tests/live/lib.sh"
+. "$TOP_SRCDIR/tests/live/recorder-lib.sh"
 export LC_ALL=C.UTF-8
 
-need() {
-	if [ "${CI:-}" = true ]; then
-		echo "not ok - $1, and CI must run this test"
-		exit 1
-	fi
-	echo "SKIP: $1"
-	exit 77
-}
 [ "$(id -u)" = 0 ] || need "cabatreed needs root"
 command -v jq > /dev/null || need "needs jq"
 if [ "$BACKEND" = ebpf ] && ! grep -q '^#define HAVE_BPF 1' "$TOP_BUILDDIR/config.h"; then
@@ -45,24 +38,9 @@ trap cleanup EXIT INT TERM
 export CABATREE_STATE=$tmp/state
 
 # Started once it has said so and written its state (fd 9 is the workload's).
-start_daemon() {
-	_starts=$(grep -c "recording with" "$tmp/daemon.log")
-	"$CABATREED" --backend="$BACKEND" --state "$tmp/state" -v "$@" 2>> "$tmp/daemon.log" 9>&- &
-	dpid=$!
-	i=0
-	while [ "$(grep -c "recording with" "$tmp/daemon.log")" = "$_starts" ] && [ $i -lt 200 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	sleep 0.1
-	grep -q "^backend $BACKEND\$" "$tmp/state" 2>/dev/null
-}
-stop_daemon() {
-	kill "$dpid" 2>/dev/null
-	wait "$dpid"
-	_st=$?
-	dpid=
-	return $_st
+start_recorder() {
+	start_daemon "$tmp/state" "$tmp/daemon.log" --backend="$BACKEND" -v "$@" 9>&- &&
+		sleep 0.1 && grep -q "^backend $BACKEND\$" "$tmp/state" 2>/dev/null
 }
 
 # run_helper MODE: start borntree MODE on fd 9; its first line in $pids
@@ -117,7 +95,7 @@ is_caba() { # NAME PID WANT: a witnessed CABA
 }
 
 echo "# backend: $BACKEND"
-check "cabatreed starts with the $BACKEND backend" start_daemon
+check "cabatreed starts with the $BACKEND backend" start_recorder
 grep -q "recording with $BACKEND" "$tmp/daemon.log"
 check "it says what it records with" [ $? = 0 ]
 
@@ -137,7 +115,7 @@ sessions() {
 	wait_line done
 	check "$name: phase two ran" grep -qx done "$tmp/out"
 	if [ "$name" = restart ]; then
-		check "restart: cabatreed starts again on its state" start_daemon
+		check "restart: cabatreed starts again on its state" start_recorder
 		grep -q "continuing from" "$tmp/daemon.log"
 		check "restart: it continues from the state file" [ $? = 0 ]
 	fi
@@ -169,7 +147,7 @@ kill -9 "$dpid"
 wait "$dpid" 2>/dev/null
 run_helper clone-parent
 set -- $pids
-check "down: cabatreed starts again" start_daemon
+check "down: cabatreed starts again" start_recorder
 if [ "$BACKEND" = ebpf ] && grep -q "kept recording while cabatreed was down" "$tmp/daemon.log"; then
 	until_caba "$3" "$2"
 	is_caba "down (eBPF, replayed)" "$3" "$2"
@@ -272,7 +250,7 @@ check "a stopped recorder: cabatree says its born tree is as it was" \
 
 # A storm while the reader is stopped overflows a small buffer: the loss
 # must be counted and shown, never a silently wrong tree.
-check "cabatreed starts with a 16 KiB buffer" start_daemon --buffer-kib 16
+check "cabatreed starts with a 16 KiB buffer" start_recorder --buffer-kib 16
 kill -STOP "$dpid"
 "$BORNTREE" storm 3000 > /dev/null
 kill -CONT "$dpid"
@@ -293,7 +271,7 @@ stop_daemon
 echo "cabatree-recorder-state 1" > "$tmp/state"
 "$CABATREE" > /dev/null 2> "$tmp/err"
 check "a malformed state file: cabatree says so" grep -q "state file '$tmp/state' is malformed" "$tmp/err"
-start_daemon
+start_recorder
 check "a malformed state file: cabatreed moves it aside" [ -f "$tmp/state.corrupt" ]
 check "... and says so" grep -q "is malformed" "$tmp/daemon.log"
 stop_daemon
