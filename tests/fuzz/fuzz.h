@@ -36,6 +36,18 @@ static inline char *fuzz_copy(const uint8_t *data, size_t size)
 	return s;
 }
 
+/* Is s one of the n strings of list? */
+static inline bool fuzz_one_of(const char *s, const char *const *list, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(s, list[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* The same bytes; either may be NULL when empty. */
 static inline bool fuzz_same(const void *a, size_t alen, const void *b, size_t blen)
 {

@@ -19,17 +19,6 @@ static const char *const fields[] = {
 	"cstime", "priority", "nice", "num_threads", "itrealvalue", "starttime",
 };
 
-static bool known_field(const char *f)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		if (strcmp(f, fields[i]) == 0)
-			return true;
-	}
-	return false;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *buf = fuzz_copy(data, size);
@@ -42,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	p.pgid = p.sid = -1;
 	bad = procfs_parse_stat(buf, size, &p);
 	if (bad) {
-		FUZZ_CHECK(known_field(bad));
+		FUZZ_CHECK(fuzz_one_of(bad, fields, sizeof(fields) / sizeof(fields[0])));
 		goto out;
 	}
 	open = memchr(buf, '(', size);
