@@ -65,6 +65,13 @@ for be in $backends; do
 	storm=$!
 	bad=0 midwrite=0 norestart=0 leftover=0 i=0
 	start_daemon "$st" "$log" --backend="$be" || norestart=$((norestart + 1))
+	# A kill before the first write would leave no state at all, rightly:
+	# the kills start once there is a state to keep whole (10 s at most).
+	_j=0
+	while ! whole_state "$st" && [ $_j -lt 200 ]; do
+		sleep 0.05
+		_j=$((_j + 1))
+	done
 	while [ $i -lt "$KILLS" ]; do
 		i=$((i + 1))
 		if [ $((i % 2)) = 0 ]; then
