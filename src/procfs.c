@@ -80,31 +80,11 @@ static ssize_t read_file_keep(int dirfd, const char *path, struct strbuf *sb,
 	if (fd < 0)
 		return -errno;
 	sb_reset(sb);
-	for (;;) {
-		sb_grow(sb, 4096);
-		n = read(fd, sb->s + sb->len, sb->cap - sb->len - 1);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			n = -errno;
-			break;
-		}
-		if (n == 0) {
-			n = (ssize_t)sb->len;
-			break;
-		}
-		sb->len += (size_t)n;
-		if (sb->len > limit) {
-			n = -EFBIG;
-			break;
-		}
-	}
+	n = sb_read_fd(sb, fd, limit);
 	if (keep && n >= 0)
 		*keep = fd;
 	else
 		close(fd);
-	if (sb->s)
-		sb->s[sb->len] = '\0';
 	return n;
 }
 

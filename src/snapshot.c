@@ -1099,8 +1099,8 @@ int snapshot_load(const char *path, struct snapshot *s, char *err, size_t errsz)
 	bool in = strcmp(path, "-") == 0;
 	const char *name = in ? _("(standard input)") : path;
 	int fd = in ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
+	struct strbuf buf = STRBUF_INIT;
+	ssize_t n;
 	int ret;
 
 	memset(s, 0, sizeof(*s));
@@ -1108,39 +1108,22 @@ int snapshot_load(const char *path, struct snapshot *s, char *err, size_t errsz)
 		ret = -errno;
 		goto fail;
 	}
-	/* Read one byte more than the limit, to know it was passed. */
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap) {
-			if (cap > SNAPSHOT_MAX_SIZE)
-				break;
-			cap = cap ? cap * 2 : 1 << 16;
-			if (cap > SNAPSHOT_MAX_SIZE + 1)
-				cap = SNAPSHOT_MAX_SIZE + 1;
-			buf = xreallocarray(buf, cap, 1);
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ret = -errno;
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
+	/* Past the limit it stops reading; snapshot_parse says it is too big. */
+	n = sb_read_fd(&buf, fd, SNAPSHOT_MAX_SIZE);
+	if (n < 0 && n != -EFBIG) {
+		ret = (int)n;
+		goto fail;
 	}
 	if (!in)
 		close(fd);
-	ret = snapshot_parse(buf ? buf : "", len, name, s, err, errsz);
-	free(buf);
+	ret = snapshot_parse(buf.s, buf.len, name, s, err, errsz);
+	sb_free(&buf);
 	return ret;
 fail:
 	snprintf(err, errsz, _("cannot read the snapshot '%s': %s"), name, strerror(-ret));
 	if (fd >= 0 && !in)
 		close(fd);
-	free(buf);
+	sb_free(&buf);
 	return ret;
 }
 

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "nls.h"
 #include "xalloc.h"
@@ -125,4 +127,31 @@ void sb_free(struct strbuf *sb)
 	free(sb->s);
 	sb->s = NULL;
 	sb->len = sb->cap = 0;
+}
+
+ssize_t sb_read_fd(struct strbuf *sb, int fd, size_t limit)
+{
+	ssize_t n;
+
+	for (;;) {
+		sb_grow(sb, 4096);
+		n = read(fd, sb->s + sb->len, sb->cap - sb->len - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			n = -errno;
+			break;
+		}
+		if (n == 0) {
+			n = (ssize_t)sb->len;
+			break;
+		}
+		sb->len += (size_t)n;
+		if (sb->len > limit) {
+			n = -EFBIG;
+			break;
+		}
+	}
+	sb->s[sb->len] = '\0';
+	return n;
 }

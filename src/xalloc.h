@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include <stdarg.h>
+#include <sys/types.h>
 
 void *xmalloc(size_t size);
 void *xcalloc(size_t n, size_t size);
@@ -35,5 +36,12 @@ static inline void sb_reset(struct strbuf *sb)
 		sb->s[0] = '\0';
 }
 void sb_free(struct strbuf *sb);
+
+/*
+ * Append what fd holds, up to its end, to sb. Returns the length of sb, or
+ * -errno, or -EFBIG as soon as sb holds more than limit bytes (what was
+ * read stays in sb).
+ */
+ssize_t sb_read_fd(struct strbuf *sb, int fd, size_t limit);
 
 #endif

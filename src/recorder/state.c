@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -369,7 +370,6 @@ static int load(const char *path, struct state *st, char *err, size_t errlen,
 		bool salvage)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char chunk[65536];
 	ssize_t r;
 	int fd, ret;
 	struct stat fst;
@@ -391,18 +391,12 @@ static int load(const char *path, struct state *st, char *err, size_t errlen,
 		return bad(err, errlen, 0, _("not a regular file"));
 	}
 	st->owner = fst.st_uid;
-	while ((r = read(fd, chunk, sizeof(chunk))) != 0) {
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			ret = -errno;
-			close(fd);
-			sb_free(&sb);
-			return ret;
-		}
-		sb_add(&sb, chunk, (size_t)r);
-	}
+	r = sb_read_fd(&sb, fd, SIZE_MAX);
 	close(fd);
+	if (r < 0) {
+		sb_free(&sb);
+		return (int)r;
+	}
 	ret = parse(sb.s ? sb.s : (char *)"", sb.len, st, err, errlen, salvage);
 	sb_free(&sb);
 	if (ret < 0 && !salvage)
