@@ -117,6 +117,24 @@ static void collect_gone(const struct born_proc *p, void *arg)
 	g->out[g->nout++] = (struct born_proc *)p;
 }
 
+/* The procfs directory procfd for readdir(), or NULL with errno set. */
+static DIR *open_proc_dir(int procfd)
+{
+	int fd = openat(procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d;
+
+	if (fd < 0)
+		return NULL;
+	d = fdopendir(fd);
+	if (!d) {
+		int err = errno;
+
+		close(fd);
+		errno = err;
+	}
+	return d;
+}
+
 int rec_sync(struct born_table *t, int procfd, int add_missing,
 	     struct rec_sync_stats *st)
 {
@@ -126,17 +144,11 @@ int rec_sync(struct born_table *t, int procfd, int add_missing,
 	struct gone g = { 0 };
 	struct dirent *de;
 	DIR *d;
-	int fd;
 
 	memset(st, 0, sizeof(*st));
-	fd = openat(procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	d = open_proc_dir(procfd);
+	if (!d)
 		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
 	while ((de = readdir(d))) {
 		char *end;
 		long pid = strtol(de->d_name, &end, 10);
@@ -231,17 +243,12 @@ int rec_procfs_hides(int procfd)
 	unsigned long long *seen = NULL;
 	size_t n = 0, cap = 0, i;
 	struct dirent *de;
-	int fd, hides = 0;
+	int hides = 0;
 	DIR *d;
 
-	fd = openat(procfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	d = open_proc_dir(procfd);
+	if (!d)
 		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return -errno;
-	}
 	while (!hides && (de = readdir(d))) {
 		char *end, path[48];
 		long pid = strtol(de->d_name, &end, 10);
