@@ -16,6 +16,7 @@
 #include <string.h>
 #include <linux/magic.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
@@ -390,7 +391,7 @@ static int cmp_tid(const void *a, const void *b)
 }
 
 /* List the threads other than the leader from dirfd/PID/task. */
-static void read_threads(int dirfd, struct ct_proc *p, struct strbuf *tmp)
+static void read_threads(int pdir, struct ct_proc *p, struct strbuf *tmp)
 {
 	char path[64];
 	int fd;
@@ -398,8 +399,7 @@ static void read_threads(int dirfd, struct ct_proc *p, struct strbuf *tmp)
 	struct dirent *de;
 	size_t cap = 0;
 
-	snprintf(path, sizeof(path), "%d/task", p->pid);
-	fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = openat(pdir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return;
 	d = fdopendir(fd);
@@ -413,8 +413,8 @@ static void read_threads(int dirfd, struct ct_proc *p, struct strbuf *tmp)
 
 		if (tid <= 0 || tid == p->pid)
 			continue;
-		snprintf(path, sizeof(path), "%d/task/%d/comm", p->pid, tid);
-		n = read_file_at(dirfd, path, tmp, SMALL_FILE_MAX);
+		snprintf(path, sizeof(path), "task/%d/comm", tid);
+		n = read_file_at(pdir, path, tmp, SMALL_FILE_MAX);
 		if (n < 0)
 			continue;
 		if (n > 0 && tmp->s[n - 1] == '\n')
@@ -434,12 +434,41 @@ static void read_threads(int dirfd, struct ct_proc *p, struct strbuf *tmp)
 }
 
 /*
+ * Open the directory of pid under dirfd; returns a fd or -errno. Files read
+ * through it all belong to one process: once that process is released, they
+ * fail with ESRCH even if its pid has gone to another process meanwhile.
+ * Read by path one by one, status and stat could come from two processes.
+ */
+static int open_pid_dir(int dirfd, pid_t pid)
+{
+	char name[16];
+	int fd;
+
+	snprintf(name, sizeof(name), "%d", pid);
+	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/* The inode of the open directory fd, or 0 if unknown. */
+static unsigned long long dir_ino(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 ? (unsigned long long)st.st_ino : 0;
+}
+
+/*
  * Read one process. Returns 1 when read, 0 when it is gone, 3 when it may not
  * be read (hidepid=1, permissions), 2 when
  * the directory is a thread's (a copy of /proc may list them; p->ppid then
  * holds its process id), and -1 when a file is malformed (the message is
  * then in why). On a live procfs (live), a file that is not there means
  * the process is gone; in a copy of one, that the copy is broken.
+ *
+ * known is the same pid in the previous scan, if its directory had the same
+ * inode in this scan's listing: its start time is taken, and its open status
+ * file moves to p. On a live procfs, p->ino is the inode of the directory
+ * read (another process than the listed one if the pid was reused since).
  */
 static int read_proc(int dirfd, const char *root_name, pid_t pid,
 		     unsigned int flags, struct ct_proc *known, bool keep,
@@ -447,12 +476,11 @@ static int read_proc(int dirfd, const char *root_name, pid_t pid,
 		     struct strbuf *why)
 {
 	const unsigned long long *start = known ? &known->start_time : NULL;
-	char path[64];
 	const char *bad = NULL;
 	const char *file = "status";
 	pid_t tgid = -1;
 	ssize_t n = 0;
-	int kfd;
+	int pdir = -1, kfd, ret;
 
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
@@ -461,6 +489,7 @@ static int read_proc(int dirfd, const char *root_name, pid_t pid,
 		p->status_fd = known->status_fd;
 		p->has_status_fd = true;
 		known->has_status_fd = false;
+		p->ino = known->ino;
 		n = reread_fd(p->status_fd, tmp, SMALL_FILE_MAX);
 		if (n < 0) {
 			close(p->status_fd);
@@ -470,19 +499,26 @@ static int read_proc(int dirfd, const char *root_name, pid_t pid,
 		}
 	}
 	if (!p->has_status_fd) {
-		snprintf(path, sizeof(path), "%d/status", pid);
-		n = read_file_keep(dirfd, path, tmp, SMALL_FILE_MAX,
-				   keep ? &kfd : NULL);
-		if (keep && kfd >= 0) {
-			p->status_fd = kfd;
-			p->has_status_fd = true;
+		n = pdir = open_pid_dir(dirfd, pid);
+		if (pdir >= 0) {
+			if (live)
+				p->ino = dir_ino(pdir);
+			/* Another process than the known one by now? */
+			if (known && p->ino != known->ino)
+				start = NULL;
+			n = read_file_keep(pdir, "status", tmp, SMALL_FILE_MAX,
+					   keep ? &kfd : NULL);
+			if (keep && kfd >= 0) {
+				p->status_fd = kfd;
+				p->has_status_fd = true;
+			}
 		}
 	}
 	if (n < 0) {
 		if (hidden((int)n))
-			return 3;
+			goto hidden;
 		if (vanished((int)n) && live)
-			return 0;
+			goto gone;
 		bad = n == -EFBIG ? _("larger than 1 MiB") : strerror((int)-n);
 		goto malformed_file;
 	}
@@ -498,7 +534,8 @@ static int read_proc(int dirfd, const char *root_name, pid_t pid,
 	if (tgid != pid) {
 		proc_free(p);
 		p->ppid = tgid;
-		return 2;
+		ret = 2;
+		goto out;
 	}
 
 	/* The same process as before: status said all that stat would. */
@@ -506,29 +543,38 @@ static int read_proc(int dirfd, const char *root_name, pid_t pid,
 		p->start_time = *start;
 		if (p->state == 'X')
 			goto gone;
-		goto more;
+		if (!(flags & (PROCFS_CMDLINE | PROCFS_THREADS)))
+			goto done;
+	} else {
+		start = NULL;
 	}
-
-	file = "stat";
-	snprintf(path, sizeof(path), "%d/stat", pid);
-	n = read_file_at(dirfd, path, tmp, SMALL_FILE_MAX);
-	if (n < 0) {
-		/* Gone between the two reads, or a broken copy of /proc? */
-		if (hidden((int)n) || (vanished((int)n) && live))
-			goto gone;
-		bad = n == -EFBIG ? _("larger than 1 MiB") : strerror((int)-n);
-		goto malformed_file;
+	if (pdir < 0) {
+		/*
+		 * The status file was kept open: the directory opened now is
+		 * the same process's only if it has the same inode.
+		 */
+		pdir = open_pid_dir(dirfd, pid);
+		if (pdir < 0 || dir_ino(pdir) != known->ino)
+			goto gone;	/* ended since its status was read */
 	}
-	bad = procfs_parse_stat(tmp->s, (size_t)n, p);
-	if (bad)
-		goto malformed_field;
-	if (p->state == 'X')
-		goto gone;	/* being released between our reads */
-
-more:
+	if (!start) {
+		file = "stat";
+		n = read_file_at(pdir, "stat", tmp, SMALL_FILE_MAX);
+		if (n < 0) {
+			/* Gone between the two reads, or a broken copy of /proc? */
+			if (hidden((int)n) || (vanished((int)n) && live))
+				goto gone;
+			bad = n == -EFBIG ? _("larger than 1 MiB") : strerror((int)-n);
+			goto malformed_file;
+		}
+		bad = procfs_parse_stat(tmp->s, (size_t)n, p);
+		if (bad)
+			goto malformed_field;
+		if (p->state == 'X')
+			goto gone;	/* being released between our reads */
+	}
 	if (flags & PROCFS_CMDLINE) {
-		snprintf(path, sizeof(path), "%d/cmdline", pid);
-		n = read_file_at(dirfd, path, tmp, CMDLINE_MAX);
+		n = read_file_at(pdir, "cmdline", tmp, CMDLINE_MAX);
 		if (n >= 0) {
 			p->cmdline = xstrndup(tmp->s ? tmp->s : "", (size_t)n);
 			p->cmdline_len = (size_t)n;
@@ -536,22 +582,32 @@ more:
 		}
 	}
 	if (flags & PROCFS_THREADS)
-		read_threads(dirfd, p, tmp);
-	return 1;
+		read_threads(pdir, p, tmp);
+done:
+	ret = 1;
+	goto out;
 
 malformed_field:
 	sb_addf(why, _("%s/%d/%s: missing or malformed field '%s'; process skipped"),
 		root_name, pid, file, bad);
-	proc_free(p);
-	return -1;
+	ret = -1;
+	goto fail;
 malformed_file:
 	sb_addf(why, _("%s/%d/%s: cannot read: %s; process skipped"),
 		root_name, pid, file, bad);
-	proc_free(p);
-	return -1;
+	ret = -1;
+	goto fail;
+hidden:
+	ret = 3;
+	goto fail;
 gone:
+	ret = 0;
+fail:
 	proc_free(p);
-	return 0;
+out:
+	if (pdir >= 0)
+		close(pdir);
+	return ret;
 }
 
 /* A thread directory met in the listing: which process it belongs to. */
@@ -613,23 +669,28 @@ int procfs_read_cmdline(int dirfd, struct ct_proc *p)
 	struct ct_proc now = { 0 };
 	char *cmdline = NULL;
 	size_t len;
-	char path[64];
 	ssize_t n;
-	int ret = 0;
+	int pdir, ret = 0;
 
 	if (p->has_cmdline)
 		return 0;
-	snprintf(path, sizeof(path), "%d/cmdline", p->pid);
-	n = read_file_at(dirfd, path, &tmp, CMDLINE_MAX);
+	pdir = open_pid_dir(dirfd, p->pid);
+	if (pdir < 0)
+		return pdir;
+	/* On a procfs, another inode is another process that got the pid. */
+	if (p->ino && dir_ino(pdir) != p->ino) {
+		ret = -ESRCH;
+		goto out;
+	}
+	n = read_file_at(pdir, "cmdline", &tmp, CMDLINE_MAX);
 	if (n < 0) {
 		ret = (int)n;
 		goto out;
 	}
 	len = (size_t)n;
 	cmdline = xstrndup(tmp.s ? tmp.s : "", len);
-	/* Read after the command line, the same start time proves the same process. */
-	snprintf(path, sizeof(path), "%d/stat", p->pid);
-	n = read_file_at(dirfd, path, &tmp, SMALL_FILE_MAX);
+	/* In a copy, the same start time is the best proof of the same process. */
+	n = read_file_at(pdir, "stat", &tmp, SMALL_FILE_MAX);
 	if (n < 0 || procfs_parse_stat(tmp.s, (size_t)n, &now) ||
 	    now.start_time != p->start_time) {
 		ret = -ESRCH;
@@ -640,6 +701,7 @@ int procfs_read_cmdline(int dirfd, struct ct_proc *p)
 	p->cmdline_len = len;
 	p->has_cmdline = true;
 out:
+	close(pdir);
 	proc_free(&now);
 	sb_free(&tmp);
 	return ret;
@@ -754,40 +816,41 @@ static bool younger(struct ct_proclist *pl, const struct ct_proc *p, pid_t id)
 /*
  * A parent or CABA starts before its child. Listed as starting after it,
  * it is another process that got the pid of one that has ended since p's
- * status was read: p has been reparented meanwhile. Read p again for its
- * parent and CABA of now; drop it if it has ended too. (Live procfs only:
- * the start times of a copy may be anything.)
+ * status was read: p has been reparented meanwhile (or has ended, and its
+ * pid has gone to yet another process). Read p's pid again, whole, and
+ * keep what is there now if its parent and CABA are not younger than it;
+ * drop it otherwise. (Live procfs only: the start times of a copy may be
+ * anything.)
  */
 static void fix_stale_parents(int dirfd, const char *root_name,
-			      struct ct_proclist *pl, struct strbuf *tmp,
-			      struct strbuf *why)
+			      unsigned int flags, struct ct_proclist *pl,
+			      struct strbuf *tmp, struct strbuf *why)
 {
 	bool *drop = NULL;
 	size_t i, n = 0;
 
 	for (i = 0; i < pl->n; i++) {
 		struct ct_proc *p = &pl->v[i], now;
-		bool kernel_caba = p->caba_status == CABA_KERNEL;
 		int r;
 
-		if (!younger(pl, p, p->ppid) && !(kernel_caba && younger(pl, p, p->caba)))
+		if (!younger(pl, p, p->ppid) &&
+		    !(p->caba_status == CABA_KERNEL && younger(pl, p, p->caba)))
 			continue;
-		r = read_proc(dirfd, root_name, p->pid, 0, NULL, false, true, &now,
+		r = read_proc(dirfd, root_name, p->pid,
+			      flags & ~PROCFS_KEEP_OPEN, NULL, false, true, &now,
 			      tmp, why);
 		sb_reset(why);
-		if (r == 1 && now.start_time == p->start_time &&
-		    !younger(pl, p, now.ppid) &&
-		    !(kernel_caba && younger(pl, p, now.caba))) {
-			p->ppid = now.ppid;
-			p->caba = now.caba;
-			p->caba_status = now.caba_status;
-		} else {
-			if (!drop)
-				drop = xcalloc(pl->n, sizeof(*drop));
-			drop[i] = true;	/* gone too */
+		if (r == 1 && !younger(pl, &now, now.ppid) &&
+		    !(now.caba_status == CABA_KERNEL && younger(pl, &now, now.caba))) {
+			proc_free(p);
+			*p = now;
+			continue;
 		}
 		if (r == 1)
 			proc_free(&now);
+		if (!drop)
+			drop = xcalloc(pl->n, sizeof(*drop));
+		drop[i] = true;	/* gone too */
 	}
 	if (!drop)
 		return;
@@ -892,10 +955,7 @@ int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
 		r = read_proc(dirfd, root_name, pid, flags, known, opened < budget,
 			      live, &out->v[out->n], &tmp, &why);
 		if (r == 1) {
-			out->v[out->n].ino = de->d_ino;
 			opened += out->v[out->n].has_status_fd && !moved;
-		}
-		if (r == 1) {
 			out->n++;
 		} else if (r == 2) {
 			if (nlisted == listed_cap) {
@@ -921,7 +981,7 @@ int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
 	if (out->n > 1)
 		qsort(out->v, out->n, sizeof(*out->v), cmp_pid);
 	if (live)
-		fix_stale_parents(dirfd, root_name, out, &tmp, &why);
+		fix_stale_parents(dirfd, root_name, flags, out, &tmp, &why);
 	if (nlisted > 1)
 		qsort(listed, nlisted, sizeof(*listed), cmp_tid_map);
 	map_thread_cabas(dirfd, out, listed, nlisted);
