@@ -188,26 +188,61 @@ void esc_valid_utf8(struct strbuf *sb, const char *str, size_t n)
 	}
 }
 
-size_t text_cut(const char *str, size_t n, size_t maxcols, bool utf8, size_t *cols)
+static bool hex_digits(const unsigned char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!s[i] || !strchr(hexdig, s[i]))
+			return false;
+	return true;
+}
+
+size_t text_unit(const char *str, size_t n, bool utf8, size_t *cols)
 {
 	const unsigned char *s = (const unsigned char *)str;
+	size_t len = 1;
+	uint32_t cp;
+	int w = 1;
+
+	if (n == 0) {
+		*cols = 0;
+		return 0;
+	}
+	if (s[0] == '\\' && n >= 2) {
+		/* What esc_terminal() writes: \\, \e and the like, \xHH, \uHHHH, \UHHHHHHHH. */
+		if (s[1] == '\\' || (s[1] && strchr("abtnvfre", s[1])))
+			len = 2;
+		else if (s[1] == 'x' && n >= 4 && hex_digits(s + 2, 2))
+			len = 4;
+		else if (s[1] == 'u' && n >= 6 && hex_digits(s + 2, 4))
+			len = 6;
+		else if (s[1] == 'U' && n >= 10 && hex_digits(s + 2, 8))
+			len = 10;
+		*cols = len;
+		return len;
+	}
+	if (s[0] >= 0x80 && utf8) {
+		len = utf8_decode(s, n, &cp);
+		if (len == 0)
+			len = 1;
+		else if ((w = cp_width(cp)) < 0)
+			w = 1;
+	}
+	*cols = (size_t)w;
+	return len;
+}
+
+size_t text_cut(const char *s, size_t n, size_t maxcols, bool utf8, size_t *cols)
+{
 	size_t i = 0, width = 0;
 
 	while (i < n) {
-		uint32_t cp;
-		size_t len = 1;
-		int w = 1;
+		size_t w, len = text_unit(s + i, n - i, utf8, &w);
 
-		if (s[i] >= 0x80 && utf8) {
-			len = utf8_decode(s + i, n - i, &cp);
-			if (len == 0)
-				len = 1;
-			else if ((w = cp_width(cp)) < 0)
-				w = 1;
-		}
-		if (width + (size_t)w > maxcols)
+		if (width + w > maxcols)
 			break;
-		width += (size_t)w;
+		width += w;
 		i += len;
 	}
 	*cols = width;

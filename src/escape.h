@@ -39,8 +39,16 @@ void esc_json_text(struct strbuf *sb, const char *s, size_t n);
 size_t text_width(const char *s, size_t n, bool utf8);
 
 /*
+ * The first unit of escaped text s[0..n) (n > 0), which is shown whole or
+ * not at all: an escape esc_terminal() writes, or one character. Returns its
+ * length in bytes and stores its width in *cols.
+ */
+size_t text_unit(const char *s, size_t n, bool utf8, size_t *cols);
+
+/*
  * Length in bytes of the longest prefix of escaped text s[0..n) that fits in
- * maxcols columns; its width is stored in *cols.
+ * maxcols columns without splitting a unit (an escape such as "\e" is never
+ * cut to "\"); its width is stored in *cols.
  */
 size_t text_cut(const char *s, size_t n, size_t maxcols, bool utf8, size_t *cols);
 

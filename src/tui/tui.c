@@ -296,8 +296,17 @@ static void put(int y, int x, const char *s, size_t n, size_t skip,
 
 	if (*cols <= 0 || n == 0)
 		return;
-	if (skip)
+	if (skip) {
 		off = text_cut(s, n, skip, utf8, &used);
+		/* A wide character or an escape across the edge: blanks for its rest. */
+		if (used < skip && off < n) {
+			size_t w;
+
+			off += text_unit(s + off, n - off, utf8, &w);
+			for (used += w; used > skip && *cols > 0; used--, (*cols)--)
+				mvaddch(y, x++, ' ');
+		}
+	}
 	len = text_cut(s + off, n - off, (size_t)*cols, utf8, &used);
 	mvaddnstr(y, x, s + off, (int)len);
 	*cols -= (int)used;

@@ -145,14 +145,26 @@ static void check_arg(const char *a, size_t n, bool utf8, struct strbuf *e,
 	sb_reset(back);
 	unescape(back, e->s, e->len);
 	FUZZ_CHECK(fuzz_same(back->s, back->len, a, n));
-	/* Cut: what is kept fits, is whole characters, measures right. */
+	/*
+	 * Cut: what is kept fits, measures right, is whole characters and
+	 * whole escapes (it unescapes to a prefix of the argument), and the
+	 * next character or escape would not have fitted.
+	 */
 	for (k = 0; k < 3; k++) {
+		size_t uw;
+
 		max = k == 0 ? w / 2 : k == 1 ? w - (w > 0) : w + 1;
 		cut = text_cut(e->s, e->len, max, utf8, &cols);
 		FUZZ_CHECK(cut <= e->len && cols <= max);
 		FUZZ_CHECK(text_width(e->s, cut, utf8) == cols);
 		FUZZ_CHECK(!utf8 || fuzz_utf8_ok(e->s, cut));
-		FUZZ_CHECK(cut == e->len || cols + 2 >= max || max > w);
+		sb_reset(back);
+		unescape(back, e->s, cut);
+		FUZZ_CHECK(back->len <= n && fuzz_same(back->s, back->len, a, back->len));
+		if (cut < e->len) {
+			FUZZ_CHECK(text_unit(e->s + cut, e->len - cut, utf8, &uw) > 0);
+			FUZZ_CHECK(cols + uw > max);
+		}
 	}
 	/* JSON strings: valid UTF-8, and valid input unchanged. */
 	sb_reset(back);

@@ -462,6 +462,16 @@ static const struct cut_case cut_cases[] = {
 	{ "emoji does not fit", B("ab\xf0\x9f\x98\x80"), 3, true, 2, 2 },
 	{ "combining mark stays with its base", B("e\xcc\x81x"), 1, true, 3, 1 },
 	{ "escape sequence text", B("\\e[31m"), 3, true, 3, 3 },
+	{ "\\e is not cut to a backslash", B("ab\\e"), 3, true, 2, 2 },
+	{ "\\e fits", B("ab\\ec"), 4, true, 4, 4 },
+	{ "\\\\ is not cut", B("a\\\\b"), 2, true, 1, 1 },
+	{ "\\xHH whole or not at all", B("a\\x9bb"), 4, true, 1, 1 },
+	{ "\\xHH fits", B("a\\x9bb"), 5, true, 5, 5 },
+	{ "\\uHHHH whole or not at all", B("a\\u202eb"), 6, true, 1, 1 },
+	{ "\\UHHHHHHHH whole or not at all", B("\\U000e0001b"), 9, true, 0, 0 },
+	{ "an escaped backslash then x41 is two units", B("\\\\x41"), 3, true, 3, 3 },
+	{ "our own lone backslash is one column", B("a\\"), 2, true, 2, 2 },
+	{ "backslash then other text", B("\\q"), 1, true, 1, 1 },
 	{ "no utf8: bytes", B("abcdef"), 4, false, 4, 4 },
 };
 
@@ -477,7 +487,23 @@ static void test_text_cut(void **state)
 	assert_int_equal(text_width(c->in, len, c->utf8), cols);
 }
 
-/* Cutting escaped hostile text never leaves a partial UTF-8 sequence. */
+/* Is esc[0..len) what some prefix of in escapes to? */
+static bool escapes_of_prefix(const char *in, size_t n, const char *esc, size_t len)
+{
+	struct strbuf sb = STRBUF_INIT;
+	bool found = false;
+	size_t k;
+
+	for (k = 0; k <= n && !found; k++) {
+		sb_reset(&sb);
+		esc_terminal(&sb, in, k, true);
+		found = sb.len == len && memcmp(sb.s ? sb.s : "", esc, len) == 0;
+	}
+	sb_free(&sb);
+	return found;
+}
+
+/* Cutting escaped hostile text never leaves a partial UTF-8 sequence or escape. */
 static void test_text_cut_escaped_prefixes(void **state)
 {
 	static const char in[] = "\xe6\xbc\xa2\033\xc3\xa9\xff\xe5\xad\x97x\xe2\x80\xae";
@@ -490,14 +516,14 @@ static void test_text_cut_escaped_prefixes(void **state)
 
 		assert_true(cols <= max);
 		assert_true(well_formed((const unsigned char *)sb.s, len));
-		/* Greedy: the next character would not have fitted. */
+		/* Greedy: the next unit (character or escape) would not have fitted. */
 		if (len < sb.len) {
-			const unsigned char *next = (const unsigned char *)sb.s + len;
-			uint32_t cp;
-			size_t clen = utf8_decode(next, sb.len - len, &cp);
+			size_t uw, ulen = text_unit(sb.s + len, sb.len - len, true, &uw);
 
-			assert_true(clen > 0);
-			assert_true(cols + text_width((const char *)next, clen, true) > max);
+			assert_true(ulen > 0);
+			assert_true(cols + uw > max);
+			/* Never inside an escape: the cut text is what some prefix of in escapes to. */
+			assert_true(escapes_of_prefix(in, sizeof(in) - 1, sb.s, len));
 		} else {
 			assert_int_equal(cols, w);
 		}
