@@ -144,6 +144,50 @@ size_t esc_terminal(struct strbuf *sb, const char *str, size_t n, bool utf8)
 	return width;
 }
 
+void esc_message(struct strbuf *sb, const char *str, size_t n, enum charset cs)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	sb_grow(sb, n);
+	while (i < n) {
+		unsigned char b = s[i];
+		uint32_t cp;
+		size_t len;
+
+		if (b < 0x20 || b == 0x7f) {
+			add_control(sb, b);
+			i++;
+			continue;
+		}
+		if (b < 0x80) {
+			sb_addc(sb, (char)b);
+			i++;
+			continue;
+		}
+		if (cs != CHARSET_UTF8) {
+			/* 8-bit charsets: 0x80-0x9f are the C1 controls. */
+			if (cs == CHARSET_ASCII || b <= 0x9f)
+				add_hex_byte(sb, b);
+			else
+				sb_addc(sb, (char)b);
+			i++;
+			continue;
+		}
+		len = utf8_decode(s + i, n - i, &cp);
+		if (len == 0) {
+			add_hex_byte(sb, b);
+			i++;
+		} else if (cp_width(cp) < 0) {
+			sb_addf(sb, cp <= 0xffff ? "\\u%04x" : "\\U%08x", (unsigned int)cp);
+			i += len;
+		} else {
+			sb_add(sb, s + i, len);
+			i += len;
+		}
+	}
+}
+
 void esc_json_text(struct strbuf *sb, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;

@@ -25,6 +25,22 @@ size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
  */
 size_t esc_terminal(struct strbuf *sb, const char *s, size_t n, bool utf8);
 
+/* The kind of charset a locale has, for esc_message(). */
+enum charset {
+	CHARSET_ASCII,		/* the C locale: no byte >= 0x80 is a character */
+	CHARSET_8BIT,		/* ISO 8859 and the like: 0x80-0x9f are C1 controls */
+	CHARSET_UTF8,
+};
+
+/*
+ * Append a message (our text with paths and the like in it) with what could
+ * act on a terminal escaped as esc_terminal() does: C0 controls and DEL, and
+ * per charset cs, C1 controls, invisible or unprintable characters, bytes
+ * that are not characters. Backslashes and other characters are kept, so
+ * text that is escaped already stays as it is.
+ */
+void esc_message(struct strbuf *sb, const char *s, size_t n, enum charset cs);
+
 /* Append s[0..n) as valid UTF-8: each invalid byte becomes U+FFFD. */
 void esc_valid_utf8(struct strbuf *sb, const char *s, size_t n);
 

@@ -28,13 +28,6 @@
 #include "tui/tui.h"
 #include "users.h"
 
-static bool locale_is_utf8(void)
-{
-	const char *cs = nl_langinfo(CODESET);
-
-	return cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0);
-}
-
 static unsigned int terminal_width(void)
 {
 	struct winsize ws;

@@ -24,6 +24,7 @@
 
 #include <linux/capability.h>
 
+#include "msg.h"
 #include "nls.h"
 #include "recorder/backend.h"
 #include "recorder/born.h"
@@ -114,11 +115,9 @@ static void say(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("cabatreed: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	ct_vsay("cabatreed", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 static volatile sig_atomic_t stopping;

@@ -166,6 +166,10 @@ static void check_arg(const char *a, size_t n, bool utf8, struct strbuf *e,
 			FUZZ_CHECK(cols + uw > max);
 		}
 	}
+	/* Messages: nothing for a terminal to act on, in any charset. */
+	sb_reset(back);
+	esc_message(back, a, n, utf8 ? CHARSET_UTF8 : CHARSET_ASCII);
+	check_safe(back->s ? back->s : "", back->len, utf8, false);
 	/* JSON strings: valid UTF-8, and valid input unchanged. */
 	sb_reset(back);
 	esc_valid_utf8(back, a, n);

@@ -275,6 +275,50 @@ static void test_esc_json_text(void **state)
 	sb_free(&sb);
 }
 
+/* ---- esc_message ---- */
+
+struct msg_case {
+	const char *name;
+	const char *in;
+	size_t in_len;
+	enum charset cs;
+	const char *out;
+	size_t out_len;
+};
+
+static const struct msg_case msg_cases[] = {
+	{ "plain text kept", B("cannot open 'a b': x"), CHARSET_UTF8,
+	  B("cannot open 'a b': x") },
+	{ "backslashes kept (escaped text stays)", B("'\\e\\x9b\\\\'"), CHARSET_UTF8,
+	  B("'\\e\\x9b\\\\'") },
+	{ "C0 controls and DEL", B("a\033]0;t\007\n\r\x01\x7f"), CHARSET_UTF8,
+	  B("a\\e]0;t\\a\\n\\r\\x01\\x7f") },
+	{ "UTF-8: German text kept", B("Verzeichnis \xc3\xb6" "ffnen"), CHARSET_UTF8,
+	  B("Verzeichnis \xc3\xb6" "ffnen") },
+	{ "UTF-8: C1 and bidi escaped", B("\xc2\x9b" "2J\xe2\x80\xae" "x"), CHARSET_UTF8,
+	  B("\\u009b2J\\u202ex") },
+	{ "UTF-8: invalid bytes escaped", B("\x9b\xff\xe2\x80"), CHARSET_UTF8,
+	  B("\\x9b\\xff\\xe2\\x80") },
+	{ "8-bit: C1 bytes escaped, letters kept", B("\x9b\xe4\xf6\xa0"), CHARSET_8BIT,
+	  B("\\x9b\xe4\xf6\xa0") },
+	{ "ASCII: every high byte escaped", B("\xc3\xb6\x9b"), CHARSET_ASCII,
+	  B("\\xc3\\xb6\\x9b") },
+	{ "NUL inside", B("a\0b"), CHARSET_UTF8, B("a\\x00b") },
+};
+
+static void test_esc_message(void **state)
+{
+	const struct msg_case *c = *state;
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_adds(&sb, "p: ");
+	esc_message(&sb, c->in, c->in_len, c->cs);
+	assert_int_equal(sb.len, 3 + c->out_len);
+	assert_memory_equal(sb.s, "p: ", 3);
+	assert_bytes(sb.s + 3, sb.len - 3, c->out, c->out_len);
+	sb_free(&sb);
+}
+
 /* ---- esc_valid_utf8 ---- */
 
 
@@ -540,6 +584,7 @@ int main(void)
 	static struct CMUnitTest decode[ARRAY_SIZE(decode_cases)];
 	static struct CMUnitTest width[ARRAY_SIZE(width_cases)];
 	static struct CMUnitTest cut[ARRAY_SIZE(cut_cases)];
+	static struct CMUnitTest msg[ARRAY_SIZE(msg_cases)];
 	static const struct CMUnitTest misc[] = {
 		cmocka_unit_test(test_esc_terminal_appends),
 		cmocka_unit_test(test_esc_terminal_grows),
@@ -556,12 +601,14 @@ int main(void)
 	TABLE_TESTS(decode, decode_cases, test_utf8_decode);
 	TABLE_TESTS(width, width_cases, test_text_width);
 	TABLE_TESTS(cut, cut_cases, test_text_cut);
+	TABLE_TESTS(msg, msg_cases, test_esc_message);
 
 	failed += cmocka_run_group_tests_name("esc_terminal", esc, setup_locale, NULL);
 	failed += cmocka_run_group_tests_name("esc_valid_utf8", valid, setup_locale, NULL);
 	failed += cmocka_run_group_tests_name("utf8_decode", decode, NULL, NULL);
 	failed += cmocka_run_group_tests_name("text_width", width, setup_locale, NULL);
 	failed += cmocka_run_group_tests_name("text_cut", cut, setup_locale, NULL);
+	failed += cmocka_run_group_tests_name("esc_message", msg, setup_locale, NULL);
 	failed += cmocka_run_group_tests_name("escape misc", misc, setup_locale, NULL);
 	return failed ? 1 : 0;
 }
