@@ -665,6 +665,32 @@ static void draw_detail(struct tui *ui)
 	detail_line(ui, y);
 }
 
+/*
+ * Append name escaped, cut at its start (with "...") to what the screen
+ * has beside used columns: the end of a path says most.
+ */
+static void add_tail(struct strbuf *sb, const char *name, bool utf8, size_t used)
+{
+	const char *ell = utf8 ? "\xe2\x80\xa6" : "...";
+	size_t ell_w = utf8 ? 1 : 3, room, w, off = 0;
+	struct strbuf esc = STRBUF_INIT;
+
+	w = esc_terminal(&esc, name, strlen(name), utf8);
+	room = (size_t)COLS > used ? (size_t)COLS - used : 0;
+	if (w > room && esc.len) {
+		/* Drop whole characters and escapes from the front until it fits. */
+		while (off < esc.len && w + ell_w > room) {
+			size_t uw;
+
+			off += text_unit(esc.s + off, esc.len - off, utf8, &uw);
+			w -= uw;
+		}
+		sb_adds(sb, ell);
+	}
+	sb_add(sb, esc.s ? esc.s + off : "", esc.len - off);
+	sb_free(&esc);
+}
+
 static void draw_status(struct tui *ui)
 {
 	int cols = COLS;
@@ -679,13 +705,17 @@ static void draw_status(struct tui *ui)
 		sb_adds(&ui->line, ui->v.msg);
 	} else if (ui->v.m->snapshot) {
 		char when[SNAPSHOT_TIME_LEN + 1];
+		struct strbuf rest = STRBUF_INIT;
 
 		snapshot_time_str(ui->v.m->time, when, sizeof(when));
 		sb_adds(&ui->line, _("[snapshot] "));
-		esc_terminal(&ui->line, ui->v.m->snapshot, strlen(ui->v.m->snapshot),
-			     ui->a->utf8);
-		sb_addf(&ui->line, _(" taken %s  %zu processes"), when, ui->v.m->n);
-		sb_adds(&ui->line, _("  ? help  q quit"));
+		sb_addf(&rest, _(" taken %s  %zu processes"), when, ui->v.m->n);
+		sb_adds(&rest, _("  ? help  q quit"));
+		add_tail(&ui->line, ui->v.m->snapshot, ui->a->utf8,
+			 text_width(ui->line.s, ui->line.len, ui->a->utf8) +
+			 text_width(rest.s, rest.len, ui->a->utf8));
+		sb_add(&ui->line, rest.s, rest.len);
+		sb_free(&rest);
 	} else {
 		sb_addf(&ui->line, _("%zu processes  every %u.%u s"), ui->v.m->n,
 			ui->v.delay_ds / 10, ui->v.delay_ds % 10);
