@@ -165,6 +165,7 @@ void model_build(struct ct_model *m, struct ct_proclist *pl, bool numeric)
 	int t;
 
 	memset(m, 0, sizeof(*m));
+	m->boot_time = -1;
 	m->n = pl->n;
 	m->nodes = xcalloc(m->n, sizeof(*m->nodes));
 	for (i = 0; i < m->n; i++) {

@@ -43,6 +43,10 @@ struct ct_model {
 	size_t cycles;			/* parent cycles broken (bad input) */
 	long long time;			/* when the processes were read, in seconds
 					 * since the epoch (set by main) */
+	long long boot_time;		/* when their system booted, in seconds
+					 * since the epoch; -1: unknown */
+	long clock_ticks;		/* start_time units per second; 0: unknown
+					 * (then boot_time is unknown too) */
 	const char *snapshot;		/* loaded from this snapshot (--load), or NULL */
 	int *hash;			/* pid -> node index, open addressing */
 	size_t hash_mask;

@@ -144,6 +144,12 @@ static int json_render(const struct render_ctx *rc)
 	snapshot_time_str(m->time, when, sizeof(when));
 	fprintf(f, "{\n  \"version\": %d,\n  \"time\": \"%s\",\n  \"caba_source\": \"%s\",\n",
 		SNAPSHOT_VERSION, when, snapshot_source_name(m->caba_source));
+	/* Both or neither: the boot time and the unit of "start_time". */
+	if (m->clock_ticks > 0 && m->boot_time >= 0) {
+		snapshot_time_str(m->boot_time, when, sizeof(when));
+		fprintf(f, "  \"boot_time\": \"%s\",\n  \"clock_ticks\": %ld,\n", when,
+			m->clock_ticks);
+	}
 	if (m->caba_source == CABA_SRC_RECORDER)
 		fprintf(f, "  \"lost_events\": %llu,\n", m->lost_events);
 	if (rc->o->npids) {

@@ -952,11 +952,49 @@ static int parse_pids(struct pctx *c, struct json_object *a, const char *key,
 	return 0;
 }
 
+/*
+ * "boot_time" and "clock_ticks", both or neither: when the system booted
+ * (not after "time") and the unit of the processes' start_time.
+ */
+static int parse_clock(struct pctx *c, struct json_object *root)
+{
+	struct snapshot *s = c->s;
+	struct json_object *bv, *tv;
+	char tmp[SHOW_MAX * 4 + 8], when[SNAPSHOT_TIME_LEN + 1];
+	const char *str;
+	size_t len;
+	long long x;
+	bool boot, ticks;
+
+	boot = json_object_object_get_ex(root, "boot_time", &bv);
+	ticks = json_object_object_get_ex(root, "clock_ticks", &tv);
+	if (!boot && !ticks)
+		return 0;
+	if (!ticks)
+		return bad(c, _("\"boot_time\" without \"clock_ticks\": a snapshot has both or neither"));
+	if (!boot)
+		return bad(c, _("\"clock_ticks\" without \"boot_time\": a snapshot has both or neither"));
+	if (get_str(c, "boot_time", bv, &str, &len))
+		return -EBADMSG;
+	if (snapshot_time_parse(str, len, &s->boot_time))
+		return bad(c, _("\"boot_time\" \"%s\" is not a UTC time like 2026-11-27T21:14:28Z"),
+			   shown(tmp, sizeof(tmp), str, len));
+	if (s->boot_time > s->time) {
+		snapshot_time_str(s->time, when, sizeof(when));
+		return bad(c, _("\"boot_time\" \"%s\" is after \"time\" \"%s\": the system booted after the snapshot was taken"),
+			   shown(tmp, sizeof(tmp), str, len), when);
+	}
+	if (get_int(c, "clock_ticks", tv, 1, SNAPSHOT_CLOCK_TICKS_MAX, &x))
+		return -EBADMSG;
+	s->clock_ticks = (long)x;
+	return 0;
+}
+
 static int parse_head(struct pctx *c, struct json_object *root)
 {
 	static const char *const keys[] = {
-		"version", "time", "caba_source", "lost_events", "focus",
-		"processes", "real_roots", "born_roots", NULL
+		"version", "time", "caba_source", "boot_time", "clock_ticks",
+		"lost_events", "focus", "processes", "real_roots", "born_roots", NULL
 	};
 	struct snapshot *s = c->s;
 	struct json_object *v;
@@ -986,6 +1024,8 @@ static int parse_head(struct pctx *c, struct json_object *root)
 	if (snapshot_time_parse(str, len, &s->time))
 		return bad(c, _("\"time\" \"%s\" is not a UTC time like 2026-11-27T21:14:28Z"),
 			   shown(tmp, sizeof(tmp), str, len));
+	if (parse_clock(c, root))
+		return -EBADMSG;
 	lost = json_object_object_get_ex(root, "lost_events", &v);
 	if (lost && s->caba_source != CABA_SRC_RECORDER)
 		return bad(c, _("\"lost_events\" belongs only with caba_source \"recorder\""));
@@ -1134,6 +1174,10 @@ void snapshot_model(struct snapshot *s, const char *name, bool numeric,
 	m->caba_source = s->caba_source;
 	m->lost_events = s->lost_events;
 	m->time = s->time;
+	if (s->clock_ticks) {
+		m->boot_time = s->boot_time;
+		m->clock_ticks = s->clock_ticks;
+	}
 	m->snapshot = name;
 }
 
@@ -1158,6 +1202,17 @@ pid_t snapshot_tgid_of(const struct snapshot *s, pid_t tid)
 }
 
 /* ---- time ---- */
+
+void snapshot_set_clock(struct ct_model *m, long long boot_time, long clock_ticks)
+{
+	m->boot_time = -1;
+	m->clock_ticks = 0;
+	if (boot_time < 0 || boot_time > m->time || boot_time > TIME_MAX ||
+	    clock_ticks < 1 || clock_ticks > SNAPSHOT_CLOCK_TICKS_MAX)
+		return;
+	m->boot_time = boot_time;
+	m->clock_ticks = clock_ticks;
+}
 
 void snapshot_time_str(long long t, char *buf, size_t size)
 {

@@ -19,6 +19,7 @@
 #define SNAPSHOT_MAX_DEPTH 8		/* nesting of arrays and objects (5 used) */
 #define SNAPSHOT_PID_MAX 4194304	/* the kernel's PID_MAX_LIMIT, 2^22 */
 #define SNAPSHOT_TIME_LEN 20		/* 2026-11-27T21:14:28Z */
+#define SNAPSHOT_CLOCK_TICKS_MAX 1000000	/* "clock_ticks": 1 to this */
 
 /* A user as the snapshot names it. */
 struct snapshot_user {
@@ -31,6 +32,9 @@ struct snapshot {
 	enum caba_source caba_source;	/* the document's own "caba_source" */
 	unsigned long long lost_events;	/* with CABA_SRC_RECORDER */
 	long long time;			/* when it was taken, seconds since the epoch */
+	long long boot_time;		/* when its system booted, with clock_ticks */
+	long clock_ticks;		/* start_time units per second; 0: no
+					 * "boot_time" and "clock_ticks" */
 	pid_t *focus;			/* the document's "focus", in its order */
 	size_t nfocus;			/* 0: no "focus" */
 	bool thread_lists;		/* the processes carry "thread_list" */
@@ -61,8 +65,9 @@ void snapshot_free(struct snapshot *s);
 
 /*
  * Build the model of s's processes (s must outlive it) and mark it as
- * loaded from the snapshot called name: its own source, lost events and
- * time. The document's focus is not applied: that is the caller's choice.
+ * loaded from the snapshot called name: its own source, lost events,
+ * time, boot time and clock. The document's focus is not applied: that is
+ * the caller's choice.
  */
 void snapshot_model(struct snapshot *s, const char *name, bool numeric,
 		    struct ct_model *m);
@@ -72,6 +77,15 @@ void snapshot_users(const struct snapshot *s, struct users *u);
 
 /* The process of thread tid in s, or 0 if no process lists that thread. */
 pid_t snapshot_tgid_of(const struct snapshot *s, pid_t tid);
+
+/*
+ * Keep in m when its processes' system booted (seconds since the epoch, -1
+ * if unknown) and the unit of their start_time (clock ticks per second, 0
+ * if unknown), if a document can carry both: boot_time from 1970 to
+ * m->time (set that first), clock_ticks from 1 to SNAPSHOT_CLOCK_TICKS_MAX.
+ * Otherwise both are left unknown (-1 and 0).
+ */
+void snapshot_set_clock(struct ct_model *m, long long boot_time, long clock_ticks);
 
 /* t as 2026-11-27T21:14:28Z; buf has room for SNAPSHOT_TIME_LEN + 1. */
 void snapshot_time_str(long long t, char *buf, size_t size);

@@ -34,6 +34,7 @@
 #define PAIR_MATCH 2
 #define SIDE_MIN_COLS 80	/* narrower than this, auto layout stacks */
 #define KEY_POLL_MS 250		/* longest wait for a key: signals are seen this fast */
+#define START_MAX 253402300799LL	/* 9999-12-31T23:59:59Z: later start dates are not shown */
 
 struct glyphs {
 	const char *pipe, *blank, *tee, *ell, *focus, *arrow, *vline, *hline;
@@ -65,6 +66,7 @@ struct tui {
 	size_t malformed;
 	unsigned long long lost_events;	/* by the recorder, when it is the source */
 	long long btime;	/* boot time (epoch seconds), or -1 */
+	long hz;		/* clock ticks per second, the unit of start_time */
 	bool color;
 	bool help;
 	size_t help_top;
@@ -214,6 +216,8 @@ static void rescan(struct tui *ui)
 	}
 	model_build(&m, &pl, ui->o->numeric);
 	m.lost_events = ui->lost_events;
+	m.boot_time = a->m->boot_time;
+	m.clock_ticks = a->m->clock_ticks;
 	apply_focus(ui, &m);
 	view_set_model(&ui->v, &m);
 	model_free(a->m);
@@ -233,6 +237,8 @@ static void rebuild(struct tui *ui)
 		return;
 	model_build(&m, ui->a->pl, ui->o->numeric);
 	m.lost_events = ui->lost_events;
+	m.boot_time = ui->a->m->boot_time;
+	m.clock_ticks = ui->a->m->clock_ticks;
 	apply_focus(ui, &m);
 	view_set_model(&ui->v, &m);
 	model_free(ui->a->m);
@@ -556,14 +562,18 @@ static void add_reparent(struct tui *ui, int node, struct strbuf *sb)
 		sb_adds(sb, _(" (subreaper or CLONE_PARENT)"));
 }
 
-/* A start time: the date and time when the boot time is known. */
+/*
+ * A start time: the local date and time when the boot time is known (and
+ * the date within year 9999), else the time after boot.
+ */
 static void add_start(struct tui *ui, unsigned long long secs, struct strbuf *sb)
 {
 	char buf[64];
 	struct tm tm;
 	time_t t;
 
-	if (ui->btime >= 0) {
+	if (ui->btime >= 0 && ui->btime <= START_MAX &&
+	    secs <= (unsigned long long)(START_MAX - ui->btime)) {
 		t = (time_t)(ui->btime + (long long)secs);
 		if (localtime_r(&t, &tm) &&
 		    strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm)) {
@@ -582,7 +592,6 @@ static void draw_detail(struct tui *ui)
 	const char *user;
 	int node = ui->v.sel_node, y = ui->detail_y, i;
 	size_t limit = (size_t)COLS * 4 + 64;
-	long hz = sysconf(_SC_CLK_TCK);
 	unsigned long long secs;
 
 	if (ui->detail_h <= 0)
@@ -597,7 +606,7 @@ static void draw_detail(struct tui *ui)
 	p = m->nodes[node].p;
 	if (ui->a->dirfd >= 0)
 		procfs_read_cmdline(ui->a->dirfd, m->nodes[node].p);
-	secs = p->start_time / (unsigned long long)(hz > 0 ? hz : 100);
+	secs = p->start_time / (unsigned long long)ui->hz;
 	user = users_name(ui->users, p->uid);
 	sb_reset(&ui->line);
 	for (i = 0; ui->v.sel_tid && i < (int)p->nthreads_listed; i++) {
@@ -959,7 +968,19 @@ int tui_run(struct tui_args *a)
 	ui.g = a->utf8_glyphs ? &utf8_glyphs : &ascii_glyphs;
 	ui.users = a->users ? a->users : users_new();
 	ui.lost_events = a->m->lost_events;
-	ui.btime = a->dirfd >= 0 ? procfs_boot_time(a->dirfd) : -1;
+	/*
+	 * Start times as dates: a snapshot's own boot time and clock, those of
+	 * this machine for its procfs (a copy without them: boot+H:MM:SS).
+	 */
+	if (a->m->clock_ticks > 0) {
+		ui.btime = a->m->boot_time;
+		ui.hz = a->m->clock_ticks;
+	} else {
+		ui.btime = a->dirfd >= 0 ? procfs_boot_time(a->dirfd) : -1;
+		ui.hz = sysconf(_SC_CLK_TCK);
+		if (ui.hz <= 0)
+			ui.hz = 100;
+	}
 	/* Status files stay open between refreshes: room for one per process. */
 	{
 		struct rlimit rl;

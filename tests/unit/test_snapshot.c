@@ -2,7 +2,7 @@
 /*
  * Unit tests for the snapshot reader: a table of malformed documents, each
  * with the exact message it must give; documents that must be accepted;
- * the round trip through the JSON renderer; the time helpers.
+ * the round trip through the JSON renderer; the time and clock helpers.
  */
 #include "config.h"
 
@@ -49,6 +49,10 @@
 #define REST_TAIL ", \"start_time\": 10, \"threads\": 1, \"reparented\": false"
 #define ALL1 REST_NAME REST_CMD REST_UID REST_IDS REST_STATE REST_TAIL
 #define DOC1(p) HEAD("kernel") p TAIL("1", "1")
+/* A head up to "time", then x: to spoil "boot_time" and "clock_ticks". */
+#define CLOCK(x) "{\"version\": 1, \"caba_source\": \"kernel\", " \
+	"\"time\": \"2026-11-27T21:14:28Z\"" x "}"
+#define BOOT ", \"boot_time\": \"2026-11-27T08:00:00Z\""
 
 struct bad_doc {
 	const char *name;
@@ -139,6 +143,57 @@ static const struct bad_doc bad_docs[] = {
 	{ "time before 1970",
 	  "{\"version\": 1, \"caba_source\": \"kernel\", \"time\": \"1969-12-31T23:59:59Z\"}",
 	  "t.json: \"time\" \"1969-12-31T23:59:59Z\" is not a UTC time like 2026-11-27T21:14:28Z", 0 },
+	{ "boot_time without clock_ticks",
+	  CLOCK(BOOT),
+	  "t.json: \"boot_time\" without \"clock_ticks\": a snapshot has both or neither", 0 },
+	{ "clock_ticks without boot_time",
+	  CLOCK(", \"clock_ticks\": 100"),
+	  "t.json: \"clock_ticks\" without \"boot_time\": a snapshot has both or neither", 0 },
+	{ "clock_ticks null without boot_time",
+	  CLOCK(", \"clock_ticks\": null"),
+	  "t.json: \"clock_ticks\" without \"boot_time\": a snapshot has both or neither", 0 },
+	{ "boot_time a number",
+	  CLOCK(", \"boot_time\": 1795766400, \"clock_ticks\": 100"),
+	  "t.json: \"boot_time\" is a number, not a string", 0 },
+	{ "boot_time null",
+	  CLOCK(", \"boot_time\": null, \"clock_ticks\": 100"),
+	  "t.json: \"boot_time\" is null, not a string", 0 },
+	{ "boot_time not utc",
+	  CLOCK(", \"boot_time\": \"2026-11-27T08:00:00+01:00\", \"clock_ticks\": 100"),
+	  "t.json: \"boot_time\" \"2026-11-27T08:00:00+01:00\" is not a UTC time like 2026-11-27T21:14:28Z", 0 },
+	{ "boot_time 31 november",
+	  CLOCK(", \"boot_time\": \"2026-11-31T08:00:00Z\", \"clock_ticks\": 100"),
+	  "t.json: \"boot_time\" \"2026-11-31T08:00:00Z\" is not a UTC time like 2026-11-27T21:14:28Z", 0 },
+	{ "boot_time before 1970",
+	  CLOCK(", \"boot_time\": \"1969-12-31T23:59:59Z\", \"clock_ticks\": 100"),
+	  "t.json: \"boot_time\" \"1969-12-31T23:59:59Z\" is not a UTC time like 2026-11-27T21:14:28Z", 0 },
+	{ "boot_time hostile",
+	  CLOCK(", \"boot_time\": \"\\u001b]0;x\\u0007\", \"clock_ticks\": 100"),
+	  "t.json: \"boot_time\" \"\\e]0;x\\a\" is not a UTC time like 2026-11-27T21:14:28Z", 0 },
+	{ "boot_time after time",
+	  CLOCK(", \"boot_time\": \"2026-11-27T21:14:29Z\", \"clock_ticks\": 100"),
+	  "t.json: \"boot_time\" \"2026-11-27T21:14:29Z\" is after \"time\" \"2026-11-27T21:14:28Z\": the system booted after the snapshot was taken", 0 },
+	{ "clock_ticks 0",
+	  CLOCK(BOOT ", \"clock_ticks\": 0"),
+	  "t.json: \"clock_ticks\" is 0, out of range (1 to 1000000)", 0 },
+	{ "clock_ticks negative",
+	  CLOCK(BOOT ", \"clock_ticks\": -100"),
+	  "t.json: \"clock_ticks\" is -100, out of range (1 to 1000000)", 0 },
+	{ "clock_ticks too many",
+	  CLOCK(BOOT ", \"clock_ticks\": 1000001"),
+	  "t.json: \"clock_ticks\" is 1000001, out of range (1 to 1000000)", 0 },
+	{ "clock_ticks fraction",
+	  CLOCK(BOOT ", \"clock_ticks\": 100.0"),
+	  "t.json: \"clock_ticks\" is 100.0, not a whole number", 0 },
+	{ "clock_ticks string",
+	  CLOCK(BOOT ", \"clock_ticks\": \"100\""),
+	  "t.json: \"clock_ticks\" is a string, not a number", 0 },
+	{ "clock_ticks boolean",
+	  CLOCK(BOOT ", \"clock_ticks\": true"),
+	  "t.json: \"clock_ticks\" is a boolean, not a number", 0 },
+	{ "clock_ticks null",
+	  CLOCK(BOOT ", \"clock_ticks\": null"),
+	  "t.json: \"clock_ticks\" is null, not a number", 0 },
 	{ "lost_events with kernel",
 	  "{\"version\": 1, \"caba_source\": \"kernel\", \"time\": \"2026-11-27T21:14:28Z\", \"lost_events\": 0}",
 	  "t.json: \"lost_events\" belongs only with caba_source \"recorder\"", 0 },
@@ -472,6 +527,83 @@ static void test_focus_one_tree(void **state)
 	snapshot_free(&s);
 }
 
+/* "boot_time" and "clock_ticks" reach the model; without them, unknown. */
+static void test_clock(void **state)
+{
+	/* The boot may be the very second the snapshot was taken. */
+	static const char doc[] =
+		"{\"version\": 1, \"time\": \"2026-11-27T21:14:28Z\", \"caba_source\": \"kernel\", "
+		"\"boot_time\": \"2026-11-27T21:14:28Z\", \"clock_ticks\": 1000000, \"processes\": ["
+		K(1, 0, 0) TAIL("1", "1");
+	static const char low[] =
+		"{\"version\": 1, \"time\": \"2026-11-27T21:14:28Z\", \"caba_source\": \"kernel\", "
+		"\"boot_time\": \"1970-01-01T00:00:00Z\", \"clock_ticks\": 1, \"processes\": ["
+		K(1, 0, 0) TAIL("1", "1");
+	struct snapshot s;
+	struct ct_model m;
+	char err[512];
+
+	(void)state;
+	assert_int_equal(snapshot_parse(doc, sizeof(doc) - 1, "t.json", &s, err, sizeof(err)), 0);
+	assert_int_equal(s.boot_time, 1795814068);
+	assert_int_equal(s.clock_ticks, 1000000);
+	snapshot_model(&s, "t.json", false, &m);
+	assert_int_equal(m.boot_time, 1795814068);
+	assert_int_equal(m.clock_ticks, 1000000);
+	model_free(&m);
+	snapshot_free(&s);
+
+	assert_int_equal(snapshot_parse(low, sizeof(low) - 1, "t.json", &s, err, sizeof(err)), 0);
+	snapshot_model(&s, "t.json", false, &m);
+	assert_int_equal(m.boot_time, 0);
+	assert_int_equal(m.clock_ticks, 1);
+	model_free(&m);
+	snapshot_free(&s);
+
+	assert_int_equal(snapshot_parse(OK1, strlen(OK1), "t.json", &s, err, sizeof(err)), 0);
+	assert_int_equal(s.clock_ticks, 0);
+	snapshot_model(&s, "t.json", false, &m);
+	assert_int_equal(m.boot_time, -1);
+	assert_int_equal(m.clock_ticks, 0);
+	model_free(&m);
+	snapshot_free(&s);
+}
+
+/* What a document can carry of a procfs's boot time and clock. */
+static void test_set_clock(void **state)
+{
+	struct ct_model m;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	m.time = 1795814068;
+	snapshot_set_clock(&m, 1795766400, 100);
+	assert_int_equal(m.boot_time, 1795766400);
+	assert_int_equal(m.clock_ticks, 100);
+	snapshot_set_clock(&m, 1795814068, 1000000);
+	assert_int_equal(m.boot_time, 1795814068);
+	assert_int_equal(m.clock_ticks, 1000000);
+	snapshot_set_clock(&m, 0, 1);
+	assert_int_equal(m.boot_time, 0);
+	assert_int_equal(m.clock_ticks, 1);
+	/* Unknown, or not what a document may say: neither is kept. */
+	snapshot_set_clock(&m, -1, 100);
+	assert_int_equal(m.boot_time, -1);
+	assert_int_equal(m.clock_ticks, 0);
+	snapshot_set_clock(&m, 1795766400, -1);
+	assert_int_equal(m.boot_time, -1);
+	assert_int_equal(m.clock_ticks, 0);
+	snapshot_set_clock(&m, 1795766400, 1000001);
+	assert_int_equal(m.clock_ticks, 0);
+	/* Booted after "time" (SOURCE_DATE_EPOCH in the past). */
+	snapshot_set_clock(&m, 1795814069, 100);
+	assert_int_equal(m.boot_time, -1);
+	assert_int_equal(m.clock_ticks, 0);
+	m.time = 253402300799LL + 10;
+	snapshot_set_clock(&m, 253402300799LL + 1, 100);
+	assert_int_equal(m.clock_ticks, 0);
+}
+
 static void test_snapshot_source(void **state)
 {
 	static const char doc[] = HEAD("snapshot") K(1, 0, 0) ", "
@@ -504,6 +636,20 @@ static const char *const round_trips[] = {
 	"  ],\n"
 	"  \"real_roots\": [1],\n"
 	"  \"born_roots\": [30]\n"
+	"}\n",
+	"{\n"
+	"  \"version\": 1,\n"
+	"  \"time\": \"2026-11-27T21:14:28Z\",\n"
+	"  \"caba_source\": \"recorder\",\n"
+	"  \"boot_time\": \"2026-11-27T08:00:00Z\",\n"
+	"  \"clock_ticks\": 100,\n"
+	"  \"lost_events\": 0,\n"
+	"  \"focus\": [1],\n"
+	"  \"processes\": [\n"
+	"    { \"pid\": 1, \"ppid\": 0, \"caba\": 0, \"caba_status\": \"witnessed\", \"name\": \"init\", \"cmdline\": [ ], \"uid\": 0, \"user\": \"root\", \"pgid\": 1, \"sid\": 1, \"state\": \"S\", \"start_time\": 18446744073709551615, \"threads\": 1, \"reparented\": false }\n"
+	"  ],\n"
+	"  \"real_roots\": [1],\n"
+	"  \"born_roots\": [1]\n"
 	"}\n",
 	"{\n"
 	"  \"version\": 1,\n"
@@ -621,6 +767,8 @@ int main(void)
 		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_focus_one_tree),
 		cmocka_unit_test(test_snapshot_source),
+		cmocka_unit_test(test_clock),
+		cmocka_unit_test(test_set_clock),
 		cmocka_unit_test(test_tgid_of),
 		cmocka_unit_test(test_time),
 	};
