@@ -3,7 +3,8 @@
 # Snapshots of this machine's own /proc: what --json writes, --load reads
 # back and writes again byte for byte, whatever the processes hold (kernel
 # threads, zombies, odd names, users without a name, the recorder's links
-# when it runs), and shows as text.
+# when it runs), with this machine's boot time and clock, and shows as
+# text.
 set -u
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${TOP_BUILDDIR:=$TOP_SRCDIR/build}"
@@ -34,6 +35,28 @@ round_trip() {
 }
 
 round_trip "the whole system"
+
+# The boot time and the clock of this machine, in every document of it
+# (stamped now: an older SOURCE_DATE_EPOCH would leave them out).
+env -u SOURCE_DATE_EPOCH "$CABATREE" --json > "$tmp/a"
+want_boot=$(date -u -d "@$(awk '/^btime/ { print $2 }' /proc/stat)" +%FT%TZ)
+got_boot=$(sed -n 's/^  "boot_time": "\(.*\)",$/\1/p' "$tmp/a")
+got_ticks=$(sed -n 's/^  "clock_ticks": \([0-9]*\),$/\1/p' "$tmp/a")
+if [ -n "$want_boot" ] && [ "$got_boot" = "$want_boot" ]; then
+	ok "boot_time is /proc/stat's btime, $got_boot"
+else
+	not_ok "boot_time is '$got_boot', /proc/stat's btime is '$want_boot'"
+fi
+if [ "$got_ticks" = "$(getconf CLK_TCK)" ]; then
+	ok "clock_ticks is getconf CLK_TCK, $got_ticks"
+else
+	not_ok "clock_ticks is '$got_ticks', getconf CLK_TCK is '$(getconf CLK_TCK)'"
+fi
+check "boot_time and clock_ticks follow caba_source" \
+	sh -c 'sed -n 4,6p "$1" | cut -d: -f1 | tr -d " " | tr "\n" " " |
+		grep -qx "\"caba_source\" \"boot_time\" \"clock_ticks\" "' sh "$tmp/a"
+"$CABATREE" --load "$tmp/a" --json > "$tmp/b" 2> "$tmp/b.err"
+check "and the document with them comes back byte for byte" cmp -s "$tmp/a" "$tmp/b"
 round_trip "with threads" -t
 round_trip "focused on this shell" -p $$
 round_trip "focused on pid 1 and this shell, with threads" -t -p 1 -p $$
