@@ -51,29 +51,49 @@
  * secret key would stop that, and root decides what cabatree sees anyway).
  * Being gzip's CRC, it can be checked with standard tools (cabatreed(8)).
  *
- * One lookup in a table of the 256 byte values per byte: a few
- * milliseconds for the 2.4 MB of 100,000 processes. The table is computed
- * on first use (the programs that read and write the file have a single
- * thread).
+ * Computed eight bytes at a time ("slicing by 8": eight tables of 256
+ * values, made on first use, 8 KiB): about 1 ms for the 2.4 MB of 100,000
+ * processes, where one table, a byte at a time, takes 6 ms. The programs
+ * that read and write the file have a single thread.
  */
-static uint32_t crc_table[256];
+static uint32_t crc_table[8][256];
+
+static void crc_tables(void)
+{
+	uint32_t i, v;
+	int k;
+
+	for (i = 0; i < 256; i++) {
+		v = i;
+		for (k = 0; k < 8; k++)
+			v = (v >> 1) ^ (0xedb88320U & -(v & 1));
+		crc_table[0][i] = v;
+	}
+	/* Table k: the CRC of a byte followed by k zero bytes. */
+	for (k = 1; k < 8; k++) {
+		for (i = 0; i < 256; i++) {
+			v = crc_table[k - 1][i];
+			crc_table[k][i] = (v >> 8) ^ crc_table[0][v & 0xff];
+		}
+	}
+}
 
 uint32_t state_crc32(const void *buf, size_t len)
 {
 	const unsigned char *p = buf;
-	uint32_t c = 0xffffffffU;
+	uint32_t c = 0xffffffffU, a;
 
-	if (!crc_table[1]) {
-		for (uint32_t i = 0; i < 256; i++) {
-			uint32_t v = i;
-
-			for (int k = 0; k < 8; k++)
-				v = (v >> 1) ^ (0xedb88320U & -(v & 1));
-			crc_table[i] = v;
-		}
+	if (!crc_table[0][1])
+		crc_tables();
+	for (; len >= 8; len -= 8, p += 8) {
+		a = c ^ (p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
+		c = crc_table[7][a & 0xff] ^ crc_table[6][(a >> 8) & 0xff] ^
+		    crc_table[5][(a >> 16) & 0xff] ^ crc_table[4][a >> 24] ^
+		    crc_table[3][p[4]] ^ crc_table[2][p[5]] ^
+		    crc_table[1][p[6]] ^ crc_table[0][p[7]];
 	}
 	while (len--)
-		c = crc_table[(c ^ *p++) & 0xff] ^ (c >> 8);
+		c = crc_table[0][(c ^ *p++) & 0xff] ^ (c >> 8);
 	return c ^ 0xffffffffU;
 }
 

@@ -617,6 +617,19 @@ static void test_state_crc32(void **state)
 	assert_int_equal(state_crc32("", 0), 0);
 	assert_int_equal(state_crc32("123456789", 9), 0xcbf43926);
 	assert_int_equal(state_crc32(empty, sizeof(empty) - 1), 0x9ef4c005);
+	/* Eight bytes at a time or one, from any address: as defined, bit by bit. */
+	for (size_t from = 0; from < 8; from++) {
+		for (size_t n = 0; from + n < sizeof(empty); n++) {
+			uint32_t c = 0xffffffffU;
+
+			for (size_t i = from; i < from + n; i++) {
+				c ^= (unsigned char)empty[i];
+				for (int k = 0; k < 8; k++)
+					c = c & 1 ? (c >> 1) ^ 0xedb88320U : c >> 1;
+			}
+			assert_int_equal(state_crc32(empty + from, n), ~c);
+		}
+	}
 	/* Every change of one byte changes it, wherever it is. */
 	for (unsigned int i = 0; i < sizeof(empty) - 1; i++) {
 		char buf[sizeof(empty)];
