@@ -450,8 +450,8 @@ static int read_version(const char *buf, size_t len, unsigned int *version,
 	if (!ok || !unum(&p, UINT_MAX, &v) || p != nl)
 		return bad(err, errlen, 1, _("not a cabatree recorder state file"));
 	if (v != 1 && v != 2)
-		return bad(err, errlen, 1, _("version %llu of the state file is not supported "
-					     "(only versions 1 and 2 are)"), v);
+		return bad(err, errlen, 1, _("version %llu of the state file is not supported; "
+					     "only versions 1 and 2 are"), v);
 	*version = (unsigned int)v;
 	return 0;
 }

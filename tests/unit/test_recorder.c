@@ -456,9 +456,9 @@ static const struct said_case {
 } said_cases[] = {
 	/* Versions: 1 and 2 only, written as the writer writes them. */
 	{ "version 3", "cabatree-recorder-state 3\nboot_id b\n",
-	  "line 1: version 3 of the state file is not supported (only versions 1 and 2 are)" },
+	  "line 1: version 3 of the state file is not supported; only versions 1 and 2 are" },
 	{ "version 0", "cabatree-recorder-state 0\n",
-	  "line 1: version 0 of the state file is not supported (only versions 1 and 2 are)" },
+	  "line 1: version 0 of the state file is not supported; only versions 1 and 2 are" },
 	{ "version far too large", "cabatree-recorder-state 99999999999999999999\n",
 	  "line 1: not a cabatree recorder state file" },
 	{ "version 02", "cabatree-recorder-state 02\n", "line 1: not a cabatree recorder state file" },
