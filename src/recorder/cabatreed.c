@@ -311,6 +311,24 @@ static void load_previous(const char *path, const struct state_meta *meta,
 		    strerror(-ret));
 		return;
 	}
+	/*
+	 * A checksum that does not match says that something changed, not
+	 * what: any line, a pid or a start time, may be wrong, so none is
+	 * kept. The processes come back from /proc, inferred.
+	 */
+	if (ret == -EBADMSG && st.unverified && st.header_ok) {
+		aside = set_aside(path, "corrupt");
+		say(P_("the state file %s is damaged (%s): no line of it can be trusted, so its "
+		       "%zu process was dropped; /proc fills it in as inferred%s%s",
+		       "the state file %s is damaged (%s): no line of it can be trusted, so all "
+		       "its %zu processes were dropped; /proc fills them in as inferred%s%s",
+		       st.untrusted),
+		    path, err, st.untrusted,
+		    aside ? _("; the damaged file was moved to ") : "", aside ? aside : "");
+		free(aside);
+		state_free(&st);
+		return;
+	}
 	if (ret == -EBADMSG && !st.header_ok) {
 		aside = set_aside(path, "corrupt");
 		say(_("the state file %s is malformed (%s): nothing in it can be trusted, so "
@@ -347,6 +365,9 @@ static void load_previous(const char *path, const struct state_meta *meta,
 	if (ret == 0) {
 		state_to_table(&st, t);
 		say(_("continuing from %s: %zu processes"), path, st.n);
+		if (st.version == 1)
+			say(_("the state file %s is of version 1, without a checksum: it is written "
+			      "again as version 2"), path);
 		state_free(&st);
 		return;
 	}

@@ -2,14 +2,20 @@
 /*
  * The state file, line by line:
  *
- *   cabatree-recorder-state 1
+ *   cabatree-recorder-state 2
  *   boot_id <id>  backend <name>  pidns <inode>  daemon <pid> <start>
  *   updated <seconds>  lost <events>  processes <count>   (one per line)
  *   <pid> <start> <caba> <caba start> w|i                 (count lines)
  *   end
+ *   checksum crc32 <8 hexadecimal digits>
  *
- * Anything else, a short file or a count that does not match is malformed:
- * a reader never trusts half a file.
+ * The checksum covers every byte before its line. Version 1, which the
+ * previous release wrote, is the same without the checksum line; it is
+ * still read, as it always was.
+ *
+ * Anything else, a short file, a count that does not match or a checksum
+ * that does not is malformed: a reader never trusts half a file, nor a
+ * file that was changed after it was written.
  */
 #include "config.h"
 
@@ -28,7 +34,68 @@
 #include "recorder/state.h"
 #include "xalloc.h"
 
-#define MAGIC "cabatree-recorder-state 1"
+#define MAGIC "cabatree-recorder-state "
+#define FORMAT_VERSION 2	/* what state_format() writes */
+#define SUM_KEY "checksum crc32 "
+#define SUM_LINE_LEN (sizeof(SUM_KEY) - 1 + 8)	/* and its newline */
+
+/*
+ * The checksum is CRC-32 as gzip, zlib and PNG compute it (the reflected
+ * polynomial 0xedb88320, starting from and finally xored with 0xffffffff).
+ * It is there to catch accidental damage: a bad sector, a flipped bit, an
+ * editor's slip, a copy cut short. A CRC of 32 bits detects every change
+ * confined to 32 consecutive bits, so every change of a single byte (a
+ * pid 1234 made 1284), and misses other changes once in 2^32. It is no
+ * defence against someone who means it, and need not be: the file is
+ * root's, and whoever can rewrite it can compute the CRC again (only a
+ * secret key would stop that, and root decides what cabatree sees anyway).
+ * Being gzip's CRC, it can be checked with standard tools (cabatreed(8)).
+ *
+ * Computed eight bytes at a time ("slicing by 8": eight tables of 256
+ * values, made on first use, 8 KiB): about 1 ms for the 2.4 MB of 100,000
+ * processes, where one table, a byte at a time, takes 6 ms. The programs
+ * that read and write the file have a single thread.
+ */
+static uint32_t crc_table[8][256];
+
+static void crc_tables(void)
+{
+	uint32_t i, v;
+	int k;
+
+	for (i = 0; i < 256; i++) {
+		v = i;
+		for (k = 0; k < 8; k++)
+			v = (v >> 1) ^ (0xedb88320U & -(v & 1));
+		crc_table[0][i] = v;
+	}
+	/* Table k: the CRC of a byte followed by k zero bytes. */
+	for (k = 1; k < 8; k++) {
+		for (i = 0; i < 256; i++) {
+			v = crc_table[k - 1][i];
+			crc_table[k][i] = (v >> 8) ^ crc_table[0][v & 0xff];
+		}
+	}
+}
+
+uint32_t state_crc32(const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	uint32_t c = 0xffffffffU, a;
+
+	if (!crc_table[0][1])
+		crc_tables();
+	for (; len >= 8; len -= 8, p += 8) {
+		a = c ^ (p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
+		c = crc_table[7][a & 0xff] ^ crc_table[6][(a >> 8) & 0xff] ^
+		    crc_table[5][(a >> 16) & 0xff] ^ crc_table[4][a >> 24] ^
+		    crc_table[3][p[4]] ^ crc_table[2][p[5]] ^
+		    crc_table[1][p[6]] ^ crc_table[0][p[7]];
+	}
+	while (len--)
+		c = crc_table[0][(c ^ *p++) & 0xff] ^ (c >> 8);
+	return c ^ 0xffffffffU;
+}
 
 static void put_entry(const struct born_proc *p, void *arg)
 {
@@ -58,12 +125,15 @@ static int write_all(int fd, const char *s, size_t n)
 void state_format(struct strbuf *sb, const struct born_table *t,
 		  const struct state_meta *meta)
 {
-	sb_addf(sb, MAGIC "\nboot_id %s\nbackend %s\npidns %llu\ndaemon %d %llu\n"
-		"updated %lld\nlost %llu\nprocesses %zu\n",
+	size_t from = sb->len;
+
+	sb_addf(sb, MAGIC "%d\nboot_id %s\nbackend %s\npidns %llu\ndaemon %d %llu\n"
+		"updated %lld\nlost %llu\nprocesses %zu\n", FORMAT_VERSION,
 		meta->boot_id, meta->backend, meta->pidns, (int)meta->daemon_pid,
 		meta->daemon_start, meta->updated, meta->lost, t->n);
 	born_foreach(t, put_entry, sb);
 	sb_adds(sb, "end\n");
+	sb_addf(sb, SUM_KEY "%08x\n", (unsigned int)state_crc32(sb->s + from, sb->len - from));
 }
 
 int state_save(const char *path, const struct born_table *t,
@@ -251,15 +321,16 @@ static bool space(const char **pp)
 static int parse_lines(char *buf, size_t len, struct state *st, char *err,
 		       size_t errlen, bool salvage)
 {
-	char *pos = buf, *end = buf + len, *l;
+	char *pos = buf, *end = buf + len, *l, magic[sizeof(MAGIC) + 12];
 	unsigned int line = 1;
 	unsigned long long count, v, w;
 	const char *p;
 	size_t i;
 	int ret;
 
+	snprintf(magic, sizeof(magic), MAGIC "%u", st->version);
 	l = next_line(&pos, end);
-	if (!l || strcmp(l, MAGIC) != 0)
+	if (!l || strcmp(l, magic) != 0)
 		return bad(err, errlen, line, _("not a cabatree recorder state file"));
 #define FIELD(k, ok)							\
 	do {								\
@@ -348,8 +419,8 @@ body_error:
  * Lines are C strings: a NUL byte would cut one short unseen. It is an
  * error at its line; what comes before that line can still be salvaged.
  */
-static int parse(char *buf, size_t len, struct state *st, char *err,
-		 size_t errlen, bool salvage)
+static int parse_body(char *buf, size_t len, struct state *st, char *err,
+		      size_t errlen, bool salvage)
 {
 	char *nul = memchr(buf, '\0', len), *cut;
 	unsigned int line = 1;
@@ -364,6 +435,104 @@ static int parse(char *buf, size_t len, struct state *st, char *err,
 	if (salvage)
 		parse_lines(buf, (size_t)(cut - buf), st, err, errlen, true);
 	return bad(err, errlen, line, _("NUL byte"));
+}
+
+/* The version line 1 says, 1 or 2; buf is left as it is. */
+static int read_version(const char *buf, size_t len, unsigned int *version,
+			char *err, size_t errlen)
+{
+	const char *nl = memchr(buf, '\n', len), *p;
+	unsigned long long v;
+	bool ok;
+
+	ok = nl && (size_t)(nl - buf) > strlen(MAGIC) && memcmp(buf, MAGIC, strlen(MAGIC)) == 0;
+	p = ok ? buf + strlen(MAGIC) : NULL;
+	if (!ok || !unum(&p, UINT_MAX, &v) || p != nl)
+		return bad(err, errlen, 1, _("not a cabatree recorder state file"));
+	if (v != 1 && v != 2)
+		return bad(err, errlen, 1, _("version %llu of the state file is not supported; "
+					     "only versions 1 and 2 are"), v);
+	*version = (unsigned int)v;
+	return 0;
+}
+
+/*
+ * The checksum line at the end of buf[0..len), left as it is. Version 2
+ * must end with a right one; *body is then where it starts (the end of
+ * what it covers). Version 1 has none (*body is len), but a version 2 file
+ * whose version was damaged into 1 has one: that is checked all the same,
+ * so the damage is told for what it is. On an error, *body is the end of
+ * the process lines that a count may read.
+ */
+static int check_sum(const char *buf, size_t len, unsigned int version, size_t *body,
+		     char *err, size_t errlen)
+{
+	const char *last = buf + len, *p;
+	unsigned int line = 1;
+	uint32_t want = 0;
+	bool whole;
+
+	*body = len;
+	/* The start of the last line, whole (ending in a newline) or not. */
+	if (len && buf[len - 1] == '\n')
+		last--;
+	while (last > buf && last[-1] != '\n')
+		last--;
+	whole = (size_t)(buf + len - last) == SUM_LINE_LEN + 1 && buf[len - 1] == '\n' &&
+		memcmp(last, SUM_KEY, strlen(SUM_KEY)) == 0;
+	for (p = last + strlen(SUM_KEY); whole && p < buf + len - 1; p++) {
+		if (*p >= '0' && *p <= '9')
+			want = want << 4 | (uint32_t)(*p - '0');
+		else if (*p >= 'a' && *p <= 'f')
+			want = want << 4 | (uint32_t)(*p - 'a' + 10);
+		else
+			whole = false;
+	}
+	if (!whole && version == 1)
+		return 0;
+	for (p = buf; (p = memchr(p, '\n', (size_t)(last - p))); p++)
+		line++;
+	if (!whole)
+		return bad(err, errlen, line,
+			   _("no checksum line at the end: the file is cut short or damaged"));
+	*body = (size_t)(last - buf);
+	if (state_crc32(buf, *body) != want)
+		return bad(err, errlen, line,
+			   _("checksum mismatch: the file was changed or damaged"));
+	if (version == 1)
+		*body = len;
+	return 0;
+}
+
+/*
+ * A file's checksum vouches for every line of it or for none: one that
+ * does not match, or is missing, leaves no line trusted. With salvage, the
+ * process lines are still counted (for a message) into st->untrusted, but
+ * none is kept.
+ */
+static int parse(char *buf, size_t len, struct state *st, char *err,
+		 size_t errlen, bool salvage)
+{
+	size_t body;
+	char ignored[8];
+	int ret;
+
+	ret = read_version(buf, len, &st->version, err, errlen);
+	if (ret < 0)
+		return ret;
+	ret = check_sum(buf, len, st->version, &body, err, errlen);
+	if (ret == 0)
+		return parse_body(buf, body, st, err, errlen, salvage);
+	if (salvage) {
+		parse_body(buf, body, st, ignored, sizeof(ignored), true);
+		st->unverified = true;
+		st->untrusted = st->n;
+		memset(&st->meta, 0, sizeof(st->meta));
+		free(st->v);
+		st->v = NULL;
+		st->n = 0;
+	}
+	return ret;
 }
 
 static int load(const char *path, struct state *st, char *err, size_t errlen,

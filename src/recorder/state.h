@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "recorder/born.h"
@@ -38,9 +39,12 @@ struct state {
 	struct state_entry *v;		/* sorted by (pid, start) */
 	size_t n;
 	uid_t owner;			/* the file's owner */
+	unsigned int version;		/* of the file read: 1 (no checksum) or 2 */
 	/* Filled by state_salvage: */
 	bool header_ok;			/* meta was read whole */
 	size_t announced;		/* processes the header announced */
+	bool unverified;		/* its checksum is wrong or missing: nothing kept */
+	size_t untrusted;		/* ... the processes it listed, all dropped */
 };
 
 /*
@@ -51,10 +55,13 @@ struct state {
 int state_save(const char *path, const struct born_table *t,
 	       const struct state_meta *meta, mode_t mode);
 
-/* Append the text of the state file of t and meta to sb. */
+/* Append the text of the state file of t and meta to sb (version 2). */
 struct strbuf;
 void state_format(struct strbuf *sb, const struct born_table *t,
 		  const struct state_meta *meta);
+
+/* The CRC-32 of buf[0..len) that ends a state file (gzip's CRC-32). */
+uint32_t state_crc32(const void *buf, size_t len);
 
 /*
  * Parse the text of a state file, buf[0..len) (modified in place), into
@@ -74,7 +81,10 @@ int state_load(const char *path, struct state *st, char *err, size_t errlen);
  * file (as state_load); -EBADMSG for a damaged one, with the reason in err
  * and in st: header_ok (the header was whole; else nothing is kept),
  * announced, and every process line before the first bad one (none
- * listed twice). Other errors as state_load.
+ * listed twice). A checksum vouches for all of a file or for none of it:
+ * when it does not match, or a version 2 file has none, unverified is set
+ * and nothing is kept (not even meta); untrusted says how many process
+ * lines were there. Other errors as state_load.
  */
 int state_salvage(const char *path, struct state *st, char *err, size_t errlen);
 

@@ -2,8 +2,15 @@
 /*
  * The recorder's state file into state_parse(). The format is exact, so a
  * file it accepts must be what state_format() writes for what was read
- * (the process lines in any order), and the born table rebuilt from it
- * must write the same processes again. A rejection says on which line.
+ * (the process lines in any order; version 1 without, version 2 with the
+ * checksum line), and the born table rebuilt from it must write the same
+ * processes again. A rejection says on which line. Any one byte changed
+ * in an accepted version 2 file makes it rejected.
+ *
+ * A mutated version 2 file seldom has a right checksum, so each one is
+ * also tried signed again (its last line replaced by a right checksum
+ * line): the lines under the checksum are fuzzed as well. The checksum is
+ * computed here one bit at a time, apart from the table of state.c.
  */
 #include "config.h"
 
@@ -75,14 +82,50 @@ static void sort_lines(struct lines *l, size_t from)
 	}
 }
 
+/* CRC-32 (gzip's), bit by bit. */
+static uint32_t crc32_bits(const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	uint32_t c = 0xffffffffU;
+	int k;
+
+	while (len--) {
+		c ^= *p++;
+		for (k = 0; k < 8; k++)
+			c = c & 1 ? (c >> 1) ^ 0xedb88320U : c >> 1;
+	}
+	return ~c;
+}
+
+/* Where the last line of s[0..n) starts, whole or cut short. */
+static size_t last_line(const char *s, size_t n)
+{
+	size_t i = n && s[n - 1] == '\n' ? n - 1 : n;
+
+	while (i && s[i - 1] != '\n')
+		i--;
+	return i;
+}
+
+/* Does s[0..n) end with the line "checksum crc32 X" of the bytes before it? */
+static bool signed_right(const char *s, size_t n)
+{
+	size_t at = last_line(s, n);
+	char want[32];
+	int len = snprintf(want, sizeof(want), "checksum crc32 %08x\n",
+			   (unsigned int)crc32_bits(s, at));
+
+	return fuzz_same(s + at, n - at, want, (size_t)len);
+}
+
 /* The text state_format() would write for st, processes in st's order. */
 static void format_state(struct strbuf *sb, const struct state *st)
 {
 	size_t i;
 
-	sb_addf(sb, "cabatree-recorder-state 1\nboot_id %s\nbackend %s\npidns %llu\n"
+	sb_addf(sb, "cabatree-recorder-state %u\nboot_id %s\nbackend %s\npidns %llu\n"
 		"daemon %d %llu\nupdated %lld\nlost %llu\nprocesses %zu\n",
-		st->meta.boot_id, st->meta.backend, st->meta.pidns,
+		st->version, st->meta.boot_id, st->meta.backend, st->meta.pidns,
 		(int)st->meta.daemon_pid, st->meta.daemon_start, st->meta.updated,
 		st->meta.lost, st->n);
 	for (i = 0; i < st->n; i++)
@@ -90,6 +133,8 @@ static void format_state(struct strbuf *sb, const struct state *st)
 			(int)st->v[i].caba, st->v[i].caba_start,
 			st->v[i].inferred ? 'i' : 'w');
 	sb_adds(sb, "end\n");
+	if (st->version == 2)
+		sb_addf(sb, "checksum crc32 %08x\n", (unsigned int)crc32_bits(sb->s, sb->len));
 }
 
 /* The same lines, the process lines in any order. */
@@ -133,32 +178,51 @@ static void check_sorted(const struct state *st)
 	}
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* One input through the invariants; whether state_parse() took it. */
+static bool check_one(const char *data, size_t size)
 {
-	char *buf = fuzz_copy(data, size);
+	char *buf = fuzz_copy((const uint8_t *)data, size);
 	struct strbuf sb = STRBUF_INIT;
 	struct state st, st2;
 	struct born_table t;
+	size_t i, at, sat;
 	char err[256];
-	size_t i;
 	int ret;
 
 	ret = state_parse(buf, size, &st, err, sizeof(err));
-	free(buf);
 	if (ret) {
 		unsigned int line;
 
+		free(buf);
 		FUZZ_CHECK(ret == -EBADMSG);
 		FUZZ_CHECK(st.n == 0 && st.v == NULL);
 		FUZZ_CHECK(sscanf(err, "line %u: ", &line) == 1);
 		FUZZ_CHECK(line >= 1);
-		return 0;
+		return false;
 	}
 	check_sorted(&st);
+	FUZZ_CHECK(st.version == 1 || st.version == 2);
 
 	/* The file was exactly what the writer writes for what was read. */
 	format_state(&sb, &st);
-	FUZZ_CHECK(same_file((const char *)data, size, sb.s, sb.len));
+	at = size;
+	sat = sb.len;
+	if (st.version == 2) {
+		/* Its checksum is right; the lines under it, in any order. */
+		FUZZ_CHECK(signed_right(data, size));
+		FUZZ_CHECK(signed_right(sb.s, sb.len));
+		at = last_line(data, size);
+		sat = last_line(sb.s, sb.len);
+
+		/* Any one byte changed: refused. */
+		free(buf);
+		buf = fuzz_copy((const uint8_t *)data, size);
+		i = crc32_bits(data, size) % size;
+		buf[i] ^= (char)(1u << (size % 8));
+		FUZZ_CHECK(state_parse(buf, size, &st2, err, sizeof(err)) == -EBADMSG);
+	}
+	free(buf);
+	FUZZ_CHECK(same_file(data, at, sb.s, sat));
 
 	/* Through a born table and its writer: the same processes again. */
 	born_init(&t);
@@ -166,7 +230,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FUZZ_CHECK(t.n == st.n && t.lost == st.meta.lost);
 	sb_reset(&sb);
 	state_format(&sb, &t, &st.meta);
+	FUZZ_CHECK(signed_right(sb.s, sb.len));
 	FUZZ_CHECK(state_parse(sb.s, sb.len, &st2, err, sizeof(err)) == 0);
+	FUZZ_CHECK(st2.version == 2);
 	FUZZ_CHECK(st2.n == st.n);
 	FUZZ_CHECK(memcmp(&st2.meta, &st.meta, sizeof(st.meta)) == 0);
 	for (i = 0; i < st.n; i++) {
@@ -184,5 +250,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	state_free(&st2);
 	state_free(&st);
 	sb_free(&sb);
+	return true;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char v2[] = "cabatree-recorder-state 2\n";
+	const char *s = (const char *)data;
+	struct strbuf sb = STRBUF_INIT;
+	size_t at;
+
+	check_one(s, size);
+	/* Version 2 signed again: what is under the checksum gets fuzzed too. */
+	if (size >= sizeof(v2) - 1 && memcmp(s, v2, sizeof(v2) - 1) == 0) {
+		at = last_line(s, size);
+		if (memcmp(s + at, "checksum ", size - at < 9 ? size - at : 9) != 0)
+			at = size;
+		sb_add(&sb, s, at);
+		sb_addf(&sb, "checksum crc32 %08x\n", (unsigned int)crc32_bits(s, at));
+		check_one(sb.s, sb.len);
+		sb_free(&sb);
+	}
 	return 0;
 }

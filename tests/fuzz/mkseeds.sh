@@ -78,7 +78,8 @@ seedf cmdline '\001caf\303\251\000\342\200\256rtl\000\302\233c1\000\360\237\230\
 seedf cmdline '\000a\\b\000\033[2J\000tab\there\000'
 seedf cmdline '\371no-nul-at-end\000\000empty-before'
 
-# Recorder state files as cabatreed writes them, and broken ones.
+# Recorder state files as cabatreed writes them, and broken ones: version 1
+# (no checksum) as the previous release wrote them, and version 2.
 st='cabatree-recorder-state 1\nboot_id 0d7c5a50-8a7e-4d8e-9f57-2b1e8c4f6a11\nbackend %s\npidns 4026531836\ndaemon 812 4410\nupdated 1790000000\nlost %s\nprocesses %s\n'
 seedf state "$st"'end\n' ebpf 0 0
 seedf state "$st"'1 3 0 0 i\n2 3 0 0 i\n812 4410 1 3 i\n900 5000 812 4410 w\n901 5100 900 5000 w\n902 5100 812 4410 w\nend\n' ebpf 0 6
@@ -88,4 +89,30 @@ seedf state "$st"'1 3 0 0 i\nend\n' ebpf 0 2
 seedf state "$st"'1 3 0 0 x\nend\n' ebpf 0 1
 seedf state "$st"'1 3 0 0 i\n1 3 0 0 w\nend\n' ebpf 0 2
 seedf state "$st"'1 3 0 0 i\nend\nmore\n' ebpf 0 1
+
+# crc32 FILE: gzip's CRC-32 of FILE (from its trailer), as 8 hexadecimal
+# digits: the checksum of a version 2 state file.
+crc32() {
+	gzip -c < "$1" | tail -c 8 | od -An -tx1 -N4 | awk '{ print $4 $3 $2 $1 }'
+}
+# seed2 FORMAT [ARG...]: a version 2 state seed made with printf, signed.
+seed2() {
+	# shellcheck disable=SC2059  # the format is ours
+	printf "$@" > "$tmp/seed"
+	printf 'checksum crc32 %s\n' "$(crc32 "$tmp/seed")" >> "$tmp/seed"
+	seed state "$tmp/seed"
+}
+st2=$(printf '%s' "$st" | sed 's/state 1/state 2/')
+seed2 "$st2"'end\n' ebpf 0 0
+seed2 "$st2"'1 3 0 0 i\n2 3 0 0 i\n812 4410 1 3 i\n900 5000 812 4410 w\n901 5100 900 5000 w\n902 5100 812 4410 w\nend\n' ebpf 0 6
+seed2 "$st2"'1 3 0 0 i\n40 700 1 3 w\n40 900 1 3 w\nend\n' connector 3 3
+seed2 "$st2"'1 3 0 0 i\n50 70 60 80 w\n60 80 50 70 w\nend\n' connector 0 3
+seed2 "$st2"'1 3 0 0 i\nend\n' ebpf 0 2
+seed2 "$st2"'1 3 0 0 x\nend\n' ebpf 0 1
+seed2 "$st2"'1 3 0 0 i\n1 3 0 0 w\nend\n' ebpf 0 2
+# Signed, then damaged: a digit, the checksum, the end cut, the version.
+seedf state "$st2"'1 3 0 0 i\n40 700 1 3 w\nend\nchecksum crc32 00000000\n' ebpf 0 2
+seedf state "$st2"'1 3 0 0 i\n40 700 1 3 w\nend\n' ebpf 0 2
+seedf state "$st2"'1 3 0 0 i\n40 700 1 3 w\nend\nchecksum crc32 1234' ebpf 0 2
+seedf state "$(printf '%s' "$st2" | sed 's/state 2/state 3/')"'end\n' ebpf 0 0
 echo "seeds: $(find "$corpus" -type f | wc -l) files, $(find "$corpus" -type f -exec cat {} + | wc -c) bytes"

@@ -34,10 +34,25 @@ trap cleanup EXIT INT TERM
 backends=connector
 grep -q '^#define HAVE_BPF 1' "$TOP_BUILDDIR/config.h" && backends="ebpf connector"
 
-# A whole, well-formed state file (what a writer makes, nothing less).
+# crc32: gzip's CRC-32 of standard input (from its trailer), as the 8
+# hexadecimal digits of a state file's checksum line.
+crc32() { gzip -c | tail -c 8 | od -An -tx1 -N4 | awk '{ print $4 $3 $2 $1 }'; }
+# sign FILE: its last line made the checksum line of the lines before it.
+sign() {
+	head -n -1 "$1" > "$1.body"
+	{ cat "$1.body"; printf 'checksum crc32 %s\n' "$(crc32 < "$1.body")"; } > "$1"
+	rm -f "$1.body"
+}
+# to_v1 FILE: FILE as the previous release wrote it (version 1, no checksum).
+to_v1() { sed -e '1s/^cabatree-recorder-state 2$/cabatree-recorder-state 1/' -e '$d' "$1"; }
+# A whole, well-formed state file (what a writer makes, nothing less), its
+# checksum right; read once, as a writer may replace it meanwhile.
 whole_state() {
-	[ -s "$1" ] && [ "$(tail -c 1 "$1" | od -An -c | tr -d ' ')" = '\n' ] &&
-	awk 'NR == 1 { ok = $0 == "cabatree-recorder-state 1"; next }
+	cp "$1" "$tmp/whole-check" 2>/dev/null && [ -s "$tmp/whole-check" ] &&
+	[ "$(tail -c 1 "$tmp/whole-check" | od -An -c | tr -d ' ')" = '\n' ] &&
+	[ "$(tail -n 1 "$tmp/whole-check")" = \
+	  "checksum crc32 $(head -n -1 "$tmp/whole-check" | crc32)" ] &&
+	awk 'NR == 1 { ok = $0 == "cabatree-recorder-state 2"; next }
 	     NR == 2 { ok = ok && $1 == "boot_id" && NF == 2; next }
 	     NR == 3 { ok = ok && $1 == "backend" && NF == 2; next }
 	     NR == 4 { ok = ok && $1 == "pidns" && NF == 2; next }
@@ -47,8 +62,9 @@ whole_state() {
 	     NR == 8 { ok = ok && $1 == "processes" && NF == 2; n = $2; next }
 	     NR <= 8 + n { ok = ok && /^[0-9]+ [0-9]+ [0-9]+ [0-9]+ [wi]$/; next }
 	     NR == 9 + n { ok = ok && $0 == "end"; next }
+	     NR == 10 + n { ok = ok && /^checksum crc32 [0-9a-f]+$/ && length($0) == 23; next }
 	     { ok = 0 }
-	     END { exit !(ok && NR == 9 + n) }' "$1"
+	     END { exit !(ok && NR == 10 + n) }' "$tmp/whole-check"
 }
 rnd() { od -An -N1 -tu1 /dev/urandom | tr -d ' '; }
 # The line of pid $2 in the state file $1.
@@ -173,13 +189,35 @@ chain="$a $b $c"
 sleep 0.3
 stop_daemon
 check "damaged: the chain was witnessed" [ "$(line_of "$st" "$c" | cut -d' ' -f3,5)" = "$b w" ]
-# Rewrite it in another order (the reader sorts): c first, b last and cut.
+check "the state file is of version 2, whole, its checksum right" whole_state "$st"
+cp "$st" "$tmp/whole"
 total=$(sed -n 's/^processes //p' "$st")
+
+# 3a. Version 1, as the previous release wrote it: read as it always was.
+to_v1 "$tmp/whole" > "$st"
+"$CABATREE" --json > "$tmp/json" 2> "$tmp/err"
+check "version 1: cabatree uses it" [ "$(jq -r .caba_source "$tmp/json")" = recorder ]
+check "version 1: ... with its witnessed CABAs" \
+	[ "$(jq -r ".processes[] | select(.pid == $c) | \"\\(.caba) \\(.caba_status)\"" "$tmp/json")" = "$b witnessed" ]
+start_daemon "$st" "$log"
+check "version 1: cabatreed continues from it" grep -q "continuing from $st: $total processes" "$log"
+check "... says it writes it again as version 2" grep -q \
+	"the state file $st is of version 1, without a checksum: it is written again as version 2" "$log"
+sleep 0.3
+check "... and does" whole_state "$st"
+check "version 1: what it recorded is kept, witnessed" \
+	[ "$(line_of "$st" "$c" | cut -d' ' -f3,5)" = "$b w" ]
+stop_daemon
+
+# 3b. Version 1 damaged: the lines before the damage are kept, as always.
+# Rewrite it in another order (the reader sorts): c first, b last and cut.
+to_v1 "$st" > "$tmp/v1"
+total=$(sed -n 's/^processes //p' "$tmp/v1")
 {
-	head -n 8 "$st"
-	line_of "$st" "$c"
-	sed -n "9,$((8 + total))p" "$st" | awk -v b="$b" -v c="$c" '$1 != b && $1 != c'
-	line_of "$st" "$b" | cut -c1-4 | tr -d '\n'
+	head -n 8 "$tmp/v1"
+	line_of "$tmp/v1" "$c"
+	sed -n "9,$((8 + total))p" "$tmp/v1" | awk -v b="$b" -v c="$c" '$1 != b && $1 != c'
+	line_of "$tmp/v1" "$b" | cut -c1-4 | tr -d '\n'
 } > "$tmp/damaged"
 cp "$tmp/damaged" "$st"
 "$CABATREE" > /dev/null 2> "$tmp/err"
@@ -213,6 +251,67 @@ kept_same=$(sed -n "9,$((7 + total))p" "$tmp/damaged" | awk -v c="$c" '$1 != c' 
 	done)
 check "damaged: every record kept is applied as it was" [ -z "$kept_same" ]
 stop_daemon
+
+# 3c. Version 2 cut short: its checksum cannot vouch for what is left.
+total=$(sed -n 's/^processes //p' "$tmp/whole")
+{
+	head -n 8 "$tmp/whole"
+	line_of "$tmp/whole" "$c"
+	sed -n "9,$((8 + total))p" "$tmp/whole" | awk -v b="$b" -v c="$c" '$1 != b && $1 != c'
+	line_of "$tmp/whole" "$b" | cut -c1-4 | tr -d '\n'
+} > "$tmp/cut"
+cp "$tmp/cut" "$st"
+"$CABATREE" > /dev/null 2> "$tmp/err"
+check "cut short: cabatree still runs" [ $? = 0 ]
+check "cut short: cabatree says the checksum line is missing, and where" grep -q \
+	"state file '$st' is malformed (line $((8 + total)): no checksum line at the end: the file is cut short or damaged)" \
+	"$tmp/err"
+"$CABATREE" --json > "$tmp/json"
+check "cut short: cabatree shows no CABA from it" \
+	[ "$(jq '[.processes[] | select(.caba != null)] | length' "$tmp/json")" = 0 ]
+start_daemon "$st" "$log"
+check "cut short: cabatreed keeps none of it, and says how many it dropped" grep -q \
+	"the state file $st is damaged (line $((8 + total)): no checksum line at the end: the file is cut short or damaged): no line of it can be trusted, so all its $((total - 1)) processes were dropped; /proc fills them in as inferred; the damaged file was moved to $st.corrupt" \
+	"$log"
+check "cut short: the damaged file is kept aside" cmp -s "$st.corrupt" "$tmp/cut"
+sleep 0.3
+check "cut short: a CABA before the damage is inferred again" \
+	[ "$(line_of "$st" "$a" | cut -d' ' -f3,5)" = "$$ i" ]
+check "cut short: ... and the one after it" [ "$(line_of "$st" "$c" | cut -d' ' -f3,5)" = "$b i" ]
+stop_daemon
+
+# 3d. One digit of a pid changed in a whole version 2 file: c's CABA b
+# made another pid. The line still reads well; the checksum tells.
+awk -v c="$c" '$1 == c && NF == 5 {
+		$3 = substr($3, 1, length($3) - 1) (substr($3, length($3)) + 1) % 10
+	} { print }' "$tmp/whole" > "$tmp/flipped"
+check "changed digit: one byte differs" [ "$(cmp -l "$tmp/whole" "$tmp/flipped" | wc -l)" = 1 ]
+cp "$tmp/flipped" "$st"
+"$CABATREE" > /dev/null 2> "$tmp/err"
+check "changed digit: cabatree shows the real tree" [ $? = 0 ]
+check "changed digit: cabatree says the checksum does not match, and where" grep -q \
+	"state file '$st' is malformed (line $((10 + total)): checksum mismatch: the file was changed or damaged); restart cabatreed. Showing the real tree only." \
+	"$tmp/err"
+"$CABATREE" --tree=born > /dev/null 2> "$tmp/err"
+check "changed digit: cabatree --tree=born fails" [ $? = 1 ]
+check "... and says why" grep -q "state file '$st' is malformed (line $((10 + total)): checksum mismatch" "$tmp/err"
+"$CABATREE" --json > "$tmp/json"
+check "changed digit: cabatree shows no CABA from it" \
+	[ "$(jq '[.processes[] | select(.caba != null)] | length' "$tmp/json")" = 0 ]
+check "changed digit: cabatree's born source is not the recorder" \
+	[ "$(jq -r .caba_source "$tmp/json")" != recorder ]
+start_daemon "$st" "$log"
+sed -n 's/^cabatreed: \(the state file .*checksum mismatch.*\)/# \1/p' "$log"
+check "changed digit: cabatreed keeps none of it, and says how many it dropped" grep -q \
+	"the state file $st is damaged (line $((10 + total)): checksum mismatch: the file was changed or damaged): no line of it can be trusted, so all its $total processes were dropped; /proc fills them in as inferred; the damaged file was moved to $st.corrupt" \
+	"$log"
+check "changed digit: the damaged file is kept aside" cmp -s "$st.corrupt" "$tmp/flipped"
+sleep 0.3
+check "changed digit: the changed CABA is not applied; the parent is, inferred" \
+	[ "$(line_of "$st" "$c" | cut -d' ' -f3,5)" = "$b i" ]
+check "changed digit: no CABA of it stays witnessed" \
+	[ "$(line_of "$st" "$a" | cut -d' ' -f3,5)" = "$$ i" ]
+stop_daemon
 printf 'cabatree-recorder-state 1\nboot_id \033[31m\n' > "$st"
 start_daemon "$st" "$log"
 check "damaged header: cabatreed drops all and says so" \
@@ -225,6 +324,7 @@ stop_daemon
 sed -e 's/^boot_id .*/boot_id 00000000-0000-4000-8000-000000000000/' \
 	-e "s/^$c [0-9]* [0-9]* [0-9]* [wi]\$/$c $(start_of "$c") $a $(start_of "$a") w/" \
 	"$st" > "$tmp/other"
+sign "$tmp/other"
 cp "$tmp/other" "$st"
 check "other boot: the planted CABA is in the file" grep -q "^$c .* $a .* w\$" "$st"
 "$CABATREE" > /dev/null 2> "$tmp/err"

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Unit tests for src/recorder/born.c: the CABA rules applied to a stream of
- * fork, exit and release events, keyed by (pid, start time).
+ * fork, exit and release events, keyed by (pid, start time); and for
+ * src/recorder/state.c, the state file that keeps them.
  */
 #include "config.h"
 
@@ -22,6 +23,7 @@
 
 #include "recorder/born.h"
 #include "recorder/state.h"
+#include "xalloc.h"
 
 /* One event: F fork (creator -> child), X exit, R release, S seed. */
 struct ev {
@@ -375,6 +377,7 @@ static void test_state_round_trip(void **state)
 	apply(&t, sessions, ARRAY_SIZE(sessions));
 	assert_int_equal(state_save(path, &t, &meta, 0644), 0);
 	assert_int_equal(state_load(path, &st, err, sizeof(err)), 0);
+	assert_int_equal(st.version, 2);
 	assert_int_equal(st.n, 5);
 	assert_string_equal(st.meta.backend, "ebpf");
 	assert_string_equal(st.meta.boot_id, "b-1");
@@ -406,6 +409,14 @@ static void test_state_round_trip(void **state)
 
 #define HDR "cabatree-recorder-state 1\nboot_id b\nbackend ebpf\npidns 1\n" \
 	"daemon 9 3\nupdated 5\nlost 0\n"
+
+/* The same header in version 2, whose files end with a checksum line. */
+#define HDR2 "cabatree-recorder-state 2\nboot_id b\nbackend ebpf\npidns 1\n" \
+	"daemon 9 3\nupdated 5\nlost 0\n"
+/* The CRC-32 of HDR2 "processes 0\nend\n", as gzip computes it. */
+#define SUM0 "9ef4c005"
+/* ... of HDR2 "processes 1\n5 10 1 1 w\nend\n". */
+#define SUM1 "0c3dfd2e"
 
 static const struct bad_case {
 	const char *name, *text;
@@ -439,6 +450,52 @@ static const struct bad_case {
 	  "pidns 1\ndaemon 9 3\nupdated 5\nlost 0\nprocesses 0\nend\n" },
 };
 
+/* Malformed, and what the message says. */
+static const struct said_case {
+	const char *name, *text, *says;
+} said_cases[] = {
+	/* Versions: 1 and 2 only, written as the writer writes them. */
+	{ "version 3", "cabatree-recorder-state 3\nboot_id b\n",
+	  "line 1: version 3 of the state file is not supported; only versions 1 and 2 are" },
+	{ "version 0", "cabatree-recorder-state 0\n",
+	  "line 1: version 0 of the state file is not supported; only versions 1 and 2 are" },
+	{ "version far too large", "cabatree-recorder-state 99999999999999999999\n",
+	  "line 1: not a cabatree recorder state file" },
+	{ "version 02", "cabatree-recorder-state 02\n", "line 1: not a cabatree recorder state file" },
+	{ "no version", "cabatree-recorder-state \n", "line 1: not a cabatree recorder state file" },
+	{ "version line cut", "cabatree-recorder-state 2", "line 1: not a cabatree recorder state file" },
+	/* Version 2: a whole, right checksum line ends the file. */
+	{ "version 2 without checksum", HDR2 "processes 0\nend\n",
+	  "line 9: no checksum line at the end: the file is cut short or damaged" },
+	{ "checksum line cut", HDR2 "processes 0\nend\nchecksum crc32 9ef4c0",
+	  "line 10: no checksum line at the end: the file is cut short or damaged" },
+	{ "checksum without newline", HDR2 "processes 0\nend\nchecksum crc32 " SUM0,
+	  "line 10: no checksum line at the end: the file is cut short or damaged" },
+	{ "checksum in capitals", HDR2 "processes 0\nend\nchecksum crc32 9EF4C005\n",
+	  "line 10: no checksum line at the end: the file is cut short or damaged" },
+	{ "checksum of 7 digits", HDR2 "processes 0\nend\nchecksum crc32 ef4c005\n",
+	  "line 10: no checksum line at the end: the file is cut short or damaged" },
+	{ "checksum of 9 digits", HDR2 "processes 0\nend\nchecksum crc32 09ef4c005\n",
+	  "line 10: no checksum line at the end: the file is cut short or damaged" },
+	{ "another checksum", HDR2 "processes 0\nend\nchecksum crc32c " SUM0 "\n",
+	  "line 10: no checksum line at the end: the file is cut short or damaged" },
+	{ "data after the checksum", HDR2 "processes 0\nend\nchecksum crc32 " SUM0 "\nx\n",
+	  "line 11: no checksum line at the end: the file is cut short or damaged" },
+	{ "checksum mismatch", HDR2 "processes 0\nend\nchecksum crc32 9ef4c006\n",
+	  "line 10: checksum mismatch: the file was changed or damaged" },
+	{ "a digit changed", HDR2 "processes 1\n5 16 1 1 w\nend\nchecksum crc32 " SUM1 "\n",
+	  "line 11: checksum mismatch: the file was changed or damaged" },
+	{ "witnessed made inferred", HDR2 "processes 1\n5 10 1 1 i\nend\nchecksum crc32 " SUM1 "\n",
+	  "line 11: checksum mismatch: the file was changed or damaged" },
+	{ "version 2 made 1", "cabatree-recorder-state 1\nboot_id b\nbackend ebpf\npidns 1\n"
+	  "daemon 9 3\nupdated 5\nlost 0\nprocesses 0\nend\nchecksum crc32 " SUM0 "\n",
+	  "line 10: checksum mismatch: the file was changed or damaged" },
+	{ "checksum before end", HDR2 "processes 0\nchecksum crc32 " SUM0 "\nend\n",
+	  "line 10: no checksum line at the end: the file is cut short or damaged" },
+	{ "version 1 with a checksum", HDR "processes 0\nend\nchecksum crc32 07b4276a\n",
+	  "line 10: data after 'end'" },
+};
+
 /* A NUL byte hides the rest of its line from C string functions. */
 static void test_state_nul(void **state)
 {
@@ -470,6 +527,24 @@ static void test_state_bad(void **state)
 	assert_int_equal(state_load(path, &st, err, sizeof(err)), -EBADMSG);
 	assert_true(strlen(err) > 0);
 	assert_int_equal(st.n, 0);
+	unlink(path);
+}
+
+static void test_state_said(void **state)
+{
+	const struct said_case *c = *state;
+	char *path = tmp_path(), err[128];
+	struct state st;
+
+	write_file(path, c->text);
+	assert_int_equal(state_load(path, &st, err, sizeof(err)), -EBADMSG);
+	assert_string_equal(err, c->says);
+	assert_int_equal(st.n, 0);
+	/* Nothing of it is salvaged either. */
+	assert_int_equal(state_salvage(path, &st, err, sizeof(err)), -EBADMSG);
+	assert_string_equal(err, c->says);
+	assert_int_equal(st.n, 0);
+	state_free(&st);
 	unlink(path);
 }
 
@@ -534,6 +609,296 @@ static void test_state_salvage_whole(void **state)
 	unlink(path);
 }
 
+/* gzip's CRC-32: its check value, and values gzip computed. */
+static void test_state_crc32(void **state)
+{
+	static const char empty[] = HDR2 "processes 0\nend\n";
+
+	assert_int_equal(state_crc32("", 0), 0);
+	assert_int_equal(state_crc32("123456789", 9), 0xcbf43926);
+	assert_int_equal(state_crc32(empty, sizeof(empty) - 1), 0x9ef4c005);
+	/* Eight bytes at a time or one, from any address: as defined, bit by bit. */
+	for (size_t from = 0; from < 8; from++) {
+		for (size_t n = 0; from + n < sizeof(empty); n++) {
+			uint32_t c = 0xffffffffU;
+
+			for (size_t i = from; i < from + n; i++) {
+				c ^= (unsigned char)empty[i];
+				for (int k = 0; k < 8; k++)
+					c = c & 1 ? (c >> 1) ^ 0xedb88320U : c >> 1;
+			}
+			assert_int_equal(state_crc32(empty + from, n), ~c);
+		}
+	}
+	/* Every change of one byte changes it, wherever it is. */
+	for (unsigned int i = 0; i < sizeof(empty) - 1; i++) {
+		char buf[sizeof(empty)];
+
+		memcpy(buf, empty, sizeof(buf));
+		buf[i] ^= 0x80;
+		assert_int_not_equal(state_crc32(buf, sizeof(empty) - 1), 0x9ef4c005);
+	}
+}
+
+/* A small table as cabatreed would have it, formatted. */
+static void small_state(struct strbuf *sb, struct born_table *t)
+{
+	struct state_meta meta = { .backend = "ebpf", .boot_id = "b", .pidns = 1,
+				   .daemon_pid = 9, .daemon_start = 3, .updated = 5 };
+
+	born_init(t);
+	born_set_inferred_caba(t, born_seed(t, 1, 3), NULL);
+	born_fork(t, 1, 3, 40, 700);
+	born_fork(t, 40, 700, 41, 800);
+	born_seed(t, 7, 90);
+	born_set_inferred_caba(t, born_find(t, 7, 90), born_find(t, 1, 3));
+	state_format(sb, t, &meta);
+}
+
+/* state_format() -> state_parse(): version 2, its checksum, the same table. */
+static void test_state_v2_round_trip(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct born_table t;
+	struct state st;
+	char err[128], want[32];
+	const char *last;
+
+	small_state(&sb, &t);
+	assert_memory_equal(sb.s, "cabatree-recorder-state 2\n", 26);
+	/* The last line: the CRC-32 of everything before it. */
+	last = sb.s + sb.len - 1;
+	while (last[-1] != '\n')
+		last--;
+	snprintf(want, sizeof(want), "checksum crc32 %08x\n",
+		 (unsigned int)state_crc32(sb.s, (size_t)(last - sb.s)));
+	assert_string_equal(last, want);
+	assert_int_equal(state_parse(sb.s, sb.len, &st, err, sizeof(err)), 0);
+	assert_int_equal(st.version, 2);
+	assert_int_equal(st.n, 4);
+	assert_int_equal(state_find(&st, 41, 800)->caba, 40);
+	assert_int_equal(state_find(&st, 41, 800)->caba_start, 700);
+	assert_false(state_find(&st, 41, 800)->inferred);
+	assert_true(state_find(&st, 7, 90)->inferred);
+	assert_int_equal(state_find(&st, 7, 90)->caba, 1);
+	assert_int_equal(st.meta.daemon_start, 3);
+	state_free(&st);
+	sb_free(&sb);
+	born_free(&t);
+}
+
+/*
+ * Every change of any one byte of a version 2 file is seen: as a malformed
+ * line (where the checksum is not reached: the version line, the checksum
+ * line itself) or as a checksum mismatch (everywhere else). Nothing of
+ * such a file is kept, even by state_salvage.
+ */
+static void test_state_flips(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct born_table t;
+	struct state st;
+	char *buf, *path = tmp_path(), err[128];
+	size_t i, first, sum, mismatches = 0, others = 0;
+	unsigned int v;
+
+	small_state(&sb, &t);
+	first = strlen("cabatree-recorder-state 2\n");
+	for (sum = sb.len - 1; sb.s[sum - 1] != '\n'; sum--)
+		;
+	buf = xmalloc(sb.len);
+	for (i = 0; i < sb.len; i++) {
+		for (v = 0; v < 256; v++) {
+			if (v == (unsigned char)sb.s[i])
+				continue;
+			memcpy(buf, sb.s, sb.len);
+			buf[i] = (char)v;
+			err[0] = '\0';
+			assert_int_equal(state_parse(buf, sb.len, &st, err, sizeof(err)), -EBADMSG);
+			assert_int_equal(st.n, 0);
+			assert_memory_equal(err, "line ", 5);
+			/* Before the newline that ends 'end', the checksum tells. */
+			if (i >= first && i < sum - 1) {
+				assert_non_null(strstr(err, ": checksum mismatch: "));
+				mismatches++;
+			} else {
+				others++;
+			}
+		}
+		/* A file of it: nothing salvaged, not even the header. */
+		for (v = 1; v < 256; v <<= 3) {
+			FILE *f = fopen(path, "w");
+
+			assert_non_null(f);
+			fwrite(sb.s, 1, i, f);
+			fputc(sb.s[i] ^ (int)v, f);
+			fwrite(sb.s + i + 1, 1, sb.len - i - 1, f);
+			fclose(f);
+			assert_int_equal(state_salvage(path, &st, err, sizeof(err)), -EBADMSG);
+			assert_int_equal(st.n, 0);
+			state_free(&st);
+		}
+	}
+	assert_int_equal(mismatches + others, sb.len * 255);
+	assert_true(mismatches > others);
+	free(buf);
+	unlink(path);
+	sb_free(&sb);
+	born_free(&t);
+}
+
+/* Cut short anywhere, a version 2 file is refused, and nothing is kept. */
+static void test_state_cut(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct born_table t;
+	struct state st;
+	char *buf, err[128];
+	size_t n;
+
+	small_state(&sb, &t);
+	buf = xmalloc(sb.len);
+	for (n = 0; n < sb.len; n++) {
+		memcpy(buf, sb.s, n);
+		assert_int_equal(state_parse(buf, n, &st, err, sizeof(err)), -EBADMSG);
+		assert_int_equal(st.n, 0);
+	}
+	/* Within the checksum line: said as such, on its line. */
+	memcpy(buf, sb.s, sb.len);
+	assert_int_equal(state_parse(buf, sb.len - 4, &st, err, sizeof(err)), -EBADMSG);
+	assert_string_equal(err, "line 14: no checksum line at the end: the file is cut short or damaged");
+	free(buf);
+	sb_free(&sb);
+	born_free(&t);
+}
+
+/* An empty table has a checksum too: what gzip computes for its text. */
+static void test_state_empty(void **state)
+{
+	static const char text[] = HDR2 "processes 0\nend\nchecksum crc32 " SUM0 "\n";
+	struct state_meta meta = { .backend = "ebpf", .boot_id = "b", .pidns = 1,
+				   .daemon_pid = 9, .daemon_start = 3, .updated = 5 };
+	struct strbuf sb = STRBUF_INIT;
+	struct born_table t;
+	struct state st;
+	char err[128];
+
+	born_init(&t);
+	state_format(&sb, &t, &meta);
+	assert_string_equal(sb.s, text);
+	assert_int_equal(state_parse(sb.s, sb.len, &st, err, sizeof(err)), 0);
+	assert_int_equal(st.n, 0);
+	assert_int_equal(st.version, 2);
+	state_free(&st);
+	sb_free(&sb);
+	born_free(&t);
+}
+
+/*
+ * What the previous release wrote, version 1 without a checksum, is read
+ * as it always was: an upgrade keeps what was recorded.
+ */
+static void test_state_v1(void **state)
+{
+	static const char v1[] = HDR "processes 2\n2 2 1 1 w\n1 1 0 0 i\nend\n";
+	static const char v2[] = HDR2 "processes 2\n1 1 0 0 i\n2 2 1 1 w\nend\n"
+		"checksum crc32 356570c4\n";
+	char buf[sizeof(v1)], buf2[sizeof(v2)], *path = tmp_path(), err[128];
+	struct state st, st2;
+
+	memcpy(buf, v1, sizeof(v1));
+	assert_int_equal(state_parse(buf, sizeof(v1) - 1, &st, err, sizeof(err)), 0);
+	assert_int_equal(st.version, 1);
+	memcpy(buf2, v2, sizeof(v2));
+	assert_int_equal(state_parse(buf2, sizeof(v2) - 1, &st2, err, sizeof(err)), 0);
+	assert_int_equal(st2.version, 2);
+	assert_int_equal(st.n, 2);
+	assert_int_equal(st2.n, 2);
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(st.v[i].pid, st2.v[i].pid);
+		assert_int_equal(st.v[i].start, st2.v[i].start);
+		assert_int_equal(st.v[i].caba, st2.v[i].caba);
+		assert_int_equal(st.v[i].caba_start, st2.v[i].caba_start);
+		assert_int_equal(st.v[i].inferred, st2.v[i].inferred);
+	}
+	assert_memory_equal(&st.meta, &st2.meta, sizeof(st.meta));
+	state_free(&st);
+	state_free(&st2);
+	/* From a file, and salvaged as a whole one. */
+	write_file(path, v1);
+	assert_int_equal(state_load(path, &st, err, sizeof(err)), 0);
+	assert_int_equal(st.version, 1);
+	state_free(&st);
+	assert_int_equal(state_salvage(path, &st, err, sizeof(err)), 0);
+	assert_int_equal(st.n, 2);
+	assert_false(st.unverified);
+	state_free(&st);
+	unlink(path);
+}
+
+/* text in version 2: its version line made 2, its checksum line added. */
+static char *as_v2(const char *text)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_adds(&sb, "cabatree-recorder-state 2");
+	sb_adds(&sb, strchr(text, '\n'));
+	sb_addf(&sb, "checksum crc32 %08x\n", (unsigned int)state_crc32(sb.s, sb.len));
+	return sb.s;
+}
+
+/*
+ * Version 2 damaged: a right checksum over a bad body (only a writer's
+ * slip makes one) is salvaged as version 1 is; a wrong or missing one
+ * leaves nothing kept, but the lines it had are counted.
+ */
+static void test_state_salvage_v2(void **state)
+{
+	char *path = tmp_path(), err[128], *text, *p;
+	struct state st;
+
+	text = as_v2(HDR "processes 3\n1 1 0 0 i\n2 2 1 1 w\n3 3 1 1 x\nend\n");
+	write_file(path, text);
+	assert_int_equal(state_salvage(path, &st, err, sizeof(err)), -EBADMSG);
+	assert_string_equal(err, "line 11: malformed process line");
+	assert_false(st.unverified);
+	assert_true(st.header_ok);
+	assert_int_equal(st.n, 2);
+	state_free(&st);
+	free(text);
+
+	/* A flipped digit of a pid: 2's CABA 1 made 7. */
+	text = as_v2(HDR "processes 3\n1 1 0 0 i\n2 2 1 1 w\n3 3 2 2 w\nend\n");
+	p = strstr(text, "\n2 2 1 1 w\n");
+	p[5] = '7';
+	write_file(path, text);
+	assert_int_equal(state_salvage(path, &st, err, sizeof(err)), -EBADMSG);
+	assert_string_equal(err, "line 13: checksum mismatch: the file was changed or damaged");
+	assert_true(st.unverified);
+	assert_true(st.header_ok);
+	assert_int_equal(st.announced, 3);
+	assert_int_equal(st.untrusted, 3);
+	assert_int_equal(st.n, 0);
+	assert_null(st.v);
+	assert_string_equal(st.meta.boot_id, "");
+	state_free(&st);
+	assert_int_equal(state_load(path, &st, err, sizeof(err)), -EBADMSG);
+	assert_string_equal(err, "line 13: checksum mismatch: the file was changed or damaged");
+
+	/* Cut short: what is left cannot be checked, so it is not kept. */
+	write_file(path, "");
+	text[strlen(text) - 30] = '\0';
+	write_file(path, text);
+	assert_int_equal(state_salvage(path, &st, err, sizeof(err)), -EBADMSG);
+	assert_string_equal(err, "line 11: no checksum line at the end: the file is cut short or damaged");
+	assert_true(st.unverified);
+	assert_int_equal(st.untrusted, 2);
+	assert_int_equal(st.n, 0);
+	state_free(&st);
+	free(text);
+	unlink(path);
+}
+
 static void test_state_missing(void **state)
 {
 	struct state st;
@@ -561,15 +926,25 @@ int main(void)
 		cmocka_unit_test(test_state_missing),
 		cmocka_unit_test(test_state_salvage_whole),
 		cmocka_unit_test(test_state_nul),
+		cmocka_unit_test(test_state_crc32),
+		cmocka_unit_test(test_state_v2_round_trip),
+		cmocka_unit_test(test_state_flips),
+		cmocka_unit_test(test_state_cut),
+		cmocka_unit_test(test_state_empty),
+		cmocka_unit_test(test_state_v1),
+		cmocka_unit_test(test_state_salvage_v2),
 	};
 	struct CMUnitTest salvage[ARRAY_SIZE(salvage_cases)];
 	struct CMUnitTest bad[ARRAY_SIZE(bad_cases)];
+	struct CMUnitTest said[ARRAY_SIZE(said_cases)];
 	int fails;
 
 	TABLE_TESTS(bad, bad_cases, test_state_bad);
+	TABLE_TESTS(said, said_cases, test_state_said);
 	TABLE_TESTS(salvage, salvage_cases, test_state_salvage);
 	fails = cmocka_run_group_tests_name("born table and state", tests, NULL, NULL);
 	fails += cmocka_run_group_tests_name("malformed state files", bad, NULL, NULL);
+	fails += cmocka_run_group_tests_name("versions and checksums", said, NULL, NULL);
 	fails += cmocka_run_group_tests_name("damaged state files", salvage, NULL, NULL);
 	return fails ? 1 : 0;
 }
