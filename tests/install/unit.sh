@@ -101,7 +101,7 @@ check "NoNewPrivileges=yes" [ "$(directive NoNewPrivileges)" = yes ]
 # ---- cabatreed under the same restrictions, without systemd ----
 if [ "$(id -u)" != 0 ]; then
 	[ "${CI:-}" = true ] && not_ok "the live part needs root, and CI must run it"
-	echo "# skipped: the live part needs root"
+	echo "# SKIP: the live part (cabatreed in the sandbox) needs root"
 	finish
 	exit
 fi
