@@ -13,6 +13,8 @@ libjson-c-dev libncurses-dev libcmocka-dev libproc2-dev psmisc procps jq tmux
 clang libbpf-dev bpftool zsh libclang-rt-dev"
 # Graphviz lays out cabatree --dot in tests/golden/graphviz.sh.
 deps="$deps graphviz"
+# tests/install/unit.sh: systemd-analyze checks cabatreed's unit, strace its system calls.
+deps="$deps systemd strace"
 
 install_deps() {
 	missing=""
