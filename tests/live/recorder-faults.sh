@@ -209,16 +209,23 @@ check "version 1: what it recorded is kept, witnessed" \
 	[ "$(line_of "$st" "$c" | cut -d' ' -f3,5)" = "$b w" ]
 stop_daemon
 
+# The state file $1 with c's line first (the reader sorts), the others, and
+# b's line last, cut after 4 characters: damaged at its last line.
+reorder_cut()
+{
+	local n
+	n=$(sed -n 's/^processes //p' "$1")
+	head -n 8 "$1"
+	line_of "$1" "$c"
+	sed -n "9,$((8 + n))p" "$1" | awk -v b="$b" -v c="$c" '$1 != b && $1 != c'
+	line_of "$1" "$b" | cut -c1-4 | tr -d '\n'
+}
+
 # 3b. Version 1 damaged: the lines before the damage are kept, as always.
 # Rewrite it in another order (the reader sorts): c first, b last and cut.
 to_v1 "$st" > "$tmp/v1"
 total=$(sed -n 's/^processes //p' "$tmp/v1")
-{
-	head -n 8 "$tmp/v1"
-	line_of "$tmp/v1" "$c"
-	sed -n "9,$((8 + total))p" "$tmp/v1" | awk -v b="$b" -v c="$c" '$1 != b && $1 != c'
-	line_of "$tmp/v1" "$b" | cut -c1-4 | tr -d '\n'
-} > "$tmp/damaged"
+reorder_cut "$tmp/v1" > "$tmp/damaged"
 cp "$tmp/damaged" "$st"
 "$CABATREE" > /dev/null 2> "$tmp/err"
 check "damaged: cabatree still runs" [ $? = 0 ]
@@ -254,12 +261,7 @@ stop_daemon
 
 # 3c. Version 2 cut short: its checksum cannot vouch for what is left.
 total=$(sed -n 's/^processes //p' "$tmp/whole")
-{
-	head -n 8 "$tmp/whole"
-	line_of "$tmp/whole" "$c"
-	sed -n "9,$((8 + total))p" "$tmp/whole" | awk -v b="$b" -v c="$c" '$1 != b && $1 != c'
-	line_of "$tmp/whole" "$b" | cut -c1-4 | tr -d '\n'
-} > "$tmp/cut"
+reorder_cut "$tmp/whole" > "$tmp/cut"
 cp "$tmp/cut" "$st"
 "$CABATREE" > /dev/null 2> "$tmp/err"
 check "cut short: cabatree still runs" [ $? = 0 ]
