@@ -209,6 +209,16 @@ check "version 1: what it recorded is kept, witnessed" \
 	[ "$(line_of "$st" "$c" | cut -d' ' -f3,5)" = "$b w" ]
 stop_daemon
 
+# cabatree takes nothing from the state file: label $1.
+no_caba_from_it()
+{
+	"$CABATREE" --json > "$tmp/json"
+	check "$1: cabatree shows no CABA from it" \
+		[ "$(jq '[.processes[] | select(.caba != null)] | length' "$tmp/json")" = 0 ]
+	check "$1: cabatree's born source is not the recorder" \
+		[ "$(jq -r .caba_source "$tmp/json")" != recorder ]
+}
+
 # The state file $1 with c's line first (the reader sorts), the others, and
 # b's line last, cut after 4 characters: damaged at its last line.
 reorder_cut()
@@ -231,11 +241,7 @@ cp "$tmp/damaged" "$st"
 check "damaged: cabatree still runs" [ $? = 0 ]
 check "damaged: cabatree says the state file is malformed, and where" \
 	grep -q "state file '$st' is malformed (line $((8 + total)): cut short after $((total - 1)) of $total processes)" "$tmp/err"
-"$CABATREE" --json > "$tmp/json"
-check "damaged: cabatree shows no CABA from it" \
-	[ "$(jq '[.processes[] | select(.caba != null)] | length' "$tmp/json")" = 0 ]
-check "damaged: cabatree's born source is not the recorder" \
-	[ "$(jq -r .caba_source "$tmp/json")" != recorder ]
+no_caba_from_it "damaged"
 start_daemon "$st" "$log"
 sed -n 's/^cabatreed: \(the state file .* is damaged.*\)/# \1/p' "$log"
 check "damaged: cabatreed says how many it kept and dropped, and why" grep -q \
@@ -297,11 +303,7 @@ check "changed digit: cabatree says the checksum does not match, and where" grep
 "$CABATREE" --tree=born > /dev/null 2> "$tmp/err"
 check "changed digit: cabatree --tree=born fails" [ $? = 1 ]
 check "... and says why" grep -q "state file '$st' is malformed (line $((10 + total)): checksum mismatch" "$tmp/err"
-"$CABATREE" --json > "$tmp/json"
-check "changed digit: cabatree shows no CABA from it" \
-	[ "$(jq '[.processes[] | select(.caba != null)] | length' "$tmp/json")" = 0 ]
-check "changed digit: cabatree's born source is not the recorder" \
-	[ "$(jq -r .caba_source "$tmp/json")" != recorder ]
+no_caba_from_it "changed digit"
 start_daemon "$st" "$log"
 sed -n 's/^cabatreed: \(the state file .*checksum mismatch.*\)/# \1/p' "$log"
 check "changed digit: cabatreed keeps none of it, and says how many it dropped" grep -q \
