@@ -465,15 +465,17 @@ static unsigned long long dir_ino(int fd)
  * then in why). On a live procfs (live), a file that is not there means
  * the process is gone; in a copy of one, that the copy is broken.
  *
- * known is the same pid in the previous scan, if its directory had the same
- * inode in this scan's listing: its start time is taken, and its open status
- * file moves to p. On a live procfs, p->ino is the inode of the directory
- * read (another process than the listed one if the pid was reused since).
+ * On a live procfs, p->ino is listed_ino, the inode of the directory in the
+ * listing, if given (an older process than the one read if the pid was
+ * reused in between: a rescan then reads it afresh). known is the same pid
+ * in the previous scan, if its directory had the same inode in this scan's
+ * listing: its start time is taken, and its open status file moves to p;
+ * then, and when listed_ino is 0, the inode of the directory read is taken.
  */
 static int read_proc(int dirfd, const char *root_name, pid_t pid,
-		     unsigned int flags, struct ct_proc *known, bool keep,
-		     bool live, struct ct_proc *p, struct strbuf *tmp,
-		     struct strbuf *why)
+		     unsigned long long listed_ino, unsigned int flags,
+		     struct ct_proc *known, bool keep, bool live,
+		     struct ct_proc *p, struct strbuf *tmp, struct strbuf *why)
 {
 	const unsigned long long *start = known ? &known->start_time : NULL;
 	const char *bad = NULL;
@@ -502,7 +504,7 @@ static int read_proc(int dirfd, const char *root_name, pid_t pid,
 		n = pdir = open_pid_dir(dirfd, pid);
 		if (pdir >= 0) {
 			if (live)
-				p->ino = dir_ino(pdir);
+				p->ino = known || !listed_ino ? dir_ino(pdir) : listed_ino;
 			/* Another process than the known one by now? */
 			if (known && p->ino != known->ino)
 				start = NULL;
@@ -836,7 +838,7 @@ static void fix_stale_parents(int dirfd, const char *root_name,
 		if (!younger(pl, p, p->ppid) &&
 		    !(p->caba_status == CABA_KERNEL && younger(pl, p, p->caba)))
 			continue;
-		r = read_proc(dirfd, root_name, p->pid,
+		r = read_proc(dirfd, root_name, p->pid, 0,
 			      flags & ~PROCFS_KEEP_OPEN, NULL, false, true, &now,
 			      tmp, why);
 		sb_reset(why);
@@ -952,8 +954,8 @@ int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
 		}
 		known = known_proc(prev, pid, de->d_ino);
 		moved = known && known->has_status_fd;
-		r = read_proc(dirfd, root_name, pid, flags, known, opened < budget,
-			      live, &out->v[out->n], &tmp, &why);
+		r = read_proc(dirfd, root_name, pid, de->d_ino, flags, known,
+			      opened < budget, live, &out->v[out->n], &tmp, &why);
 		if (r == 1) {
 			opened += out->v[out->n].has_status_fd && !moved;
 			out->n++;

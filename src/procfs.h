@@ -42,7 +42,7 @@ struct ct_proc {
 	char state;		/* R, S, D, Z, ... */
 	int nthreads;
 	unsigned long long start_time;	/* clock ticks after boot (stat field 22) */
-	unsigned long long ino;	/* inode of the PID directory read (live procfs) */
+	unsigned long long ino;	/* inode of the PID directory (live procfs) */
 	char *name;		/* raw bytes, unescaped */
 	size_t name_len;
 	char *cmdline;		/* NUL-separated arguments, when read */
