@@ -93,7 +93,12 @@ static size_t add_control(struct strbuf *sb, unsigned char b)
 	return add_hex_byte(sb, b);
 }
 
-size_t esc_terminal(struct strbuf *sb, const char *str, size_t n, bool utf8)
+/*
+ * The escaper of esc_terminal() (backslash doubled) and esc_message()
+ * (backslash kept): returns the display width of what was appended.
+ */
+static size_t escape(struct strbuf *sb, const char *str, size_t n,
+		     enum charset cs, bool backslash)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0, width = 0;
@@ -101,13 +106,15 @@ size_t esc_terminal(struct strbuf *sb, const char *str, size_t n, bool utf8)
 	sb_grow(sb, n);
 	while (i < n) {
 		unsigned char b = s[i];
+		uint32_t cp;
+		size_t len;
+		int w;
 
 		if (b >= 0x20 && b < 0x7f) {
-			if (b == '\\') {
+			if (b == '\\' && backslash) {
 				sb_add(sb, "\\\\", 2);
 				width += 2;
 			} else {
-				/* Escapes before may have used the room reserved above. */
 				sb_addc(sb, (char)b);
 				width++;
 			}
@@ -119,21 +126,22 @@ size_t esc_terminal(struct strbuf *sb, const char *str, size_t n, bool utf8)
 			i++;
 			continue;
 		}
-		uint32_t cp;
-		size_t len = utf8 ? utf8_decode(s + i, n - i, &cp) : 0;
-
+		if (cs == CHARSET_8BIT && b > 0x9f) {
+			/* 8-bit charsets: only 0x80-0x9f (C1 controls) are escaped. */
+			sb_addc(sb, (char)b);
+			width++;
+			i++;
+			continue;
+		}
+		len = cs == CHARSET_UTF8 ? utf8_decode(s + i, n - i, &cp) : 0;
 		if (len == 0) {
 			width += add_hex_byte(sb, b);
 			i++;
 			continue;
 		}
-		int w = cp_width(cp);
-
+		w = cp_width(cp);
 		if (w < 0) {
-			if (cp <= 0xffff)
-				sb_addf(sb, "\\u%04x", (unsigned int)cp);
-			else
-				sb_addf(sb, "\\U%08x", (unsigned int)cp);
+			sb_addf(sb, cp <= 0xffff ? "\\u%04x" : "\\U%08x", (unsigned int)cp);
 			width += cp <= 0xffff ? 6 : 10;
 		} else {
 			sb_add(sb, s + i, len);
@@ -144,48 +152,14 @@ size_t esc_terminal(struct strbuf *sb, const char *str, size_t n, bool utf8)
 	return width;
 }
 
-void esc_message(struct strbuf *sb, const char *str, size_t n, enum charset cs)
+size_t esc_terminal(struct strbuf *sb, const char *s, size_t n, bool utf8)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
+	return escape(sb, s, n, utf8 ? CHARSET_UTF8 : CHARSET_ASCII, true);
+}
 
-	sb_grow(sb, n);
-	while (i < n) {
-		unsigned char b = s[i];
-		uint32_t cp;
-		size_t len;
-
-		if (b < 0x20 || b == 0x7f) {
-			add_control(sb, b);
-			i++;
-			continue;
-		}
-		if (b < 0x80) {
-			sb_addc(sb, (char)b);
-			i++;
-			continue;
-		}
-		if (cs != CHARSET_UTF8) {
-			/* 8-bit charsets: 0x80-0x9f are the C1 controls. */
-			if (cs == CHARSET_ASCII || b <= 0x9f)
-				add_hex_byte(sb, b);
-			else
-				sb_addc(sb, (char)b);
-			i++;
-			continue;
-		}
-		len = utf8_decode(s + i, n - i, &cp);
-		if (len == 0) {
-			add_hex_byte(sb, b);
-			i++;
-		} else if (cp_width(cp) < 0) {
-			sb_addf(sb, cp <= 0xffff ? "\\u%04x" : "\\U%08x", (unsigned int)cp);
-			i += len;
-		} else {
-			sb_add(sb, s + i, len);
-			i += len;
-		}
-	}
+void esc_message(struct strbuf *sb, const char *s, size_t n, enum charset cs)
+{
+	escape(sb, s, n, cs, false);
 }
 
 void esc_json_text(struct strbuf *sb, const char *str, size_t n)
