@@ -1174,10 +1174,7 @@ void snapshot_model(struct snapshot *s, const char *name, bool numeric,
 	m->caba_source = s->caba_source;
 	m->lost_events = s->lost_events;
 	m->time = s->time;
-	if (s->clock_ticks) {
-		m->boot_time = s->boot_time;
-		m->clock_ticks = s->clock_ticks;
-	}
+	snapshot_set_clock(m, s->boot_time, s->clock_ticks);
 	m->snapshot = name;
 }
 
