@@ -225,7 +225,8 @@ int main(int argc, char **argv)
 		status = CT_EXIT_USAGE;
 		goto out_model;
 	}
-	snapshot_set_clock(&m, procfs_boot_time(fd), sysconf(_SC_CLK_TCK));
+	snapshot_set_clock(&m, procfs_boot_time(fd, o.proc_root, &diag),
+			   sysconf(_SC_CLK_TCK));
 	/* -p may name any thread: focus on its process. */
 	for (size_t i = 0; i < o.npids; i++) {
 		pid_t tgid;

@@ -28,6 +28,8 @@
 #define SMALL_FILE_MAX (1u << 20)
 /* The kernel caps arguments at a quarter of the stack limit; stay generous. */
 #define CMDLINE_MAX (64u << 20)
+/* Not a regular file: an errno value of our own, beyond the kernel's. */
+#define EFTYPE 4096
 
 int procfs_open(const char *root)
 {
@@ -67,19 +69,104 @@ static ssize_t reread_fd(int fd, struct strbuf *sb, size_t limit)
 }
 
 /*
+ * Open the directory dirfd/name, never through a symbolic link. Returns a
+ * fd or -errno; -ELOOP for a link, -EFTYPE for anything but a directory.
+ */
+static int open_dir_at(int dirfd, const char *name)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+			O_CLOEXEC);
+	struct stat st;
+
+	if (fd >= 0)
+		return fd;
+	if (errno != ENOTDIR && errno != ELOOP)
+		return -errno;
+	/* O_DIRECTORY says ENOTDIR for a link too: which was it? */
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st.st_mode))
+		return -ELOOP;
+	return -EFTYPE;
+}
+
+/*
+ * Open the regular file dirfd/path without leaving the tree: no component
+ * may be a symbolic link (a copy of /proc could link 1/cmdline to
+ * /etc/shadow), and the file must be a regular one (a FIFO would block, a
+ * device such as /dev/zero never end). O_NONBLOCK makes opening a FIFO
+ * return at once. Returns a fd or -errno; -ELOOP for a link, -EFTYPE for
+ * anything but a regular file.
+ */
+static int open_regular(int dirfd, const char *path)
+{
+	const char *slash;
+	int dfd = dirfd, fd;
+	struct stat st;
+
+	while ((slash = strchr(path, '/'))) {
+		char part[32];
+		size_t n = (size_t)(slash - path);
+		int next;
+
+		if (n >= sizeof(part)) {
+			next = -ENAMETOOLONG;
+		} else {
+			memcpy(part, path, n);
+			part[n] = '\0';
+			next = open_dir_at(dfd, part);
+		}
+		if (dfd != dirfd)
+			close(dfd);
+		if (next < 0)
+			return next;
+		dfd = next;
+		path = slash + 1;
+	}
+	fd = openat(dfd, path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY |
+		    O_CLOEXEC);
+	fd = fd < 0 ? -errno : fd;
+	if (dfd != dirfd)
+		close(dfd);
+	if (fd >= 0 && fstat(fd, &st) < 0) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	if (fd >= 0 && !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EFTYPE;
+	}
+	return fd;
+}
+
+/* Why a file could not be read, for a message. */
+static const char *read_error(ssize_t err, size_t limit)
+{
+	if (err == -EFBIG)
+		return limit > SMALL_FILE_MAX ? _("larger than 64 MiB") :
+		       _("larger than 1 MiB");
+	if (err == -ELOOP)
+		return _("a symbolic link, not followed");
+	if (err == -EFTYPE)
+		return _("not a regular file");
+	return strerror((int)-err);
+}
+
+/*
  * Read the whole file at dirfd/path into sb; returns its length or -errno.
  * With keep, the file stays open and *keep is its fd (else -1).
  */
 static ssize_t read_file_keep(int dirfd, const char *path, struct strbuf *sb,
 			      size_t limit, int *keep)
 {
-	int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	int fd = open_regular(dirfd, path);
 	ssize_t n;
 
 	if (keep)
 		*keep = -1;
 	if (fd < 0)
-		return -errno;
+		return fd;
 	sb_reset(sb);
 	n = sb_read_fd(sb, fd, limit);
 	if (keep && n >= 0)
@@ -130,11 +217,11 @@ static bool first_id(const char *p, const char *end, pid_t *out)
 	long long v;
 
 	p = skip_blank(p, end);
-	if (!parse_num(&p, end, INT_MAX, &v))
+	if (!parse_num(&p, end, CT_PID_MAX, &v))
 		return false;
 	*out = (pid_t)v;
 	while ((p = skip_blank(p, end)) < end) {
-		if (!parse_num(&p, end, INT_MAX, &v))
+		if (!parse_num(&p, end, CT_PID_MAX, &v))
 			return false;
 	}
 	return true;
@@ -249,10 +336,10 @@ const char *procfs_parse_status(char *buf, size_t len, struct ct_proc *p,
 				/* real, effective, saved, filesystem */
 				const char *q = skip_blank(val, eol);
 
-				if (!parse_num(&q, eol, UINT_MAX, &v))
+				if (!parse_num(&q, eol, CT_UID_MAX, &v))
 					return "Uid";
 				q = skip_blank(q, eol);
-				if (!parse_num(&q, eol, UINT_MAX, &v))
+				if (!parse_num(&q, eol, CT_UID_MAX, &v))
 					return "Uid";
 				p->uid = (uid_t)v;
 				have_uid = true;
@@ -314,7 +401,7 @@ const char *procfs_parse_stat(const char *buf, size_t len, struct ct_proc *p)
 			bool neg = q < end && *q == '-';
 
 			q += neg;
-			if (!parse_num(&q, end, INT_MAX, &v) || (neg && v != 1))
+			if (!parse_num(&q, end, CT_PID_MAX, &v) || (neg && v != 1))
 				return field == 5 ? "pgrp" : "session";
 			if (field == 5 && p->pgid < 0)
 				p->pgid = neg ? -1 : (pid_t)v;
@@ -370,16 +457,20 @@ static bool hidden(int err)
 	return err == -EACCES || err == -EPERM;
 }
 
-/* A name of digits without leading zeros, as the kernel writes pids. */
+/*
+ * A name of digits without leading zeros, as the kernel writes pids: its
+ * pid; 0 for any other name; -1 for digits past the largest pid.
+ */
 static pid_t dir_pid(const char *name)
 {
 	long long v = 0;
-	const char *p = name;
+	const char *p = name, *end = name + strlen(name);
 
-	if (*p < '1' || *p > '9')
+	if (*p < '1' || *p > '9' ||
+	    strspn(p, "0123456789") != (size_t)(end - p))
 		return 0;
-	if (!parse_num(&p, p + strlen(p), INT_MAX, &v) || *p)
-		return 0;
+	if (!parse_num(&p, end, CT_PID_MAX, &v))
+		return -1;
 	return (pid_t)v;
 }
 
@@ -390,33 +481,55 @@ static int cmp_tid(const void *a, const void *b)
 	return (x->tid > y->tid) - (x->tid < y->tid);
 }
 
-/* List the threads other than the leader from dirfd/PID/task. */
-static void read_threads(int pdir, struct ct_proc *p, struct strbuf *tmp)
+/*
+ * List the threads other than the leader from dirfd/PID/task. Returns 0, or
+ * -1 with the message in why when a thread's comm cannot be read for another
+ * reason than its thread being gone (a broken copy of /proc).
+ */
+static int read_threads(int pdir, const char *root_name, struct ct_proc *p,
+			struct strbuf *tmp, struct strbuf *why)
 {
 	char path[64];
-	int fd;
+	int fd, ret = 0;
 	DIR *d;
 	struct dirent *de;
 	size_t cap = 0;
 
-	fd = openat(pdir, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = open_dir_at(pdir, "task");
+	if (fd < 0 && !vanished(fd) && !hidden(fd)) {
+		sb_addf(why, _("%s/%d/task: cannot read: %s; process skipped"),
+			root_name, p->pid, read_error(fd, SMALL_FILE_MAX));
+		return -1;
+	}
 	if (fd < 0)
-		return;
+		return 0;
 	d = fdopendir(fd);
 	if (!d) {
 		close(fd);
-		return;
+		return 0;
 	}
 	while ((de = readdir(d))) {
 		pid_t tid = dir_pid(de->d_name);
 		ssize_t n;
 
-		if (tid <= 0 || tid == p->pid)
+		if (tid < 0) {
+			sb_addf(why, _("%s/%d/task/%s: not a thread id (1 to %d); process skipped"),
+				root_name, p->pid, de->d_name, CT_PID_MAX);
+			ret = -1;
+			break;
+		}
+		if (tid == 0 || tid == p->pid)
 			continue;
 		snprintf(path, sizeof(path), "task/%d/comm", tid);
 		n = read_file_at(pdir, path, tmp, SMALL_FILE_MAX);
-		if (n < 0)
+		if (n < 0 && (hidden((int)n) || vanished((int)n)))
 			continue;
+		if (n < 0) {
+			sb_addf(why, _("%s/%d/%s: cannot read: %s; process skipped"),
+				root_name, p->pid, path, read_error(n, SMALL_FILE_MAX));
+			ret = -1;
+			break;
+		}
 		if (n > 0 && tmp->s[n - 1] == '\n')
 			n--;
 		if (p->nthreads_listed == cap) {
@@ -431,6 +544,7 @@ static void read_threads(int pdir, struct ct_proc *p, struct strbuf *tmp)
 	closedir(d);
 	if (p->nthreads_listed > 1)
 		qsort(p->threads, p->nthreads_listed, sizeof(*p->threads), cmp_tid);
+	return ret;
 }
 
 /*
@@ -445,8 +559,8 @@ static int open_pid_dir(int dirfd, pid_t pid)
 	int fd;
 
 	snprintf(name, sizeof(name), "%d", pid);
-	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	return fd < 0 ? -errno : fd;
+	fd = open_dir_at(dirfd, name);
+	return fd;
 }
 
 /* The inode of the open directory fd, or 0 if unknown. */
@@ -502,6 +616,8 @@ static int read_proc(int dirfd, const char *root_name, pid_t pid,
 	}
 	if (!p->has_status_fd) {
 		n = pdir = open_pid_dir(dirfd, pid);
+		if (pdir < 0)
+			file = NULL;	/* the directory itself */
 		if (pdir >= 0) {
 			if (live)
 				p->ino = known || !listed_ino ? dir_ino(pdir) : listed_ino;
@@ -521,7 +637,7 @@ static int read_proc(int dirfd, const char *root_name, pid_t pid,
 			goto hidden;
 		if (vanished((int)n) && live)
 			goto gone;
-		bad = n == -EFBIG ? _("larger than 1 MiB") : strerror((int)-n);
+		bad = read_error(n, SMALL_FILE_MAX);
 		goto malformed_file;
 	}
 	bad = procfs_parse_status(tmp->s, (size_t)n, p, &tgid);
@@ -566,7 +682,7 @@ static int read_proc(int dirfd, const char *root_name, pid_t pid,
 			/* Gone between the two reads, or a broken copy of /proc? */
 			if (hidden((int)n) || (vanished((int)n) && live))
 				goto gone;
-			bad = n == -EFBIG ? _("larger than 1 MiB") : strerror((int)-n);
+			bad = read_error(n, SMALL_FILE_MAX);
 			goto malformed_file;
 		}
 		bad = procfs_parse_stat(tmp->s, (size_t)n, p);
@@ -581,10 +697,18 @@ static int read_proc(int dirfd, const char *root_name, pid_t pid,
 			p->cmdline = xstrndup(tmp->s ? tmp->s : "", (size_t)n);
 			p->cmdline_len = (size_t)n;
 			p->has_cmdline = true;
+		} else if (!vanished((int)n) && !hidden((int)n)) {
+			/* Not there (a copy without it, or gone) is no arguments. */
+			file = "cmdline";
+			bad = read_error(n, CMDLINE_MAX);
+			goto malformed_file;
 		}
 	}
-	if (flags & PROCFS_THREADS)
-		read_threads(pdir, p, tmp);
+	if ((flags & PROCFS_THREADS) &&
+	    read_threads(pdir, root_name, p, tmp, why) < 0) {
+		ret = -1;
+		goto fail;
+	}
 done:
 	ret = 1;
 	goto out;
@@ -595,8 +719,12 @@ malformed_field:
 	ret = -1;
 	goto fail;
 malformed_file:
-	sb_addf(why, _("%s/%d/%s: cannot read: %s; process skipped"),
-		root_name, pid, file, bad);
+	if (file)
+		sb_addf(why, _("%s/%d/%s: cannot read: %s; process skipped"),
+			root_name, pid, file, bad);
+	else
+		sb_addf(why, _("%s/%d: cannot read: %s; process skipped"),
+			root_name, pid, bad);
 	ret = -1;
 	goto fail;
 hidden:
@@ -709,13 +837,19 @@ out:
 	return ret;
 }
 
-long long procfs_boot_time(int dirfd)
+long long procfs_boot_time(int dirfd, const char *root_name,
+			   struct procfs_diag *diag)
 {
 	struct strbuf tmp = STRBUF_INIT;
 	long long btime = -1, v;
 	ssize_t n = read_file_at(dirfd, "stat", &tmp, SMALL_FILE_MAX);
 	const char *line = tmp.s, *end;
 
+	if (n < 0 && n != -ENOENT && root_name) {
+		ct_say(_("%s/stat: cannot read: %s; boot time unknown"), root_name,
+		       read_error(n, SMALL_FILE_MAX));
+		diag->malformed++;
+	}
 	if (n <= 0)
 		goto out;
 	end = tmp.s + n;
@@ -876,7 +1010,22 @@ static int cmp_bad(const void *a, const void *b)
 {
 	const struct bad_proc *x = a, *y = b;
 
-	return (x->pid > y->pid) - (x->pid < y->pid);
+	if (x->pid != y->pid)
+		return (x->pid > y->pid) - (x->pid < y->pid);
+	return strcmp(x->msg, y->msg);	/* names that are no pid */
+}
+
+/* Keep the message in why for pid, and empty why. */
+static void add_bad(struct bad_proc **bad, size_t *n, size_t *cap, pid_t pid,
+		    struct strbuf *why)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 16;
+		*bad = xreallocarray(*bad, *cap, sizeof(**bad));
+	}
+	(*bad)[*n].pid = pid;
+	(*bad)[(*n)++].msg = xstrdup(why->s ? why->s : "");
+	sb_reset(why);
 }
 
 static void say_bad(struct bad_proc *bad, size_t n)
@@ -946,8 +1095,16 @@ int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
 			break;
 		}
 		pid = dir_pid(de->d_name);
-		if (pid <= 0)
+		if (pid == 0)
 			continue;
+		if (pid < 0) {
+			/* Digits past the largest pid: never a procfs's. */
+			diag->malformed++;
+			sb_addf(&why, _("%s/%s: not a process id (1 to %d); skipped"),
+				root_name, de->d_name, CT_PID_MAX);
+			add_bad(&bad, &nbad, &bad_cap, INT_MAX, &why);
+			continue;
+		}
 		if (out->n == out->cap) {
 			out->cap = out->cap ? out->cap * 2 : 1024;
 			out->v = xreallocarray(out->v, out->cap, sizeof(*out->v));
@@ -970,13 +1127,7 @@ int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
 			diag->hidden++;
 		} else if (r < 0) {
 			diag->malformed++;
-			if (nbad == bad_cap) {
-				bad_cap = bad_cap ? bad_cap * 2 : 16;
-				bad = xreallocarray(bad, bad_cap, sizeof(*bad));
-			}
-			bad[nbad].pid = pid;
-			bad[nbad++].msg = xstrdup(why.s ? why.s : "");
-			sb_reset(&why);
+			add_bad(&bad, &nbad, &bad_cap, pid, &why);
 		}
 	}
 	closedir(d);

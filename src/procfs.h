@@ -9,6 +9,14 @@
 
 #include "xalloc.h"
 
+/*
+ * The largest pid the kernel hands out (PID_MAX_LIMIT, 2^22) and the largest
+ * valid uid ((uid_t)-1 is no user). A procfs value past them is malformed:
+ * nothing read is ever written in a form that --load would refuse.
+ */
+#define CT_PID_MAX 4194304
+#define CT_UID_MAX 4294967294LL
+
 /* Where a process's CABA came from, if anywhere. */
 enum caba_status {
 	CABA_UNKNOWN = 0,	/* no NScaba: line: the kernel has no CABA support */
@@ -113,8 +121,11 @@ int procfs_read_cmdline(int dirfd, struct ct_proc *p);
 /*
  * When the system booted (btime in the procfs's stat file), in seconds
  * since the epoch, or -1 when the directory has no such file (a copy).
+ * With root_name, a stat file that is there but cannot be read (not a
+ * regular file, say) is reported and counted in diag.
  */
-long long procfs_boot_time(int dirfd);
+long long procfs_boot_time(int dirfd, const char *root_name,
+			   struct procfs_diag *diag);
 
 /* The process (thread group) of thread tid, or 0 if there is no such thread. */
 pid_t procfs_tgid_of(int dirfd, pid_t tid);

@@ -976,7 +976,7 @@ int tui_run(struct tui_args *a)
 		ui.btime = a->m->boot_time;
 		ui.hz = a->m->clock_ticks;
 	} else {
-		ui.btime = a->dirfd >= 0 ? procfs_boot_time(a->dirfd) : -1;
+		ui.btime = a->dirfd >= 0 ? procfs_boot_time(a->dirfd, NULL, NULL) : -1;
 		ui.hz = sysconf(_SC_CLK_TCK);
 		if (ui.hz <= 0)
 			ui.hz = 100;

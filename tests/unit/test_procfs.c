@@ -154,8 +154,10 @@ static const struct status_case status_cases[] = {
 	BAD("PPid", "PPid:\t12abc", "PPid"),
 	BAD("PPid", "PPid:\t0x10", "PPid"),
 	{ R("PPid 0: parent not visible", "PPid", "PPid:\t0", NULL), .set = F_PPID, .ppid = 0 },
-	{ R("PPid INT_MAX", "PPid", "PPid:\t2147483647", NULL), .set = F_PPID,
-	  .ppid = INT_MAX },
+	{ R("PPid the largest pid", "PPid", "PPid:\t4194304", NULL), .set = F_PPID,
+	  .ppid = 4194304 },
+	BAD("PPid", "PPid:\t4194305", "PPid"),
+	BAD("PPid", "PPid:\t2147483647", "PPid"),
 	{ R("PPid with trailing blanks", "PPid", "PPid:\t77 \t", NULL), .set = F_PPID,
 	  .ppid = 77 },
 	/* Tgid: */
@@ -170,8 +172,9 @@ static const struct status_case status_cases[] = {
 	BAD("Uid", "Uid:\t0\t-1\t0\t0", "Uid"),
 	{ R("Uid: the effective one", "Uid", "Uid:\t0\t65534\t0\t0", NULL), .set = F_UID,
 	  .uid = 65534 },
-	{ R("Uid: effective UINT_MAX", "Uid", "Uid:\t0\t4294967295\t0\t0", NULL),
-	  .set = F_UID, .uid = 4294967295u },
+	{ R("Uid: effective 2^32-2", "Uid", "Uid:\t0\t4294967294\t0\t0", NULL),
+	  .set = F_UID, .uid = 4294967294u },
+	BAD("Uid", "Uid:\t0\t4294967295\t0\t0", "Uid"),
 	/* Missing mandatory fields. */
 	{ R("missing Tgid", "Tgid", NULL, "Tgid"), .set = 0 },
 	{ R("missing PPid", "PPid", NULL, "PPid"), .set = 0 },
@@ -656,17 +659,17 @@ static void test_boot_time(void **state)
 	assert_non_null(mkdtemp(dir));
 	fd = procfs_open(dir);
 	assert_true(fd >= 0);
-	assert_int_equal(procfs_boot_time(fd), -1);
+	assert_int_equal(procfs_boot_time(fd, NULL, NULL), -1);
 	put_file(fd, "stat", "cpu  1 2 3 4\nintr 5\nctxt 6\nbtime 1764270000\nprocesses 7\n");
-	assert_int_equal(procfs_boot_time(fd), 1764270000);
+	assert_int_equal(procfs_boot_time(fd, NULL, NULL), 1764270000);
 	put_file(fd, "stat", "cpu  1 2 3 4\nbtime x\n");
-	assert_int_equal(procfs_boot_time(fd), -1);
+	assert_int_equal(procfs_boot_time(fd, NULL, NULL), -1);
 	unlinkat(fd, "stat", 0);
 	close(fd);
 	rmdir(dir);
 	fd = procfs_open("/proc");
 	assert_true(fd >= 0);
-	assert_true(procfs_boot_time(fd) > 0);
+	assert_true(procfs_boot_time(fd, NULL, NULL) > 0);
 	close(fd);
 }
 
