@@ -515,14 +515,14 @@ static void write_tree(struct text *tx, enum ct_tree t, struct strbuf *out,
 }
 
 static void write_side(struct text *tx, struct strbuf *out, struct strbuf *tmp,
-		       size_t lcols, size_t rcols, FILE *f)
+		       size_t lcols, size_t gap, size_t rcols, FILE *f)
 {
 	struct tree_iter l, r;
 	bool lmore, rmore;
 	size_t i;
 
 	put_header(tx, out, title_of(TREE_REAL), lcols, true);
-	for (i = 0; i < GAP; i++)
+	for (i = 0; i < gap; i++)
 		sb_addc(out, ' ');
 	put_header(tx, out, title_of(TREE_BORN), rcols, false);
 	sb_addc(out, '\n');
@@ -537,7 +537,7 @@ static void write_side(struct text *tx, struct strbuf *out, struct strbuf *tmp,
 			for (i = 0; i < lcols; i++)
 				sb_addc(out, ' ');
 		if (rmore) {
-			for (i = 0; i < GAP; i++)
+			for (i = 0; i < gap; i++)
 				sb_addc(out, ' ');
 			put_line(&r, out, tmp, rcols, false);
 		}
@@ -584,11 +584,17 @@ static int text_render(const struct render_ctx *rc)
 		else
 			side = o->layout == LAYOUT_SIDE;
 		if (side) {
-			/* Cut only when a width applies, sharing it fairly. */
-			if (rc->max_width && lw + GAP + rw > rc->max_width) {
-				size_t avail = rc->max_width > GAP ? rc->max_width - GAP : 2;
-				size_t half = avail / 2;
+			size_t gap = GAP;
 
+			/* Cut only when a width applies, sharing it fairly. */
+			if (rc->max_width && lw + gap + rw > rc->max_width) {
+				size_t avail, half;
+
+				/* Narrower than the gap: a column each at least. */
+				if (rc->max_width < gap + 2)
+					gap = rc->max_width > 3 ? rc->max_width - 2 : 1;
+				avail = rc->max_width > gap + 2 ? rc->max_width - gap : 2;
+				half = avail / 2;
 				if (lw <= half)
 					rw = avail - lw;
 				else if (rw <= avail - half)
@@ -597,10 +603,9 @@ static int text_render(const struct render_ctx *rc)
 					lw = half;
 					rw = avail - half;
 				}
-				if (rw == 0)
-					rw = 1;
 			}
-			write_side(&tx, &out, &tmp, lw, rc->max_width ? rw : 0, rc->out);
+			write_side(&tx, &out, &tmp, lw, gap, rc->max_width ? rw : 0,
+				   rc->out);
 		} else {
 			write_tree(&tx, TREE_REAL, &out, &tmp, rc->out);
 			sb_addc(&out, '\n');
