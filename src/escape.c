@@ -45,18 +45,32 @@ size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 
 /*
  * Characters that are valid but must not reach a terminal as they are:
- * controls, and invisible ones that reorder or disguise what is shown.
+ * controls, and invisible ones that reorder, disguise or hide what is
+ * shown. Beyond the C1 and bidirectional controls these are Unicode's
+ * default-ignorable code points (which a terminal draws as nothing, or
+ * as it likes: tag characters can carry a whole hidden text) and the
+ * Hangul fillers, which are letters but show as blanks.
  */
 static bool is_unsafe_cp(uint32_t c)
 {
 	return (c >= 0x80 && c <= 0x9f) ||	/* C1 controls */
+	       c == 0x00ad ||			/* soft hyphen */
+	       c == 0x034f ||			/* combining grapheme joiner */
 	       c == 0x061c ||			/* Arabic letter mark */
+	       c == 0x115f || c == 0x1160 ||	/* Hangul choseong, jungseong fillers */
+	       c == 0x17b4 || c == 0x17b5 ||	/* Khmer inherent vowels */
+	       (c >= 0x180b && c <= 0x180f) ||	/* Mongolian selectors, vowel separator */
 	       (c >= 0x200b && c <= 0x200f) ||	/* zero widths, LRM, RLM */
 	       (c >= 0x2028 && c <= 0x202e) ||	/* separators, embeddings */
-	       (c >= 0x2060 && c <= 0x2064) ||	/* word joiner, invisibles */
-	       (c >= 0x2066 && c <= 0x206f) ||	/* isolates, deprecated */
+	       (c >= 0x2060 && c <= 0x206f) ||	/* word joiner, invisibles, isolates */
+	       c == 0x3164 ||			/* Hangul filler */
+	       (c >= 0xfe00 && c <= 0xfe0f) ||	/* variation selectors */
 	       c == 0xfeff ||			/* zero width no-break */
-	       (c >= 0xfff9 && c <= 0xfffb);	/* annotations */
+	       c == 0xffa0 ||			/* halfwidth Hangul filler */
+	       (c >= 0xfff0 && c <= 0xfffb) ||	/* specials, annotations */
+	       (c >= 0x1bca0 && c <= 0x1bca3) ||	/* shorthand format controls */
+	       (c >= 0x1d173 && c <= 0x1d17a) ||	/* musical format controls */
+	       (c >= 0xe0000 && c <= 0xe0fff);	/* tags, variation selectors */
 }
 
 static int cp_width(uint32_t c)
@@ -176,8 +190,13 @@ void esc_json_text(struct strbuf *sb, const char *str, size_t n)
 			sb_add(sb, s + i, 1);	/* not from esc_valid_utf8() */
 			i++;
 		} else if (cp == 0x7f || (cp >= 0x80 && is_unsafe_cp(cp))) {
-			/* All of them are in the BMP: no surrogate pairs. */
-			sb_addf(sb, "\\u%04x", (unsigned int)cp);
+			/* JSON spells a code point past U+FFFF as two surrogates. */
+			if (cp > 0xffff)
+				sb_addf(sb, "\\u%04x\\u%04x",
+					0xd800 + ((cp - 0x10000) >> 10),
+					0xdc00 + ((cp - 0x10000) & 0x3ff));
+			else
+				sb_addf(sb, "\\u%04x", (unsigned int)cp);
 			i += len;
 		} else {
 			sb_add(sb, s + i, len);

@@ -104,6 +104,24 @@ static const struct esc_case esc_cases[] = {
 	{ "bidi PDI U+2069", B("\xe2\x81\xa9"), true, B("\\u2069"), 6 },
 	{ "line separator U+2028", B("\xe2\x80\xa8"), true, B("\\u2028"), 6 },
 	{ "BOM U+FEFF", B("\xef\xbb\xbf"), true, B("\\ufeff"), 6 },
+	/* Default-ignorable code points and Hangul fillers: drawn as nothing. */
+	{ "tag LATIN SMALL A U+E0061 hides text", B("ok\xf3\xa0\x81\xa1"), true,
+	  B("ok\\U000e0061"), 12 },
+	{ "cancel tag U+E007F", B("\xf3\xa0\x81\xbf"), true, B("\\U000e007f"), 10 },
+	{ "variation selector 17 U+E0100", B("\xf3\xa0\x84\x80"), true,
+	  B("\\U000e0100"), 10 },
+	{ "Mongolian vowel separator U+180E", B("\xe1\xa0\x8e"), true,
+	  B("\\u180e"), 6 },
+	{ "Hangul filler U+3164", B("a\xe3\x85\xa4" "b"), true, B("a\\u3164b"), 8 },
+	{ "Hangul choseong filler U+115F", B("\xe1\x85\x9f"), true, B("\\u115f"), 6 },
+	{ "halfwidth Hangul filler U+FFA0", B("\xef\xbe\xa0"), true, B("\\uffa0"), 6 },
+	{ "soft hyphen U+00AD", B("su\xc2\xad" "do"), true, B("su\\u00addo"), 10 },
+	{ "combining grapheme joiner U+034F", B("\xcd\x8f"), true, B("\\u034f"), 6 },
+	{ "variation selector 16 U+FE0F", B("\xef\xb8\x8f"), true, B("\\ufe0f"), 6 },
+	{ "invisible U+2065", B("\xe2\x81\xa5"), true, B("\\u2065"), 6 },
+	{ "shorthand format U+1BCA0", B("\xf0\x9b\xb2\xa0"), true, B("\\U0001bca0"), 10 },
+	{ "musical format U+1D173", B("\xf0\x9d\x85\xb3"), true, B("\\U0001d173"), 10 },
+	{ "Hangul letter kept U+3131", B("\xe3\x84\xb1"), true, B("\xe3\x84\xb1"), 2 },
 	{ "unassigned U+0378", B("\xcd\xb8"), true, B("\\u0378"), 6 },
 	{ "non-character U+10FFFF", B("\xf4\x8f\xbf\xbf"), true,
 	  B("\\U0010ffff"), 10 },
@@ -268,10 +286,11 @@ static void test_esc_json_text(void **state)
 	struct strbuf sb = STRBUF_INIT;
 
 	esc_json_text(&sb, B("{ \"n\": \"a\x7f\xc2\x9b\xe2\x80\xae\xe2\x80\x8b"
-			     "\xc3\xa9\xe6\xbc\xa2\\u001b\" }"));
+			     "\xc3\xa9\xe6\xbc\xa2\\u001b\xf3\xa0\x81\xa1\xe3\x85\xa4\" }"));
+	/* Past U+FFFF as a surrogate pair: U+E0061 is \udb40\udc61. */
 	assert_bytes(sb.s, sb.len,
 		     B("{ \"n\": \"a\\u007f\\u009b\\u202e\\u200b"
-		       "\xc3\xa9\xe6\xbc\xa2\\u001b\" }"));
+		       "\xc3\xa9\xe6\xbc\xa2\\u001b\\udb40\\udc61\\u3164\" }"));
 	sb_free(&sb);
 }
 
