@@ -15,9 +15,12 @@
 #include "fuzz.h"
 #include "procfs.h"
 
+/* The kernel's PID_MAX_LIMIT, written out here apart from the reader's. */
+#define PID_LIMIT 4194304
+
 /*
- * Blank-separated decimal ids, each at most INT_MAX: how many (0 for only
- * blanks), or -1 when anything else is there. *first gets the first one.
+ * Blank-separated decimal ids, each at most PID_LIMIT: how many (0 for
+ * only blanks), or -1 when anything else is there. *first gets the first.
  */
 static int read_ids(const char *s, size_t n, long long *first)
 {
@@ -34,10 +37,10 @@ static int read_ids(const char *s, size_t n, long long *first)
 			return count;
 		for (j = i; j < n && s[j] >= '0' && s[j] <= '9'; j++) {
 			v = v * 10 + (s[j] - '0');
-			if (v > INT_MAX)
-				v = (long long)INT_MAX + 1;	/* stays too large */
+			if (v > PID_LIMIT)
+				v = PID_LIMIT + 1;	/* stays too large */
 		}
-		if (j == i || v > INT_MAX)
+		if (j == i || v > PID_LIMIT)
 			return -1;
 		if (j < n && s[j] != ' ' && s[j] != '\t')
 			return -1;
