@@ -1,23 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Snapshots: the JSON document of --json, read back. It is checked whole
- * before the caller shows anything: JSON syntax (with the line and column),
- * then every field's type and range, then what ties the processes together
- * (unique pids, no cycles, roots as listed). See "SNAPSHOTS" in cabatree(1).
+ * Snapshots: the JSON document of --json, read back. It is checked as it
+ * is read, by a parser made for this one document: the JSON syntax (with
+ * the line and column), every field's type and range as soon as its value
+ * ends, and then what ties the processes together (unique pids, no
+ * cycles, roots as listed). Nothing is kept but the records themselves,
+ * so memory follows what the document describes, not how it is written:
+ * a value of the wrong type is refused when it ends, whatever it holds.
+ * The caller shows nothing before the whole document has passed. See
+ * "SNAPSHOTS" in cabatree(1).
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-
-#include <json.h>
 
 #include "escape.h"
 #include "nls.h"
@@ -26,20 +31,26 @@
 
 #define TIME_MAX 253402300799LL	/* 9999-12-31T23:59:59Z */
 #define SHOW_MAX 40		/* bytes of a bad value quoted in a message */
+#define READ_SIZE (64 * 1024)	/* bytes read from a file at a time */
+#define SHOWN_SIZE (SHOW_MAX * 4 + 8)
 
-/* While parsing: the text, where we are (for messages), what is known. */
-struct pctx {
-	const char *buf;
-	size_t len;
-	const char *name;
-	char *err;
-	size_t errsz;
-	char where[96];		/* "processes[12] (pid 345)", or "" */
-	struct snapshot *s;
-	size_t *at;		/* s->pl.v[i] is processes[at[i]] */
-	struct pid_ref *users;	/* one per process: its uid and user */
-	pid_t *roots[TREE_COUNT];
-	size_t nroots[TREE_COUNT];
+/* What a value is, as far as the checks need to know. */
+enum jkind { J_NONE, J_NULL, J_BOOL, J_NUM, J_STR, J_ARR, J_OBJ };
+
+/*
+ * A value held until the checks of its object run: a scalar whole, an
+ * array or object only by its kind (those the document may hold are read
+ * where they are met).
+ */
+struct jval {
+	enum jkind kind;	/* J_NONE: not (yet) in the document */
+	bool b;			/* J_BOOL */
+	bool whole;		/* J_NUM: an integer, no fraction or exponent */
+	bool neg;		/* J_NUM: it has a minus sign */
+	unsigned long long mag;	/* J_NUM, whole: its absolute value */
+	char text[SHOW_MAX + 4];	/* J_NUM: as written, cut */
+	size_t textlen;		/* J_NUM: the whole length written */
+	struct strbuf str;	/* J_STR: decoded, maybe with NULs */
 };
 
 /* A process's user, by document index, to check that a uid has one name. */
@@ -47,8 +58,96 @@ struct pid_ref {
 	uid_t uid;
 	pid_t pid;
 	size_t at;
-	const char *name;	/* in the JSON tree; NULL for null */
+	const char *name;	/* interned; NULL for null */
 	size_t len;
+};
+
+/* An array of pids: "focus", "real_roots" or "born_roots". */
+struct pid_list {
+	pid_t *v;
+	size_t n, cap;
+	long bad;		/* the first element that is not a pid, or -1 */
+	struct jval badv;	/* that element */
+};
+
+/* User names, each kept once however many processes carry it. */
+struct names {
+	struct name_slot {
+		char *s;
+		size_t n;
+	} *v;
+	size_t cap, used;
+};
+
+enum head_key {
+	H_VERSION, H_TIME, H_SOURCE, H_BOOT, H_TICKS, H_LOST, H_FOCUS, H_PROCS,
+	H_REAL, H_BORN, NHEAD
+};
+
+static const char *const head_keys[NHEAD] = {
+	"version", "time", "caba_source", "boot_time", "clock_ticks",
+	"lost_events", "focus", "processes", "real_roots", "born_roots",
+};
+
+enum proc_key {
+	K_PID, K_PPID, K_CABA, K_STATUS, K_NAME, K_CMDLINE, K_UID, K_USER,
+	K_PGID, K_SID, K_STATE, K_START, K_THREADS, K_REPARENTED, K_THREAD_LIST,
+	NPROC
+};
+
+static const char *const proc_keys[NPROC] = {
+	"pid", "ppid", "caba", "caba_status", "name", "cmdline", "uid",
+	"user", "pgid", "sid", "state", "start_time", "threads",
+	"reparented", "thread_list",
+};
+
+enum thread_key { T_TID, T_NAME, NTHREAD };
+
+static const char *const thread_keys[NTHREAD] = { "tid", "name" };
+
+/* While parsing: the text, where we are (for messages), what is known. */
+struct pctx {
+	/*
+	 * The text: buf[pos..len) is still to be read, then the rest of fd
+	 * if >= 0, else of src[0..srclen), handed over chunk bytes at a time.
+	 */
+	int fd;
+	const unsigned char *buf;
+	size_t len, pos;
+	unsigned char *mem;		/* what fd is read into */
+	const unsigned char *src;
+	size_t srclen, chunk;
+	unsigned long long base;	/* offset of buf[0] in the text */
+	unsigned long long line, bol;	/* line of buf[pos] (from 1), its start */
+	bool eof;
+	int ioerr;			/* reading failed or went past the limit */
+	int depth;			/* arrays and objects open */
+
+	const char *name;
+	char *err;
+	size_t errsz;
+	char where[96];		/* "processes[12] (pid 345)", or "" */
+	struct snapshot *s;
+	size_t *at;		/* s->pl.v[i] is processes[at[i]] */
+	struct pid_ref *users;	/* one per process: its uid and user */
+	struct names names;
+	pid_t *roots[TREE_COUNT];
+	size_t nroots[TREE_COUNT];
+
+	struct strbuf key;		/* the key just read */
+	struct jval tmp;		/* an element being read */
+	struct jval head[NHEAD];
+	struct pid_list lists[3];	/* focus, real_roots, born_roots */
+	bool version_ok;		/* "version" was read, and it is 1 */
+	bool unknown;			/* a key not known was met before */
+	char unknown_key[SHOWN_SIZE];	/* the first such, as shown */
+	bool source_known;		/* caba_source read and checked */
+	bool procs_read;		/* "processes" was read as an array */
+	bool status_later;		/* check caba_status against the source
+					 * after the head: it came later */
+	struct jval proc[NPROC];	/* the process being read */
+	bool pid_ok;
+	struct jval thread[NTHREAD];	/* the thread being read */
 };
 
 static const char *const tree_key[TREE_COUNT] = { "real_roots", "born_roots" };
@@ -97,25 +196,22 @@ static int bad(struct pctx *c, const char *fmt, ...)
 	return -EBADMSG;
 }
 
-/* The same at byte offset off of the text, as LINE:COLUMN (from 1, in bytes). */
-static int bad_at(struct pctx *c, size_t off, const char *fmt, ...)
+/*
+ * The same at byte offset off of the text, as LINE:COLUMN (from 1, in
+ * bytes). off is on the current line: no token holds a line break.
+ */
+static int bad_at(struct pctx *c, unsigned long long off, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-static int bad_at(struct pctx *c, size_t off, const char *fmt, ...)
+static int bad_at(struct pctx *c, unsigned long long off, const char *fmt, ...)
 {
 	char what[512];
-	size_t line = 1, bol = 0, i;
 	va_list ap;
 
-	for (i = 0; i < off && i < c->len; i++) {
-		if (c->buf[i] == '\n') {
-			line++;
-			bol = i + 1;
-		}
-	}
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	snprintf(c->err, c->errsz, "%s:%zu:%zu: %s", c->name, line, off - bol + 1, what);
+	snprintf(c->err, c->errsz, "%s:%llu:%llu: %s", c->name, c->line, off - c->bol + 1,
+		 what);
 	return -EBADMSG;
 }
 
@@ -130,87 +226,673 @@ static const char *shown(char *buf, size_t size, const char *s, size_t n)
 	return buf;
 }
 
-static const char *type_name(struct json_object *v)
+static const char *type_name(enum jkind k)
 {
-	switch (json_object_get_type(v)) {
-	case json_type_null:
+	switch (k) {
+	case J_NULL:
 		return _("null");
-	case json_type_boolean:
+	case J_BOOL:
 		return _("a boolean");
-	case json_type_double:
-	case json_type_int:
+	case J_NUM:
 		return _("a number");
-	case json_type_string:
+	case J_STR:
 		return _("a string");
-	case json_type_array:
+	case J_ARR:
 		return _("an array");
-	case json_type_object:
+	case J_OBJ:
 		return _("an object");
+	case J_NONE:
+		break;
 	}
 	return "?";
 }
 
-/* ---- typed members ---- */
-
-static int member(struct pctx *c, struct json_object *o, const char *key,
-		  struct json_object **v)
+/* v as a message shows it: numbers as written, strings quoted and safe. */
+static const char *value_text(char *buf, size_t size, const struct jval *v)
 {
-	if (!json_object_object_get_ex(o, key, v))
-		return bad(c, _("\"%s\" is missing"), key);
+	char tmp[SHOWN_SIZE];
+
+	switch (v->kind) {
+	case J_NULL:
+		return "null";
+	case J_BOOL:
+		return v->b ? "true" : "false";
+	case J_NUM:
+		if (v->whole)
+			snprintf(buf, size, "%s%llu", v->neg && v->mag ? "-" : "", v->mag);
+		else
+			snprintf(buf, size, "%.*s%s", (int)(v->textlen > SHOW_MAX ?
+							     SHOW_MAX : v->textlen),
+				 v->text, v->textlen > SHOW_MAX ? "..." : "");
+		return buf;
+	case J_STR:
+		snprintf(buf, size, "\"%s\"", shown(tmp, sizeof(tmp), v->str.s ? v->str.s : "",
+						    v->str.len));
+		return buf;
+	case J_ARR:
+		return "[...]";
+	case J_OBJ:
+		return "{...}";
+	case J_NONE:
+		break;
+	}
+	return "?";
+}
+
+/* ---- reading the text ---- */
+
+static unsigned long long offset(const struct pctx *c)
+{
+	return c->base + c->pos;
+}
+
+/* The next bytes from the file; -1 at its end or when reading fails. */
+static int refill(struct pctx *c)
+{
+	ssize_t n;
+
+	if (c->eof || c->ioerr)
+		return -1;
+	c->base += c->len;
+	if (c->fd < 0) {
+		c->buf = c->src + c->base;
+		c->pos = 0;
+		c->len = c->srclen - c->base < c->chunk ? c->srclen - c->base : c->chunk;
+		c->eof = c->len == 0;
+		return c->eof ? -1 : c->buf[0];
+	}
+	c->buf = c->mem;
+	c->pos = c->len = 0;
+	do
+		n = read(c->fd, c->mem, READ_SIZE);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		c->ioerr = -errno;
+		snprintf(c->err, c->errsz, _("cannot read the snapshot '%s': %s"), c->name,
+			 strerror(errno));
+		return -1;
+	}
+	if (n == 0) {
+		c->eof = true;
+		return -1;
+	}
+	/* Checked as it is read: a stream without end stops here. */
+	if (c->base + (size_t)n > SNAPSHOT_MAX_SIZE) {
+		c->ioerr = -EFBIG;
+		snprintf(c->err, c->errsz, "%s: %s", c->name,
+			 _("larger than 1 GiB, the most a snapshot may be"));
+		return -1;
+	}
+	c->len = (size_t)n;
+	return c->buf[0];
+}
+
+/* The next byte, not taken; -1 at the end (or when reading failed). */
+static inline int peek(struct pctx *c)
+{
+	return c->pos < c->len ? c->buf[c->pos] : refill(c);
+}
+
+/* The text stopped where more was needed. */
+static int at_end(struct pctx *c)
+{
+	if (c->ioerr)
+		return c->ioerr;
+	return bad_at(c, offset(c), "%s", _("the document ends too early (truncated?)"));
+}
+
+/* The next byte is not what the syntax allows there. */
+static int bad_char(struct pctx *c, const char *what)
+{
+	int ch = peek(c);
+
+	if (ch < 0)
+		return at_end(c);
+	if (ch == 0)
+		return bad_at(c, offset(c), "%s", _("a NUL byte: not JSON text"));
+	if (ch > 0x20 && ch < 0x7f)
+		return bad_at(c, offset(c), _("%s: '%c'"), what, ch);
+	return bad_at(c, offset(c), _("%s: byte 0x%02x"), what, (unsigned int)ch);
+}
+
+/* Skip white space; the next byte, not taken, or -1. */
+static int skip_ws(struct pctx *c)
+{
+	for (;;) {
+		int ch = peek(c);
+
+		if (ch == '\n') {
+			c->pos++;
+			c->line++;
+			c->bol = offset(c);
+		} else if (ch == ' ' || ch == '\t' || ch == '\r') {
+			c->pos++;
+		} else {
+			return ch;
+		}
+	}
+}
+
+/* Take the '[' or '{' that is next. */
+static int open_container(struct pctx *c)
+{
+	unsigned long long off = offset(c);
+
+	c->pos++;
+	if (++c->depth > SNAPSHOT_MAX_DEPTH)
+		return bad_at(c, off, _("nested more than %d levels deep"), SNAPSHOT_MAX_DEPTH);
 	return 0;
 }
 
-static int want(struct pctx *c, const char *what, struct json_object *v,
-		enum json_type t)
+static void put_utf8(struct strbuf *sb, uint32_t cp)
 {
-	static const char *const names[] = {
-		[json_type_boolean] = N_("a boolean"),
-		[json_type_int] = N_("a number"),
-		[json_type_string] = N_("a string"),
-		[json_type_array] = N_("an array"),
-		[json_type_object] = N_("an object"),
-	};
+	char b[4];
 
-	if (json_object_get_type(v) == t)
-		return 0;
-	return bad(c, _("\"%s\" is %s, not %s"), what, type_name(v), _(names[t]));
+	if (cp < 0x80) {
+		sb_addc(sb, (char)cp);
+	} else if (cp < 0x800) {
+		b[0] = (char)(0xc0 | (cp >> 6));
+		b[1] = (char)(0x80 | (cp & 0x3f));
+		sb_add(sb, b, 2);
+	} else if (cp < 0x10000) {
+		b[0] = (char)(0xe0 | (cp >> 12));
+		b[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		b[2] = (char)(0x80 | (cp & 0x3f));
+		sb_add(sb, b, 3);
+	} else {
+		b[0] = (char)(0xf0 | (cp >> 18));
+		b[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		b[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		b[3] = (char)(0x80 | (cp & 0x3f));
+		sb_add(sb, b, 4);
+	}
 }
 
-static int get_int(struct pctx *c, const char *what, struct json_object *v,
+/*
+ * A half of a surrogate pair without the other stands for U+FFFD, the
+ * replacement character: what the parser used before did with it.
+ */
+static void lone_surrogate(struct strbuf *out, uint32_t *high)
+{
+	if (*high && out)
+		put_utf8(out, 0xfffd);
+	*high = 0;
+}
+
+/* After a backslash in a string. */
+static int lex_escape(struct pctx *c, struct strbuf *out, uint32_t *high)
+{
+	static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+	const char *e;
+	uint32_t cp = 0;
+	int ch, i;
+
+	c->pos++;
+	ch = peek(c);
+	if (ch < 0)
+		return at_end(c);
+	if (ch != 'u') {
+		e = ch ? strchr(from, ch) : NULL;
+		if (!e)
+			return bad_char(c, _("malformed string"));
+		lone_surrogate(out, high);
+		c->pos++;
+		if (out)
+			sb_addc(out, to[e - from]);
+		return 0;
+	}
+	c->pos++;
+	for (i = 0; i < 4; i++) {
+		ch = peek(c);
+		if (ch >= '0' && ch <= '9')
+			cp = cp << 4 | (uint32_t)(ch - '0');
+		else if ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f')
+			cp = cp << 4 | (uint32_t)((ch | 0x20) - 'a' + 10);
+		else
+			return bad_char(c, _("malformed string"));
+		c->pos++;
+	}
+	if (cp >= 0xdc00 && cp <= 0xdfff && *high) {
+		if (out)
+			put_utf8(out, 0x10000 + ((*high - 0xd800) << 10) + (cp - 0xdc00));
+		*high = 0;
+		return 0;
+	}
+	lone_surrogate(out, high);
+	if (cp >= 0xd800 && cp <= 0xdbff)
+		*high = cp;
+	else if (out)
+		put_utf8(out, cp >= 0xdc00 && cp <= 0xdfff ? 0xfffd : cp);
+	return 0;
+}
+
+/* One character of two to four bytes, which must be valid UTF-8. */
+static int lex_utf8(struct pctx *c, struct strbuf *out)
+{
+	unsigned long long off = offset(c);
+	unsigned char b[4];
+	size_t n, k;
+	uint32_t cp;
+	int ch = peek(c);
+
+	b[0] = (unsigned char)ch;
+	n = ch >= 0xc2 && ch <= 0xdf ? 2 : ch >= 0xe0 && ch <= 0xef ? 3 :
+	    ch >= 0xf0 && ch <= 0xf4 ? 4 : 0;
+	if (!n)
+		return bad_at(c, off, "%s", _("not valid UTF-8"));
+	c->pos++;
+	for (k = 1; k < n; k++) {
+		ch = peek(c);
+		if (ch < 0)
+			return at_end(c);
+		if ((ch & 0xc0) != 0x80)
+			return bad_at(c, off, "%s", _("not valid UTF-8"));
+		b[k] = (unsigned char)ch;
+		c->pos++;
+	}
+	if (utf8_decode(b, n, &cp) != n)
+		return bad_at(c, off, "%s", _("not valid UTF-8"));
+	if (out)
+		sb_add(out, b, n);
+	return 0;
+}
+
+/*
+ * The string that starts at the next byte, decoded and appended to out
+ * (NULL: only checked). Strict JSON: no raw control characters, valid
+ * UTF-8, no escape but the nine of JSON.
+ */
+static int lex_string(struct pctx *c, struct strbuf *out)
+{
+	uint32_t high = 0;
+	int ch, ret;
+
+	c->pos++;
+	for (;;) {
+		const unsigned char *b = c->buf;
+		size_t i = c->pos;
+
+		/* Most of a string is plain ASCII: take it in runs. */
+		while (i < c->len && b[i] >= 0x20 && b[i] < 0x80 && b[i] != '"' && b[i] != '\\')
+			i++;
+		if (i > c->pos) {
+			lone_surrogate(out, &high);
+			if (out)
+				sb_add(out, b + c->pos, i - c->pos);
+			c->pos = i;
+		}
+		ch = peek(c);
+		if (ch < 0)
+			return at_end(c);
+		if (ch >= 0x20 && ch < 0x80 && ch != '"' && ch != '\\')
+			continue;	/* the run goes on after a refill */
+		if (ch == '\\') {
+			ret = lex_escape(c, out, &high);
+			if (ret)
+				return ret;
+			continue;
+		}
+		lone_surrogate(out, &high);
+		if (ch == '"') {
+			c->pos++;
+			return 0;
+		}
+		if (ch < 0x20)
+			return bad_char(c, _("malformed string"));
+		ret = lex_utf8(c, out);
+		if (ret)
+			return ret;
+	}
+}
+
+/* The word w (the next bytes must spell it). */
+static int lex_word(struct pctx *c, const char *w)
+{
+	for (; *w; w++) {
+		if (peek(c) != (unsigned char)*w)
+			return bad_char(c, _("not a JSON value (true, false and null are the only words)"));
+		c->pos++;
+	}
+	return 0;
+}
+
+static bool is_digit(int ch)
+{
+	return ch >= '0' && ch <= '9';
+}
+
+/*
+ * A number, kept as written (cut) and, when it is an integer, as its
+ * sign and absolute value: an integer must fit in 64 bits (as int64 when
+ * negative), so that every range check sees the real value. NaN and
+ * [-]Infinity are taken as numbers that are not whole, to say so.
+ */
+static int lex_number(struct pctx *c, struct jval *v)
+{
+	unsigned long long off = offset(c);
+	bool over = false;
+	size_t n = 0;
+	int ch = peek(c);
+
+#define TAKE() do {							\
+		if (n < sizeof(v->text) - 1)				\
+			v->text[n] = (char)ch;				\
+		n++;							\
+		c->pos++;						\
+		ch = peek(c);						\
+	} while (0)
+
+	v->kind = J_NUM;
+	v->whole = true;
+	v->neg = false;
+	v->mag = 0;
+	if (ch == '-') {
+		v->neg = true;
+		TAKE();
+	}
+	if (ch == 'I' || ch == 'N') {
+		const char *w = ch == 'I' ? "Infinity" : "NaN";
+		int ret;
+
+		if (v->neg && ch == 'N')
+			return bad_char(c, _("malformed number"));
+		ret = lex_word(c, w);
+		snprintf(v->text + n, sizeof(v->text) - n, "%s", w);
+		v->textlen = n + strlen(w);
+		v->whole = false;
+		return ret;
+	}
+	if (ch == '0') {
+		TAKE();
+		if (is_digit(ch))
+			return bad_char(c, _("malformed number"));
+	} else if (is_digit(ch)) {
+		while (is_digit(ch)) {
+			unsigned int d = (unsigned int)(ch - '0');
+
+			if (v->mag > (ULLONG_MAX - d) / 10)
+				over = true;
+			else
+				v->mag = v->mag * 10 + d;
+			TAKE();
+		}
+	} else {
+		return bad_char(c, _("malformed number"));
+	}
+	if (ch == '.') {
+		v->whole = false;
+		TAKE();
+		if (!is_digit(ch))
+			return bad_char(c, _("malformed number"));
+		while (is_digit(ch))
+			TAKE();
+	}
+	if (ch == 'e' || ch == 'E') {
+		v->whole = false;
+		TAKE();
+		if (ch == '+' || ch == '-')
+			TAKE();
+		if (!is_digit(ch))
+			return bad_char(c, _("malformed number"));
+		while (is_digit(ch))
+			TAKE();
+	}
+#undef TAKE
+	v->textlen = n;
+	v->text[n < sizeof(v->text) - 1 ? n : sizeof(v->text) - 1] = '\0';
+	if (v->whole && (over || (v->neg && v->mag > (unsigned long long)INT64_MAX + 1)))
+		return bad_at(c, off, _("the number %.*s%s does not fit in 64 bits"),
+			      (int)(n > SHOW_MAX ? SHOW_MAX : n), v->text,
+			      n > SHOW_MAX ? "..." : "");
+	return 0;
+}
+
+static int skip_array(struct pctx *c);
+static int skip_object(struct pctx *c);
+
+/* The kind of the value that starts with ch (if it is one). */
+static enum jkind value_kind(int ch)
+{
+	switch (ch) {
+	case '"':
+		return J_STR;
+	case '[':
+		return J_ARR;
+	case '{':
+		return J_OBJ;
+	case 't':
+	case 'f':
+		return J_BOOL;
+	case 'n':
+		return J_NULL;
+	}
+	return J_NUM;
+}
+
+/*
+ * The value that comes next, into v (NULL: only checked, nothing kept).
+ * An array or an object is only checked: v says which it was.
+ */
+static int read_value(struct pctx *c, struct jval *v)
+{
+	struct jval num;
+	int ch = skip_ws(c);
+
+	if (v)
+		v->kind = value_kind(ch);
+	switch (ch) {
+	case '"':
+		if (v)
+			sb_reset(&v->str);
+		return lex_string(c, v ? &v->str : NULL);
+	case '[':
+		return skip_array(c);
+	case '{':
+		return skip_object(c);
+	case 't':
+		if (v)
+			v->b = true;
+		return lex_word(c, "true");
+	case 'f':
+		if (v)
+			v->b = false;
+		return lex_word(c, "false");
+	case 'n':
+		return lex_word(c, "null");
+	case '-':
+	case 'I':
+	case 'N':
+		return lex_number(c, v ? v : &num);
+	case '\'':
+		/* The parser used before took them. */
+		return bad_at(c, offset(c), "%s", _("strings take double quotes in JSON"));
+	}
+	if (is_digit(ch))
+		return lex_number(c, v ? v : &num);
+	return bad_char(c, _("unexpected character"));
+}
+
+/*
+ * The next member of an object whose '{' is taken: *more tells whether
+ * there is one; if so, its key is in key (NULL: not kept) and its value
+ * comes next. first: nothing was read in the object yet.
+ */
+static int obj_next(struct pctx *c, bool first, bool *more, struct strbuf *key)
+{
+	int ch = skip_ws(c), ret;
+
+	*more = false;
+	if (ch == '}') {
+		c->pos++;
+		c->depth--;
+		return 0;
+	}
+	if (!first) {
+		if (ch != ',')
+			return bad_char(c, _("expected ',' or '}' in an object"));
+		c->pos++;
+		ch = skip_ws(c);
+		if (ch == '}')
+			return bad_char(c, _("unexpected character"));
+	}
+	if (ch == '\'')
+		return bad_at(c, offset(c), "%s", _("strings take double quotes in JSON"));
+	if (ch != '"')
+		return bad_char(c, _("expected a key in double quotes"));
+	if (key)
+		sb_reset(key);
+	ret = lex_string(c, key);
+	if (ret)
+		return ret;
+	if (skip_ws(c) != ':')
+		return bad_char(c, _("expected ':' after a key"));
+	c->pos++;
+	*more = true;
+	return 0;
+}
+
+/* The same for an array whose '[' is taken; the element comes next. */
+static int arr_next(struct pctx *c, bool first, bool *more)
+{
+	int ch = skip_ws(c);
+
+	*more = false;
+	if (ch == ']') {
+		c->pos++;
+		c->depth--;
+		return 0;
+	}
+	if (!first) {
+		if (ch != ',')
+			return bad_char(c, _("expected ',' or ']' in an array"));
+		c->pos++;
+	}
+	*more = true;
+	return 0;
+}
+
+static int skip_array(struct pctx *c)
+{
+	bool more, first = true;
+	int ret = open_container(c);
+
+	while (!ret) {
+		ret = arr_next(c, first, &more);
+		if (ret || !more)
+			break;
+		first = false;
+		ret = read_value(c, NULL);
+	}
+	return ret;
+}
+
+static int skip_object(struct pctx *c)
+{
+	bool more, first = true;
+	int ret = open_container(c);
+
+	while (!ret) {
+		ret = obj_next(c, first, &more, NULL);
+		if (ret || !more)
+			break;
+		first = false;
+		ret = read_value(c, NULL);
+	}
+	return ret;
+}
+
+/* Only white space may follow the document. */
+static int end_of_text(struct pctx *c)
+{
+	int ch = skip_ws(c);
+
+	if (ch == 0)
+		return bad_at(c, offset(c), "%s", _("a NUL byte: not JSON text"));
+	if (ch > 0)
+		return bad_at(c, offset(c), "%s", _("text after the end of the document"));
+	return c->ioerr;
+}
+
+/* The index of the key just read in keys[0..n), or -1. */
+static int key_index(const struct pctx *c, const char *const *keys, int n)
+{
+	int i;
+
+	if (!c->key.len)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (keys[i][0] == c->key.s[0] && strlen(keys[i]) == c->key.len &&
+		    memcmp(keys[i], c->key.s, c->key.len) == 0)
+			return i;
+	return -1;
+}
+
+/* ---- typed values ---- */
+
+/* 1: the key is there; 0: not yet; when final, its absence is an error. */
+static int present(struct pctx *c, const struct jval *v, const char *key, bool final)
+{
+	if (v->kind != J_NONE)
+		return 1;
+	return final ? bad(c, _("\"%s\" is missing"), key) : 0;
+}
+
+static int want(struct pctx *c, const char *what, enum jkind k, enum jkind t)
+{
+	static const char *const names[] = {
+		[J_BOOL] = N_("a boolean"),
+		[J_NUM] = N_("a number"),
+		[J_STR] = N_("a string"),
+		[J_ARR] = N_("an array"),
+		[J_OBJ] = N_("an object"),
+	};
+
+	if (k == t)
+		return 0;
+	return bad(c, _("\"%s\" is %s, not %s"), what, type_name(k), _(names[t]));
+}
+
+static int get_int(struct pctx *c, const char *what, const struct jval *v,
 		   long long min, long long max, long long *out)
 {
+	char tmp[SHOWN_SIZE];
 	long long x;
 
-	if (json_object_get_type(v) == json_type_double)
+	if (v->kind == J_NUM && !v->whole)
 		return bad(c, _("\"%s\" is %s, not a whole number"), what,
-			   json_object_to_json_string(v));
-	if (want(c, what, v, json_type_int))
+			   value_text(tmp, sizeof(tmp), v));
+	if (want(c, what, v->kind, J_NUM))
 		return -EBADMSG;
 	/* Values above INT64_MAX read as INT64_MAX, still out of range. */
-	x = json_object_get_int64(v);
+	if (v->neg)
+		x = v->mag ? -(long long)(v->mag - 1) - 1 : 0;
+	else
+		x = v->mag > INT64_MAX ? INT64_MAX : (long long)v->mag;
 	if (x < min || x > max)
 		return bad(c, _("\"%s\" is %s, out of range (%lld to %lld)"), what,
-			   json_object_to_json_string(v), min, max);
+			   value_text(tmp, sizeof(tmp), v), min, max);
 	*out = x;
 	return 0;
 }
 
-static int get_u64(struct pctx *c, const char *what, struct json_object *v,
+static int get_u64(struct pctx *c, const char *what, const struct jval *v,
 		   unsigned long long *out)
 {
-	if (json_object_get_type(v) == json_type_double)
+	char tmp[SHOWN_SIZE];
+
+	if (v->kind == J_NUM && !v->whole)
 		return bad(c, _("\"%s\" is %s, not a whole number"), what,
-			   json_object_to_json_string(v));
-	if (want(c, what, v, json_type_int))
+			   value_text(tmp, sizeof(tmp), v));
+	if (want(c, what, v->kind, J_NUM))
 		return -EBADMSG;
-	if (json_object_get_int64(v) < 0)
+	if (v->neg && v->mag)
 		return bad(c, _("\"%s\" is %s, out of range (%d to %llu)"), what,
-			   json_object_to_json_string(v), 0, (unsigned long long)UINT64_MAX);
-	*out = json_object_get_uint64(v);
+			   value_text(tmp, sizeof(tmp), v), 0, (unsigned long long)UINT64_MAX);
+	*out = v->mag;
 	return 0;
 }
 
-static int get_pid(struct pctx *c, const char *what, struct json_object *v,
+static int get_pid(struct pctx *c, const char *what, const struct jval *v,
 		   long long min, pid_t *out)
 {
 	long long x;
@@ -221,273 +903,83 @@ static int get_pid(struct pctx *c, const char *what, struct json_object *v,
 	return 0;
 }
 
+/* Would get_pid(v, 1) take it? Without a message. */
+static bool is_pid(const struct jval *v)
+{
+	return v->kind == J_NUM && v->whole && !v->neg && v->mag >= 1 &&
+	       v->mag <= SNAPSHOT_PID_MAX;
+}
+
 /* A string without NUL characters (they end names and arguments). */
-static int get_str(struct pctx *c, const char *what, struct json_object *v,
+static int get_str(struct pctx *c, const char *what, const struct jval *v,
 		   const char **s, size_t *n)
 {
-	if (want(c, what, v, json_type_string))
+	if (want(c, what, v->kind, J_STR))
 		return -EBADMSG;
-	*s = json_object_get_string(v);
-	*n = (size_t)json_object_get_string_len(v);
+	*s = v->str.s ? v->str.s : "";
+	*n = v->str.len;
 	if (memchr(*s, '\0', *n))
 		return bad(c, _("\"%s\" holds a NUL character (\\u0000)"), what);
 	return 0;
 }
 
-static int only_keys(struct pctx *c, struct json_object *o, const char *const *keys)
+static void jval_free(struct jval *v)
 {
-	char tmp[SHOW_MAX * 4 + 8];
-
-	json_object_object_foreach(o, key, val) {
-		size_t i;
-
-		(void)val;
-		for (i = 0; keys[i] && strcmp(keys[i], key) != 0; i++)
-			;
-		if (!keys[i])
-			return bad(c, _("unknown key \"%s\""),
-				   shown(tmp, sizeof(tmp), key, strlen(key)));
-	}
-	return 0;
+	sb_free(&v->str);
 }
 
-/* The same for an object inside the current place, named by what. */
-static int only_keys_in(struct pctx *c, struct json_object *o, const char *const *keys,
-			const char *what)
-{
-	size_t n = strlen(c->where);
-	int ret;
+/* ---- user names ---- */
 
-	snprintf(c->where + n, sizeof(c->where) - n, ": %s", what);
-	ret = only_keys(c, o, keys);
-	c->where[n] = '\0';
-	return ret;
+static size_t name_hash(const char *s, size_t n)
+{
+	size_t h = 14695981039346656037ULL;
+
+	while (n--)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
 }
 
-/* ---- the JSON text ---- */
-
-static bool is_space(char ch)
+/* The one copy of s[0..n). */
+static const char *name_intern(struct names *t, const char *s, size_t n)
 {
-	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
-}
+	size_t i;
 
-/* Does the integer literal s[0..n) (digits) exceed int64 (neg) or uint64? */
-static bool too_big(const char *s, size_t n, bool neg)
-{
-	const char *lim = neg ? "9223372036854775808" : "18446744073709551615";
-	size_t ln = strlen(lim);
+	if (2 * (t->used + 1) > t->cap) {
+		struct names bigger = { xcalloc(t->cap ? 2 * t->cap : 64, sizeof(*t->v)),
+					t->cap ? 2 * t->cap : 64, t->used };
 
-	return n > ln || (n == ln && memcmp(s, lim, n) > 0);
-}
+		for (i = 0; i < t->cap; i++) {
+			size_t j;
 
-/*
- * What json-c lets through: integers that do not fit 64 bits, which it
- * quietly clamps (so that every range check sees the real value), and
- * strings in single quotes. The text is otherwise valid JSON here.
- */
-static int check_text(struct pctx *c)
-{
-	const char *b = c->buf;
-	size_t i = 0, n = c->len;
-
-	while (i < n) {
-		size_t start = i, digits;
-		bool neg, whole = true;
-
-		if (b[i] == '"') {
-			for (i++; i < n && b[i] != '"'; i++)
-				if (b[i] == '\\')
-					i++;
-			i++;
-			continue;
+			if (!t->v[i].s)
+				continue;
+			j = name_hash(t->v[i].s, t->v[i].n) & (bigger.cap - 1);
+			while (bigger.v[j].s)
+				j = (j + 1) & (bigger.cap - 1);
+			bigger.v[j] = t->v[i];
 		}
-		/* json-c takes 'single-quoted' strings even when strict. */
-		if (b[i] == '\'')
-			return bad_at(c, i, _("strings take double quotes in JSON"));
-		if (b[i] != '-' && (b[i] < '0' || b[i] > '9')) {
-			i++;
-			continue;
-		}
-		neg = b[i] == '-';
-		i += neg;
-		digits = i;
-		while (i < n && b[i] >= '0' && b[i] <= '9')
-			i++;
-		digits = i - digits;
-		while (i < n && (b[i] == '.' || b[i] == 'e' || b[i] == 'E' ||
-				 b[i] == '+' || b[i] == '-' || (b[i] >= '0' && b[i] <= '9'))) {
-			whole = false;
-			i++;
-		}
-		if (whole && too_big(b + start + neg, digits, neg))
-			return bad_at(c, start, _("the number %.*s%s does not fit in 64 bits"),
-				      (int)(i - start > SHOW_MAX ? SHOW_MAX : i - start),
-				      b + start, i - start > SHOW_MAX ? "..." : "");
+		free(t->v);
+		*t = bigger;
 	}
-	return 0;
+	for (i = name_hash(s, n) & (t->cap - 1); t->v[i].s; i = (i + 1) & (t->cap - 1))
+		if (t->v[i].n == n && memcmp(t->v[i].s, s, n) == 0)
+			return t->v[i].s;
+	t->v[i].s = xstrndup(s, n);
+	t->v[i].n = n;
+	t->used++;
+	return t->v[i].s;
 }
 
-static const char *syntax_error(enum json_tokener_error e)
+static void names_free(struct names *t)
 {
-	switch (e) {
-	case json_tokener_error_depth:
-		return NULL;	/* said with the limit */
-	case json_tokener_error_parse_eof:
-	case json_tokener_continue:
-		return _("the document ends too early (truncated?)");
-	case json_tokener_error_parse_null:
-	case json_tokener_error_parse_boolean:
-		return _("not a JSON value (true, false and null are the only words)");
-	case json_tokener_error_parse_number:
-		return _("malformed number");
-	case json_tokener_error_parse_array:
-		return _("expected ',' or ']' in an array");
-	case json_tokener_error_parse_object_key_name:
-		return _("expected a key in double quotes");
-	case json_tokener_error_parse_object_key_sep:
-		return _("expected ':' after a key");
-	case json_tokener_error_parse_object_value_sep:
-		return _("expected ',' or '}' in an object");
-	case json_tokener_error_parse_string:
-		return _("malformed string");
-	case json_tokener_error_parse_comment:
-		return _("comments are not JSON");
-	case json_tokener_error_parse_utf8_string:
-		return _("not valid UTF-8");
-	case json_tokener_error_size:
-		return _("too large for the JSON parser");
-	default:
-		return _("unexpected character");
-	}
-}
+	size_t i;
 
-/* The whole text as one JSON value, or NULL and an error at its place. */
-static struct json_object *parse_json(struct pctx *c, int *ret)
-{
-	struct json_tokener *tok = json_tokener_new_ex(SNAPSHOT_MAX_DEPTH);
-	struct json_object *root;
-	enum json_tokener_error e;
-	const char *nul = memchr(c->buf, '\0', c->len);
-	size_t end, i;
-
-	*ret = -EBADMSG;
-	for (i = 0; i < c->len && is_space(c->buf[i]); i++)
-		;
-	if (i == c->len) {
-		json_tokener_free(tok);
-		bad(c, _("empty, not a snapshot"));
-		return NULL;
-	}
-	if (nul) {
-		json_tokener_free(tok);
-		bad_at(c, (size_t)(nul - c->buf), _("a NUL byte: not JSON text"));
-		return NULL;
-	}
-	if (!tok) {
-		*ret = -ENOMEM;
-		bad(c, _("out of memory"));
-		return NULL;
-	}
-	/* Trailing text is found below, to say so plainly. */
-	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_ALLOW_TRAILING_CHARS |
-			       JSON_TOKENER_VALIDATE_UTF8);
-	root = json_tokener_parse_ex(tok, c->buf, (int)c->len);
-	e = json_tokener_get_error(tok);
-	end = json_tokener_get_parse_end(tok);
-	json_tokener_free(tok);
-	if (!root || e != json_tokener_success) {
-		unsigned char ch = end < c->len ? (unsigned char)c->buf[end] : 0;
-
-		json_object_put(root);
-		if (e == json_tokener_error_depth)
-			bad_at(c, end, _("nested more than %d levels deep"), SNAPSHOT_MAX_DEPTH);
-		else if (e == json_tokener_continue || e == json_tokener_error_parse_eof)
-			bad_at(c, c->len, "%s", syntax_error(e));
-		else if (ch > 0x20 && ch < 0x7f)
-			bad_at(c, end, _("%s: '%c'"), syntax_error(e), ch);
-		else if (e == json_tokener_error_parse_utf8_string)
-			bad_at(c, end, "%s", syntax_error(e));
-		else
-			bad_at(c, end, _("%s: byte 0x%02x"), syntax_error(e), ch);
-		return NULL;
-	}
-	/* Only white space may follow the document. */
-	for (i = end; i < c->len && is_space(c->buf[i]); i++)
-		;
-	if (i < c->len) {
-		json_object_put(root);
-		bad_at(c, i, _("text after the end of the document"));
-		return NULL;
-	}
-	*ret = check_text(c);
-	if (*ret) {
-		json_object_put(root);
-		return NULL;
-	}
-	return root;
+	for (i = 0; i < t->cap; i++)
+		free(t->v[i].s);
+	free(t->v);
 }
 
 /* ---- one process ---- */
-
-static int parse_threads(struct pctx *c, struct json_object *a, struct ct_proc *p)
-{
-	static const char *const keys[] = { "tid", "name", NULL };
-	size_t i, n = json_object_array_length(a);
-	char what[48];
-
-	if (!n)
-		return 0;
-	p->threads = xcalloc(n, sizeof(*p->threads));
-	for (i = 0; i < n; i++) {
-		struct json_object *t = json_object_array_get_idx(a, i), *v;
-		struct ct_thread *th = &p->threads[i];
-		const char *name;
-		size_t len;
-
-		snprintf(what, sizeof(what), "thread_list[%zu]", i);
-		if (want(c, what, t, json_type_object) || only_keys_in(c, t, keys, what))
-			return -EBADMSG;
-		snprintf(what, sizeof(what), "thread_list[%zu].tid", i);
-		if (!json_object_object_get_ex(t, "tid", &v))
-			return bad(c, _("\"%s\" is missing"), what);
-		if (get_pid(c, what, v, 1, &th->tid))
-			return -EBADMSG;
-		snprintf(what, sizeof(what), "thread_list[%zu].name", i);
-		if (!json_object_object_get_ex(t, "name", &v))
-			return bad(c, _("\"%s\" is missing"), what);
-		if (get_str(c, what, v, &name, &len))
-			return -EBADMSG;
-		th->name = xstrndup(name, len);
-		th->name_len = len;
-		p->nthreads_listed++;
-	}
-	return 0;
-}
-
-static int parse_cmdline(struct pctx *c, struct json_object *a, struct ct_proc *p)
-{
-	size_t i, n = json_object_array_length(a);
-	struct strbuf sb = STRBUF_INIT;
-	char what[32];
-
-	for (i = 0; i < n; i++) {
-		const char *s;
-		size_t len;
-
-		snprintf(what, sizeof(what), "cmdline[%zu]", i);
-		if (get_str(c, what, json_object_array_get_idx(a, i), &s, &len)) {
-			sb_free(&sb);
-			return -EBADMSG;
-		}
-		/* As the kernel keeps them: each argument ends with a NUL. */
-		sb_add(&sb, s, len);
-		sb_addc(&sb, '\0');
-	}
-	p->has_cmdline = n > 0;
-	p->cmdline = sb.s;
-	p->cmdline_len = sb.len;
-	return 0;
-}
 
 static bool status_fits(enum caba_source src, enum caba_status st)
 {
@@ -504,40 +996,70 @@ static bool status_fits(enum caba_source src, enum caba_status st)
 	return true;
 }
 
-/* The CABA fields: caba, caba_status and what they imply. */
-static int parse_caba(struct pctx *c, struct json_object *o, struct ct_proc *p)
+static const char *status_name(enum caba_status st)
 {
-	struct json_object *v, *cv;
+	size_t i;
+
+	for (i = 0; i < NSTATUSES && statuses[i].status != st; i++)
+		;
+	return i < NSTATUSES ? statuses[i].name : "unknown";
+}
+
+static int misfit(struct pctx *c, enum caba_status st)
+{
+	return bad(c, _("\"caba_status\" \"%s\" does not fit caba_source \"%s\""),
+		   status_name(st), snapshot_source_name(c->s->caba_source));
+}
+
+/*
+ * The CABA fields: caba, caba_status and what they imply. Like every
+ * check of a process, it runs once its object ends (final) and, for what
+ * is there already, before a long member (cmdline, thread_list) is read,
+ * so that problems are told in the same order however keys are laid out.
+ */
+static int check_caba(struct pctx *c, struct ct_proc *p, bool final)
+{
+	const struct jval *v = c->proc;
+	char tmp[SHOWN_SIZE];
 	const char *s;
-	char tmp[SHOW_MAX * 4 + 8];
 	size_t len, i;
 	bool moved, known;
+	int ret;
 
-	if (member(c, o, "caba_status", &v) || get_str(c, "caba_status", v, &s, &len))
+	ret = present(c, &v[K_STATUS], "caba_status", final);
+	if (ret <= 0)
+		return ret;
+	if (get_str(c, "caba_status", &v[K_STATUS], &s, &len))
 		return -EBADMSG;
-	for (i = 0; i < NSTATUSES && strcmp(statuses[i].name, s) != 0; i++)
+	for (i = 0; i < NSTATUSES && (strlen(statuses[i].name) != len ||
+				      memcmp(statuses[i].name, s, len) != 0); i++)
 		;
 	if (i == NSTATUSES)
 		return bad(c, _("\"caba_status\" \"%s\" is not one of kernel, outside_namespace, witnessed, inferred, unknown"),
 			   shown(tmp, sizeof(tmp), s, len));
 	p->caba_status = statuses[i].status;
-	if (!status_fits(c->s->caba_source, p->caba_status))
-		return bad(c, _("\"caba_status\" \"%s\" does not fit caba_source \"%s\""),
-			   s, snapshot_source_name(c->s->caba_source));
+	if (c->source_known && !status_fits(c->s->caba_source, p->caba_status))
+		return misfit(c, p->caba_status);
 	known = caba_status_known(p->caba_status);
-	if (member(c, o, "caba", &cv))
-		return -EBADMSG;
-	if (known && !cv)
+	ret = present(c, &v[K_CABA], "caba", final);
+	if (ret <= 0)
+		return ret;
+	if (known && v[K_CABA].kind == J_NULL)
 		return bad(c, _("\"caba\" is null, but caba_status \"%s\" needs a pid"), s);
-	if (!known && cv)
+	if (!known && v[K_CABA].kind != J_NULL)
 		return bad(c, _("\"caba\" is %s, but caba_status \"%s\" has no CABA pid (null)"),
-			   json_object_to_json_string(cv), s);
-	if (known && get_pid(c, "caba", cv, 0, &p->caba))
+			   value_text(tmp, sizeof(tmp), &v[K_CABA]), s);
+	if (known && get_pid(c, "caba", &v[K_CABA], 0, &p->caba))
 		return -EBADMSG;
-	if (member(c, o, "reparented", &v) || want(c, "reparented", v, json_type_boolean))
+	ret = present(c, &v[K_REPARENTED], "reparented", final);
+	if (ret <= 0)
+		return ret;
+	if (want(c, "reparented", v[K_REPARENTED].kind, J_BOOL))
 		return -EBADMSG;
+	if (v[K_PPID].kind == J_NONE)	/* it comes later */
+		return 0;
 	moved = known && p->caba != p->ppid;
-	if (json_object_get_boolean(v) != moved) {
+	if (v[K_REPARENTED].b != moved) {
 		if (!known)
 			return bad(c, _("\"reparented\" is true, but the CABA is not known"));
 		if (moved)
@@ -549,82 +1071,324 @@ static int parse_caba(struct pctx *c, struct json_object *o, struct ct_proc *p)
 	return 0;
 }
 
-static int parse_process(struct pctx *c, size_t idx, struct json_object *o,
-			 struct ct_proc *p, struct pid_ref *user)
+/* An integer member in [min, max], when it is there. */
+static int check_int(struct pctx *c, enum proc_key k, long long min, long long max,
+		     bool final, long long *out)
 {
-	static const char *const keys[] = {
-		"pid", "ppid", "caba", "caba_status", "name", "cmdline", "uid",
-		"user", "pgid", "sid", "state", "start_time", "threads",
-		"reparented", "thread_list", NULL
-	};
-	struct json_object *v;
+	int ret = present(c, &c->proc[k], proc_keys[k], final);
+
+	if (ret <= 0)
+		return ret;
+	return get_int(c, proc_keys[k], &c->proc[k], min, max, out) ? -EBADMSG : 1;
+}
+
+/*
+ * The members of process idx but its pid (checked when read) in a fixed
+ * order. final: its object has ended, so what is missing is missing;
+ * otherwise only what is there is checked, and nothing is kept.
+ */
+static int check_process(struct pctx *c, size_t idx, struct ct_proc *p,
+			 struct pid_ref *user, bool final)
+{
+	const struct jval *v = c->proc;
 	const char *s;
 	size_t len;
 	long long x;
 	bool lists;
-	char what[32];
+	int ret;
 
-	snprintf(what, sizeof(what), "processes[%zu]", idx);
-	c->where[0] = '\0';
-	if (want(c, what, o, json_type_object))
+	if (!c->pid_ok)
+		return final ? bad(c, _("\"%s\" is missing"), "pid") : 0;
+	ret = present(c, &v[K_PPID], "ppid", final);
+	if (ret < 0 || (ret && get_pid(c, "ppid", &v[K_PPID], 0, &p->ppid)))
 		return -EBADMSG;
-	snprintf(c->where, sizeof(c->where), "processes[%zu]", idx);
-	if (member(c, o, "pid", &v) || get_pid(c, "pid", v, 1, &p->pid))
+	if (check_caba(c, p, final))
 		return -EBADMSG;
-	snprintf(c->where, sizeof(c->where), "processes[%zu] (pid %d)", idx, (int)p->pid);
-	if (only_keys(c, o, keys))
+	ret = present(c, &v[K_NAME], "name", final);
+	if (ret < 0 || (ret && get_str(c, "name", &v[K_NAME], &s, &len)))
 		return -EBADMSG;
-	if (member(c, o, "ppid", &v) || get_pid(c, "ppid", v, 0, &p->ppid))
+	if (ret && final) {
+		p->name = xstrndup(s, len);
+		p->name_len = len;
+	}
+	/* Read where it is met when it is an array. */
+	ret = present(c, &v[K_CMDLINE], "cmdline", final);
+	if (ret < 0 || (ret && want(c, "cmdline", v[K_CMDLINE].kind, J_ARR)))
 		return -EBADMSG;
-	if (parse_caba(c, o, p))
-		return -EBADMSG;
-	if (member(c, o, "name", &v) || get_str(c, "name", v, &s, &len))
-		return -EBADMSG;
-	p->name = xstrndup(s, len);
-	p->name_len = len;
-	if (member(c, o, "cmdline", &v) || want(c, "cmdline", v, json_type_array) ||
-	    parse_cmdline(c, v, p))
-		return -EBADMSG;
-	if (member(c, o, "uid", &v) || get_int(c, "uid", v, 0, UINT32_MAX - 1LL, &x))
-		return -EBADMSG;
-	p->uid = (uid_t)x;
-	user->uid = p->uid;
-	user->pid = p->pid;
-	user->at = idx;
-	if (member(c, o, "user", &v))
-		return -EBADMSG;
-	if (v && get_str(c, "user", v, &user->name, &user->len))
-		return -EBADMSG;
+	ret = check_int(c, K_UID, 0, UINT32_MAX - 1LL, final, &x);
+	if (ret < 0)
+		return ret;
+	if (ret) {
+		p->uid = (uid_t)x;
+		user->uid = p->uid;
+		user->pid = p->pid;
+		user->at = idx;
+	}
+	ret = present(c, &v[K_USER], "user", final);
+	if (ret < 0)
+		return ret;
+	if (ret && v[K_USER].kind != J_NULL) {
+		if (get_str(c, "user", &v[K_USER], &s, &len))
+			return -EBADMSG;
+		if (final) {
+			user->name = name_intern(&c->names, s, len);
+			user->len = len;
+		}
+	}
 	/* A process being reaped shows -1 (see procfs_parse_stat). */
-	if (member(c, o, "pgid", &v) || get_int(c, "pgid", v, -1, SNAPSHOT_PID_MAX, &x))
+	ret = check_int(c, K_PGID, -1, SNAPSHOT_PID_MAX, final, &x);
+	if (ret < 0)
+		return ret;
+	p->pgid = ret ? (pid_t)x : p->pgid;
+	ret = check_int(c, K_SID, -1, SNAPSHOT_PID_MAX, final, &x);
+	if (ret < 0)
+		return ret;
+	p->sid = ret ? (pid_t)x : p->sid;
+	ret = present(c, &v[K_STATE], "state", final);
+	if (ret < 0 || (ret && get_str(c, "state", &v[K_STATE], &s, &len)))
 		return -EBADMSG;
-	p->pgid = (pid_t)x;
-	if (member(c, o, "sid", &v) || get_int(c, "sid", v, -1, SNAPSHOT_PID_MAX, &x))
-		return -EBADMSG;
-	p->sid = (pid_t)x;
-	if (member(c, o, "state", &v) || get_str(c, "state", v, &s, &len))
-		return -EBADMSG;
-	if (len != 1 || s[0] <= ' ' || s[0] > '~') {
-		char tmp[SHOW_MAX * 4 + 8];
+	if (ret && (len != 1 || s[0] <= ' ' || s[0] > '~')) {
+		char tmp[SHOWN_SIZE];
 
 		return bad(c, _("\"state\" \"%s\" is not one printable ASCII letter"),
 			   shown(tmp, sizeof(tmp), s, len));
 	}
-	p->state = s[0];
-	if (member(c, o, "start_time", &v) || get_u64(c, "start_time", v, &p->start_time))
+	if (ret)
+		p->state = s[0];
+	ret = present(c, &v[K_START], "start_time", final);
+	if (ret < 0 || (ret && get_u64(c, "start_time", &v[K_START], &p->start_time)))
 		return -EBADMSG;
-	if (member(c, o, "threads", &v) || get_int(c, "threads", v, 0, INT32_MAX, &x))
-		return -EBADMSG;
-	p->nthreads = (int)x;
-	lists = json_object_object_get_ex(o, "thread_list", &v);
-	if (idx == 0)
+	ret = check_int(c, K_THREADS, 0, INT32_MAX, final, &x);
+	if (ret < 0)
+		return ret;
+	p->nthreads = ret ? (int)x : p->nthreads;
+	lists = v[K_THREAD_LIST].kind != J_NONE;
+	if (idx == 0 && (final || lists))
 		c->s->thread_lists = lists;
-	if (lists != c->s->thread_lists)
+	if (idx > 0 && lists != c->s->thread_lists && (final || lists))
 		return bad(c, lists ? _("has a \"thread_list\", but processes[0] has none") :
 			   _("has no \"thread_list\", but processes[0] has one"));
-	if (lists && (want(c, "thread_list", v, json_type_array) || parse_threads(c, v, p)))
+	if (lists && want(c, "thread_list", v[K_THREAD_LIST].kind, J_ARR))
 		return -EBADMSG;
 	return 0;
+}
+
+/* "cmdline", an array whose '[' is next: each argument ends with a NUL. */
+static int parse_cmdline(struct pctx *c, struct ct_proc *p)
+{
+	struct strbuf sb = STRBUF_INIT;
+	bool more = true;
+	char what[32];
+	size_t i;
+	int ret = open_container(c);
+
+	for (i = 0; !ret; i++) {
+		size_t start = sb.len;
+		int ch;
+
+		ret = arr_next(c, i == 0, &more);
+		if (ret || !more)
+			break;
+		ch = skip_ws(c);
+		if (ch != '"') {
+			snprintf(what, sizeof(what), "cmdline[%zu]", i);
+			ret = read_value(c, NULL);
+			if (!ret)
+				ret = want(c, what, value_kind(ch), J_STR);
+			break;
+		}
+		ret = lex_string(c, &sb);
+		if (!ret && sb.len > start && memchr(sb.s + start, '\0', sb.len - start)) {
+			snprintf(what, sizeof(what), "cmdline[%zu]", i);
+			ret = bad(c, _("\"%s\" holds a NUL character (\\u0000)"), what);
+		}
+		/* As the kernel keeps them. */
+		sb_addc(&sb, '\0');
+	}
+	if (ret) {
+		sb_free(&sb);
+		return ret;
+	}
+	p->has_cmdline = i > 0;
+	p->cmdline = sb.s;
+	p->cmdline_len = sb.len;
+	return 0;
+}
+
+/* One object of "thread_list", whose '{' is next. */
+static int parse_thread(struct pctx *c, size_t i, struct ct_thread *th)
+{
+	struct jval *v = c->thread;
+	char what[48], tmp[SHOWN_SIZE];
+	bool more, first = true, unknown = false;
+	const char *name;
+	size_t len, n;
+	int ret = open_container(c), k;
+
+	for (k = 0; k < NTHREAD; k++)
+		v[k].kind = J_NONE;
+	while (!ret) {
+		ret = obj_next(c, first, &more, &c->key);
+		if (ret || !more)
+			break;
+		first = false;
+		k = key_index(c, thread_keys, NTHREAD);
+		if (k >= 0 && v[k].kind == J_NONE) {
+			ret = read_value(c, &v[k]);
+			continue;
+		}
+		if (!unknown && k < 0)
+			shown(tmp, sizeof(tmp), c->key.s, c->key.len);
+		unknown |= k < 0;
+		ret = read_value(c, NULL);
+		if (!ret && k >= 0)
+			ret = bad(c, _("\"thread_list[%zu].%s\" is given twice"), i, thread_keys[k]);
+	}
+	if (ret)
+		return ret;
+	if (unknown) {
+		n = strlen(c->where);
+		snprintf(c->where + n, sizeof(c->where) - n, ": thread_list[%zu]", i);
+		return bad(c, _("unknown key \"%s\""), tmp);
+	}
+	snprintf(what, sizeof(what), "thread_list[%zu].tid", i);
+	if (v[T_TID].kind == J_NONE)
+		return bad(c, _("\"%s\" is missing"), what);
+	if (get_pid(c, what, &v[T_TID], 1, &th->tid))
+		return -EBADMSG;
+	snprintf(what, sizeof(what), "thread_list[%zu].name", i);
+	if (v[T_NAME].kind == J_NONE)
+		return bad(c, _("\"%s\" is missing"), what);
+	if (get_str(c, what, &v[T_NAME], &name, &len))
+		return -EBADMSG;
+	th->name = xstrndup(name, len);
+	th->name_len = len;
+	return 0;
+}
+
+/* "thread_list", an array whose '[' is next. */
+static int parse_threads(struct pctx *c, struct ct_proc *p)
+{
+	bool more = true;
+	size_t i, cap = 0;
+	int ret = open_container(c);
+
+	for (i = 0; !ret; i++) {
+		char what[48];
+		int ch;
+
+		ret = arr_next(c, i == 0, &more);
+		if (ret || !more)
+			break;
+		ch = skip_ws(c);
+		if (ch != '{') {
+			snprintf(what, sizeof(what), "thread_list[%zu]", i);
+			ret = read_value(c, NULL);
+			return ret ? ret : want(c, what, value_kind(ch), J_OBJ);
+		}
+		if (p->nthreads_listed == cap) {
+			cap = cap ? 2 * cap : 4;
+			p->threads = xreallocarray(p->threads, cap, sizeof(*p->threads));
+		}
+		ret = parse_thread(c, i, &p->threads[i]);
+		if (!ret)
+			p->nthreads_listed++;
+	}
+	return ret;
+}
+
+/* Process idx, an object whose '{' is next. */
+static int parse_process(struct pctx *c, size_t idx, struct ct_proc *p,
+			 struct pid_ref *user)
+{
+	struct jval *v = c->proc;
+	char tmp[SHOWN_SIZE];
+	bool more, first = true, unknown = false;
+	int ret = open_container(c), k, ch;
+
+	for (k = 0; k < NPROC; k++)
+		v[k].kind = J_NONE;
+	c->pid_ok = false;
+	snprintf(c->where, sizeof(c->where), "processes[%zu]", idx);
+	while (!ret) {
+		ret = obj_next(c, first, &more, &c->key);
+		if (ret || !more)
+			break;
+		first = false;
+		k = key_index(c, proc_keys, NPROC);
+		if (k < 0 || v[k].kind != J_NONE) {
+			if (!unknown && k < 0)
+				shown(tmp, sizeof(tmp), c->key.s, c->key.len);
+			unknown |= k < 0;
+			ret = read_value(c, NULL);
+			if (!ret && k >= 0)
+				ret = bad(c, _("\"%s\" is given twice"), proc_keys[k]);
+			else if (!ret && unknown && c->pid_ok)
+				ret = bad(c, _("unknown key \"%s\""), tmp);
+			continue;
+		}
+		ch = skip_ws(c);
+		if ((k == K_CMDLINE || k == K_THREAD_LIST) && ch == '[') {
+			/* Told first, as if this came last: what came before. */
+			v[k].kind = J_ARR;
+			ret = check_process(c, idx, p, user, false);
+			if (!ret)
+				ret = k == K_CMDLINE ? parse_cmdline(c, p) : parse_threads(c, p);
+			continue;
+		}
+		ret = read_value(c, &v[k]);
+		if (ret || k != K_PID)
+			continue;
+		/* The pid names the process in every message after it. */
+		ret = get_pid(c, "pid", &v[k], 1, &p->pid);
+		if (ret)
+			break;
+		c->pid_ok = true;
+		snprintf(c->where, sizeof(c->where), "processes[%zu] (pid %d)", idx, (int)p->pid);
+		if (unknown)
+			ret = bad(c, _("unknown key \"%s\""), tmp);
+	}
+	return ret ? ret : check_process(c, idx, p, user, true);
+}
+
+/* "processes", an array whose '[' is next, as it comes. */
+static int parse_processes(struct pctx *c)
+{
+	struct ct_proclist *pl = &c->s->pl;
+	size_t i;
+	bool more = true;
+	int ret = open_container(c);
+
+	c->procs_read = true;
+	c->status_later = !c->source_known;
+	for (i = 0; !ret; i++) {
+		int ch;
+
+		ret = arr_next(c, i == 0, &more);
+		if (ret || !more)
+			break;
+		ch = skip_ws(c);
+		if (ch != '{') {
+			char what[32];
+
+			snprintf(what, sizeof(what), "processes[%zu]", i);
+			c->where[0] = '\0';
+			ret = read_value(c, NULL);
+			return ret ? ret : want(c, what, value_kind(ch), J_OBJ);
+		}
+		if (pl->n == pl->cap) {
+			pl->cap = pl->cap ? 2 * pl->cap : 64;
+			pl->v = xreallocarray(pl->v, pl->cap, sizeof(*pl->v));
+			c->users = xreallocarray(c->users, pl->cap, sizeof(*c->users));
+		}
+		memset(&pl->v[i], 0, sizeof(pl->v[i]));
+		memset(&c->users[i], 0, sizeof(c->users[i]));
+		/* Counted first, so that a failure frees what was half read. */
+		pl->n++;
+		ret = parse_process(c, i, &pl->v[i], &c->users[i]);
+	}
+	c->where[0] = '\0';
+	return ret;
 }
 
 /* ---- what ties the processes together ---- */
@@ -663,29 +1427,45 @@ static int cmp_index_by_pid(const void *a, const void *b, void *arg)
 	       (*(const size_t *)a < *(const size_t *)b);
 }
 
-/* Sort the processes by pid (as model_build wants) and refuse a pid twice. */
+/*
+ * Sort the processes by pid (as model_build wants) and refuse a pid twice.
+ * They are moved in place, one cycle of the permutation at a time: a
+ * second array of processes would double the largest allocation.
+ */
 static int sort_processes(struct pctx *c)
 {
 	struct ct_proclist *pl = &c->s->pl;
-	size_t *perm = xcalloc(pl->n, sizeof(*perm));
-	struct ct_proc *v = xcalloc(pl->n, sizeof(*v));
-	size_t i;
+	size_t *perm, i, j, k;
+	struct ct_proc v;
 
+	c->at = xcalloc(pl->n, sizeof(*c->at));
 	for (i = 0; i < pl->n; i++)
-		perm[i] = i;
-	qsort_r(perm, pl->n, sizeof(*perm), cmp_index_by_pid, pl->v);
-	for (i = 0; i < pl->n; i++) {
-		v[i] = pl->v[perm[i]];
-		c->at[i] = perm[i];
+		c->at[i] = i;
+	for (i = 1; i < pl->n && pl->v[i - 1].pid < pl->v[i].pid; i++)
+		;
+	if (i < pl->n) {
+		qsort_r(c->at, pl->n, sizeof(*c->at), cmp_index_by_pid, pl->v);
+		perm = xreallocarray(NULL, pl->n, sizeof(*perm));
+		memcpy(perm, c->at, pl->n * sizeof(*perm));
+		/* Place i takes the process at perm[i]; perm[i] == i once placed. */
+		for (i = 0; i < pl->n; i++) {
+			if (perm[i] == i)
+				continue;
+			v = pl->v[i];
+			for (j = i; perm[j] != i; j = k) {
+				k = perm[j];
+				pl->v[j] = pl->v[k];
+				perm[j] = j;
+			}
+			pl->v[j] = v;
+			perm[j] = j;
+		}
+		free(perm);
 	}
-	free(perm);
-	free(pl->v);
-	pl->v = v;
-	pl->cap = pl->n;
 	for (i = 1; i < pl->n; i++) {
-		if (v[i].pid == v[i - 1].pid) {
+		if (pl->v[i].pid == pl->v[i - 1].pid) {
 			where_proc(c, i);
-			return bad(c, _("pid %d is also processes[%zu]"), (int)v[i].pid,
+			return bad(c, _("pid %d is also processes[%zu]"), (int)pl->v[i].pid,
 				   c->at[i - 1]);
 		}
 	}
@@ -932,43 +1712,74 @@ static int check_model(struct pctx *c)
 	return ret;
 }
 
+
 /* ---- the document ---- */
 
-static int parse_pids(struct pctx *c, struct json_object *a, const char *key,
-		      pid_t **out, size_t *n)
+/* An array of pids whose '[' is next: the pids, and the first that is not one. */
+static int read_pids(struct pctx *c, struct pid_list *l)
+{
+	bool more = true;
+	size_t i;
+	int ret = open_container(c);
+
+	l->bad = -1;
+	for (i = 0; !ret; i++) {
+		ret = arr_next(c, i == 0, &more);
+		if (ret || !more)
+			break;
+		ret = read_value(c, &c->tmp);
+		if (ret)
+			break;
+		if (!is_pid(&c->tmp)) {
+			if (l->bad < 0) {
+				struct jval t = l->badv;
+
+				l->bad = (long)i;
+				l->badv = c->tmp;
+				c->tmp = t;
+			}
+			continue;
+		}
+		if (l->n == l->cap) {
+			l->cap = l->cap ? 2 * l->cap : 16;
+			l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
+		}
+		l->v[l->n++] = (pid_t)c->tmp.mag;
+	}
+	return ret;
+}
+
+/* The pids of key (of kind k, an array if it was read as one). */
+static int check_pids(struct pctx *c, const struct pid_list *l, enum jkind k, const char *key)
 {
 	char what[48];
-	size_t i;
+	pid_t pid;
 
-	if (want(c, key, a, json_type_array))
+	if (want(c, key, k, J_ARR))
 		return -EBADMSG;
-	*n = json_object_array_length(a);
-	*out = xcalloc(*n ? *n : 1, sizeof(**out));
-	for (i = 0; i < *n; i++) {
-		snprintf(what, sizeof(what), "%s[%zu]", key, i);
-		if (get_pid(c, what, json_object_array_get_idx(a, i), 1, &(*out)[i]))
-			return -EBADMSG;
-	}
-	return 0;
+	if (l->bad < 0)
+		return 0;
+	snprintf(what, sizeof(what), "%s[%ld]", key, l->bad);
+	return get_pid(c, what, &l->badv, 1, &pid);
 }
 
 /*
  * "boot_time" and "clock_ticks", both or neither: when the system booted
  * (not after "time") and the unit of the processes' start_time.
  */
-static int parse_clock(struct pctx *c, struct json_object *root)
+static int check_clock(struct pctx *c, bool final)
 {
 	struct snapshot *s = c->s;
-	struct json_object *bv, *tv;
-	char tmp[SHOW_MAX * 4 + 8], when[SNAPSHOT_TIME_LEN + 1];
+	const struct jval *bv = &c->head[H_BOOT], *tv = &c->head[H_TICKS];
+	char tmp[SHOWN_SIZE], when[SNAPSHOT_TIME_LEN + 1];
 	const char *str;
 	size_t len;
 	long long x;
-	bool boot, ticks;
+	bool boot = bv->kind != J_NONE, ticks = tv->kind != J_NONE;
 
-	boot = json_object_object_get_ex(root, "boot_time", &bv);
-	ticks = json_object_object_get_ex(root, "clock_ticks", &tv);
 	if (!boot && !ticks)
+		return 0;
+	if (!final && (!boot || !ticks))
 		return 0;
 	if (!ticks)
 		return bad(c, _("\"boot_time\" without \"clock_ticks\": a snapshot has both or neither"));
@@ -979,7 +1790,7 @@ static int parse_clock(struct pctx *c, struct json_object *root)
 	if (snapshot_time_parse(str, len, &s->boot_time))
 		return bad(c, _("\"boot_time\" \"%s\" is not a UTC time like 2026-11-27T21:14:28Z"),
 			   shown(tmp, sizeof(tmp), str, len));
-	if (s->boot_time > s->time) {
+	if (c->head[H_TIME].kind != J_NONE && s->boot_time > s->time) {
 		snapshot_time_str(s->time, when, sizeof(when));
 		return bad(c, _("\"boot_time\" \"%s\" is after \"time\" \"%s\": the system booted after the snapshot was taken"),
 			   shown(tmp, sizeof(tmp), str, len), when);
@@ -990,93 +1801,188 @@ static int parse_clock(struct pctx *c, struct json_object *root)
 	return 0;
 }
 
-static int parse_head(struct pctx *c, struct json_object *root)
+/*
+ * The members of the document but "processes", in a fixed order: when
+ * "processes" begins (what is there so far) and when the document ends
+ * (final: what is missing is missing). "version" and unknown keys were
+ * told when read.
+ */
+static int check_head(struct pctx *c, bool final)
 {
-	static const char *const keys[] = {
-		"version", "time", "caba_source", "boot_time", "clock_ticks",
-		"lost_events", "focus", "processes", "real_roots", "born_roots", NULL
-	};
 	struct snapshot *s = c->s;
-	struct json_object *v;
-	char tmp[SHOW_MAX * 4 + 8];
+	const struct jval *h = c->head;
+	char tmp[SHOWN_SIZE];
 	const char *str;
 	size_t len, i;
 	bool lost;
+	int ret;
 
-	if (!json_object_object_get_ex(root, "version", &v))
-		return bad(c, _("no \"version\": not a cabatree snapshot"));
-	if (!json_object_is_type(v, json_type_int) ||
-	    json_object_get_int64(v) != SNAPSHOT_VERSION)
-		return bad(c, _("version %s is not supported: this cabatree reads version %d"),
-			   json_object_to_json_string(v), SNAPSHOT_VERSION);
-	if (only_keys(c, root, keys))
+	c->where[0] = '\0';
+	if (!c->version_ok)
+		return final ? bad(c, _("no \"version\": not a cabatree snapshot")) : 0;
+	ret = present(c, &h[H_SOURCE], "caba_source", final);
+	if (ret < 0 || (ret && get_str(c, "caba_source", &h[H_SOURCE], &str, &len)))
 		return -EBADMSG;
-	if (member(c, root, "caba_source", &v) || get_str(c, "caba_source", v, &str, &len))
+	if (ret) {
+		for (i = 0; i < NSOURCES && (strlen(source_names[i]) != len ||
+					     memcmp(source_names[i], str, len) != 0); i++)
+			;
+		if (i == NSOURCES)
+			return bad(c, _("\"caba_source\" \"%s\" is not one of kernel, recorder, none, snapshot"),
+				   shown(tmp, sizeof(tmp), str, len));
+		s->caba_source = (enum caba_source)i;
+		c->source_known = true;
+	}
+	ret = present(c, &h[H_TIME], "time", final);
+	if (ret < 0 || (ret && get_str(c, "time", &h[H_TIME], &str, &len)))
 		return -EBADMSG;
-	for (i = 0; i < NSOURCES && strcmp(source_names[i], str) != 0; i++)
-		;
-	if (i == NSOURCES)
-		return bad(c, _("\"caba_source\" \"%s\" is not one of kernel, recorder, none, snapshot"),
-			   shown(tmp, sizeof(tmp), str, len));
-	s->caba_source = (enum caba_source)i;
-	if (member(c, root, "time", &v) || get_str(c, "time", v, &str, &len))
-		return -EBADMSG;
-	if (snapshot_time_parse(str, len, &s->time))
+	if (ret && snapshot_time_parse(str, len, &s->time))
 		return bad(c, _("\"time\" \"%s\" is not a UTC time like 2026-11-27T21:14:28Z"),
 			   shown(tmp, sizeof(tmp), str, len));
-	if (parse_clock(c, root))
+	if (check_clock(c, final))
 		return -EBADMSG;
-	lost = json_object_object_get_ex(root, "lost_events", &v);
-	if (lost && s->caba_source != CABA_SRC_RECORDER)
-		return bad(c, _("\"lost_events\" belongs only with caba_source \"recorder\""));
-	if (!lost && s->caba_source == CABA_SRC_RECORDER)
-		return bad(c, _("\"lost_events\" is missing (caba_source is \"recorder\")"));
-	if (lost && get_u64(c, "lost_events", v, &s->lost_events))
-		return -EBADMSG;
-	if (json_object_object_get_ex(root, "focus", &v)) {
-		if (parse_pids(c, v, "focus", &s->focus, &s->nfocus))
+	lost = h[H_LOST].kind != J_NONE;
+	if (c->source_known) {
+		if (lost && s->caba_source != CABA_SRC_RECORDER)
+			return bad(c, _("\"lost_events\" belongs only with caba_source \"recorder\""));
+		if (!lost && final && s->caba_source == CABA_SRC_RECORDER)
+			return bad(c, _("\"lost_events\" is missing (caba_source is \"recorder\")"));
+		if (lost && get_u64(c, "lost_events", &h[H_LOST], &s->lost_events))
 			return -EBADMSG;
-		if (!s->nfocus)
+	}
+	if (h[H_FOCUS].kind != J_NONE) {
+		if (check_pids(c, &c->lists[0], h[H_FOCUS].kind, "focus"))
+			return -EBADMSG;
+		if (!c->lists[0].n)
 			return bad(c, _("\"focus\" is empty (leave it out for no focus)"));
 	}
 	for (i = 0; i < TREE_COUNT; i++) {
-		if (member(c, root, tree_key[i], &v) ||
-		    parse_pids(c, v, tree_key[i], &c->roots[i], &c->nroots[i]))
+		ret = present(c, &h[H_REAL + i], tree_key[i], final);
+		if (ret < 0 || (ret && check_pids(c, &c->lists[1 + i], h[H_REAL + i].kind,
+						  tree_key[i])))
 			return -EBADMSG;
 	}
 	return 0;
 }
 
-static int parse_doc(struct pctx *c, struct json_object *root)
+/* One member of the document, whose key is read. */
+static int parse_member(struct pctx *c)
+{
+	char tmp[SHOWN_SIZE], ver[SHOWN_SIZE];
+	struct jval *v;
+	int k = key_index(c, head_keys, NHEAD), ch, ret;
+
+	if (k < 0 || c->head[k].kind != J_NONE) {
+		if (k < 0)
+			shown(tmp, sizeof(tmp), c->key.s, c->key.len);
+		ret = read_value(c, NULL);
+		if (ret)
+			return ret;
+		if (k >= 0)
+			return bad(c, _("\"%s\" is given twice"), head_keys[k]);
+		/* Not a snapshot at all says more than a key it does not know. */
+		if (c->version_ok)
+			return bad(c, _("unknown key \"%s\""), tmp);
+		if (!c->unknown)
+			memcpy(c->unknown_key, tmp, sizeof(tmp));
+		c->unknown = true;
+		return 0;
+	}
+	v = &c->head[k];
+	ch = skip_ws(c);
+	if ((k == H_FOCUS || k == H_REAL || k == H_BORN) && ch == '[') {
+		v->kind = J_ARR;
+		return read_pids(c, &c->lists[k == H_FOCUS ? 0 : k == H_REAL ? 1 : 2]);
+	}
+	if (k == H_PROCS && ch == '[') {
+		v->kind = J_ARR;
+		ret = check_head(c, false);
+		return ret ? ret : parse_processes(c);
+	}
+	ret = read_value(c, v);
+	if (ret || k != H_VERSION)
+		return ret;
+	if (v->kind != J_NUM || !v->whole || v->neg || v->mag != SNAPSHOT_VERSION)
+		return bad(c, _("version %s is not supported: this cabatree reads version %d"),
+			   value_text(ver, sizeof(ver), v), SNAPSHOT_VERSION);
+	c->version_ok = true;
+	if (c->unknown)
+		return bad(c, _("unknown key \"%s\""), c->unknown_key);
+	return 0;
+}
+
+/* The text, up to its end: one object. */
+static int parse_text(struct pctx *c)
+{
+	bool more, first = true;
+	int ch = peek(c), ret;
+
+	/* Some editors start UTF-8 files with one; JSON has none. */
+	if (ch == 0xef) {
+		c->pos++;
+		if (peek(c) == 0xbb) {
+			c->pos++;
+			if (peek(c) == 0xbf)
+				return bad_at(c, 0, "%s",
+					      _("starts with a byte order mark (U+FEFF); save it without one"));
+		}
+		return bad_at(c, 0, _("%s: byte 0x%02x"), _("unexpected character"), 0xefU);
+	}
+	ch = skip_ws(c);
+	if (ch < 0)
+		return c->ioerr ? c->ioerr : bad(c, _("empty, not a snapshot"));
+	if (ch != '{') {
+		ret = read_value(c, NULL);
+		if (!ret)
+			ret = end_of_text(c);
+		return ret ? ret :
+		       bad(c, _("not a cabatree snapshot: the document is %s, not an object"),
+			   type_name(value_kind(ch)));
+	}
+	ret = open_container(c);
+	while (!ret) {
+		ret = obj_next(c, first, &more, &c->key);
+		if (ret || !more)
+			break;
+		first = false;
+		ret = parse_member(c);
+	}
+	return ret ? ret : end_of_text(c);
+}
+
+static int parse_doc(struct pctx *c)
 {
 	struct snapshot *s = c->s;
-	struct json_object *procs;
-	size_t i, n;
+	size_t i;
 	int ret, t;
 
-	if (!json_object_is_type(root, json_type_object))
-		return bad(c, _("not a cabatree snapshot: the document is %s, not an object"),
-			   type_name(root));
-	if (parse_head(c, root))
+	ret = parse_text(c);
+	if (ret)
+		return ret;
+	if (check_head(c, true))
 		return -EBADMSG;
-	if (member(c, root, "processes", &procs) || want(c, "processes", procs, json_type_array))
-		return -EBADMSG;
-	n = json_object_array_length(procs);
-	if (n == 0)
+	if (c->head[H_PROCS].kind == J_NONE)
+		return bad(c, _("\"%s\" is missing"), "processes");
+	if (!c->procs_read)
+		return want(c, "processes", c->head[H_PROCS].kind, J_ARR);
+	if (s->pl.n == 0)
 		return bad(c, _("\"processes\" is empty: a snapshot has at least one process"));
-	s->pl.v = xcalloc(n, sizeof(*s->pl.v));
-	s->pl.cap = n;
-	c->at = xcalloc(n, sizeof(*c->at));
-	c->users = xcalloc(n, sizeof(*c->users));
-	for (i = 0; i < n; i++) {
-		/* Counted first, so that a failure frees what was half read. */
-		s->pl.n++;
-		if (parse_process(c, i, json_object_array_get_idx(procs, i), &s->pl.v[i],
-				  &c->users[i]))
-			return -EBADMSG;
+	for (i = 0; c->status_later && i < s->pl.n; i++) {
+		if (!status_fits(s->caba_source, s->pl.v[i].caba_status)) {
+			snprintf(c->where, sizeof(c->where), "processes[%zu] (pid %d)", i,
+				 (int)s->pl.v[i].pid);
+			return misfit(c, s->pl.v[i].caba_status);
+		}
+	}
+	s->focus = c->lists[0].v;
+	s->nfocus = c->lists[0].n;
+	c->lists[0].v = NULL;
+	for (t = 0; t < TREE_COUNT; t++) {
+		c->roots[t] = c->lists[1 + t].v;
+		c->nroots[t] = c->lists[1 + t].n;
 	}
 	c->where[0] = '\0';
-	if (sort_processes(c) || check_tids(c) || check_users(c, n))
+	if (sort_processes(c) || check_tids(c) || check_users(c, s->pl.n))
 		return -EBADMSG;
 	c->where[0] = '\0';
 	for (i = 0; i < s->nfocus; i++) {
@@ -1092,14 +1998,41 @@ static int parse_doc(struct pctx *c, struct json_object *root)
 	return check_model(c);
 }
 
-int snapshot_parse(const char *buf, size_t len, const char *name,
-		   struct snapshot *s, char *err, size_t errsz)
+/* Parse with c's text set, then free what only parsing needed. */
+static int parse(struct pctx *c, struct snapshot *s)
+{
+	int ret, i;
+
+	c->s = s;
+	c->line = 1;
+	ret = parse_doc(c);
+	free(c->at);
+	free(c->users);
+	names_free(&c->names);
+	sb_free(&c->key);
+	jval_free(&c->tmp);
+	for (i = 0; i < NHEAD; i++)
+		jval_free(&c->head[i]);
+	for (i = 0; i < NPROC; i++)
+		jval_free(&c->proc[i]);
+	for (i = 0; i < NTHREAD; i++)
+		jval_free(&c->thread[i]);
+	for (i = 0; i < 3; i++) {
+		free(c->lists[i].v);
+		jval_free(&c->lists[i].badv);
+	}
+	if (ret)
+		snapshot_free(s);
+	return ret;
+}
+
+int snapshot_parse_chunked(const char *buf, size_t len, size_t chunk, const char *name,
+			   struct snapshot *s, char *err, size_t errsz)
 {
 	struct pctx c = {
-		.buf = buf, .len = len, .name = name, .err = err, .errsz = errsz, .s = s,
+		.fd = -1, .src = (const unsigned char *)buf, .srclen = len,
+		.chunk = chunk ? chunk : 1, .name = name, .err = err, .errsz = errsz,
 	};
-	struct json_object *root;
-	int ret, t;
 
 	memset(s, 0, sizeof(*s));
 	if (errsz)
@@ -1108,18 +2041,13 @@ int snapshot_parse(const char *buf, size_t len, const char *name,
 		bad(&c, _("larger than 1 GiB, the most a snapshot may be"));
 		return -EFBIG;
 	}
-	root = parse_json(&c, &ret);
-	if (!root)
-		return ret;
-	ret = parse_doc(&c, root);
-	json_object_put(root);
-	free(c.at);
-	free(c.users);
-	for (t = 0; t < TREE_COUNT; t++)
-		free(c.roots[t]);
-	if (ret)
-		snapshot_free(s);
-	return ret;
+	return parse(&c, s);
+}
+
+int snapshot_parse(const char *buf, size_t len, const char *name,
+		   struct snapshot *s, char *err, size_t errsz)
+{
+	return snapshot_parse_chunked(buf, len, len, name, s, err, errsz);
 }
 
 void snapshot_free(struct snapshot *s)
@@ -1134,36 +2062,40 @@ void snapshot_free(struct snapshot *s)
 	memset(s, 0, sizeof(*s));
 }
 
+
 int snapshot_load(const char *path, struct snapshot *s, char *err, size_t errsz)
 {
 	bool in = strcmp(path, "-") == 0;
-	const char *name = in ? _("(standard input)") : path;
-	int fd = in ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-	struct strbuf buf = STRBUF_INIT;
-	ssize_t n;
+	struct pctx c = {
+		.name = in ? _("(standard input)") : path, .err = err, .errsz = errsz,
+	};
+	struct stat st;
 	int ret;
 
 	memset(s, 0, sizeof(*s));
-	if (fd < 0) {
+	if (errsz)
+		err[0] = '\0';
+	c.fd = in ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+	if (c.fd < 0) {
 		ret = -errno;
-		goto fail;
+		snprintf(err, errsz, _("cannot read the snapshot '%s': %s"), c.name,
+			 strerror(-ret));
+		return ret;
 	}
-	/* Past the limit it stops reading; snapshot_parse says it is too big. */
-	n = sb_read_fd(&buf, fd, SNAPSHOT_MAX_SIZE);
-	if (n < 0 && n != -EFBIG) {
-		ret = (int)n;
-		goto fail;
+	/* A file says its size: refused before a byte is read. */
+	if (fstat(c.fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (unsigned long long)st.st_size > SNAPSHOT_MAX_SIZE) {
+		bad(&c, _("larger than 1 GiB, the most a snapshot may be"));
+		ret = -EFBIG;
+	} else {
+		/* Read as it is parsed: only READ_SIZE bytes of the text at a time. */
+		c.mem = xmalloc(READ_SIZE);
+		c.buf = c.mem;
+		ret = parse(&c, s);
+		free(c.mem);
 	}
 	if (!in)
-		close(fd);
-	ret = snapshot_parse(buf.s, buf.len, name, s, err, errsz);
-	sb_free(&buf);
-	return ret;
-fail:
-	snprintf(err, errsz, _("cannot read the snapshot '%s': %s"), name, strerror(-ret));
-	if (fd >= 0 && !in)
-		close(fd);
-	sb_free(&buf);
+		close(c.fd);
 	return ret;
 }
 

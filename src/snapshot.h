@@ -47,17 +47,29 @@ struct snapshot {
  * named name in messages. On success returns 0 and fills s (free it with
  * snapshot_free). On failure s is left empty, err holds one line saying
  * where and what ("NAME:LINE:COLUMN: ..." for JSON syntax, "NAME: processes[3]
- * (pid 4): ..." for content), and the result is -EBADMSG (malformed),
- * -EFBIG (larger than SNAPSHOT_MAX_SIZE) or -ENOMEM. Nothing is printed,
- * nothing exits (short of memory exhaustion, as everywhere), nothing leaks.
+ * (pid 4): ..." for content), and the result is -EBADMSG (malformed)
+ * or -EFBIG (larger than SNAPSHOT_MAX_SIZE). Nothing is printed, nothing
+ * exits (short of memory exhaustion: then, as everywhere, "out of memory"
+ * and exit status 1), nothing leaks. The text is checked as it is read,
+ * and only the records are built: the first problem stops it.
  */
 int snapshot_parse(const char *buf, size_t len, const char *name,
 		   struct snapshot *s, char *err, size_t errsz);
 
 /*
- * Read the file path ("-": standard input) and parse it. Besides the
- * results of snapshot_parse, returns -errno when the file cannot be read
- * (err says so).
+ * The same, the text handed to the parser chunk bytes at a time, as it
+ * reads a file: for tests, so that every token can be cut anywhere.
+ */
+int snapshot_parse_chunked(const char *buf, size_t len, size_t chunk, const char *name,
+			   struct snapshot *s, char *err, size_t errsz);
+
+/*
+ * Read the file path ("-": standard input) and parse it as it is read,
+ * 64 KiB at a time: memory holds the records, not the text. A
+ * regular file larger than SNAPSHOT_MAX_SIZE is refused before it is
+ * read, anything else once that much is read. Besides the results of
+ * snapshot_parse, returns -errno when the file cannot be read (err says
+ * so).
  */
 int snapshot_load(const char *path, struct snapshot *s, char *err, size_t errsz);
 

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Documents into snapshot_parse(), the --load checker. A rejection must
- * say where, after the document's name. An accepted document must hold
- * processes sorted by pid, each once, within the kernel's pid range, and
- * must come back the same through --json: written out, read again and
- * written out once more, the two outputs are the same bytes.
+ * Documents into snapshot_parse(), the --load checker, whole and in
+ * chunks cut anywhere (as a file is read): both give the same answer. A
+ * rejection must say where, after the document's name. An accepted
+ * document must hold processes sorted by pid, each once, within the
+ * kernel's pid range, and must come back the same through --json: written
+ * out, read again and written out once more, the two outputs are the same
+ * bytes.
  */
 #include "config.h"
 
@@ -54,12 +56,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *buf = fuzz_copy(data, size);
 	struct snapshot s, t;
-	char err[1024];
+	char err[1024], err2[1024];
 	char *out1, *out2;
 	size_t len1, len2, i;
-	int ret;
+	int ret, ret2;
 
+	/* Read as a file is, in chunks cut anywhere: the same answer. */
+	ret = snapshot_parse_chunked(buf, size, 1 + size % 7, NAME, &s, err2, sizeof(err2));
+	if (ret == 0)
+		snapshot_free(&s);
+	ret2 = ret;
 	ret = snapshot_parse(buf, size, NAME, &s, err, sizeof(err));
+	FUZZ_CHECK(ret == ret2);
+	FUZZ_CHECK(ret == 0 || strcmp(err, err2) == 0);
 	if (ret < 0) {
 		FUZZ_CHECK(ret == -EBADMSG || ret == -EFBIG);
 		FUZZ_CHECK(strncmp(err, NAME ":", strlen(NAME ":")) == 0);

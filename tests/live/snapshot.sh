@@ -85,4 +85,64 @@ st=$?
 check "a cut snapshot fails with status 4" [ $st = 4 ]
 check "and nothing is drawn" [ ! -s "$tmp/out" ]
 check "the message says where" grep -Eq "^cabatree: $tmp/cut:[0-9]+:[0-9]+: " "$tmp/err"
+printf '\357\273\277' | cat - "$tmp/a" | "$CABATREE" --load - > "$tmp/out" 2> "$tmp/err"
+st=$?
+check "a snapshot saved with a byte order mark fails with status 4" [ $st = 4 ]
+check "and the message names the mark" grep -qx \
+	"cabatree: (standard input):1:1: starts with a byte order mark (U+FEFF); save it without one" \
+	"$tmp/err"
+
+# Memory. --load keeps the records, not the text nor a tree of it: run
+# under a limit of address space that the program and a few MB fit in.
+# A sanitizer build reserves terabytes of address space: no limit fits.
+limit=40000	# KiB
+if grep -q '^SAN_CFLAGS = .*-fsanitize' "$TOP_BUILDDIR/Makefile" 2> /dev/null; then
+	echo "SKIP: memory limits (ulimit -v): a sanitizer build reserves its shadow memory"
+	finish
+	exit
+fi
+# doc N: a valid document of N processes, 8 children each under pid 1.
+doc() {
+	awk -v n="$1" 'BEGIN {
+		printf "{\n  \"version\": 1,\n  \"time\": \"2026-11-27T21:14:28Z\",\n"
+		printf "  \"caba_source\": \"kernel\",\n  \"processes\": ["
+		for (i = 1; i <= n; i++) {
+			pp = i == 1 ? 0 : int((i - 2) / 8) + 1
+			printf "%s\n    { \"pid\": %d, \"ppid\": %d, \"caba\": %d, ", (i > 1 ? "," : ""), i, pp, pp
+			printf "\"caba_status\": \"kernel\", \"name\": \"w%d\", \"cmdline\": [ \"w\", \"%d\" ], ", i, i
+			printf "\"uid\": 0, \"user\": \"root\", \"pgid\": 1, \"sid\": 1, \"state\": \"S\", "
+			printf "\"start_time\": 1, \"threads\": 1, \"reparented\": false }"
+		}
+		printf "\n  ],\n  \"real_roots\": [1],\n  \"born_roots\": [1]\n}\n"
+	}'
+}
+doc 1000 > "$tmp/small"
+(ulimit -v $limit && "$CABATREE" --load "$tmp/small" --json > "$tmp/b" 2> "$tmp/err")
+check "1,000 processes load within $limit KiB, byte for byte" cmp -s "$tmp/small" "$tmp/b"
+# 3 MB of {} where the arguments belong: a tree of them took 760 MB.
+awk 'BEGIN { printf "{\"version\": 1, \"caba_source\": \"kernel\", \"processes\": [{\"pid\": 1, \"cmdline\": [{}"
+	for (i = 1; i < 1000000; i++) printf ",{}"; printf "]}]}\n" }' > "$tmp/amp"
+(ulimit -v $limit && exec "$CABATREE" --load "$tmp/amp" > "$tmp/out" 2> "$tmp/err")
+st=$?
+check "1,000,000 {} in a cmdline: refused within $limit KiB, status 4" [ $st = 4 ]
+check "at the first {}" grep -qx \
+	"cabatree: $tmp/amp: processes\\[0\\] (pid 1): \"cmdline\\[0\\]\" is an object, not a string" "$tmp/err"
+(ulimit -v $limit && exec "$CABATREE" --load /dev/zero > "$tmp/out" 2> "$tmp/err")
+st=$?
+check "/dev/zero: refused within $limit KiB, status 4" [ $st = 4 ]
+check "at its first byte" grep -qx "cabatree: /dev/zero:1:1: a NUL byte: not JSON text" "$tmp/err"
+# White space without end: read as it comes, up to the limit.
+(ulimit -v $limit && head -c 1073741825 /dev/zero | tr '\0' ' ' |
+	"$CABATREE" --load - > "$tmp/out" 2> "$tmp/err")
+st=$?
+check "1 GiB of spaces and one more on standard input: refused within $limit KiB, status 4" \
+	[ $st = 4 ]
+check "as too large" grep -qx \
+	"cabatree: (standard input): larger than 1 GiB, the most a snapshot may be" "$tmp/err"
+# When the records themselves do not fit, it is said: out of memory.
+doc 100000 > "$tmp/big"
+(ulimit -v $limit && exec "$CABATREE" --load "$tmp/big" > "$tmp/out" 2> "$tmp/err")
+st=$?
+check "100,000 processes within $limit KiB: out of memory, status 1" [ $st = 1 ]
+check "and it says so" grep -qx "cabatree: out of memory" "$tmp/err"
 finish

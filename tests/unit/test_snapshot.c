@@ -98,6 +98,15 @@ static const struct bad_doc bad_docs[] = {
 	{ "too deep",
 	  "{\"version\": [[[[[[[[1]]]]]]]]}",
 	  "t.json:1:20: nested more than 8 levels deep", 0 },
+	{ "byte order mark",
+	  "\xef\xbb\xbf" OK1,
+	  "t.json:1:1: starts with a byte order mark (U+FEFF); save it without one", 0 },
+	{ "tab in a string",
+	  "{\"version\": 1, \"caba_source\": \"a\tb\"}",
+	  "t.json:1:33: malformed string: byte 0x09", 0 },
+	{ "leading zero",
+	  "{\"version\": 01}",
+	  "t.json:1:14: malformed number: '1'", 0 },
 	{ "array",
 	  "[1, 2]\n",
 	  "t.json: not a cabatree snapshot: the document is an array, not an object", 0 },
@@ -125,6 +134,15 @@ static const struct bad_doc bad_docs[] = {
 	{ "hostile key",
 	  "{\"version\": 1, \"\\u001b[2J\": 0}",
 	  "t.json: unknown key \"\\e[2J\"", 0 },
+	{ "unknown key before version",
+	  "{\"colour\": \"red\", \"version\": 1}",
+	  "t.json: unknown key \"colour\"", 0 },
+	{ "not a snapshot",
+	  "{\"name\": \"cabatree\", \"private\": true}",
+	  "t.json: no \"version\": not a cabatree snapshot", 0 },
+	{ "key twice",
+	  "{\"version\": 1, \"time\": \"2026-11-27T21:14:28Z\", \"time\": \"2026-11-27T21:14:28Z\"}",
+	  "t.json: \"time\" is given twice", 0 },
 	{ "no caba_source",
 	  "{\"version\": 1}",
 	  "t.json: \"caba_source\" is missing", 0 },
@@ -318,8 +336,25 @@ static const struct bad_doc bad_docs[] = {
 	  DOC1(P1(REST_NAME REST_CMD REST_UID REST_IDS ", \"state\": \"\\u001b\"" REST_TAIL)),
 	  "t.json: processes[0] (pid 1): \"state\" \"\\e\" is not one printable ASCII letter", 0 },
 	{ "start_time negative",
-	  DOC1(P1(ALL1 ", \"start_time\": -10")),
+	  DOC1(P1(REST_NAME REST_CMD REST_UID REST_IDS REST_STATE ", \"start_time\": -10, \"threads\": 1, \"reparented\": false")),
 	  "t.json: processes[0] (pid 1): \"start_time\" is -10, out of range (0 to 18446744073709551615)", 0 },
+	{ "process key twice",
+	  DOC1(P1(ALL1 ", \"name\": \"q\"")),
+	  "t.json: processes[0] (pid 1): \"name\" is given twice", 0 },
+	{ "cmdline object, refused as read",
+	  HEAD("kernel") P1(REST_NAME ", \"cmdline\": [{}, {}, {}, "),
+	  "t.json: processes[0] (pid 1): \"cmdline[0]\" is an object, not a string", 0 },
+	{ "cmdline nested object, refused as read",
+	  HEAD("kernel") P1(REST_NAME ", \"cmdline\": [\"sh\", {\"a\": [[]]}, \"x"),
+	  "t.json: processes[0] (pid 1): \"cmdline[1]\" is an object, not a string", 0 },
+	{ "status before the source",
+	  "{\"version\": 1, \"time\": \"2026-11-27T21:14:28Z\", \"processes\": ["
+	  P(1, 0, 0, "witnessed", false, "") "], \"caba_source\": \"kernel\", "
+	  "\"real_roots\": [1], \"born_roots\": [1]}",
+	  "t.json: processes[0] (pid 1): \"caba_status\" \"witnessed\" does not fit caba_source \"kernel\"", 0 },
+	{ "thread key twice",
+	  HEAD("kernel") P(1, 0, 0, "kernel", false, ", \"thread_list\": [{\"tid\": 3, \"name\": \"t\", \"tid\": 4}]") TAIL("1", "1"),
+	  "t.json: processes[0] (pid 1): \"thread_list[0].tid\" is given twice", 0 },
 	{ "threads negative",
 	  DOC1(P1(REST_NAME REST_CMD REST_UID REST_IDS REST_STATE ", \"start_time\": 10, \"threads\": -1, \"reparented\": false")),
 	  "t.json: processes[0] (pid 1): \"threads\" is -1, out of range (0 to 2147483647)", 0 },
@@ -405,17 +440,23 @@ static void test_bad(void **state)
 	const struct bad_doc *b = *state;
 	struct snapshot s;
 	char err[512];
-	size_t len = b->len ? b->len : strlen(b->doc);
+	size_t len = b->len ? b->len : strlen(b->doc), chunk;
 
-	memset(err, 'x', sizeof(err));
-	assert_int_equal(snapshot_parse(b->doc, len, "t.json", &s, err, sizeof(err)), -EBADMSG);
-	assert_string_equal(err, b->err);
-	/* Nothing is left half built. */
-	assert_int_equal(s.pl.n, 0);
-	assert_null(s.pl.v);
-	assert_null(s.users);
-	assert_null(s.focus);
-	snapshot_free(&s);
+	/* Whole, then cut anywhere, as a file is read. */
+	for (chunk = 0; chunk <= 5; chunk++) {
+		memset(err, 'x', sizeof(err));
+		assert_int_equal(chunk ? snapshot_parse_chunked(b->doc, len, chunk, "t.json", &s,
+								err, sizeof(err)) :
+				 snapshot_parse(b->doc, len, "t.json", &s, err, sizeof(err)),
+				 -EBADMSG);
+		assert_string_equal(err, b->err);
+		/* Nothing is left half built. */
+		assert_int_equal(s.pl.n, 0);
+		assert_null(s.pl.v);
+		assert_null(s.users);
+		assert_null(s.focus);
+		snapshot_free(&s);
+	}
 }
 
 static void test_too_large(void **state)
@@ -457,8 +498,20 @@ static void test_fields(void **state)
 	struct users *u;
 	char err[512];
 	const struct ct_proc *p;
+	size_t chunk;
 
 	(void)state;
+	/* Every token cut anywhere reads the same. */
+	for (chunk = 1; chunk <= 9; chunk++) {
+		assert_int_equal(snapshot_parse_chunked(doc, sizeof(doc) - 1, chunk, "t.json", &s,
+							err, sizeof(err)), 0);
+		assert_int_equal(s.pl.n, 3);
+		assert_memory_equal(s.pl.v[2].name, "caf\xc3\xa9", 5);
+		assert_int_equal(s.pl.v[2].cmdline_len, 7);
+		assert_memory_equal(s.pl.v[2].cmdline, "sh\0\0-c\0", 7);
+		assert_true(s.pl.v[2].start_time == UINT64_MAX);
+		snapshot_free(&s);
+	}
 	assert_int_equal(snapshot_parse(doc, sizeof(doc) - 1, "t.json", &s, err, sizeof(err)), 0);
 	assert_int_equal(s.pl.n, 3);
 	assert_int_equal(s.caba_source, CABA_SRC_KERNEL);
