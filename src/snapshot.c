@@ -1115,7 +1115,7 @@ static int check_process(struct pctx *c, size_t idx, struct ct_proc *p,
 	ret = present(c, &v[K_CMDLINE], "cmdline", final);
 	if (ret < 0 || (ret && want(c, "cmdline", v[K_CMDLINE].kind, J_ARR)))
 		return -EBADMSG;
-	ret = check_int(c, K_UID, 0, UINT32_MAX - 1LL, final, &x);
+	ret = check_int(c, K_UID, 0, CT_UID_MAX, final, &x);
 	if (ret < 0)
 		return ret;
 	if (ret) {

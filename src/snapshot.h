@@ -17,7 +17,7 @@
 #define SNAPSHOT_VERSION 1		/* the only format version known */
 #define SNAPSHOT_MAX_SIZE (1UL << 30)	/* bytes: 1 GiB */
 #define SNAPSHOT_MAX_DEPTH 8		/* nesting of arrays and objects (5 used) */
-#define SNAPSHOT_PID_MAX 4194304	/* the kernel's PID_MAX_LIMIT, 2^22 */
+#define SNAPSHOT_PID_MAX CT_PID_MAX	/* what the procfs source reads */
 #define SNAPSHOT_TIME_LEN 20		/* 2026-11-27T21:14:28Z */
 #define SNAPSHOT_CLOCK_TICKS_MAX 1000000	/* "clock_ticks": 1 to this */
 
