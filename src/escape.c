@@ -176,6 +176,16 @@ void esc_message(struct strbuf *sb, const char *s, size_t n, enum charset cs)
 	escape(sb, s, n, cs, false);
 }
 
+/* How many bytes from s on are ASCII that every escaper keeps as it is. */
+static size_t plain_ascii(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && s[i] >= 0x20 && s[i] < 0x7f)
+		i++;
+	return i;
+}
+
 void esc_json_text(struct strbuf *sb, const char *str, size_t n)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -183,9 +193,18 @@ void esc_json_text(struct strbuf *sb, const char *str, size_t n)
 
 	sb_grow(sb, n);
 	while (i < n) {
-		uint32_t cp = s[i];
-		size_t len = s[i] < 0x80 ? 1 : utf8_decode(s + i, n - i, &cp);
+		size_t run = plain_ascii(s + i, n - i);
+		uint32_t cp;
+		size_t len;
 
+		if (run) {
+			/* Most of a document: copied in one piece. */
+			sb_add(sb, s + i, run);
+			i += run;
+			continue;
+		}
+		cp = s[i];
+		len = s[i] < 0x80 ? 1 : utf8_decode(s + i, n - i, &cp);
 		if (len == 0) {
 			sb_add(sb, s + i, 1);	/* not from esc_valid_utf8() */
 			i++;
@@ -212,9 +231,16 @@ void esc_valid_utf8(struct strbuf *sb, const char *str, size_t n)
 
 	sb_grow(sb, n);
 	while (i < n) {
+		size_t run = plain_ascii(s + i, n - i);
 		uint32_t cp;
-		size_t len = utf8_decode(s + i, n - i, &cp);
+		size_t len;
 
+		if (run) {
+			sb_add(sb, s + i, run);
+			i += run;
+			continue;
+		}
+		len = utf8_decode(s + i, n - i, &cp);
 		if (len == 0) {
 			sb_add(sb, "\xef\xbf\xbd", 3);
 			i++;
