@@ -227,6 +227,40 @@ static void remove_leftovers(const char *path)
 		       removed), removed, path);
 }
 
+/*
+ * Open the lock file next to the state file, made if need be, never through
+ * a symbolic link; it must be a regular file of root's that root alone
+ * may write. Its path (for messages, to be freed); *fd is -1 on failure,
+ * with the reason in err.
+ */
+static char *open_lock(int *fd, char *err, size_t errlen)
+{
+	char *name = xmalloc(strlen(sdir.base) + 8), *path;
+	struct stat sb;
+	int ret;
+
+	sprintf(name, "%s.lock", sdir.base);
+	path = state_dir_join(&sdir, name);
+	*fd = openat(sdir.fd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+	if (*fd < 0) {
+		ret = -errno;
+		/* Something else in its place (a symbolic link): say what. */
+		if (ret != -ELOOP || state_dir_check(&sdir, name, err, errlen) == 0)
+			snprintf(err, errlen, _("cannot create %s: %s"), path, strerror(-ret));
+	} else if (fstat(*fd, &sb) < 0) {
+		snprintf(err, errlen, _("cannot create %s: %s"), path, strerror(errno));
+		ret = -1;
+	} else {
+		ret = state_dir_judge(&sb, path, err, errlen);
+	}
+	if (ret < 0 && *fd >= 0) {
+		close(*fd);
+		*fd = -1;
+	}
+	free(name);
+	return path;
+}
+
 static int open_backend(int which, size_t bufsize, const char *key, bool *resumed,
 			struct rec_backend **b)
 {
@@ -413,12 +447,12 @@ int main(int argc, char **argv)
 	struct state_meta meta = { 0 };
 	struct rec_sync_stats ss;
 	struct sigaction sa = { 0 };
-	struct stat nsb, lsb;
+	struct stat nsb;
 	unsigned long long base_lost, last_lost = 0;
 	long long last_save = 0, last_sync;
 	bool dirty = true, resumed = false, unwritable = false;
 	mode_t mode;
-	char *lockpath, *lockname, *key, err[8192];
+	char *lockpath, *key, err[8192];
 	int keep[4], procfd, lockfd, ret, status = 0;
 	size_t nkeep;
 
@@ -441,25 +475,8 @@ int main(int argc, char **argv)
 		say("%s", err);
 		return 1;
 	}
-	lockname = xmalloc(strlen(sdir.base) + 8);
-	sprintf(lockname, "%s.lock", sdir.base);
-	lockpath = state_dir_join(&sdir, lockname);
-	lockfd = openat(sdir.fd, lockname,
-			O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+	lockpath = open_lock(&lockfd, err, sizeof(err));
 	if (lockfd < 0) {
-		ret = -errno;
-		/* Something else in its place (a symbolic link): say what. */
-		if (ret != -ELOOP || state_dir_check(&sdir, lockname, err, sizeof(err)) == 0)
-			snprintf(err, sizeof(err), _("cannot create %s: %s"), lockpath,
-				 strerror(-ret));
-	} else if (fstat(lockfd, &lsb) < 0) {
-		ret = -errno;
-		snprintf(err, sizeof(err), _("cannot create %s: %s"), lockpath, strerror(-ret));
-	} else {
-		ret = state_dir_judge(&lsb, lockpath, err, sizeof(err));
-	}
-	free(lockname);
-	if (ret < 0) {
 		say("%s", err);
 		free(lockpath);
 		return 1;
