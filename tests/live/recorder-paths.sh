@@ -7,6 +7,7 @@
 # that an attack aims at keeps its bytes, mode and time. With eBPF, the
 # pins are the state file's, whatever path names it: a restart by another
 # path takes them back and replays what happened while it was down.
+# cabatree --demo keeps its recorder's state where cabatreed accepts it.
 # Needs root, setpriv and jq (and bpftool for the eBPF part).
 set -u
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -183,6 +184,12 @@ CABATREE_STATE=$tmp/good/fifo timeout 20 "$CABATREE" > /dev/null 2> "$tmp/err"
 check "cabatree: a FIFO as state file does not block it" [ $? = 0 ]
 check "cabatree: ... and is not a regular file" \
 	grep -q "state file '$tmp/good/fifo' is malformed (not a regular file)" "$tmp/err"
+
+# ---- cabatree --demo keeps its recorder's state where it is accepted ----
+timeout 300 "$CABATREE" --demo > "$tmp/demo" 2>&1
+check "--demo: runs (status 0)" [ $? = 0 ]
+check "--demo: its recorder starts" grep -q "^cabatreed: recording with" "$tmp/demo"
+check "--demo: ... on a state file it accepts" sh -c '! grep -q "refusing to run" "$1"' sh "$tmp/demo"
 
 # ---- eBPF: the pins are the state file's, whatever path names it ----
 if ! grep -q '^#define HAVE_BPF 1' "$TOP_BUILDDIR/config.h"; then
