@@ -46,8 +46,11 @@ for be in $backends; do
 	st=$tmp/c-$be/state
 	mkdir "$tmp/c-$be"
 	: > "$tmp/c-$be/log"
-	pins_before=$(ls /sys/fs/bpf/cabatree-v1 2>/dev/null | wc -l)
+	# Its own pins: other cabatreeds may pin and unpin meanwhile.
+	pins=$(pin_dir "$tmp/c-$be" state)
 	check "$be: cabatreed starts" start_daemon "$st" "$tmp/c-$be/log" --backend="$be"
+	[ "$be" = ebpf ] && [ "$(stat -f -c %T /sys/fs/bpf 2>/dev/null)" = bpf_fs ] &&
+		check "$be: its programs are pinned ($pins)" [ -e "$pins/fork" ]
 	for f in CapInh CapPrm CapEff CapBnd CapAmb NoNewPrivs; do
 		eval "$f=\$(status_field $dpid $f)"
 	done
@@ -73,7 +76,7 @@ for be in $backends; do
 	rm -f "$tmp/kid"
 	check "$be: it stops cleanly (status 0) with what is left" stop_daemon
 	check "$be: ... having removed its pins" \
-		[ "$(ls /sys/fs/bpf/cabatree-v1 2>/dev/null | wc -l)" = "$pins_before" ]
+		[ ! -e "$pins" ]
 done
 
 # ---- a state directory or file that others could change: refused ----
