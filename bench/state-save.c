@@ -4,13 +4,15 @@
  * text in memory), state_save() (formatted, written, synced, renamed),
  * state_load() (read back and checked, as cabatree does) and, where there
  * is one, the checksum alone (state_crc32() of the text). Prints the
- * median and the fastest of RUNS runs of each, in milliseconds. It builds
- * against the library of releases before the checksum too, to compare.
+ * median and the fastest of RUNS runs of each, in milliseconds. The
+ * state is saved as cabatreed saves it, through its directory's
+ * descriptor.
  *
  * Usage: state-save [N [RUNS [DIR]]]   (10000, 15, /tmp)
  */
 #include "config.h"
 
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,16 +63,22 @@ int main(int argc, char **argv)
 	struct strbuf sb = STRBUF_INIT;
 	struct state st;
 	double *fmt, *save, *load, *crc;
-	char path[4096], err[256];
+	char path[4096], name[64], err[256];
 	size_t bytes = 0;
 	long i;
-	int r;
+	int r, dfd;
 
 	if (n < 2 || runs < 1) {
 		fprintf(stderr, "usage: %s [N>=2 [RUNS>=1 [DIR]]]\n", argv[0]);
 		return 2;
 	}
-	snprintf(path, sizeof(path), "%s/state-save.%d", dir, (int)getpid());
+	snprintf(name, sizeof(name), "state-save.%d", (int)getpid());
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) {
+		perror(dir);
+		return 1;
+	}
 	/* A system's shape: pid 1, some services, and sessions of shells. */
 	born_init(&t);
 	born_set_inferred_caba(&t, born_seed(&t, 1, 3), NULL);
@@ -92,7 +100,7 @@ int main(int argc, char **argv)
 		sb_reset(&sb);
 		state_format(&sb, &t, &meta);
 		t1 = now_ms();
-		if (state_save(path, &t, &meta, 0644) < 0) {
+		if (state_save(dfd, name, &t, &meta, 0644) < 0) {
 			perror(path);
 			return 1;
 		}
@@ -116,6 +124,7 @@ int main(int argc, char **argv)
 		bytes = sb.len;
 	}
 	unlink(path);
+	close(dfd);
 	printf("%ld processes, %d runs, state file in %s\n", n, runs, dir);
 	report("state_format", fmt, runs, bytes);
 	report("state_save", save, runs, bytes);

@@ -26,7 +26,8 @@ struct rec_backend {
  * Start a backend; events are queued from then on, in a buffer of bufsize
  * bytes (0: the default; the ring of eBPF, the socket's for the
  * connector). Returns 0, or -errno with a sentence for the user in err.
- * eBPF keeps recording for key (the state file) while cabatreed is down,
+ * eBPF keeps recording for key (the state file's identity: its
+ * directory's device and inode, and its name) while cabatreed is down,
  * when bpffs allows; *resumed says that it took back such a recording.
  */
 int rec_ebpf_open(struct rec_backend **out, size_t bufsize, const char *key,

@@ -31,6 +31,7 @@
 #include "recorder/live.h"
 #include "recorder/privs.h"
 #include "recorder/state.h"
+#include "recorder/statedir.h"
 #include "xalloc.h"
 
 const char *argp_program_version = "cabatreed (" PACKAGE_STRING ")";
@@ -122,6 +123,12 @@ static void say(const char *fmt, ...)
 
 static volatile sig_atomic_t stopping;
 
+/*
+ * The state file's directory, checked and opened once at the start: every
+ * file there is made, read, changed, renamed and removed through it.
+ */
+static struct state_dir sdir = { .fd = -1 };
+
 static void on_signal(int sig)
 {
 	stopping = sig;
@@ -145,13 +152,37 @@ static mode_t state_mode(int procfd)
 	return rec_procfs_hides(procfd) == 0 ? 0644 : 0600;
 }
 
+/*
+ * Give the state file mode, on a descriptor of the file itself: a symbolic
+ * link in its place is not followed, and anything but a regular file of
+ * root's is left alone (the next write replaces it).
+ */
+static int chmod_state(mode_t mode)
+{
+	struct stat sb;
+	int fd, ret = 0;
+
+	fd = openat(sdir.fd, sdir.base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT || errno == ELOOP ? 0 : -errno;
+	if (fstat(fd, &sb) < 0)
+		ret = -errno;
+	else if (S_ISREG(sb.st_mode) && sb.st_uid == 0 && fchmod(fd, mode) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
 /* Say and set a change of the state file's mode. */
 static void set_mode(const char *path, mode_t *mode, mode_t want)
 {
+	int ret;
+
 	if (want == *mode)
 		return;
-	if (chmod(path, want) < 0 && errno != ENOENT)
-		say(_("cannot change the mode of %s: %s"), path, strerror(errno));
+	ret = chmod_state(want);
+	if (ret < 0)
+		say(_("cannot change the mode of %s: %s"), path, strerror(-ret));
 	if (want == 0600)
 		say(_("a procfs hides processes (hidepid=): %s is readable by root only now"),
 		    path);
@@ -161,58 +192,20 @@ static void set_mode(const char *path, mode_t *mode, mode_t want)
 	*mode = want;
 }
 
-/*
- * Who may replace what cabatreed reads back must be root alone: refuse a
- * directory or file of another owner, writable by others, or a symlink.
- */
-static bool trusted(const char *what, const char *path, bool dir)
-{
-	struct stat sb;
-
-	if (lstat(path, &sb) < 0) {
-		if (errno == ENOENT && !dir)
-			return true;
-		say(_("cannot check the %s %s: %s"), what, path, strerror(errno));
-		return false;
-	}
-	if (dir ? !S_ISDIR(sb.st_mode) : !S_ISREG(sb.st_mode)) {
-		say(dir ? _("refusing to run: the state directory %s is not a directory") :
-		    _("refusing to run: the state file %s is not a regular file (a symbolic link?)"),
-		    path);
-		return false;
-	}
-	if (sb.st_uid != 0) {
-		say(_("refusing to run: the %s %s belongs to uid %u, not to root"),
-		    what, path, (unsigned int)sb.st_uid);
-		return false;
-	}
-	if ((sb.st_mode & S_IWOTH) || ((sb.st_mode & S_IWGRP) && sb.st_gid != 0)) {
-		say(_("refusing to run: the %s %s is writable by other users than root (mode %04o); "
-		      "make it root's alone (chmod go-w)"),
-		    what, path, (unsigned int)(sb.st_mode & 07777));
-		return false;
-	}
-	return true;
-}
-
 /* Remove the temporary files a killed cabatreed left next to path. */
 static void remove_leftovers(const char *path)
 {
-	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
-	const char *base = slash ? slash + 1 : path;
+	const char *base = sdir.base;
 	size_t blen = strlen(base), removed = 0;
 	struct dirent *de;
 	int dfd;
 	DIR *d;
 
-	if (slash)
-		*(slash == dir ? slash + 1 : slash) = '\0';
-	dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	dfd = openat(sdir.fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	d = dfd < 0 ? NULL : fdopendir(dfd);
 	if (!d) {
 		if (dfd >= 0)
 			close(dfd);
-		free(dir);
 		return;
 	}
 	while ((de = readdir(d))) {
@@ -223,29 +216,49 @@ static void remove_leftovers(const char *path)
 		p += blen + 5;
 		if (!*p || strspn(p, "0123456789") != strlen(p))
 			continue;
-		if (unlinkat(dirfd(d), de->d_name, 0) == 0)
+		/* A name, not what it may point to: a link goes, its target stays. */
+		if (unlinkat(sdir.fd, de->d_name, 0) == 0)
 			removed++;
 	}
 	closedir(d);
-	free(dir);
 	if (removed)
 		say(P_("removed %zu temporary file that an interrupted write left next to %s",
 		       "removed %zu temporary files that interrupted writes left next to %s",
 		       removed), removed, path);
 }
 
-static int mkdir_parent(const char *path)
+/*
+ * Open the lock file next to the state file, made if need be, never through
+ * a symbolic link; it must be a regular file of root's that root alone
+ * may write. Its path (for messages, to be freed); *fd is -1 on failure,
+ * with the reason in err.
+ */
+static char *open_lock(int *fd, char *err, size_t errlen)
 {
-	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
-	int ret = 0;
+	char *name = xmalloc(strlen(sdir.base) + 8), *path;
+	struct stat sb;
+	int ret;
 
-	if (slash && slash != dir) {
-		*slash = '\0';
-		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
-			ret = -errno;
+	sprintf(name, "%s.lock", sdir.base);
+	path = state_dir_join(&sdir, name);
+	*fd = openat(sdir.fd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+	if (*fd < 0) {
+		ret = -errno;
+		/* Something else in its place (a symbolic link): say what. */
+		if (ret != -ELOOP || state_dir_check(&sdir, name, err, errlen) == 0)
+			snprintf(err, errlen, _("cannot create %s: %s"), path, strerror(-ret));
+	} else if (fstat(*fd, &sb) < 0) {
+		snprintf(err, errlen, _("cannot create %s: %s"), path, strerror(errno));
+		ret = -1;
+	} else {
+		ret = state_dir_judge(&sb, path, err, errlen);
 	}
-	free(dir);
-	return ret;
+	if (ret < 0 && *fd >= 0) {
+		close(*fd);
+		*fd = -1;
+	}
+	free(name);
+	return path;
 }
 
 static int open_backend(int which, size_t bufsize, const char *key, bool *resumed,
@@ -280,14 +293,23 @@ static int open_backend(int which, size_t bufsize, const char *key, bool *resume
 static char *set_aside(const char *path, const char *suffix)
 {
 	char *aside = xmalloc(strlen(path) + strlen(suffix) + 2);
+	char *name = xmalloc(strlen(sdir.base) + strlen(suffix) + 2);
+	int fd;
 
 	sprintf(aside, "%s.%s", path, suffix);
-	if (rename(path, aside) < 0) {
+	sprintf(name, "%s.%s", sdir.base, suffix);
+	/* Root's eyes only before it moves: on the file, not through a link. */
+	fd = openat(sdir.fd, sdir.base, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0) {
+		fchmod(fd, 0600);
+		close(fd);
+	}
+	if (renameat(sdir.fd, sdir.base, sdir.fd, name) < 0) {
 		say(_("cannot move %s to %s: %s"), path, aside, strerror(errno));
 		free(aside);
-		return NULL;
+		aside = NULL;
 	}
-	chmod(aside, 0600);
+	free(name);
 	return aside;
 }
 
@@ -301,11 +323,18 @@ static void load_previous(const char *path, const struct state_meta *meta,
 {
 	struct state st;
 	char err[256], *aside;
-	int ret = state_salvage(path, &st, err, sizeof(err));
+	int ret = state_salvage(sdir.fd, sdir.base, &st, err, sizeof(err));
 	size_t cut, orphans;
 
 	if (ret == -ENOENT)
 		return;
+	/* Refused at the start already; only root could have put it there since. */
+	if ((ret == 0 || ret == -EBADMSG) && st.owner != 0) {
+		say(_("the state file %s belongs to uid %u, not to root: nothing in it is read; "
+		      "recording starts afresh"), path, (unsigned int)st.owner);
+		state_free(&st);
+		return;
+	}
 	if (ret < 0 && ret != -EBADMSG) {
 		say(_("cannot read the state file %s: %s; recording starts afresh"), path,
 		    strerror(-ret));
@@ -423,7 +452,7 @@ int main(int argc, char **argv)
 	long long last_save = 0, last_sync;
 	bool dirty = true, resumed = false, unwritable = false;
 	mode_t mode;
-	char *lockpath, *dir, *slash, err[256];
+	char *lockpath, *key, err[8192];
 	int keep[4], procfd, lockfd, ret, status = 0;
 	size_t nkeep;
 
@@ -440,22 +469,15 @@ int main(int argc, char **argv)
 		say(_("cannot read /proc: %s"), strerror(errno));
 		return 1;
 	}
-	ret = mkdir_parent(o.state);
-	dir = xstrdup(o.state);
-	slash = strrchr(dir, '/');
-	if (slash)
-		*(slash == dir ? slash + 1 : slash) = '\0';
-	if (ret == 0 && (!trusted(_("state directory"), slash ? dir : ".", true) ||
-			 !trusted(_("state file"), o.state, false))) {
-		free(dir);
+	/* From / down, nothing on the way may be another user's to change. */
+	if (state_dir_open(&sdir, o.state, true, err, sizeof(err)) < 0 ||
+	    state_dir_check(&sdir, sdir.base, err, sizeof(err)) < 0) {
+		say("%s", err);
 		return 1;
 	}
-	free(dir);
-	lockpath = xmalloc(strlen(o.state) + 8);
-	sprintf(lockpath, "%s.lock", o.state);
-	lockfd = ret < 0 ? -1 : open(lockpath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	lockpath = open_lock(&lockfd, err, sizeof(err));
 	if (lockfd < 0) {
-		say(_("cannot create %s: %s"), lockpath, strerror(ret < 0 ? -ret : errno));
+		say("%s", err);
 		free(lockpath);
 		return 1;
 	}
@@ -471,8 +493,9 @@ int main(int argc, char **argv)
 	meta.daemon_pid = getpid();
 	rec_stat(procfd, meta.daemon_pid, &meta.daemon_start, NULL);
 	mode = state_mode(procfd);
-	if (chmod(o.state, mode) < 0 && errno != ENOENT)
-		say(_("cannot change the mode of %s: %s"), o.state, strerror(errno));
+	ret = chmod_state(mode);
+	if (ret < 0)
+		say(_("cannot change the mode of %s: %s"), o.state, strerror(-ret));
 	if (mode == 0600)
 		say(_("a procfs hides processes (hidepid=): %s is readable by root only"), o.state);
 
@@ -481,8 +504,16 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
-	/* Events queue from here, so nothing between the scan and them is lost. */
-	if (open_backend(o.backend, o.bufsize, o.state, &resumed, &b) < 0) {
+	/*
+	 * Events queue from here, so nothing between the scan and them is lost.
+	 * The eBPF pins are the state file's, whatever path named it: its
+	 * directory's device and inode, and its name there.
+	 */
+	key = xmalloc(strlen(sdir.base) + 48);
+	sprintf(key, "%llu:%llu:%s", sdir.dev, sdir.ino, sdir.base);
+	ret = open_backend(o.backend, o.bufsize, key, &resumed, &b);
+	free(key);
+	if (ret < 0) {
 		free(lockpath);
 		return 1;
 	}
@@ -535,7 +566,7 @@ int main(int argc, char **argv)
 			t.lost = base_lost + lost;
 			meta.lost = t.lost;
 			meta.updated = (long long)time(NULL);
-			ret = state_save(o.state, &t, &meta, mode);
+			ret = state_save(sdir.fd, sdir.base, &t, &meta, mode);
 			if (ret < 0 && !unwritable) {
 				say(_("cannot write the state file %s: %s; recording goes on in memory, "
 				      "the last state written stays as it is, and writing is tried "
@@ -560,7 +591,7 @@ int main(int argc, char **argv)
 	b->drain(b, &t);
 	meta.lost = t.lost = base_lost + b->lost(b);
 	meta.updated = (long long)time(NULL);
-	ret = state_save(o.state, &t, &meta, mode);
+	ret = state_save(sdir.fd, sdir.base, &t, &meta, mode);
 	if (ret < 0) {
 		say(_("cannot write the state file %s: %s; what was recorded since it was "
 		      "last written is lost"), o.state, strerror(-ret));
@@ -575,5 +606,6 @@ int main(int argc, char **argv)
 	born_free(&t);
 	close(procfd);
 	free(lockpath);
+	state_dir_close(&sdir);
 	return status;
 }

@@ -120,7 +120,8 @@ static int start_recorder(struct recorder *r)
 	struct stat sb;
 	int i, st;
 
-	strcpy(r->dir, "/tmp/cabatree-demo.XXXXXX");
+	/* Not under /tmp: cabatreed keeps its state only where root alone writes. */
+	strcpy(r->dir, "/run/cabatree-demo.XXXXXX");
 	if (!mkdtemp(r->dir)) {
 		ct_say(_("cannot make a directory for the recorder's state: %s"), strerror(errno));
 		free(bin);

@@ -6,9 +6,11 @@
  * which is why every event names the process by its start time too). The
  * programs never wake the reader; it drains the ring on its own clock.
  *
- * The links and maps are pinned in bpffs, keyed by the state file, so the
- * programs keep recording into the ring while cabatreed is down (killed,
- * restarting), and the ring is read by hand: the consumer position moves
+ * The links and maps are pinned in bpffs, keyed by the state file (its
+ * directory's device and inode and its name there, not the path that named
+ * it: a restart naming it otherwise, relative or through a bind mount,
+ * finds them), so the programs keep recording into the ring while
+ * cabatreed is down (killed, restarting), and the ring is read by hand: the consumer position moves
  * only once the state holding those events is on disk. A restart takes
  * the pins back and replays what the last state does not hold. A clean
  * stop removes the pins, which detaches the programs.
@@ -174,7 +176,10 @@ static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 	return 0;
 }
 
-/* The pin directory of this state file, with bpffs mounted; NULL if none. */
+/*
+ * The pin directory of key (the state file's identity, "DEV:INO:NAME"):
+ * PIN_ROOT/ and the FNV-1a hash of key, with bpffs mounted; NULL if none.
+ */
 static char *pin_dir(const char *key)
 {
 	unsigned long long h = 1469598103934665603ULL;	/* FNV-1a */

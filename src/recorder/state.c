@@ -136,18 +136,26 @@ void state_format(struct strbuf *sb, const struct born_table *t,
 	sb_addf(sb, SUM_KEY "%08x\n", (unsigned int)state_crc32(sb->s + from, sb->len - from));
 }
 
-int state_save(const char *path, const struct born_table *t,
+int state_save(int dirfd, const char *name, const struct born_table *t,
 	       const struct state_meta *meta, mode_t mode)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char *tmp, *dir, *slash;
-	int fd, dfd, err = 0;
+	char *tmp;
+	int fd, err = 0;
 
 	state_format(&sb, t, meta);
 
-	tmp = xmalloc(strlen(path) + 32);
-	sprintf(tmp, "%s.tmp.%d", path, (int)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	tmp = xmalloc(strlen(name) + 32);
+	sprintf(tmp, "%s.tmp.%d", name, (int)getpid());
+	/*
+	 * A new file, never one that is there: what is in its place (a
+	 * symbolic link, say) is not ours to write through. One left by this
+	 * same pid (a write that failed half-way) is removed first.
+	 */
+	fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0 && errno == EEXIST && unlinkat(dirfd, tmp, 0) == 0)
+		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			    0600);
 	if (fd < 0) {
 		err = -errno;
 		goto out;
@@ -159,25 +167,16 @@ int state_save(const char *path, const struct born_table *t,
 		err = -errno;
 	if (err) {
 		close(fd);
-		unlink(tmp);
+		unlinkat(dirfd, tmp, 0);
 		goto out;
 	}
-	if (close(fd) < 0 || rename(tmp, path) < 0) {
+	if (close(fd) < 0 || renameat(dirfd, tmp, dirfd, name) < 0) {
 		err = -errno;
-		unlink(tmp);
+		unlinkat(dirfd, tmp, 0);
 		goto out;
 	}
 	/* The rename itself must reach the disk too. */
-	dir = xstrdup(path);
-	slash = strrchr(dir, '/');
-	if (slash)
-		*(slash == dir ? slash + 1 : slash) = '\0';
-	dfd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	free(dir);
+	fsync(dirfd);
 out:
 	free(tmp);
 	sb_free(&sb);
@@ -192,7 +191,8 @@ static int bad(char *err, size_t errlen, unsigned int line, const char *fmt, ...
 	va_list ap;
 	int n;
 
-	n = snprintf(err, errlen, _("line %u: "), line);
+	/* Line 0: about the file, not a line of it. */
+	n = line ? snprintf(err, errlen, _("line %u: "), line) : 0;
 	if (n < 0 || (size_t)n >= errlen)
 		return -EBADMSG;
 	va_start(ap, fmt);
@@ -535,8 +535,8 @@ static int parse(char *buf, size_t len, struct state *st, char *err,
 	return ret;
 }
 
-static int load(const char *path, struct state *st, char *err, size_t errlen,
-		bool salvage)
+static int load(int dirfd, const char *path, struct state *st, char *err,
+		size_t errlen, bool salvage)
 {
 	struct strbuf sb = STRBUF_INIT;
 	ssize_t r;
@@ -546,10 +546,19 @@ static int load(const char *path, struct state *st, char *err, size_t errlen,
 	memset(st, 0, sizeof(*st));
 	if (errlen)
 		err[0] = '\0';
-	/* Non-blocking: a FIFO put in its place must not hang the reader. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return -errno;
+	/*
+	 * Non-blocking: a FIFO put in its place must not hang the reader. Not
+	 * through a symbolic link: the file is root's, in a directory of
+	 * root's; a link there is not what cabatreed wrote.
+	 */
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW);
+	if (fd < 0) {
+		ret = -errno;
+		if (ret == -ELOOP && fstatat(dirfd, path, &fst, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISLNK(fst.st_mode))
+			return bad(err, errlen, 0, _("a symbolic link, which is not followed"));
+		return ret;
+	}
 	if (fstat(fd, &fst) < 0) {
 		ret = -errno;
 		close(fd);
@@ -589,12 +598,13 @@ int state_parse(char *buf, size_t len, struct state *st, char *err,
 
 int state_load(const char *path, struct state *st, char *err, size_t errlen)
 {
-	return load(path, st, err, errlen, false);
+	return load(AT_FDCWD, path, st, err, errlen, false);
 }
 
-int state_salvage(const char *path, struct state *st, char *err, size_t errlen)
+int state_salvage(int dirfd, const char *name, struct state *st, char *err,
+		  size_t errlen)
 {
-	return load(path, st, err, errlen, true);
+	return load(dirfd, name, st, err, errlen, true);
 }
 
 size_t state_prune_orphans(struct state *st)

@@ -48,11 +48,13 @@ struct state {
 };
 
 /*
- * Write t and meta to path atomically (a temporary file in the same
- * directory, fsync, rename, fsync of the directory), with mode bits mode.
- * Returns 0 or -errno.
+ * Write t and meta to the file name in the directory dirfd atomically (a
+ * new temporary file next to it, made with O_EXCL and never through a
+ * symbolic link, fsync, renameat, fsync of the directory), with mode bits
+ * mode. With dirfd AT_FDCWD, name is a path and its directory is not
+ * synced. Returns 0 or -errno.
  */
-int state_save(const char *path, const struct born_table *t,
+int state_save(int dirfd, const char *name, const struct born_table *t,
 	       const struct state_meta *meta, mode_t mode);
 
 /* Append the text of the state file of t and meta to sb (version 2). */
@@ -71,13 +73,15 @@ int state_parse(char *buf, size_t len, struct state *st, char *err,
 		size_t errlen);
 
 /*
- * Read path into st. Returns 0; -errno when it cannot be read; -EBADMSG
- * when it is malformed, with a description in err.
+ * Read path into st; a symbolic link as its last name is not followed,
+ * and anything but a regular file is malformed. Returns 0; -errno when it
+ * cannot be read; -EBADMSG when it is malformed, with a description in err.
  */
 int state_load(const char *path, struct state *st, char *err, size_t errlen);
 
 /*
- * Read what can be trusted of path, damaged or not. Returns 0 for a whole
+ * Read what can be trusted of the file name in the directory dirfd (or
+ * AT_FDCWD), damaged or not. Returns 0 for a whole
  * file (as state_load); -EBADMSG for a damaged one, with the reason in err
  * and in st: header_ok (the header was whole; else nothing is kept),
  * announced, and every process line before the first bad one (none
@@ -86,7 +90,8 @@ int state_load(const char *path, struct state *st, char *err, size_t errlen);
  * and nothing is kept (not even meta); untrusted says how many process
  * lines were there. Other errors as state_load.
  */
-int state_salvage(const char *path, struct state *st, char *err, size_t errlen);
+int state_salvage(int dirfd, const char *name, struct state *st, char *err,
+		  size_t errlen);
 
 /*
  * Drop the entries of st whose CABA chain leads to a process st does not

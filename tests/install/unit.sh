@@ -26,17 +26,14 @@ unit=$TOP_BUILDDIR/src/recorder/cabatreed.service
 command -v systemd-analyze > /dev/null || need "needs systemd-analyze (Debian package systemd)"
 [ -f "$unit" ] || need "$unit is not built"
 
-tmp=$(mktemp -d) || exit 1
-chmod 755 "$tmp"
+# Not under /tmp: cabatreed keeps its state only where root alone writes.
+if [ "$(id -u)" = 0 ]; then
+	tmp=$(root_tmpdir) || need "no directory that root alone may write to keep a state in (cabatreed refuses /tmp)"
+else
+	tmp=$(mktemp -d) || exit 1
+	chmod 755 "$tmp"
+fi
 spid= dpid= hashes=
-# The pins of a state file: /sys/fs/bpf/cabatree-v1/ and its path's FNV-1a hash.
-pin_dir() {
-	_h=1469598103934665603
-	for _c in $(printf %s "$1" | od -An -v -tu1); do
-		_h=$(((_h ^ _c) * 1099511628211))
-	done
-	printf '/sys/fs/bpf/cabatree-v1/%016x\n' "$_h"
-}
 cleanup() {
 	[ -n "$dpid" ] && kill "$dpid" 2> /dev/null
 	[ -n "$spid" ] && wait "$spid" 2> /dev/null
@@ -218,7 +215,7 @@ for be in $backends; do
 	mkdir -m 755 "$tmp/rw/$be"
 	st=$tmp/rw/$be/state
 	log=$tmp/$be.log
-	pins=$(pin_dir "$st")
+	pins=$(pin_dir "$tmp/rw/$be" state)
 	hashes="$hashes $pins"
 	: > "$log"
 	check "$be: cabatreed starts in the sandbox" start_sandboxed "$be" "$st" "$log" 1

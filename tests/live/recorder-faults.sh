@@ -18,8 +18,8 @@ KILLS=${KILLS:-30}	# kill -9 rounds per backend
 [ "$(id -u)" = 0 ] || need "cabatreed needs root"
 command -v jq > /dev/null || need "needs jq"
 
-tmp=$(mktemp -d)
-chmod 755 "$tmp"
+# Not under /tmp: cabatreed keeps its state only where root alone writes.
+tmp=$(root_tmpdir) || need "no directory that root alone may write to keep a state in (cabatreed refuses /tmp)"
 dpid= storm= holder= full= chain=
 cleanup() {
 	[ -n "$storm" ] && kill "$storm" 2>/dev/null && wait "$storm" 2>/dev/null

@@ -41,3 +41,38 @@ stop_daemon() {
 	dpid=
 	return $_st
 }
+
+# root_only DIR: is DIR, and every directory above it, root's and
+# writable by root alone (what cabatreed asks of its state file's way)?
+root_only() {
+	_p=$1
+	while :; do
+		[ -d "$_p" ] && [ ! -L "$_p" ] || return 1
+		_m=$(stat -c '%u %a' "$_p")
+		[ "${_m%% *}" = 0 ] && [ $((0${_m#* } & 022)) = 0 ] || return 1
+		[ "$_p" = / ] && return 0
+		_p=$(dirname "$_p")
+	done
+}
+
+# root_tmpdir: a new directory (mode 0755) where cabatreed accepts a state
+# file: not under /tmp, which everyone may write. Its name on stdout.
+root_tmpdir() {
+	for _d in /run /var/lib /var/cache; do
+		root_only "$_d" || continue
+		_t=$(mktemp -d -p "$_d" cabatree-test.XXXXXX) || continue
+		chmod 755 "$_t" && echo "$_t" && return 0
+	done
+	return 1
+}
+
+# pin_dir DIR NAME: where cabatreed pins its eBPF programs for the state
+# file NAME in DIR: /sys/fs/bpf/cabatree-v1/ and the FNV-1a hash of
+# "DEV:INO:NAME", DIR's device and inode (what it is, not its path).
+pin_dir() {
+	_h=1469598103934665603
+	for _c in $(printf '%s:%s' "$(stat -c %d:%i "$1")" "$2" | od -An -v -tu1); do
+		_h=$(((_h ^ _c) * 1099511628211))
+	done
+	printf '/sys/fs/bpf/cabatree-v1/%016x\n' "$_h"
+}

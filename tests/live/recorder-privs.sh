@@ -19,8 +19,8 @@ for c in jq setpriv unshare nsenter; do
 done
 grep -q '^NScaba:' /proc/self/status && need "this kernel has CABA: cabatree does not ask the recorder"
 
-tmp=$(mktemp -d)
-chmod 755 "$tmp"
+# Not under /tmp: cabatreed keeps its state only where root alone writes.
+tmp=$(root_tmpdir) || need "no directory that root alone may write to keep a state in (cabatreed refuses /tmp)"
 dpid= holder=
 cleanup() {
 	[ -n "$holder" ] && kill "$holder" 2>/dev/null && wait "$holder" 2>/dev/null
@@ -46,8 +46,11 @@ for be in $backends; do
 	st=$tmp/c-$be/state
 	mkdir "$tmp/c-$be"
 	: > "$tmp/c-$be/log"
-	pins_before=$(ls /sys/fs/bpf/cabatree-v1 2>/dev/null | wc -l)
+	# Its own pins: other cabatreeds may pin and unpin meanwhile.
+	pins=$(pin_dir "$tmp/c-$be" state)
 	check "$be: cabatreed starts" start_daemon "$st" "$tmp/c-$be/log" --backend="$be"
+	[ "$be" = ebpf ] && [ "$(stat -f -c %T /sys/fs/bpf 2>/dev/null)" = bpf_fs ] &&
+		check "$be: its programs are pinned ($pins)" [ -e "$pins/fork" ]
 	for f in CapInh CapPrm CapEff CapBnd CapAmb NoNewPrivs; do
 		eval "$f=\$(status_field $dpid $f)"
 	done
@@ -73,7 +76,7 @@ for be in $backends; do
 	rm -f "$tmp/kid"
 	check "$be: it stops cleanly (status 0) with what is left" stop_daemon
 	check "$be: ... having removed its pins" \
-		[ "$(ls /sys/fs/bpf/cabatree-v1 2>/dev/null | wc -l)" = "$pins_before" ]
+		[ ! -e "$pins" ]
 done
 
 # ---- a state directory or file that others could change: refused ----
@@ -91,27 +94,27 @@ refused() { # NAME MESSAGE STATE
 mkdir -p "$tmp/t"
 chmod 777 "$tmp/t"
 refused "world-writable directory" \
-	"the state directory $tmp/t is writable by other users than root (mode 0777)" "$tmp/t/state"
+	"the directory $tmp/t is writable by other users than root (mode 0777)" "$tmp/t/state"
 chmod 1777 "$tmp/t"
 refused "sticky world-writable directory" \
-	"the state directory $tmp/t is writable by other users than root (mode 1777)" "$tmp/t/state"
+	"the directory $tmp/t is writable by other users than root (mode 1777); its sticky bit" "$tmp/t/state"
 chmod 755 "$tmp/t"
 chown 65534 "$tmp/t"
-refused "a user's directory" "the state directory $tmp/t belongs to uid 65534, not to root" \
+refused "a user's directory" "the directory $tmp/t belongs to uid 65534, not to root" \
 	"$tmp/t/state"
 chown 0 "$tmp/t"
 : > "$tmp/t/state"
 chmod 666 "$tmp/t/state"
 refused "world-writable state file" \
-	"the state file $tmp/t/state is writable by other users than root (mode 0666)" "$tmp/t/state"
+	"$tmp/t/state is writable by other users than root (mode 0666)" "$tmp/t/state"
 chmod 644 "$tmp/t/state"
 chown 65534 "$tmp/t/state"
-refused "a user's state file" "the state file $tmp/t/state belongs to uid 65534, not to root" \
+refused "a user's state file" "$tmp/t/state belongs to uid 65534, not to root" \
 	"$tmp/t/state"
 rm -f "$tmp/t/state"
 ln -s /etc/passwd "$tmp/t/state"
 refused "a symbolic link as state file" \
-	"the state file $tmp/t/state is not a regular file (a symbolic link?)" "$tmp/t/state"
+	"$tmp/t/state is not a regular file but a symbolic link" "$tmp/t/state"
 rm -f "$tmp/t/state"
 
 # cabatree: a state file that neither root nor the caller owns is not trusted.

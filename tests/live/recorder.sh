@@ -19,8 +19,8 @@ if [ "$BACKEND" = ebpf ] && ! grep -q '^#define HAVE_BPF 1' "$TOP_BUILDDIR/confi
 	need "cabatreed was built without its eBPF backend (see configure's summary)"
 fi
 
-tmp=$(mktemp -d)
-chmod 755 "$tmp"	# the state is read by an unprivileged user too
+# Not under /tmp: cabatreed keeps its state only where root alone writes.
+tmp=$(root_tmpdir) || need "no directory that root alone may write to keep a state in (cabatreed refuses /tmp)"
 : > "$tmp/daemon.log"
 dpid=
 hpid=

@@ -2,7 +2,8 @@
 /*
  * Unit tests for src/recorder/born.c: the CABA rules applied to a stream of
  * fork, exit and release events, keyed by (pid, start time); and for
- * src/recorder/state.c, the state file that keeps them.
+ * src/recorder/state.c, the state file that keeps them, and for
+ * src/recorder/statedir.c, the way to it.
  */
 #include "config.h"
 
@@ -15,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -23,6 +26,7 @@
 
 #include "recorder/born.h"
 #include "recorder/state.h"
+#include "recorder/statedir.h"
 #include "xalloc.h"
 
 /* One event: F fork (creator -> child), X exit, R release, S seed. */
@@ -375,7 +379,7 @@ static void test_state_round_trip(void **state)
 
 	born_init(&t);
 	apply(&t, sessions, ARRAY_SIZE(sessions));
-	assert_int_equal(state_save(path, &t, &meta, 0644), 0);
+	assert_int_equal(state_save(AT_FDCWD, path, &t, &meta, 0644), 0);
 	assert_int_equal(state_load(path, &st, err, sizeof(err)), 0);
 	assert_int_equal(st.version, 2);
 	assert_int_equal(st.n, 5);
@@ -541,7 +545,7 @@ static void test_state_said(void **state)
 	assert_string_equal(err, c->says);
 	assert_int_equal(st.n, 0);
 	/* Nothing of it is salvaged either. */
-	assert_int_equal(state_salvage(path, &st, err, sizeof(err)), -EBADMSG);
+	assert_int_equal(state_salvage(AT_FDCWD, path, &st, err, sizeof(err)), -EBADMSG);
 	assert_string_equal(err, c->says);
 	assert_int_equal(st.n, 0);
 	state_free(&st);
@@ -577,7 +581,7 @@ static void test_state_salvage(void **state)
 	struct state st;
 
 	write_file(path, c->text);
-	assert_int_equal(state_salvage(path, &st, err, sizeof(err)), -EBADMSG);
+	assert_int_equal(state_salvage(AT_FDCWD, path, &st, err, sizeof(err)), -EBADMSG);
 	assert_true(strlen(err) > 0);
 	assert_int_equal(st.header_ok, c->header_ok);
 	assert_int_equal(st.announced, c->announced);
@@ -599,7 +603,7 @@ static void test_state_salvage_whole(void **state)
 	struct state st;
 
 	write_file(path, HDR "processes 2\n1 1 0 0 i\n2 2 1 1 w\nend\n");
-	assert_int_equal(state_salvage(path, &st, err, sizeof(err)), 0);
+	assert_int_equal(state_salvage(AT_FDCWD, path, &st, err, sizeof(err)), 0);
 	assert_int_equal(st.n, 2);
 	assert_int_equal(state_prune_orphans(&st), 0);
 	assert_int_equal(st.owner, getuid());
@@ -734,7 +738,7 @@ static void test_state_flips(void **state)
 			fputc(sb.s[i] ^ (int)v, f);
 			fwrite(sb.s + i + 1, 1, sb.len - i - 1, f);
 			fclose(f);
-			assert_int_equal(state_salvage(path, &st, err, sizeof(err)), -EBADMSG);
+			assert_int_equal(state_salvage(AT_FDCWD, path, &st, err, sizeof(err)), -EBADMSG);
 			assert_int_equal(st.n, 0);
 			state_free(&st);
 		}
@@ -829,7 +833,7 @@ static void test_state_v1(void **state)
 	assert_int_equal(state_load(path, &st, err, sizeof(err)), 0);
 	assert_int_equal(st.version, 1);
 	state_free(&st);
-	assert_int_equal(state_salvage(path, &st, err, sizeof(err)), 0);
+	assert_int_equal(state_salvage(AT_FDCWD, path, &st, err, sizeof(err)), 0);
 	assert_int_equal(st.n, 2);
 	assert_false(st.unverified);
 	state_free(&st);
@@ -859,7 +863,7 @@ static void test_state_salvage_v2(void **state)
 
 	text = as_v2(HDR "processes 3\n1 1 0 0 i\n2 2 1 1 w\n3 3 1 1 x\nend\n");
 	write_file(path, text);
-	assert_int_equal(state_salvage(path, &st, err, sizeof(err)), -EBADMSG);
+	assert_int_equal(state_salvage(AT_FDCWD, path, &st, err, sizeof(err)), -EBADMSG);
 	assert_string_equal(err, "line 11: malformed process line");
 	assert_false(st.unverified);
 	assert_true(st.header_ok);
@@ -872,7 +876,7 @@ static void test_state_salvage_v2(void **state)
 	p = strstr(text, "\n2 2 1 1 w\n");
 	p[5] = '7';
 	write_file(path, text);
-	assert_int_equal(state_salvage(path, &st, err, sizeof(err)), -EBADMSG);
+	assert_int_equal(state_salvage(AT_FDCWD, path, &st, err, sizeof(err)), -EBADMSG);
 	assert_string_equal(err, "line 13: checksum mismatch: the file was changed or damaged");
 	assert_true(st.unverified);
 	assert_true(st.header_ok);
@@ -889,7 +893,7 @@ static void test_state_salvage_v2(void **state)
 	write_file(path, "");
 	text[strlen(text) - 30] = '\0';
 	write_file(path, text);
-	assert_int_equal(state_salvage(path, &st, err, sizeof(err)), -EBADMSG);
+	assert_int_equal(state_salvage(AT_FDCWD, path, &st, err, sizeof(err)), -EBADMSG);
 	assert_string_equal(err, "line 11: no checksum line at the end: the file is cut short or damaged");
 	assert_true(st.unverified);
 	assert_int_equal(st.untrusted, 2);
@@ -906,6 +910,136 @@ static void test_state_missing(void **state)
 
 	assert_int_equal(state_load("/nonexistent/ct-state", &st, err, sizeof(err)),
 			 -ENOENT);
+}
+
+/*
+ * A symbolic link where the temporary file goes (planted by someone who
+ * could write the directory): the state is written next to it, never
+ * through it; its target keeps its bytes and its mode.
+ */
+static void test_state_save_no_follow(void **state)
+{
+	struct state_meta meta = { .backend = "ebpf", .boot_id = "b-1" };
+	struct born_table t;
+	struct stat sb;
+	char *path = tmp_path(), target[64], tmp[128], buf[16] = "";
+	int fd;
+
+	strcpy(target, "/tmp/ct-target-XXXXXX");
+	fd = mkstemp(target);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "secret\n", 7), 7);
+	assert_int_equal(fchmod(fd, 0600), 0);
+	close(fd);
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
+	assert_int_equal(symlink(target, tmp), 0);
+	born_init(&t);
+	assert_int_equal(state_save(AT_FDCWD, path, &t, &meta, 0644), 0);
+	assert_int_equal(stat(target, &sb), 0);
+	assert_int_equal(sb.st_mode & 07777, 0600);
+	assert_int_equal(sb.st_size, 7);
+	fd = open(target, O_RDONLY);
+	assert_int_equal(read(fd, buf, sizeof(buf) - 1), 7);
+	close(fd);
+	assert_string_equal(buf, "secret\n");
+	assert_int_equal(lstat(path, &sb), 0);
+	assert_true(S_ISREG(sb.st_mode));
+	assert_int_equal(sb.st_mode & 07777, 0644);
+	assert_int_equal(lstat(tmp, &sb), -1);
+	born_free(&t);
+	unlink(path);
+	unlink(target);
+}
+
+/* A reader follows no symbolic link in the file's place, and waits on no FIFO. */
+static void test_state_load_no_follow(void **state)
+{
+	struct state st;
+	char *path = tmp_path(), link[80], err[128];
+
+	write_file(path, HDR "processes 0\nend\n");
+	snprintf(link, sizeof(link), "%s.link", path);
+	assert_int_equal(symlink(path, link), 0);
+	assert_int_equal(state_load(link, &st, err, sizeof(err)), -EBADMSG);
+	assert_string_equal(err, "a symbolic link, which is not followed");
+	unlink(link);
+	unlink(path);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(state_load(path, &st, err, sizeof(err)), -EBADMSG);
+	assert_string_equal(err, "not a regular file");
+	unlink(path);
+}
+
+/* Is path root's and writable by root alone (else a case cannot be made)? */
+static bool roots(const char *path)
+{
+	struct stat sb;
+
+	return lstat(path, &sb) == 0 && S_ISDIR(sb.st_mode) && sb.st_uid == 0 &&
+	       !(sb.st_mode & (S_IWGRP | S_IWOTH));
+}
+
+static void test_state_dir(void **state)
+{
+	struct state_dir sd;
+	struct stat sb;
+	char err[1024], *cwd, *p;
+
+	if (!roots("/") || !roots("/etc") || stat("/etc", &sb) < 0) {
+		skip();
+		return;
+	}
+	/* The way is walked name by name: "." and ".." as the kernel would. */
+	assert_int_equal(state_dir_open(&sd, "//etc/../etc/./state", false, err, sizeof(err)), 0);
+	assert_string_equal(sd.path, "/etc");
+	assert_string_equal(sd.base, "state");
+	assert_true(sd.dev == (unsigned long long)sb.st_dev);
+	assert_true(sd.ino == (unsigned long long)sb.st_ino);
+	p = state_dir_join(&sd, "state.lock");
+	assert_string_equal(p, "/etc/state.lock");
+	free(p);
+	state_dir_close(&sd);
+	/* A relative path: after the working directory, the same identity. */
+	cwd = getcwd(NULL, 0);
+	assert_int_equal(chdir("/etc"), 0);
+	assert_int_equal(state_dir_open(&sd, "state", false, err, sizeof(err)), 0);
+	assert_int_equal(chdir(cwd), 0);
+	free(cwd);
+	assert_string_equal(sd.path, "/etc");
+	assert_true(sd.ino == (unsigned long long)sb.st_ino);
+	state_dir_close(&sd);
+	assert_int_equal(state_dir_open(&sd, "/state", false, err, sizeof(err)), 0);
+	assert_string_equal(sd.path, "/");
+	p = state_dir_join(&sd, "state");
+	assert_string_equal(p, "/state");
+	free(p);
+	state_dir_close(&sd);
+	/* No file named. */
+	assert_int_equal(state_dir_open(&sd, "/etc/", false, err, sizeof(err)), -EINVAL);
+	assert_int_equal(state_dir_open(&sd, "/etc/..", false, err, sizeof(err)), -EINVAL);
+	assert_int_equal(sd.fd, -1);
+	/* Not a directory on the way. */
+	if (lstat("/etc/passwd", &sb) == 0 && S_ISREG(sb.st_mode)) {
+		assert_int_equal(state_dir_open(&sd, "/etc/passwd/state", false, err, sizeof(err)),
+				 -EPERM);
+		assert_string_equal(err, "refusing to run: /etc/passwd, on the way to the state "
+				    "file, is not a directory but a regular file");
+	}
+	/* Missing, and not to be made. */
+	assert_int_equal(state_dir_open(&sd, "/etc/ct-no-such-dir/state", false, err,
+					sizeof(err)), -ENOENT);
+	/* A symbolic link on the way (/bin on a merged /usr), root's or not. */
+	if (lstat("/bin", &sb) == 0 && S_ISLNK(sb.st_mode)) {
+		assert_int_equal(state_dir_open(&sd, "/bin/state", false, err, sizeof(err)), -EPERM);
+		assert_non_null(strstr(err, "refusing to run: /bin is a symbolic link (to "));
+	}
+	/* /tmp: writable by all, sticky bit or not. */
+	if (lstat("/tmp", &sb) == 0 && sb.st_uid == 0 && (sb.st_mode & 07777) == 01777) {
+		assert_int_equal(state_dir_open(&sd, "/tmp/ct/state", true, err, sizeof(err)), -EPERM);
+		assert_non_null(strstr(err, "refusing to run: the directory /tmp is writable by "
+				       "other users than root (mode 1777)"));
+		assert_int_equal(lstat("/tmp/ct", &sb), -1);
+	}
 }
 
 int main(void)
@@ -933,6 +1067,9 @@ int main(void)
 		cmocka_unit_test(test_state_empty),
 		cmocka_unit_test(test_state_v1),
 		cmocka_unit_test(test_state_salvage_v2),
+		cmocka_unit_test(test_state_save_no_follow),
+		cmocka_unit_test(test_state_load_no_follow),
+		cmocka_unit_test(test_state_dir),
 	};
 	struct CMUnitTest salvage[ARRAY_SIZE(salvage_cases)];
 	struct CMUnitTest bad[ARRAY_SIZE(bad_cases)];
