@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "recorder/born.h"
 
@@ -13,6 +14,9 @@ struct rec_backend {
 	const char *release_point;	/* what "released" is taken from */
 	bool exit_is_zombie;		/* releases must be found in /proc */
 	bool durable;			/* events queue on while cabatreed is down */
+	/* Told of each process created, with its mount namespace (0: not known). */
+	void (*on_fork)(void *arg, pid_t pid, unsigned long long mntns);
+	void *on_fork_arg;
 	/* Apply every pending event to t; returns how many, or -errno. */
 	int (*drain)(struct rec_backend *b, struct born_table *t);
 	/* Everything drained is in the saved state now (NULL: nothing to do). */

@@ -37,7 +37,8 @@ const char *argp_program_version = "cabatreed (" PACKAGE_STRING ")";
 
 #define DRAIN_MS 10		/* how often the events are read */
 #define SAVE_MS 50		/* the longest a witnessed event stays unsaved */
-#define SYNC_MS 1000		/* how often /proc is checked for missed releases */
+#define SYNC_MS 1000		/* how often a slice of /proc is compared with the table */
+#define SWEEP_SLICE 1000	/* processes per slice: the cost, whatever their number */
 
 enum { BACKEND_AUTO, BACKEND_EBPF, BACKEND_CONNECTOR };
 
@@ -140,9 +141,15 @@ static long long now_ms(void)
  * mount namespace hides processes; whoever could read it would otherwise
  * learn of processes their /proc does not show.
  */
-static mode_t state_mode(int procfd)
+static mode_t state_mode(const struct rec_watch *w)
 {
-	return rec_procfs_hides(procfd) == 0 ? 0644 : 0600;
+	return rec_watch_hides(w) ? 0600 : 0644;
+}
+
+/* A new process: its mount namespace may be one not watched yet. */
+static void on_fork(void *arg, pid_t pid, unsigned long long mntns)
+{
+	rec_watch_note(arg, pid, mntns);
 }
 
 /* Say and set a change of the state file's mode. */
@@ -417,6 +424,7 @@ int main(int argc, char **argv)
 	struct born_table t;
 	struct state_meta meta = { 0 };
 	struct rec_sync_stats ss;
+	struct rec_watch w;
 	struct sigaction sa = { 0 };
 	struct stat nsb;
 	unsigned long long base_lost, last_lost = 0;
@@ -470,7 +478,15 @@ int main(int argc, char **argv)
 	meta.pidns = (unsigned long long)nsb.st_ino;
 	meta.daemon_pid = getpid();
 	rec_stat(procfd, meta.daemon_pid, &meta.daemon_start, NULL);
-	mode = state_mode(procfd);
+	/* Every mount namespace in use, found once; then watched. */
+	if (rec_watch_init(&w, procfd) < 0 || rec_sweep(&w, NULL, 0, &ss) < 0) {
+		say(_("cannot read /proc: %s"), strerror(errno));
+		rec_watch_free(&w);
+		free(lockpath);
+		return 1;
+	}
+	w.changed = false;
+	mode = state_mode(&w);
 	if (chmod(o.state, mode) < 0 && errno != ENOENT)
 		say(_("cannot change the mode of %s: %s"), o.state, strerror(errno));
 	if (mode == 0600)
@@ -483,14 +499,18 @@ int main(int argc, char **argv)
 
 	/* Events queue from here, so nothing between the scan and them is lost. */
 	if (open_backend(o.backend, o.bufsize, o.state, &resumed, &b) < 0) {
+		rec_watch_free(&w);
 		free(lockpath);
 		return 1;
 	}
 	snprintf(meta.backend, sizeof(meta.backend), "%s", b->name);
+	b->on_fork = on_fork;
+	b->on_fork_arg = &w;
 	nkeep = caps_to_keep(b, keep);
 	if (rec_drop_privileges(keep, nkeep, err, sizeof(err)) < 0) {
 		say(_("cannot give up its privileges (%s); stopping"), err);
 		b->close(b);
+		rec_watch_free(&w);
 		free(lockpath);
 		return 1;
 	}
@@ -511,7 +531,11 @@ int main(int argc, char **argv)
 		long long now;
 		unsigned long long lost;
 
-		poll(NULL, 0, DRAIN_MS);
+		/* A namespace whose mounts change cuts the wait short. */
+		if (rec_watch_wait(&w, DRAIN_MS)) {
+			w.changed = false;
+			set_mode(o.state, &mode, state_mode(&w));
+		}
 		ret = b->drain(b, &t);
 		if (ret < 0) {
 			say(_("reading events failed: %s"), strerror(-ret));
@@ -520,15 +544,30 @@ int main(int argc, char **argv)
 		}
 		dirty |= ret > 0;
 		now = now_ms();
+		/*
+		 * Exited processes are looked for in /proc: at once where the
+		 * exit makes a zombie (the connector has no release event),
+		 * else when their release is overdue.
+		 */
+		rec_reap(&t, procfd, now, b->exit_is_zombie ? 0 : SYNC_MS, &ss);
+		dirty |= ss.released > 0;
 		lost = b->lost(b);
-		/* After a loss, or now and then: /proc says what we missed. */
-		if (lost != last_lost || now - last_sync >= SYNC_MS) {
+		/* After a loss /proc says what we missed, all of it. */
+		if (lost != last_lost) {
 			b->drain(b, &t);
 			rec_sync(&t, procfd, 1, &ss);
-			dirty |= ss.released || ss.added || lost != last_lost;
+			dirty = true;
 			last_lost = lost;
+		}
+		/* And, a slice at a time, what nothing told us of. */
+		if (now - last_sync >= SYNC_MS) {
+			rec_sweep(&w, &t, SWEEP_SLICE, &ss);
+			dirty |= ss.released || ss.added;
 			last_sync = now;
-			set_mode(o.state, &mode, state_mode(procfd));
+			if (w.changed) {
+				w.changed = false;
+				set_mode(o.state, &mode, state_mode(&w));
+			}
 		}
 		/* While the state cannot be written, try again once a second. */
 		if (dirty && now - last_save >= (unwritable ? SYNC_MS : SAVE_MS)) {
@@ -573,6 +612,7 @@ int main(int argc, char **argv)
 		    t.forks, t.releases, t.lost, t.n);
 	b->close(b);
 	born_free(&t);
+	rec_watch_free(&w);
 	close(procfd);
 	free(lockpath);
 	return status;

@@ -3,7 +3,9 @@
  * The eBPF backend: fork from tp_btf/sched_process_fork (exact, also with
  * CLONE_PARENT), release from a release_task kprobe where the kernel allows
  * one, else from tp_btf/sched_process_free (late by an RCU grace period,
- * which is why every event names the process by its start time too). The
+ * which is why every event names the process by its start time too), and
+ * exit from tp_btf/sched_process_exit: a few sched_process_free events
+ * never come, and only an exited process can be missing one. The
  * programs never wake the reader; it drains the ring on its own clock.
  *
  * The links and maps are pinned in bpffs, keyed by the state file, so the
@@ -44,7 +46,7 @@
 struct ebpf {
 	struct rec_backend b;
 	struct born *skel;		/* NULL when the pins were taken back */
-	struct bpf_link *fork_link, *release_link;
+	struct bpf_link *fork_link, *exit_link, *release_link;
 	int events_fd, drops_fd;
 	char *pindir;			/* NULL: not pinned */
 	unsigned long *consumer, *producer;
@@ -72,11 +74,19 @@ static int drain(struct rec_backend *b, struct born_table *t)
 		cons += (size + BPF_RINGBUF_HDR_SZ + 7) & ~7UL;
 		if ((len & BPF_RINGBUF_DISCARD_BIT) || size < sizeof(*ev))
 			continue;
-		if (ev->kind == BORN_EV_FORK)
+		if (ev->kind == BORN_EV_FORK) {
 			born_fork_exact(t, ev->cpid, rec_ns_to_ticks(ev->cstart), ev->pid,
 					rec_ns_to_ticks(ev->start), ev->start);
-		else if (ev->kind == BORN_EV_RELEASE)
+			if (b->on_fork)
+				b->on_fork(b->on_fork_arg, ev->pid, ev->mntns);
+		} else if (ev->kind == BORN_EV_EXIT) {
+			struct born_proc *p = born_find(t, ev->pid, rec_ns_to_ticks(ev->start));
+
+			if (p && (!p->nsec || p->nsec == ev->start))
+				born_exit(t, p->pid, p->start);
+		} else if (ev->kind == BORN_EV_RELEASE) {
 			born_release_exact(t, ev->pid, rec_ns_to_ticks(ev->start), ev->start);
+		}
 		n++;
 		if (cons >= prod)
 			prod = __atomic_load_n(e->producer, __ATOMIC_ACQUIRE);
@@ -109,7 +119,7 @@ static unsigned long long lost(struct rec_backend *b)
 	return sum;
 }
 
-static const char *const pins[] = { "events", "drops", "fork", "release_task",
+static const char *const pins[] = { "events", "drops", "fork", "exit", "release_task",
 				    "sched_process_free" };
 
 static void unpin(struct ebpf *e)
@@ -135,6 +145,7 @@ static void teardown(struct ebpf *e, bool keep_pins)
 	if (e->producer)
 		munmap(e->producer, e->page + 2 * e->ring);
 	bpf_link__destroy(e->release_link);
+	bpf_link__destroy(e->exit_link);
 	bpf_link__destroy(e->fork_link);
 	if (e->skel)
 		born__destroy(e->skel);
@@ -203,7 +214,10 @@ static int pin_path(char *buf, size_t size, const struct ebpf *e, const char *na
 	return snprintf(buf, size, "%s/%s", e->pindir, name) < (int)size ? 0 : -ENAMETOOLONG;
 }
 
-/* Take back the pins a killed cabatreed left: 0, or -ENOENT if none. */
+/*
+ * Take back the pins a killed cabatreed left: 0, or -ENOENT if none, or
+ * -ESTALE for those of a cabatreed that did not send exits yet.
+ */
 static int take_pins(struct ebpf *e)
 {
 	char path[512];
@@ -213,6 +227,9 @@ static int take_pins(struct ebpf *e)
 	pin_path(path, sizeof(path), e, "fork");
 	if (access(path, F_OK) != 0)
 		return -ENOENT;
+	pin_path(path, sizeof(path), e, "exit");
+	if (access(path, F_OK) != 0)
+		return -ESTALE;
 	pin_path(path, sizeof(path), e, "release_task");
 	e->b.release_point = access(path, F_OK) == 0 ? "release_task" : "sched_process_free";
 	pin_path(path, sizeof(path), e, "events");
@@ -264,6 +281,14 @@ static int load(struct ebpf *e, size_t bufsize, char *err, size_t errlen)
 			    _("cannot attach to the sched_process_fork tracepoint: %s"),
 			    strerror((int)-err_l));
 	}
+	e->exit_link = bpf_program__attach(e->skel->progs.born_exit);
+	err_l = libbpf_get_error(e->exit_link);
+	if (err_l) {
+		e->exit_link = NULL;
+		return fail(err, errlen, (int)err_l,
+			    _("cannot attach to the sched_process_exit tracepoint: %s"),
+			    strerror((int)-err_l));
+	}
 	e->b.release_point = "release_task";
 	e->release_link = NULL;
 	if (bpf_program__autoload(e->skel->progs.born_release_task))
@@ -286,6 +311,7 @@ static int load(struct ebpf *e, size_t bufsize, char *err, size_t errlen)
 	    pin_path(path, sizeof(path), e, "drops") || bpf_map__pin(e->skel->maps.drops, path) ||
 	    pin_path(path, sizeof(path), e, e->b.release_point) ||
 	    bpf_link__pin(e->release_link, path) ||
+	    pin_path(path, sizeof(path), e, "exit") || bpf_link__pin(e->exit_link, path) ||
 	    pin_path(path, sizeof(path), e, "fork") || bpf_link__pin(e->fork_link, path)) {
 		unpin(e);
 		free(e->pindir);
