@@ -14,9 +14,13 @@ struct rec_backend {
 	const char *release_point;	/* what "released" is taken from */
 	bool exit_is_zombie;		/* releases must be found in /proc */
 	bool durable;			/* events queue on while cabatreed is down */
-	/* Told of each process created, with its mount namespace (0: not known). */
-	void (*on_fork)(void *arg, pid_t pid, unsigned long long mntns);
-	void *on_fork_arg;
+	/*
+	 * Told of each process created, and of each that runs a program in
+	 * another mount namespace than its parent's (the connector cannot
+	 * tell: of each), with that namespace (0: not known).
+	 */
+	void (*on_ns)(void *arg, pid_t pid, unsigned long long mntns);
+	void *on_ns_arg;
 	/* Apply every pending event to t; returns how many, or -errno. */
 	int (*drain)(struct rec_backend *b, struct born_table *t);
 	/* Everything drained is in the saved state now (NULL: nothing to do). */

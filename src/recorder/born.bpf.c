@@ -67,6 +67,24 @@ int BPF_PROG(born_fork, struct task_struct *parent, struct task_struct *child)
 }
 
 /*
+ * A process runs a program in a mount namespace of its own (unshare(1),
+ * a service's sandbox): the reader watches the mounts of every namespace
+ * in use, and finds one this way as soon as it is set up. Processes in
+ * the namespace of their parent send nothing.
+ */
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(born_exec, struct task_struct *p)
+{
+	__u32 ns = BPF_CORE_READ(p, nsproxy, mnt_ns, ns.inum);
+
+	if (ns == BPF_CORE_READ(p, real_parent, nsproxy, mnt_ns, ns.inum))
+		return 0;
+	send(BORN_EV_EXEC, BPF_CORE_READ(p, tgid),
+	     BPF_CORE_READ(p, group_leader, start_boottime), 0, 0, ns);
+	return 0;
+}
+
+/*
  * The last thread of a process exits: the process is a zombie (or about
  * to be reaped). The reader looks for it in /proc only if its release
  * does not come, so a release event that is lost costs a look, not a

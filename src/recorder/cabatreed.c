@@ -36,9 +36,10 @@
 const char *argp_program_version = "cabatreed (" PACKAGE_STRING ")";
 
 #define DRAIN_MS 10		/* how often the events are read */
-#define SAVE_MS 50		/* the longest a witnessed event stays unsaved */
+#define SAVE_MS 50		/* the longest a witnessed event stays unsaved... */
+#define SAVE_SHARE 20		/* ...unless writing takes long: then 20 times its CPU */
 #define SYNC_MS 1000		/* how often a slice of /proc is compared with the table */
-#define SWEEP_SLICE 1000	/* processes per slice: the cost, whatever their number */
+#define SWEEP_SLICE 256		/* processes per slice: the cost, whatever their number */
 
 enum { BACKEND_AUTO, BACKEND_EBPF, BACKEND_CONNECTOR };
 
@@ -128,12 +129,17 @@ static void on_signal(int sig)
 	stopping = sig;
 }
 
-static long long now_ms(void)
+static long long clock_us(clockid_t c)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	clock_gettime(c, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static long long now_ms(void)
+{
+	return clock_us(CLOCK_MONOTONIC) / 1000;
 }
 
 /*
@@ -146,8 +152,8 @@ static mode_t state_mode(const struct rec_watch *w)
 	return rec_watch_hides(w) ? 0600 : 0644;
 }
 
-/* A new process: its mount namespace may be one not watched yet. */
-static void on_fork(void *arg, pid_t pid, unsigned long long mntns)
+/* A new process or program: its mount namespace may be one not watched yet. */
+static void on_ns(void *arg, pid_t pid, unsigned long long mntns)
 {
 	rec_watch_note(arg, pid, mntns);
 }
@@ -428,7 +434,7 @@ int main(int argc, char **argv)
 	struct sigaction sa = { 0 };
 	struct stat nsb;
 	unsigned long long base_lost, last_lost = 0;
-	long long last_save = 0, last_sync;
+	long long last_save = 0, last_sync, save_gap = SAVE_MS, cpu;
 	bool dirty = true, resumed = false, unwritable = false;
 	mode_t mode;
 	char *lockpath, *dir, *slash, err[256];
@@ -504,8 +510,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	snprintf(meta.backend, sizeof(meta.backend), "%s", b->name);
-	b->on_fork = on_fork;
-	b->on_fork_arg = &w;
+	b->on_ns = on_ns;
+	b->on_ns_arg = &w;
 	nkeep = caps_to_keep(b, keep);
 	if (rec_drop_privileges(keep, nkeep, err, sizeof(err)) < 0) {
 		say(_("cannot give up its privileges (%s); stopping"), err);
@@ -569,12 +575,20 @@ int main(int argc, char **argv)
 				set_mode(o.state, &mode, state_mode(&w));
 			}
 		}
-		/* While the state cannot be written, try again once a second. */
-		if (dirty && now - last_save >= (unwritable ? SYNC_MS : SAVE_MS)) {
+		/*
+		 * While the state cannot be written, try again once a second.
+		 * The file holds every process: where writing it takes long (a
+		 * big table), it is written less often, so that what a fork
+		 * here and there costs stays a small share of a core.
+		 */
+		if (dirty && now - last_save >= (unwritable ? SYNC_MS : save_gap)) {
 			t.lost = base_lost + lost;
 			meta.lost = t.lost;
 			meta.updated = (long long)time(NULL);
+			cpu = clock_us(CLOCK_PROCESS_CPUTIME_ID);
 			ret = state_save(o.state, &t, &meta, mode);
+			cpu = clock_us(CLOCK_PROCESS_CPUTIME_ID) - cpu;
+			save_gap = cpu * SAVE_SHARE / 1000 > SAVE_MS ? cpu * SAVE_SHARE / 1000 : SAVE_MS;
 			if (ret < 0 && !unwritable) {
 				say(_("cannot write the state file %s: %s; recording goes on in memory, "
 				      "the last state written stays as it is, and writing is tried "

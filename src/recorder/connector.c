@@ -110,8 +110,13 @@ static void on_event(struct connector *c, struct born_table *t,
 			pstart = 0;
 		born_fork(t, f->parent_tgid, pstart, f->child_pid,
 			  start_of(c, f->child_pid, ev->timestamp_ns));
-		if (c->b.on_fork)
-			c->b.on_fork(c->b.on_fork_arg, f->child_pid, 0);
+		if (c->b.on_ns)
+			c->b.on_ns(c->b.on_ns_arg, f->child_pid, 0);
+	} else if (ev->what == PROC_EVENT_EXEC) {
+		/* Its mount namespace may be new (unshare(1) runs a program). */
+		if (ev->event_data.exec.process_pid == ev->event_data.exec.process_tgid &&
+		    c->b.on_ns)
+			c->b.on_ns(c->b.on_ns_arg, ev->event_data.exec.process_tgid, 0);
 	} else if (ev->what == PROC_EVENT_EXIT) {
 		const typeof(ev->event_data.exit) *x = &ev->event_data.exit;
 		struct born_proc *p;

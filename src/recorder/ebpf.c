@@ -5,7 +5,9 @@
  * one, else from tp_btf/sched_process_free (late by an RCU grace period,
  * which is why every event names the process by its start time too), and
  * exit from tp_btf/sched_process_exit: a few sched_process_free events
- * never come, and only an exited process can be missing one. The
+ * never come, and only an exited process can be missing one. The mount
+ * namespace comes with each fork, and with an exec that runs in another
+ * namespace than the parent's (tp_btf/sched_process_exec). The
  * programs never wake the reader; it drains the ring on its own clock.
  *
  * The links and maps are pinned in bpffs, keyed by the state file, so the
@@ -46,7 +48,7 @@
 struct ebpf {
 	struct rec_backend b;
 	struct born *skel;		/* NULL when the pins were taken back */
-	struct bpf_link *fork_link, *exit_link, *release_link;
+	struct bpf_link *fork_link, *exec_link, *exit_link, *release_link;
 	int events_fd, drops_fd;
 	char *pindir;			/* NULL: not pinned */
 	unsigned long *consumer, *producer;
@@ -77,8 +79,11 @@ static int drain(struct rec_backend *b, struct born_table *t)
 		if (ev->kind == BORN_EV_FORK) {
 			born_fork_exact(t, ev->cpid, rec_ns_to_ticks(ev->cstart), ev->pid,
 					rec_ns_to_ticks(ev->start), ev->start);
-			if (b->on_fork)
-				b->on_fork(b->on_fork_arg, ev->pid, ev->mntns);
+			if (b->on_ns)
+				b->on_ns(b->on_ns_arg, ev->pid, ev->mntns);
+		} else if (ev->kind == BORN_EV_EXEC) {
+			if (b->on_ns)
+				b->on_ns(b->on_ns_arg, ev->pid, ev->mntns);
 		} else if (ev->kind == BORN_EV_EXIT) {
 			struct born_proc *p = born_find(t, ev->pid, rec_ns_to_ticks(ev->start));
 
@@ -119,8 +124,8 @@ static unsigned long long lost(struct rec_backend *b)
 	return sum;
 }
 
-static const char *const pins[] = { "events", "drops", "fork", "exit", "release_task",
-				    "sched_process_free" };
+static const char *const pins[] = { "events", "drops", "fork", "exec", "exit",
+				    "release_task", "sched_process_free" };
 
 static void unpin(struct ebpf *e)
 {
@@ -146,6 +151,7 @@ static void teardown(struct ebpf *e, bool keep_pins)
 		munmap(e->producer, e->page + 2 * e->ring);
 	bpf_link__destroy(e->release_link);
 	bpf_link__destroy(e->exit_link);
+	bpf_link__destroy(e->exec_link);
 	bpf_link__destroy(e->fork_link);
 	if (e->skel)
 		born__destroy(e->skel);
@@ -216,7 +222,7 @@ static int pin_path(char *buf, size_t size, const struct ebpf *e, const char *na
 
 /*
  * Take back the pins a killed cabatreed left: 0, or -ENOENT if none, or
- * -ESTALE for those of a cabatreed that did not send exits yet.
+ * -ESTALE for those of a cabatreed that did not send exits and execs yet.
  */
 static int take_pins(struct ebpf *e)
 {
@@ -228,6 +234,9 @@ static int take_pins(struct ebpf *e)
 	if (access(path, F_OK) != 0)
 		return -ENOENT;
 	pin_path(path, sizeof(path), e, "exit");
+	if (access(path, F_OK) != 0)
+		return -ESTALE;
+	pin_path(path, sizeof(path), e, "exec");
 	if (access(path, F_OK) != 0)
 		return -ESTALE;
 	pin_path(path, sizeof(path), e, "release_task");
@@ -289,6 +298,14 @@ static int load(struct ebpf *e, size_t bufsize, char *err, size_t errlen)
 			    _("cannot attach to the sched_process_exit tracepoint: %s"),
 			    strerror((int)-err_l));
 	}
+	e->exec_link = bpf_program__attach(e->skel->progs.born_exec);
+	err_l = libbpf_get_error(e->exec_link);
+	if (err_l) {
+		e->exec_link = NULL;
+		return fail(err, errlen, (int)err_l,
+			    _("cannot attach to the sched_process_exec tracepoint: %s"),
+			    strerror((int)-err_l));
+	}
 	e->b.release_point = "release_task";
 	e->release_link = NULL;
 	if (bpf_program__autoload(e->skel->progs.born_release_task))
@@ -312,6 +329,7 @@ static int load(struct ebpf *e, size_t bufsize, char *err, size_t errlen)
 	    pin_path(path, sizeof(path), e, e->b.release_point) ||
 	    bpf_link__pin(e->release_link, path) ||
 	    pin_path(path, sizeof(path), e, "exit") || bpf_link__pin(e->exit_link, path) ||
+	    pin_path(path, sizeof(path), e, "exec") || bpf_link__pin(e->exec_link, path) ||
 	    pin_path(path, sizeof(path), e, "fork") || bpf_link__pin(e->fork_link, path)) {
 		unpin(e);
 		free(e->pindir);
