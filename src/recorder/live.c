@@ -330,7 +330,13 @@ static void ns_seen(struct rec_watch *w, pid_t pid, unsigned long long ino)
 	char path[48];
 
 	if (i < w->nns && w->ns[i].ino == ino) {
-		w->ns[i].gen = w->gen;
+		ns = &w->ns[i];
+		/* Not to be watched: read again once a pass. */
+		if (ns->gen != w->gen && !ns->watched && ns->fd >= 0) {
+			ns->hides = mountinfo_hides(ns->fd);
+			w->changed = true;
+		}
+		ns->gen = w->gen;
 		return;
 	}
 	if (w->nns == w->capns) {
@@ -348,15 +354,13 @@ static void ns_seen(struct rec_watch *w, pid_t pid, unsigned long long ino)
 	 */
 	snprintf(path, sizeof(path), "%d/mountinfo", (int)pid);
 	ns->fd = openat(w->procfd, path, O_RDONLY | O_CLOEXEC);
+	ns->watched = false;
 	if (ns->fd >= 0) {
 		struct epoll_event ev = { .events = EPOLLPRI, .data.u64 = ino };
 
-		if (epoll_ctl(w->epfd, EPOLL_CTL_ADD, ns->fd, &ev) < 0) {
-			close(ns->fd);
-			ns->fd = -1;
-		}
+		ns->watched = epoll_ctl(w->epfd, EPOLL_CTL_ADD, ns->fd, &ev) == 0;
 	}
-	/* Not to be looked into (or not watched): counts as hiding. */
+	/* Not to be looked into: counts as hiding. */
 	ns->hides = ns->fd < 0 || mountinfo_hides(ns->fd);
 	w->changed = true;
 }

@@ -54,6 +54,7 @@ struct rec_ns {
 	int fd;				/* PID/mountinfo of a process in it; -1: none */
 	unsigned int gen;		/* the last pass that saw a process in it */
 	bool hides;			/* a procfs in it has hidepid= (or it is not known) */
+	bool watched;			/* fd is in the epoll set (else read once a pass) */
 };
 
 /*
