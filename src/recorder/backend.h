@@ -21,6 +21,13 @@ struct rec_backend {
 	 */
 	void (*on_ns)(void *arg, pid_t pid, unsigned long long mntns);
 	void *on_ns_arg;
+	/*
+	 * Readable (poll) when events come while the reader is caught up, to
+	 * wait on when nothing happens; -1: none.
+	 */
+	int wait_fd;
+	/* Nothing queued that is not drained and committed (NULL: always). */
+	bool (*caught_up)(struct rec_backend *b);
 	/* Apply every pending event to t; returns how many, or -errno. */
 	int (*drain)(struct rec_backend *b, struct born_table *t);
 	/* Everything drained is in the saved state now (NULL: nothing to do). */

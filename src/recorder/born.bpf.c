@@ -48,8 +48,14 @@ static __always_inline void send(__u32 kind, __s32 pid, __u64 start,
 	e->mntns = mntns;
 	e->start = start;
 	e->cstart = cstart;
-	/* The reader polls: a wake-up per event would slow every fork. */
-	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	/*
+	 * A wake-up per event would slow every fork; the default wakes the
+	 * reader only when the ring was empty (its consumer position is this
+	 * record's), and cabatreed moves that position only once a state
+	 * file is written: one wake-up per write at most, and one after a
+	 * quiet spell, which is what lets it sleep while nothing happens.
+	 */
+	bpf_ringbuf_submit(e, 0);
 }
 
 SEC("tp_btf/sched_process_fork")

@@ -35,7 +35,8 @@
 
 const char *argp_program_version = "cabatreed (" PACKAGE_STRING ")";
 
-#define DRAIN_MS 10		/* how often the events are read */
+#define DRAIN_MS 10		/* how often the events are read while they come */
+#define QUIET_MS 20		/* without events this long, wait for them instead */
 #define SAVE_MS 50		/* the longest a witnessed event stays unsaved... */
 #define SAVE_SHARE 20		/* ...unless writing takes long: then 20 times its CPU */
 #define SYNC_MS 1000		/* how often a slice of /proc is compared with the table */
@@ -434,7 +435,8 @@ int main(int argc, char **argv)
 	struct sigaction sa = { 0 };
 	struct stat nsb;
 	unsigned long long base_lost, last_lost = 0;
-	long long last_save = 0, last_sync, save_gap = SAVE_MS, cpu;
+	long long last_save = 0, last_sync, save_gap = SAVE_MS, cpu, last_event;
+	bool active = true;
 	bool dirty = true, resumed = false, unwritable = false;
 	mode_t mode;
 	char *lockpath, *dir, *slash, err[256];
@@ -531,14 +533,29 @@ int main(int argc, char **argv)
 	rec_sync(&t, procfd, 1, &ss);
 	say(_("recording with %s (release: %s); %zu processes running before it are inferred; state in %s"),
 	    b->name, b->release_point, ss.added, o.state);
-	last_sync = now_ms();
+	last_sync = last_event = now_ms();
 
 	while (!stopping) {
-		long long now;
+		long long now, wait = DRAIN_MS;
 		unsigned long long lost;
 
+		/*
+		 * While events come, they are drained every DRAIN_MS. After a
+		 * quiet spell, with all of them written, it sleeps until the
+		 * backend says that one came (or the next slice of /proc, or an
+		 * exited process to look for, is due).
+		 */
+		if (!active) {
+			long long due = rec_reap_due(&t);
+
+			wait = last_sync + SYNC_MS;
+			if (due && due < wait)
+				wait = due;
+			wait -= now_ms();
+			wait = wait < 0 ? 0 : wait > SYNC_MS ? SYNC_MS : wait;
+		}
 		/* A namespace whose mounts change cuts the wait short. */
-		if (rec_watch_wait(&w, DRAIN_MS)) {
+		if (rec_watch_wait(&w, (int)wait)) {
 			w.changed = false;
 			set_mode(o.state, &mode, state_mode(&w));
 		}
@@ -550,6 +567,10 @@ int main(int argc, char **argv)
 		}
 		dirty |= ret > 0;
 		now = now_ms();
+		if (ret > 0) {
+			active = true;
+			last_event = now;
+		}
 		/*
 		 * Exited processes are looked for in /proc: at once where the
 		 * exit makes a zombie (the connector has no release event),
@@ -609,6 +630,10 @@ int main(int argc, char **argv)
 				b->commit(b);
 			last_save = now;
 		}
+		if (active && !dirty && now - last_event >= QUIET_MS && b->wait_fd >= 0 &&
+		    (!b->caught_up || b->caught_up(b)) &&
+		    rec_watch_arm(&w, b->wait_fd) == 0)
+			active = false;
 	}
 	b->drain(b, &t);
 	meta.lost = t.lost = base_lost + b->lost(b);

@@ -7,8 +7,11 @@
  * exit from tp_btf/sched_process_exit: a few sched_process_free events
  * never come, and only an exited process can be missing one. The mount
  * namespace comes with each fork, and with an exec that runs in another
- * namespace than the parent's (tp_btf/sched_process_exec). The
- * programs never wake the reader; it drains the ring on its own clock.
+ * namespace than the parent's (tp_btf/sched_process_exec). The programs
+ * wake the reader only for a record that finds the ring empty: the reader
+ * moves the consumer position only once a state holding the records is
+ * written, so that is once per write at most, and it drains on its own
+ * clock while records come.
  *
  * The links and maps are pinned in bpffs, keyed by the state file, so the
  * programs keep recording into the ring while cabatreed is down (killed,
@@ -106,6 +109,15 @@ static void commit(struct rec_backend *b)
 	struct ebpf *e = (struct ebpf *)b;
 
 	__atomic_store_n(e->consumer, e->pending, __ATOMIC_RELEASE);
+}
+
+/* Everything produced is drained and committed: the ring is empty. */
+static bool caught_up(struct rec_backend *b)
+{
+	struct ebpf *e = (struct ebpf *)b;
+
+	return __atomic_load_n(e->producer, __ATOMIC_ACQUIRE) == e->pending &&
+	       __atomic_load_n(e->consumer, __ATOMIC_ACQUIRE) == e->pending;
 }
 
 static unsigned long long lost(struct rec_backend *b)
@@ -392,6 +404,8 @@ int rec_ebpf_open(struct rec_backend **out, size_t bufsize, const char *key,
 	e->pending = __atomic_load_n(e->consumer, __ATOMIC_ACQUIRE);
 	e->b.name = "ebpf";
 	e->b.durable = e->pindir != NULL;
+	e->b.wait_fd = e->events_fd;
+	e->b.caught_up = caught_up;
 	e->b.drain = drain;
 	e->b.commit = commit;
 	e->b.lost = lost;

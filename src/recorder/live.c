@@ -408,15 +408,41 @@ bool rec_watch_wait(struct rec_watch *w, int timeout_ms)
 		for (i = 0; i < n; i++) {
 			size_t k = ns_index(w, ev[i].data.u64);
 
+			if (!ev[i].data.u64)
+				continue;	/* the events' descriptor (rec_watch_arm) */
 			if (k < w->nns && w->ns[k].ino == ev[i].data.u64 && w->ns[k].fd >= 0)
 				w->ns[k].hides = mountinfo_hides(w->ns[k].fd);
 		}
-		w->changed = true;
+		for (i = 0; i < n && !ev[i].data.u64; i++)
+			;
+		if (i < n)
+			w->changed = true;
 		if (n < 16)
 			break;
 		timeout_ms = 0;
 	}
 	return w->changed;
+}
+
+int rec_watch_arm(struct rec_watch *w, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLONESHOT, .data.u64 = 0 };
+
+	if (epoll_ctl(w->epfd, EPOLL_CTL_MOD, fd, &ev) == 0)
+		return 0;
+	return epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) == 0 ? 0 : -errno;
+}
+
+long long rec_reap_due(const struct born_table *t)
+{
+	const struct born_proc *p;
+	long long due = 0;
+
+	for (p = t->exited; p; p = p->xnext) {
+		if (!due || p->check_at < due)
+			due = p->check_at;
+	}
+	return due;
 }
 
 bool rec_watch_hides(const struct rec_watch *w)

@@ -43,6 +43,9 @@ int rec_sync(struct born_table *t, int procfd, int add_missing,
 void rec_reap(struct born_table *t, int procfd, long long now_ms,
 	      unsigned int first_ms, struct rec_sync_stats *st);
 
+/* When rec_reap will next look at a process (ms), or 0 if at none. */
+long long rec_reap_due(const struct born_table *t);
+
 /*
  * A mount namespace in use, its mountinfo held open to be told of changes.
  * A process whose PID/ns/mnt cannot be looked into (but its mountinfo may)
@@ -87,6 +90,12 @@ void rec_watch_note(struct rec_watch *w, pid_t pid, unsigned long long mntns);
  * rec_watch_hides may say something else since it was last cleared.
  */
 bool rec_watch_wait(struct rec_watch *w, int timeout_ms);
+
+/*
+ * Let the next readable event on fd (once) end rec_watch_wait too: the
+ * backend's, while nothing happens. 0 or -errno.
+ */
+int rec_watch_arm(struct rec_watch *w, int fd);
 
 /*
  * Does a procfs in a mount namespace in use hide processes from some users
