@@ -322,47 +322,58 @@ static size_t ns_index(const struct rec_watch *w, unsigned long long ino)
 	return lo;
 }
 
+/*
+ * Hold the mountinfo of pid open for ns: it says when the namespace's
+ * mounts change (POLLPRI), so that they are read again then and only
+ * then. False if pid is gone.
+ */
+static bool ns_open(struct rec_watch *w, struct rec_ns *ns, pid_t pid)
+{
+	struct epoll_event ev = { .events = EPOLLPRI, .data.u64 = ns->ino };
+	char path[48];
+
+	snprintf(path, sizeof(path), "%d/mountinfo", (int)pid);
+	ns->fd = openat(w->procfd, path, O_RDONLY | O_CLOEXEC);
+	ns->watched = false;
+	if (ns->fd < 0 && (errno == ENOENT || errno == ESRCH))
+		return false;
+	if (ns->fd >= 0)
+		ns->watched = epoll_ctl(w->epfd, EPOLL_CTL_ADD, ns->fd, &ev) == 0;
+	/* Not to be looked into: counts as hiding. */
+	ns->hides = ns->fd < 0 || mountinfo_hides(ns->fd);
+	w->changed = true;
+	return true;
+}
+
 /* The namespace ino, known now, seen in this pass; pid is a process in it. */
 static void ns_seen(struct rec_watch *w, pid_t pid, unsigned long long ino)
 {
 	size_t i = ns_index(w, ino);
-	struct rec_ns *ns;
-	char path[48];
+	struct rec_ns *ns, fresh = { .ino = ino, .gen = w->gen };
 
 	if (i < w->nns && w->ns[i].ino == ino) {
 		ns = &w->ns[i];
-		/* Not to be watched: read again once a pass. */
-		if (ns->gen != w->gen && !ns->watched && ns->fd >= 0) {
+		if (ns->fd < 0) {
+			/* Another process of it may let its mounts be read. */
+			ns_open(w, ns, pid);
+		} else if (ns->gen != w->gen && !ns->watched) {
+			/* Not to be watched: read again once a pass. */
 			ns->hides = mountinfo_hides(ns->fd);
 			w->changed = true;
 		}
 		ns->gen = w->gen;
 		return;
 	}
+	/* Gone already: if its namespace is in use, the pass finds it. */
+	if (!ns_open(w, &fresh, pid))
+		return;
 	if (w->nns == w->capns) {
 		w->capns = w->capns ? w->capns * 2 : 16;
 		w->ns = xreallocarray(w->ns, w->capns, sizeof(*w->ns));
 	}
 	memmove(&w->ns[i + 1], &w->ns[i], (w->nns - i) * sizeof(*w->ns));
+	w->ns[i] = fresh;
 	w->nns++;
-	ns = &w->ns[i];
-	ns->ino = ino;
-	ns->gen = w->gen;
-	/*
-	 * Held open, the mountinfo says when the namespace's mounts change
-	 * (POLLPRI), so that they are read again then and only then.
-	 */
-	snprintf(path, sizeof(path), "%d/mountinfo", (int)pid);
-	ns->fd = openat(w->procfd, path, O_RDONLY | O_CLOEXEC);
-	ns->watched = false;
-	if (ns->fd >= 0) {
-		struct epoll_event ev = { .events = EPOLLPRI, .data.u64 = ino };
-
-		ns->watched = epoll_ctl(w->epfd, EPOLL_CTL_ADD, ns->fd, &ev) == 0;
-	}
-	/* Not to be looked into: counts as hiding. */
-	ns->hides = ns->fd < 0 || mountinfo_hides(ns->fd);
-	w->changed = true;
 }
 
 /*

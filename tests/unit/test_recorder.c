@@ -1192,6 +1192,9 @@ static void test_sweep(void **state)
 	assert_true(rec_watch_hides(&w));
 	rec_watch_note(&w, 41, 0);			/* gone already: nothing */
 	assert_int_equal(w.nns, 2);
+	rec_watch_note(&w, 41, 12345);			/* its namespace told: nothing */
+	assert_int_equal(w.nns, 2);
+	assert_true(rec_watch_hides(&w));
 	rec_watch_free(&w);
 	born_free(&t);
 	fake_free(&f);
