@@ -38,7 +38,8 @@ const char *argp_program_version = "cabatreed (" PACKAGE_STRING ")";
 #define DRAIN_MS 10		/* how often the events are read while they come */
 #define QUIET_MS 20		/* without events this long, wait for them instead */
 #define SAVE_MS 50		/* the longest a witnessed event stays unsaved... */
-#define SAVE_SHARE 20		/* ...unless writing takes long: then 20 times its CPU */
+#define SAVE_SHARE 100		/* ...unless writing takes long: then 100 times its CPU, */
+#define SAVE_MAX_MS 1000	/* up to a second (the eBPF ring must not fill) */
 #define SYNC_MS 1000		/* how often a slice of /proc is compared with the table */
 #define SWEEP_SLICE 256		/* processes per slice: the cost, whatever their number */
 
@@ -609,7 +610,9 @@ int main(int argc, char **argv)
 			cpu = clock_us(CLOCK_PROCESS_CPUTIME_ID);
 			ret = state_save(o.state, &t, &meta, mode);
 			cpu = clock_us(CLOCK_PROCESS_CPUTIME_ID) - cpu;
-			save_gap = cpu * SAVE_SHARE / 1000 > SAVE_MS ? cpu * SAVE_SHARE / 1000 : SAVE_MS;
+			save_gap = cpu * SAVE_SHARE / 1000;
+			save_gap = save_gap < SAVE_MS ? SAVE_MS :
+				   save_gap > SAVE_MAX_MS ? SAVE_MAX_MS : save_gap;
 			if (ret < 0 && !unwritable) {
 				say(_("cannot write the state file %s: %s; recording goes on in memory, "
 				      "the last state written stays as it is, and writing is tried "
