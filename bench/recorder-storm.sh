@@ -79,7 +79,7 @@ run() {	# CONFIG: one storm; appends forks/s, adds lost events
 		cpu[$c]=$((cpu[$c] + $(sed 's/.*) //' "/proc/$dpid/stat" | awk '{ print $12 + $13 }')))
 		if [ "$c" = ebpf ] && command -v bpftool > /dev/null && command -v jq > /dev/null; then
 			read -r ns runs < <(bpftool -j prog show 2>/dev/null | jq -r \
-				'[.[] | select(.name == "born_fork" or .name == "born_free" or .name == "born_release_t")] |
+				'[.[] | select(.name == "born_fork" or .name == "born_free" or .name == "born_release_t" or .name == "born_exit" or .name == "born_exec")] |
 				 "\(map(.run_time_ns // 0) | add // 0) \(map(.run_cnt // 0) | add // 0)"')
 			bpf_ns=$((bpf_ns + ${ns:-0}))
 			bpf_runs=$((bpf_runs + ${runs:-0}))

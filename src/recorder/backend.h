@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "recorder/born.h"
 
@@ -13,6 +14,20 @@ struct rec_backend {
 	const char *release_point;	/* what "released" is taken from */
 	bool exit_is_zombie;		/* releases must be found in /proc */
 	bool durable;			/* events queue on while cabatreed is down */
+	/*
+	 * Told of each process created, and of each that runs a program in
+	 * another mount namespace than its parent's (the connector cannot
+	 * tell: of each), with that namespace (0: not known).
+	 */
+	void (*on_ns)(void *arg, pid_t pid, unsigned long long mntns);
+	void *on_ns_arg;
+	/*
+	 * Readable (poll) when events come while the reader is caught up, to
+	 * wait on when nothing happens; -1: none.
+	 */
+	int wait_fd;
+	/* Nothing queued that is not drained and committed (NULL: always). */
+	bool (*caught_up)(struct rec_backend *b);
 	/* Apply every pending event to t; returns how many, or -errno. */
 	int (*drain)(struct rec_backend *b, struct born_table *t);
 	/* Everything drained is in the saved state now (NULL: nothing to do). */

@@ -161,6 +161,15 @@ static void release(struct born_table *t, struct born_proc *p)
 	struct born_proc **pp = &t->buckets[hash_pid(p->pid, t->mask)];
 	struct born_proc *k, *nx;
 
+	if (p->exited) {
+		if (p->xprev)
+			p->xprev->xnext = p->xnext;
+		else
+			t->exited = p->xnext;
+		if (p->xnext)
+			p->xnext->xprev = p->xprev;
+	}
+
 	for (k = p->kids; k; k = nx) {
 		nx = k->next;
 		link_under(t, k, p->caba);
@@ -189,8 +198,16 @@ void born_exit(struct born_table *t, pid_t pid, unsigned long long start)
 {
 	struct born_proc *p = born_find(t, pid, start);
 
-	if (p)
-		p->exited = true;
+	if (!p || p->exited)
+		return;
+	p->exited = true;
+	p->check_at = 0;
+	p->check_wait = 0;
+	p->xprev = NULL;
+	p->xnext = t->exited;
+	if (t->exited)
+		t->exited->xprev = p;
+	t->exited = p;
 }
 
 /* A process with this pid that started before start, or NULL. */

@@ -20,6 +20,10 @@ struct born_proc {
 	struct born_proc *kids;		/* CABA descendants, first */
 	struct born_proc *next, *prev;	/* siblings under the same CABA */
 	struct born_proc *hnext;	/* hash chain */
+	struct born_proc *xnext, *xprev;	/* the exited, not yet released */
+	long long check_at;		/* exited: when to look in /proc next (ms; 0: not yet set) */
+	unsigned int check_wait;	/* exited: the wait before that look (ms) */
+	unsigned int sweep;		/* the last pass over /proc that saw it */
 	bool inferred;			/* CABA guessed (the parent when seen), not witnessed */
 	bool exited;			/* exit seen (a zombie); still alive until released */
 };
@@ -29,6 +33,7 @@ struct born_table {
 	size_t mask;
 	size_t n;			/* processes alive */
 	struct born_proc *roots;	/* processes without a CABA */
+	struct born_proc *exited;	/* processes whose exit was seen, alive until released */
 	unsigned long long lost;	/* events lost by the backend */
 	unsigned long long forks, releases;	/* events applied */
 };
@@ -85,7 +90,11 @@ struct born_proc *born_fork_exact(struct born_table *t, pid_t cpid,
 bool born_release_exact(struct born_table *t, pid_t pid,
 			unsigned long long start, unsigned long long nsec);
 
-/* Process (pid, start) exited and is a zombie until released. */
+/*
+ * Process (pid, start) exited and is a zombie until released. It is put on
+ * t->exited (linked by xnext), which is all a release event that never
+ * comes can leave behind: checking those against /proc finds it.
+ */
 void born_exit(struct born_table *t, pid_t pid, unsigned long long start);
 
 /* Call fn on every process, in no particular order; fn must not modify t. */

@@ -36,9 +36,13 @@
 
 const char *argp_program_version = "cabatreed (" PACKAGE_STRING ")";
 
-#define DRAIN_MS 10		/* how often the events are read */
-#define SAVE_MS 50		/* the longest a witnessed event stays unsaved */
-#define SYNC_MS 1000		/* how often /proc is checked for missed releases */
+#define DRAIN_MS 10		/* how often the events are read while they come */
+#define QUIET_MS 20		/* without events this long, wait for them instead */
+#define SAVE_MS 50		/* the longest a witnessed event stays unsaved... */
+#define SAVE_SHARE 100		/* ...unless writing takes long: then 100 times its CPU, */
+#define SAVE_MAX_MS 1000	/* up to a second (the eBPF ring must not fill) */
+#define SYNC_MS 1000		/* how often a slice of /proc is compared with the table */
+#define SWEEP_SLICE 256		/* processes per slice: the cost, whatever their number */
 
 enum { BACKEND_AUTO, BACKEND_EBPF, BACKEND_CONNECTOR };
 
@@ -134,12 +138,17 @@ static void on_signal(int sig)
 	stopping = sig;
 }
 
-static long long now_ms(void)
+static long long clock_us(clockid_t c)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	clock_gettime(c, &ts);
+	return (long long)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static long long now_ms(void)
+{
+	return clock_us(CLOCK_MONOTONIC) / 1000;
 }
 
 /*
@@ -147,9 +156,15 @@ static long long now_ms(void)
  * mount namespace hides processes; whoever could read it would otherwise
  * learn of processes their /proc does not show.
  */
-static mode_t state_mode(int procfd)
+static mode_t state_mode(const struct rec_watch *w)
 {
-	return rec_procfs_hides(procfd) == 0 ? 0644 : 0600;
+	return rec_watch_hides(w) ? 0600 : 0644;
+}
+
+/* A new process or program: its mount namespace may be one not watched yet. */
+static void on_ns(void *arg, pid_t pid, unsigned long long mntns)
+{
+	rec_watch_note(arg, pid, mntns);
 }
 
 /*
@@ -446,10 +461,12 @@ int main(int argc, char **argv)
 	struct born_table t;
 	struct state_meta meta = { 0 };
 	struct rec_sync_stats ss;
+	struct rec_watch w;
 	struct sigaction sa = { 0 };
 	struct stat nsb;
 	unsigned long long base_lost, last_lost = 0;
-	long long last_save = 0, last_sync;
+	long long last_save = 0, last_sync, save_gap = SAVE_MS, cpu, last_event;
+	bool active = true;
 	bool dirty = true, resumed = false, unwritable = false;
 	mode_t mode;
 	char *lockpath, *key, err[8192];
@@ -492,7 +509,15 @@ int main(int argc, char **argv)
 	meta.pidns = (unsigned long long)nsb.st_ino;
 	meta.daemon_pid = getpid();
 	rec_stat(procfd, meta.daemon_pid, &meta.daemon_start, NULL);
-	mode = state_mode(procfd);
+	/* Every mount namespace in use, found once; then watched. */
+	if (rec_watch_init(&w, procfd) < 0 || rec_sweep(&w, NULL, 0, &ss) < 0) {
+		say(_("cannot read /proc: %s"), strerror(errno));
+		rec_watch_free(&w);
+		free(lockpath);
+		return 1;
+	}
+	w.changed = false;
+	mode = state_mode(&w);
 	ret = chmod_state(mode);
 	if (ret < 0)
 		say(_("cannot change the mode of %s: %s"), o.state, strerror(-ret));
@@ -514,14 +539,18 @@ int main(int argc, char **argv)
 	ret = open_backend(o.backend, o.bufsize, key, &resumed, &b);
 	free(key);
 	if (ret < 0) {
+		rec_watch_free(&w);
 		free(lockpath);
 		return 1;
 	}
 	snprintf(meta.backend, sizeof(meta.backend), "%s", b->name);
+	b->on_ns = on_ns;
+	b->on_ns_arg = &w;
 	nkeep = caps_to_keep(b, keep);
 	if (rec_drop_privileges(keep, nkeep, err, sizeof(err)) < 0) {
 		say(_("cannot give up its privileges (%s); stopping"), err);
 		b->close(b);
+		rec_watch_free(&w);
 		free(lockpath);
 		return 1;
 	}
@@ -536,13 +565,32 @@ int main(int argc, char **argv)
 	rec_sync(&t, procfd, 1, &ss);
 	say(_("recording with %s (release: %s); %zu processes running before it are inferred; state in %s"),
 	    b->name, b->release_point, ss.added, o.state);
-	last_sync = now_ms();
+	last_sync = last_event = now_ms();
 
 	while (!stopping) {
-		long long now;
+		long long now, wait = DRAIN_MS;
 		unsigned long long lost;
 
-		poll(NULL, 0, DRAIN_MS);
+		/*
+		 * While events come, they are drained every DRAIN_MS. After a
+		 * quiet spell, with all of them written, it sleeps until the
+		 * backend says that one came (or the next slice of /proc, or an
+		 * exited process to look for, is due).
+		 */
+		if (!active) {
+			long long due = rec_reap_due(&t);
+
+			wait = last_sync + SYNC_MS;
+			if (due && due < wait)
+				wait = due;
+			wait -= now_ms();
+			wait = wait < 0 ? 0 : wait > SYNC_MS ? SYNC_MS : wait;
+		}
+		/* A namespace whose mounts change cuts the wait short. */
+		if (rec_watch_wait(&w, (int)wait)) {
+			w.changed = false;
+			set_mode(o.state, &mode, state_mode(&w));
+		}
 		ret = b->drain(b, &t);
 		if (ret < 0) {
 			say(_("reading events failed: %s"), strerror(-ret));
@@ -551,22 +599,51 @@ int main(int argc, char **argv)
 		}
 		dirty |= ret > 0;
 		now = now_ms();
+		if (ret > 0) {
+			active = true;
+			last_event = now;
+		}
+		/*
+		 * Exited processes are looked for in /proc: at once where the
+		 * exit makes a zombie (the connector has no release event),
+		 * else when their release is overdue.
+		 */
+		rec_reap(&t, procfd, now, b->exit_is_zombie ? 0 : SYNC_MS, &ss);
+		dirty |= ss.released > 0;
 		lost = b->lost(b);
-		/* After a loss, or now and then: /proc says what we missed. */
-		if (lost != last_lost || now - last_sync >= SYNC_MS) {
+		/* After a loss /proc says what we missed, all of it. */
+		if (lost != last_lost) {
 			b->drain(b, &t);
 			rec_sync(&t, procfd, 1, &ss);
-			dirty |= ss.released || ss.added || lost != last_lost;
+			dirty = true;
 			last_lost = lost;
-			last_sync = now;
-			set_mode(o.state, &mode, state_mode(procfd));
 		}
-		/* While the state cannot be written, try again once a second. */
-		if (dirty && now - last_save >= (unwritable ? SYNC_MS : SAVE_MS)) {
+		/* And, a slice at a time, what nothing told us of. */
+		if (now - last_sync >= SYNC_MS) {
+			rec_sweep(&w, &t, SWEEP_SLICE, &ss);
+			dirty |= ss.released || ss.added;
+			last_sync = now;
+			if (w.changed) {
+				w.changed = false;
+				set_mode(o.state, &mode, state_mode(&w));
+			}
+		}
+		/*
+		 * While the state cannot be written, try again once a second.
+		 * The file holds every process: where writing it takes long (a
+		 * big table), it is written less often, so that what a fork
+		 * here and there costs stays a small share of a core.
+		 */
+		if (dirty && now - last_save >= (unwritable ? SYNC_MS : save_gap)) {
 			t.lost = base_lost + lost;
 			meta.lost = t.lost;
 			meta.updated = (long long)time(NULL);
+			cpu = clock_us(CLOCK_PROCESS_CPUTIME_ID);
 			ret = state_save(sdir.fd, sdir.base, &t, &meta, mode);
+			cpu = clock_us(CLOCK_PROCESS_CPUTIME_ID) - cpu;
+			save_gap = cpu * SAVE_SHARE / 1000;
+			save_gap = save_gap < SAVE_MS ? SAVE_MS :
+				   save_gap > SAVE_MAX_MS ? SAVE_MAX_MS : save_gap;
 			if (ret < 0 && !unwritable) {
 				say(_("cannot write the state file %s: %s; recording goes on in memory, "
 				      "the last state written stays as it is, and writing is tried "
@@ -587,6 +664,10 @@ int main(int argc, char **argv)
 				b->commit(b);
 			last_save = now;
 		}
+		if (active && !dirty && now - last_event >= QUIET_MS && b->wait_fd >= 0 &&
+		    (!b->caught_up || b->caught_up(b)) &&
+		    rec_watch_arm(&w, b->wait_fd) == 0)
+			active = false;
 	}
 	b->drain(b, &t);
 	meta.lost = t.lost = base_lost + b->lost(b);
@@ -604,6 +685,7 @@ int main(int argc, char **argv)
 		    t.forks, t.releases, t.lost, t.n);
 	b->close(b);
 	born_free(&t);
+	rec_watch_free(&w);
 	close(procfd);
 	free(lockpath);
 	state_dir_close(&sdir);

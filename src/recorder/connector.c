@@ -32,11 +32,6 @@
 #define RCVBUF (16 << 20)
 #define MAX_CPUS 8192
 
-struct pending {
-	pid_t pid;
-	unsigned long long start;
-};
-
 struct connector {
 	struct rec_backend b;
 	int sock;
@@ -45,8 +40,6 @@ struct connector {
 	unsigned long long mono_to_boot;	/* CLOCK_BOOTTIME - CLOCK_MONOTONIC, ns */
 	unsigned int *seq;			/* next expected sequence number, per CPU */
 	unsigned char *seq_seen;
-	struct pending *exited;			/* zombies to look for in /proc */
-	size_t nexited, capexited;
 };
 
 static unsigned long long ns_of(clockid_t c)
@@ -117,40 +110,24 @@ static void on_event(struct connector *c, struct born_table *t,
 			pstart = 0;
 		born_fork(t, f->parent_tgid, pstart, f->child_pid,
 			  start_of(c, f->child_pid, ev->timestamp_ns));
+		if (c->b.on_ns)
+			c->b.on_ns(c->b.on_ns_arg, f->child_pid, 0);
+	} else if (ev->what == PROC_EVENT_EXEC) {
+		/* Its mount namespace may be new (unshare(1) runs a program). */
+		if (ev->event_data.exec.process_pid == ev->event_data.exec.process_tgid &&
+		    c->b.on_ns)
+			c->b.on_ns(c->b.on_ns_arg, ev->event_data.exec.process_tgid, 0);
 	} else if (ev->what == PROC_EVENT_EXIT) {
 		const typeof(ev->event_data.exit) *x = &ev->event_data.exit;
 		struct born_proc *p;
 
 		if (x->process_pid != x->process_tgid)
 			return;
+		/* A zombie until reaped: cabatreed looks for it in /proc. */
 		p = born_find_pid(t, x->process_pid);
-		if (!p)
-			return;
-		p->exited = true;
-		if (c->nexited == c->capexited) {
-			c->capexited = c->capexited ? c->capexited * 2 : 64;
-			c->exited = xreallocarray(c->exited, c->capexited, sizeof(*c->exited));
-		}
-		c->exited[c->nexited].pid = p->pid;
-		c->exited[c->nexited++].start = p->start;
+		if (p)
+			born_exit(t, p->pid, p->start);
 	}
-}
-
-/* Release the exited processes /proc no longer shows (reaped). */
-static void reap_check(struct connector *c, struct born_table *t)
-{
-	size_t i, keep = 0;
-
-	for (i = 0; i < c->nexited; i++) {
-		unsigned long long start;
-		struct pending *e = &c->exited[i];
-
-		if (rec_stat(c->procfd, e->pid, &start, NULL) == 0 && start == e->start)
-			c->exited[keep++] = *e;		/* a zombie: still alive */
-		else
-			born_release(t, e->pid, e->start);
-	}
-	c->nexited = keep;
 }
 
 static int conn_drain(struct rec_backend *b, struct born_table *t)
@@ -190,7 +167,6 @@ static int conn_drain(struct rec_backend *b, struct born_table *t)
 			n++;
 		}
 	}
-	reap_check(c, t);
 	return n;
 }
 
@@ -209,7 +185,6 @@ static void conn_close(struct rec_backend *b)
 	close(c->procfd);
 	free(c->seq);
 	free(c->seq_seen);
-	free(c->exited);
 	free(c);
 }
 
@@ -247,6 +222,7 @@ int rec_connector_open(struct rec_backend **out, size_t bufsize, char *err,
 	c->b.name = "connector";
 	c->b.release_point = "exit, then gone from /proc";
 	c->b.exit_is_zombie = true;
+	c->b.wait_fd = c->sock;
 	c->b.drain = conn_drain;
 	c->b.lost = conn_lost;
 	c->b.close = conn_close;

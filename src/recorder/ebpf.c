@@ -3,8 +3,15 @@
  * The eBPF backend: fork from tp_btf/sched_process_fork (exact, also with
  * CLONE_PARENT), release from a release_task kprobe where the kernel allows
  * one, else from tp_btf/sched_process_free (late by an RCU grace period,
- * which is why every event names the process by its start time too). The
- * programs never wake the reader; it drains the ring on its own clock.
+ * which is why every event names the process by its start time too), and
+ * exit from tp_btf/sched_process_exit: a few sched_process_free events
+ * never come, and only an exited process can be missing one. The mount
+ * namespace comes with each fork, and with an exec that runs in another
+ * namespace than the parent's (tp_btf/sched_process_exec). The programs
+ * wake the reader only for a record that finds the ring empty: the reader
+ * moves the consumer position only once a state holding the records is
+ * written, so that is once per write at most, and it drains on its own
+ * clock while records come.
  *
  * The links and maps are pinned in bpffs, keyed by the state file (its
  * directory's device and inode and its name there, not the path that named
@@ -46,7 +53,7 @@
 struct ebpf {
 	struct rec_backend b;
 	struct born *skel;		/* NULL when the pins were taken back */
-	struct bpf_link *fork_link, *release_link;
+	struct bpf_link *fork_link, *exec_link, *exit_link, *release_link;
 	int events_fd, drops_fd;
 	char *pindir;			/* NULL: not pinned */
 	unsigned long *consumer, *producer;
@@ -74,11 +81,22 @@ static int drain(struct rec_backend *b, struct born_table *t)
 		cons += (size + BPF_RINGBUF_HDR_SZ + 7) & ~7UL;
 		if ((len & BPF_RINGBUF_DISCARD_BIT) || size < sizeof(*ev))
 			continue;
-		if (ev->kind == BORN_EV_FORK)
+		if (ev->kind == BORN_EV_FORK) {
 			born_fork_exact(t, ev->cpid, rec_ns_to_ticks(ev->cstart), ev->pid,
 					rec_ns_to_ticks(ev->start), ev->start);
-		else if (ev->kind == BORN_EV_RELEASE)
+			if (b->on_ns)
+				b->on_ns(b->on_ns_arg, ev->pid, ev->mntns);
+		} else if (ev->kind == BORN_EV_EXEC) {
+			if (b->on_ns)
+				b->on_ns(b->on_ns_arg, ev->pid, ev->mntns);
+		} else if (ev->kind == BORN_EV_EXIT) {
+			struct born_proc *p = born_find(t, ev->pid, rec_ns_to_ticks(ev->start));
+
+			if (p && (!p->nsec || p->nsec == ev->start))
+				born_exit(t, p->pid, p->start);
+		} else if (ev->kind == BORN_EV_RELEASE) {
 			born_release_exact(t, ev->pid, rec_ns_to_ticks(ev->start), ev->start);
+		}
 		n++;
 		if (cons >= prod)
 			prod = __atomic_load_n(e->producer, __ATOMIC_ACQUIRE);
@@ -93,6 +111,15 @@ static void commit(struct rec_backend *b)
 	struct ebpf *e = (struct ebpf *)b;
 
 	__atomic_store_n(e->consumer, e->pending, __ATOMIC_RELEASE);
+}
+
+/* Everything produced is drained and committed: the ring is empty. */
+static bool caught_up(struct rec_backend *b)
+{
+	struct ebpf *e = (struct ebpf *)b;
+
+	return __atomic_load_n(e->producer, __ATOMIC_ACQUIRE) == e->pending &&
+	       __atomic_load_n(e->consumer, __ATOMIC_ACQUIRE) == e->pending;
 }
 
 static unsigned long long lost(struct rec_backend *b)
@@ -111,8 +138,8 @@ static unsigned long long lost(struct rec_backend *b)
 	return sum;
 }
 
-static const char *const pins[] = { "events", "drops", "fork", "release_task",
-				    "sched_process_free" };
+static const char *const pins[] = { "events", "drops", "fork", "exec", "exit",
+				    "release_task", "sched_process_free" };
 
 static void unpin(struct ebpf *e)
 {
@@ -137,6 +164,8 @@ static void teardown(struct ebpf *e, bool keep_pins)
 	if (e->producer)
 		munmap(e->producer, e->page + 2 * e->ring);
 	bpf_link__destroy(e->release_link);
+	bpf_link__destroy(e->exit_link);
+	bpf_link__destroy(e->exec_link);
 	bpf_link__destroy(e->fork_link);
 	if (e->skel)
 		born__destroy(e->skel);
@@ -208,7 +237,10 @@ static int pin_path(char *buf, size_t size, const struct ebpf *e, const char *na
 	return snprintf(buf, size, "%s/%s", e->pindir, name) < (int)size ? 0 : -ENAMETOOLONG;
 }
 
-/* Take back the pins a killed cabatreed left: 0, or -ENOENT if none. */
+/*
+ * Take back the pins a killed cabatreed left: 0, or -ENOENT if none, or
+ * -ESTALE for those of a cabatreed that did not send exits and execs yet.
+ */
 static int take_pins(struct ebpf *e)
 {
 	char path[512];
@@ -218,6 +250,12 @@ static int take_pins(struct ebpf *e)
 	pin_path(path, sizeof(path), e, "fork");
 	if (access(path, F_OK) != 0)
 		return -ENOENT;
+	pin_path(path, sizeof(path), e, "exit");
+	if (access(path, F_OK) != 0)
+		return -ESTALE;
+	pin_path(path, sizeof(path), e, "exec");
+	if (access(path, F_OK) != 0)
+		return -ESTALE;
 	pin_path(path, sizeof(path), e, "release_task");
 	e->b.release_point = access(path, F_OK) == 0 ? "release_task" : "sched_process_free";
 	pin_path(path, sizeof(path), e, "events");
@@ -269,6 +307,22 @@ static int load(struct ebpf *e, size_t bufsize, char *err, size_t errlen)
 			    _("cannot attach to the sched_process_fork tracepoint: %s"),
 			    strerror((int)-err_l));
 	}
+	e->exit_link = bpf_program__attach(e->skel->progs.born_exit);
+	err_l = libbpf_get_error(e->exit_link);
+	if (err_l) {
+		e->exit_link = NULL;
+		return fail(err, errlen, (int)err_l,
+			    _("cannot attach to the sched_process_exit tracepoint: %s"),
+			    strerror((int)-err_l));
+	}
+	e->exec_link = bpf_program__attach(e->skel->progs.born_exec);
+	err_l = libbpf_get_error(e->exec_link);
+	if (err_l) {
+		e->exec_link = NULL;
+		return fail(err, errlen, (int)err_l,
+			    _("cannot attach to the sched_process_exec tracepoint: %s"),
+			    strerror((int)-err_l));
+	}
 	e->b.release_point = "release_task";
 	e->release_link = NULL;
 	if (bpf_program__autoload(e->skel->progs.born_release_task))
@@ -291,6 +345,8 @@ static int load(struct ebpf *e, size_t bufsize, char *err, size_t errlen)
 	    pin_path(path, sizeof(path), e, "drops") || bpf_map__pin(e->skel->maps.drops, path) ||
 	    pin_path(path, sizeof(path), e, e->b.release_point) ||
 	    bpf_link__pin(e->release_link, path) ||
+	    pin_path(path, sizeof(path), e, "exit") || bpf_link__pin(e->exit_link, path) ||
+	    pin_path(path, sizeof(path), e, "exec") || bpf_link__pin(e->exec_link, path) ||
 	    pin_path(path, sizeof(path), e, "fork") || bpf_link__pin(e->fork_link, path)) {
 		unpin(e);
 		free(e->pindir);
@@ -353,6 +409,8 @@ int rec_ebpf_open(struct rec_backend **out, size_t bufsize, const char *key,
 	e->pending = __atomic_load_n(e->consumer, __ATOMIC_ACQUIRE);
 	e->b.name = "ebpf";
 	e->b.durable = e->pindir != NULL;
+	e->b.wait_fd = e->events_fd;
+	e->b.caught_up = caught_up;
 	e->b.drain = drain;
 	e->b.commit = commit;
 	e->b.lost = lost;

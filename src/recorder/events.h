@@ -6,6 +6,8 @@
 enum born_event_kind {
 	BORN_EV_FORK = 1,	/* process cpid created process pid */
 	BORN_EV_RELEASE = 2,	/* process pid was released */
+	BORN_EV_EXIT = 3,	/* process pid exited (its last thread did) */
+	BORN_EV_EXEC = 4,	/* process pid, in another mount namespace than its parent, ran a program */
 };
 
 /* Times are the tasks' start_boottime, in nanoseconds. */
@@ -13,7 +15,7 @@ struct born_event {
 	__u32 kind;
 	__s32 pid;
 	__s32 cpid;
-	__u32 pad;
+	__u32 mntns;		/* fork, exec: the process's mount namespace (its inode) */
 	__u64 start;
 	__u64 cstart;
 };

@@ -8,6 +8,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -205,18 +207,49 @@ int rec_sync(struct born_table *t, int procfd, int add_missing,
 	return 0;
 }
 
-/* Does the mountinfo of pid show a procfs with hidepid= (other than 0)? */
-static bool mountinfo_hides(int procfd, pid_t pid)
+void rec_reap(struct born_table *t, int procfd, long long now_ms,
+	      unsigned int first_ms, struct rec_sync_stats *st)
 {
-	char path[48], line[4096];
+	struct born_proc *p, *nx;
+
+	memset(st, 0, sizeof(*st));
+	for (p = t->exited; p; p = nx) {
+		unsigned long long start;
+
+		nx = p->xnext;
+		if (!p->check_at) {
+			p->check_at = now_ms + first_ms;
+			p->check_wait = first_ms;
+		}
+		if (p->check_at > now_ms)
+			continue;
+		if (rec_stat(procfd, p->pid, &start, NULL) == 0 && start == p->start) {
+			/* A zombie, or its threads live on: look again, less often. */
+			p->check_wait = p->check_wait ? p->check_wait * 2 : REC_REAP_MIN_MS;
+			if (p->check_wait > REC_REAP_MAX_MS)
+				p->check_wait = REC_REAP_MAX_MS;
+			p->check_at = now_ms + p->check_wait;
+			continue;
+		}
+		/* Gone, or its pid is another process's: it was released. */
+		born_release(t, p->pid, p->start);
+		st->released++;
+	}
+}
+
+/* Does the mountinfo text in fd show a procfs with hidepid= (other than 0)? */
+static bool mountinfo_hides(int fd)
+{
+	char line[4096];
 	bool hides = false;
 	FILE *f;
-	int fd;
 
-	snprintf(path, sizeof(path), "%d/mountinfo", (int)pid);
-	fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno != ENOENT && errno != ESRCH;	/* unknown: hides */
+	fd = dup(fd);
+	if (fd < 0 || lseek(fd, 0, SEEK_SET) < 0) {
+		if (fd >= 0)
+			close(fd);
+		return true;		/* unknown: hides */
+	}
 	f = fdopen(fd, "re");
 	if (!f) {
 		close(fd);
@@ -234,47 +267,339 @@ static bool mountinfo_hides(int procfd, pid_t pid)
 				hides = true;
 		}
 	}
+	if (ferror(f))
+		hides = true;
 	fclose(f);
 	return hides;
 }
 
-int rec_procfs_hides(int procfd)
+int rec_watch_init(struct rec_watch *w, int procfd)
 {
-	unsigned long long *seen = NULL;
-	size_t n = 0, cap = 0, i;
-	struct dirent *de;
-	int hides = 0;
-	DIR *d;
+	struct rlimit rl;
 
-	d = open_proc_dir(procfd);
-	if (!d)
-		return -errno;
-	while (!hides && (de = readdir(d))) {
-		char *end, path[48];
-		long pid = strtol(de->d_name, &end, 10);
-		struct stat sb;
+	memset(w, 0, sizeof(*w));
+	w->procfd = procfd;
+	w->gen = 1;
+	/* One descriptor per mount namespace: a container host has many. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	w->epfd = epoll_create1(EPOLL_CLOEXEC);
+	return w->epfd < 0 ? -errno : 0;
+}
 
-		if (*end || pid <= 0)
-			continue;
-		snprintf(path, sizeof(path), "%ld/ns/mnt", pid);
-		if (fstatat(procfd, path, &sb, 0) < 0) {
-			/* Gone meanwhile; not ours to look into: read its mounts then. */
-			if (errno != ENOENT && errno != ESRCH)
-				hides = mountinfo_hides(procfd, (pid_t)pid);
-			continue;
+void rec_watch_free(struct rec_watch *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->nns; i++) {
+		if (w->ns[i].fd >= 0)
+			close(w->ns[i].fd);
+	}
+	free(w->ns);
+	if (w->dir)
+		closedir(w->dir);
+	if (w->epfd >= 0)
+		close(w->epfd);
+	memset(w, 0, sizeof(*w));
+	w->epfd = -1;
+}
+
+/* The index of the namespace ino in w->ns, or where it would go. */
+static size_t ns_index(const struct rec_watch *w, unsigned long long ino)
+{
+	size_t lo = 0, hi = w->nns;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (w->ns[mid].ino < ino)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Hold the mountinfo of pid open for ns: it says when the namespace's
+ * mounts change (POLLPRI), so that they are read again then and only
+ * then. False if pid is gone.
+ */
+static bool ns_open(struct rec_watch *w, struct rec_ns *ns, pid_t pid)
+{
+	struct epoll_event ev = { .events = EPOLLPRI, .data.u64 = ns->ino };
+	char path[48];
+
+	snprintf(path, sizeof(path), "%d/mountinfo", (int)pid);
+	ns->fd = openat(w->procfd, path, O_RDONLY | O_CLOEXEC);
+	ns->watched = false;
+	if (ns->fd < 0 && (errno == ENOENT || errno == ESRCH))
+		return false;
+	if (ns->fd >= 0)
+		ns->watched = epoll_ctl(w->epfd, EPOLL_CTL_ADD, ns->fd, &ev) == 0;
+	/* Not to be looked into: counts as hiding. */
+	ns->hides = ns->fd < 0 || mountinfo_hides(ns->fd);
+	w->changed = true;
+	return true;
+}
+
+/* The namespace ino, known now, seen in this pass; pid is a process in it. */
+static void ns_seen(struct rec_watch *w, pid_t pid, unsigned long long ino)
+{
+	size_t i = ns_index(w, ino);
+	struct rec_ns *ns, fresh = { .ino = ino, .gen = w->gen };
+
+	if (i < w->nns && w->ns[i].ino == ino) {
+		ns = &w->ns[i];
+		if (ns->fd < 0) {
+			/* Another process of it may let its mounts be read. */
+			ns_open(w, ns, pid);
+		} else if (ns->gen != w->gen && !ns->watched) {
+			/* Not to be watched: read again once a pass. */
+			ns->hides = mountinfo_hides(ns->fd);
+			w->changed = true;
 		}
-		for (i = 0; i < n && seen[i] != (unsigned long long)sb.st_ino; i++)
+		ns->gen = w->gen;
+		return;
+	}
+	/* Gone already: if its namespace is in use, the pass finds it. */
+	if (!ns_open(w, &fresh, pid))
+		return;
+	if (w->nns == w->capns) {
+		w->capns = w->capns ? w->capns * 2 : 16;
+		w->ns = xreallocarray(w->ns, w->capns, sizeof(*w->ns));
+	}
+	memmove(&w->ns[i + 1], &w->ns[i], (w->nns - i) * sizeof(*w->ns));
+	w->ns[i] = fresh;
+	w->nns++;
+}
+
+/*
+ * The mount namespace of pid: 1 and its inode in *ino, 0 if gone, -1 if
+ * it is not to be looked into (its mounts may be: they are watched as
+ * those of a namespace of its own).
+ */
+static int ns_of(const struct rec_watch *w, pid_t pid, unsigned long long *ino)
+{
+	char path[48];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%d/ns/mnt", (int)pid);
+	if (fstatat(w->procfd, path, &sb, 0) == 0) {
+		*ino = (unsigned long long)sb.st_ino;
+		return 1;
+	}
+	/* A zombie has none. */
+	return errno == ENOENT || errno == ESRCH ? 0 : -1;
+}
+
+void rec_watch_note(struct rec_watch *w, pid_t pid, unsigned long long ino)
+{
+	if (!ino) {
+		switch (ns_of(w, pid, &ino)) {
+		case 0:
+			return;		/* gone already */
+		case -1:
+			ino = REC_NS_OPAQUE | (unsigned int)pid;
+			break;
+		}
+	}
+	ns_seen(w, pid, ino);
+}
+
+bool rec_watch_wait(struct rec_watch *w, int timeout_ms)
+{
+	struct epoll_event ev[16];
+	int n, i;
+
+	/* The event is taken by the wait that returns it: handle it here. */
+	while ((n = epoll_wait(w->epfd, ev, 16, timeout_ms)) > 0) {
+		for (i = 0; i < n; i++) {
+			size_t k = ns_index(w, ev[i].data.u64);
+
+			if (!ev[i].data.u64)
+				continue;	/* the events' descriptor (rec_watch_arm) */
+			if (k < w->nns && w->ns[k].ino == ev[i].data.u64 && w->ns[k].fd >= 0)
+				w->ns[k].hides = mountinfo_hides(w->ns[k].fd);
+		}
+		for (i = 0; i < n && !ev[i].data.u64; i++)
 			;
 		if (i < n)
-			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			seen = xreallocarray(seen, cap, sizeof(*seen));
-		}
-		seen[n++] = (unsigned long long)sb.st_ino;
-		hides = mountinfo_hides(procfd, (pid_t)pid);
+			w->changed = true;
+		if (n < 16)
+			break;
+		timeout_ms = 0;
 	}
-	closedir(d);
-	free(seen);
-	return hides;
+	return w->changed;
+}
+
+int rec_watch_arm(struct rec_watch *w, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLONESHOT, .data.u64 = 0 };
+
+	if (epoll_ctl(w->epfd, EPOLL_CTL_MOD, fd, &ev) == 0)
+		return 0;
+	return epoll_ctl(w->epfd, EPOLL_CTL_ADD, fd, &ev) == 0 ? 0 : -errno;
+}
+
+long long rec_reap_due(const struct born_table *t)
+{
+	const struct born_proc *p;
+	long long due = 0;
+
+	for (p = t->exited; p; p = p->xnext) {
+		if (!due || p->check_at < due)
+			due = p->check_at;
+	}
+	return due;
+}
+
+bool rec_watch_hides(const struct rec_watch *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->nns; i++) {
+		if (w->ns[i].hides)
+			return true;
+	}
+	return false;
+}
+
+struct unswept {
+	unsigned int gen;
+	unsigned long long before;
+	struct born_proc **out;
+	size_t nout, cap;
+};
+
+static void collect_unswept(const struct born_proc *p, void *arg)
+{
+	struct unswept *u = arg;
+
+	if (p->sweep == u->gen || p->start >= u->before)
+		return;
+	if (u->nout == u->cap) {
+		u->cap = u->cap ? u->cap * 2 : 64;
+		u->out = xreallocarray(u->out, u->cap, sizeof(*u->out));
+	}
+	u->out[u->nout++] = (struct born_proc *)p;
+}
+
+/*
+ * A pass is over: what it did not see in /proc and /proc does not show
+ * with its start time now is gone; a namespace no process of it used is
+ * no longer watched.
+ */
+static void end_pass(struct rec_watch *w, struct born_table *t,
+		     struct rec_sync_stats *st)
+{
+	struct unswept u = { .gen = w->gen, .before = w->before };
+	size_t i, keep = 0;
+
+	if (t) {
+		born_foreach(t, collect_unswept, &u);
+		for (i = 0; i < u.nout; i++) {
+			struct born_proc *p = u.out[i];
+			unsigned long long start;
+
+			if (rec_stat(w->procfd, p->pid, &start, NULL) == 0 && start == p->start)
+				continue;
+			born_release(t, p->pid, p->start);
+			st->released++;
+		}
+		free(u.out);
+	}
+	for (i = 0; i < w->nns; i++) {
+		if (w->ns[i].gen == w->gen) {
+			w->ns[keep++] = w->ns[i];
+			continue;
+		}
+		if (w->ns[i].fd >= 0)
+			close(w->ns[i].fd);	/* leaves the epoll set with it */
+		w->changed = true;
+	}
+	w->nns = keep;
+	w->gen++;
+	w->passes++;
+}
+
+/* One process of a pass: in the table (or added to it), its namespace seen. */
+static void sweep_one(struct rec_watch *w, struct born_table *t, pid_t pid,
+		      struct rec_sync_stats *st)
+{
+	unsigned long long ino;
+
+	if (t) {
+		struct born_proc *p = born_find_pid(t, pid);
+
+		if (p) {
+			p->sweep = w->gen;
+		} else {
+			unsigned long long start;
+			pid_t ppid;
+
+			/* Unknown: a fork that was missed, unless it is still queued. */
+			if (rec_stat(w->procfd, pid, &start, &ppid) == 0 && start < w->before) {
+				p = born_seed(t, pid, start);
+				p->sweep = w->gen;
+				born_set_inferred_caba(t, p, born_find_pid(t, ppid));
+				st->added++;
+			}
+		}
+	}
+	switch (ns_of(w, pid, &ino)) {
+	case 1:
+		ns_seen(w, pid, ino);
+		break;
+	case -1:
+		ns_seen(w, pid, REC_NS_OPAQUE | (unsigned int)pid);
+		break;
+	}
+}
+
+int rec_sweep(struct rec_watch *w, struct born_table *t, size_t max,
+	      struct rec_sync_stats *st)
+{
+	struct dirent *de;
+	size_t n = 0;
+
+	memset(st, 0, sizeof(*st));
+	if (!w->dir) {
+		w->dir = open_proc_dir(w->procfd);
+		if (!w->dir)
+			return -errno;
+		/* Processes that start from now on are not judged by this pass. */
+		w->before = rec_now_ticks();
+		w->before = w->before > 0 ? w->before - 1 : 0;
+	}
+	while (!max || n < max) {
+		char *end;
+		long pid;
+
+		errno = 0;
+		de = readdir(w->dir);
+		if (!de && errno) {
+			int err = errno;
+
+			/* Half a pass proves nothing: the next one starts over. */
+			closedir(w->dir);
+			w->dir = NULL;
+			return -err;
+		}
+		if (!de)
+			break;
+		pid = strtol(de->d_name, &end, 10);
+		if (*end || pid <= 0)
+			continue;
+		sweep_one(w, t, (pid_t)pid, st);
+		n++;
+	}
+	if (max && n == max)
+		return 0;
+	closedir(w->dir);
+	w->dir = NULL;
+	end_pass(w, t, st);
+	return 0;
 }

@@ -97,13 +97,44 @@ uint32_t state_crc32(const void *buf, size_t len)
 	return c ^ 0xffffffffU;
 }
 
+/* v in decimal at d; the length. */
+static size_t put_uint(char *d, unsigned long long v)
+{
+	char tmp[24];
+	size_t i = sizeof(tmp), n;
+
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	n = sizeof(tmp) - i;
+	memcpy(d, tmp + i, n);
+	return n;
+}
+
+/*
+ * One line per process, "%d %llu %d %llu %c\n" (pids are positive): by
+ * hand, as printf's parsing of the format was most of a write's cost.
+ */
 static void put_entry(const struct born_proc *p, void *arg)
 {
 	struct strbuf *sb = arg;
+	char *d;
 
-	sb_addf(sb, "%d %llu %d %llu %c\n", (int)p->pid, p->start,
-		p->caba ? (int)p->caba->pid : 0, p->caba ? p->caba->start : 0ULL,
-		p->inferred ? 'i' : 'w');
+	sb_grow(sb, 4 * 24);
+	d = sb->s + sb->len;
+	d += put_uint(d, (unsigned int)p->pid);
+	*d++ = ' ';
+	d += put_uint(d, p->start);
+	*d++ = ' ';
+	d += put_uint(d, p->caba ? (unsigned int)p->caba->pid : 0);
+	*d++ = ' ';
+	d += put_uint(d, p->caba ? p->caba->start : 0);
+	*d++ = ' ';
+	*d++ = p->inferred ? 'i' : 'w';
+	*d++ = '\n';
+	*d = '\0';
+	sb->len = (size_t)(d - sb->s);
 }
 
 static int write_all(int fd, const char *s, size_t n)

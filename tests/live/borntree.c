@@ -15,6 +15,10 @@
  *                 again (ns_last_pid) and forked W
  *   storm N       fork N processes that exit at once, one after the
  *                 other; prints "N forks in S seconds"
+ *   hidepid       prints its pid; a 'u' on stdin moves it (no fork, no
+ *                 exec) into a mount namespace of its own, then it prints
+ *                 "unshared"; an 'm' mounts a procfs with hidepid=2 on
+ *                 /proc there, then it prints "mounted"
  */
 #include "config.h"
 
@@ -27,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -311,6 +316,26 @@ static int storm(long n)
 	return 0;
 }
 
+static int hidepid(void)
+{
+	printf("%d\n", (int)getpid());
+	fflush(stdout);
+	wait_stdin('u');
+	if (unshare(CLONE_NEWNS) < 0)
+		die("unshare");
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		die("making / private");
+	printf("unshared\n");
+	fflush(stdout);
+	wait_stdin('m');
+	if (mount("proc", "/proc", "proc", 0, "hidepid=2") < 0)
+		die("mounting a procfs");
+	printf("mounted\n");
+	fflush(stdout);
+	wait_stdin(0);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *m = argc > 1 ? argv[1] : "";
@@ -328,6 +353,8 @@ int main(int argc, char **argv)
 		return reuse();
 	if (strcmp(m, "storm") == 0 && argc > 2)
 		return storm(atol(argv[2]));
-	fprintf(stderr, "usage: borntree sessions|clone-parent|thread-fork|zombie|reuse|storm N\n");
+	if (strcmp(m, "hidepid") == 0)
+		return hidepid();
+	fprintf(stderr, "usage: borntree sessions|clone-parent|thread-fork|zombie|reuse|storm N|hidepid\n");
 	return 2;
 }

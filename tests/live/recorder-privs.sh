@@ -9,6 +9,7 @@ set -u
 : "${TOP_BUILDDIR:=$TOP_SRCDIR/build}"
 : "${CABATREE:=$TOP_BUILDDIR/src/cabatree}"
 CABATREED=$TOP_BUILDDIR/src/cabatreed
+BORNTREE=$TOP_BUILDDIR/tests/live/borntree
 . "$TOP_SRCDIR/tests/live/lib.sh"
 . "$TOP_SRCDIR/tests/live/recorder-lib.sh"
 export LC_ALL=C.UTF-8
@@ -23,6 +24,7 @@ grep -q '^NScaba:' /proc/self/status && need "this kernel has CABA: cabatree doe
 tmp=$(root_tmpdir) || need "no directory that root alone may write to keep a state in (cabatreed refuses /tmp)"
 dpid= holder=
 cleanup() {
+	exec 8>&- 2>/dev/null	# the hidepid workload ends on EOF
 	[ -n "$holder" ] && kill "$holder" 2>/dev/null && wait "$holder" 2>/dev/null
 	[ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
 	rm -rf "$tmp"
@@ -173,8 +175,11 @@ check "hidepid: no CABA is given" \
 kill "$holder"
 wait "$holder" 2>/dev/null
 holder=
+# The namespace is dropped once a pass over /proc (256 processes a second)
+# no longer finds it in use.
+limit=$((200 + $(find /proc -maxdepth 1 -name '[0-9]*' 2> /dev/null | wc -l) / 5))
 i=0
-while [ "$(stat -c %a "$st")" != "$before" ] && [ $i -lt 60 ]; do sleep 0.05; i=$((i + 1)); done
+while [ "$(stat -c %a "$st")" != "$before" ] && [ $i -lt $limit ]; do sleep 0.05; i=$((i + 1)); done
 check "hidepid gone: the state file is back to mode $before" [ "$(stat -c %a "$st")" = "$before" ]
 if [ "$before" = 644 ]; then
 	check "hidepid gone: cabatreed says so" \
@@ -184,5 +189,70 @@ if [ "$before" = 644 ]; then
 		[ "$(jq -r .caba_source "$tmp/json")" = recorder ]
 fi
 check "hidepid: cabatreed stops cleanly" stop_daemon
+
+# ---- a new mount namespace that nothing tells of: no fork, no exec ----
+# cabatreed finds it on its pass over /proc, holds its mountinfo open, and
+# then a procfs mounted there with hidepid= makes the state root-only at
+# once; when its process is gone, the namespace is dropped on the next pass.
+# holds_mountinfo PID: cabatreed watches the mounts of PID's namespace.
+holds_mountinfo() {
+	for _fd in /proc/$dpid/fd/*; do
+		[ "$(readlink "$_fd" 2>/dev/null)" = "/proc/$1/mountinfo" ] && return 0
+	done
+	return 1
+}
+# until_mode MODE TENTHS: the state file's mode within TENTHS tenths of a second.
+until_mode() {
+	_i=0
+	while [ "$(stat -c %a "$st")" != "$1" ] && [ $_i -lt "$2" ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
+	[ "$(stat -c %a "$st")" = "$1" ]
+}
+for be in $backends; do
+	st=$tmp/n-$be/state
+	log=$tmp/n-$be/log
+	mkdir "$tmp/n-$be"
+	: > "$log"
+	check "new namespace, $be: cabatreed starts" start_daemon "$st" "$log" --backend="$be"
+	before=$(stat -c %a "$st")
+	rm -f "$tmp/ns-in" "$tmp/ns-out"
+	mkfifo "$tmp/ns-in"
+	"$BORNTREE" hidepid < "$tmp/ns-in" > "$tmp/ns-out" &
+	holder=$!
+	exec 8> "$tmp/ns-in"
+	i=0
+	while [ ! -s "$tmp/ns-out" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	# Once its fork and exec are recorded (and more: they must not be what
+	# tells of the namespace), it moves into a namespace of its own.
+	i=0
+	while ! grep -q "^$holder " "$st" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	sleep 0.5
+	printf u >&8
+	i=0
+	while ! grep -qx unshared "$tmp/ns-out" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	check "new namespace, $be: the process has a mount namespace of its own" \
+		grep -qx unshared "$tmp/ns-out"
+	# A pass takes a second per 256 processes: a generous bound.
+	n=$(find /proc -maxdepth 1 -name '[0-9]*' 2> /dev/null | wc -l)
+	limit=$((100 + n / 10))
+	i=0
+	while ! holds_mountinfo "$holder" && [ $i -lt $limit ]; do sleep 0.1; i=$((i + 1)); done
+	echo "# $be: the new namespace was found after $((i * 100)) ms ($n processes)"
+	check "new namespace, $be: found without a fork or an exec" holds_mountinfo "$holder"
+	check "new namespace, $be: no procfs in it hides yet" [ "$(stat -c %a "$st")" = "$before" ]
+	printf m >&8
+	i=0
+	while ! grep -qx mounted "$tmp/ns-out" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	check "new namespace, $be: a procfs with hidepid=2 is mounted in it" grep -qx mounted "$tmp/ns-out"
+	check "new namespace, $be: the state file is root-only within 2 s" until_mode 600 20
+	exec 8>&-
+	wait "$holder"
+	holder=
+	check "new namespace, $be: its process gone, the mode is $before again" \
+		until_mode "$before" "$limit"
+	check "new namespace, $be: cabatreed stops cleanly" stop_daemon
+done
 
 finish

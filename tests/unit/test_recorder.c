@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * Unit tests for src/recorder/born.c: the CABA rules applied to a stream of
- * fork, exit and release events, keyed by (pid, start time); and for
- * src/recorder/state.c, the state file that keeps them, and for
- * src/recorder/statedir.c, the way to it.
+ * fork, exit and release events, keyed by (pid, start time); for
+ * src/recorder/state.c, the state file that keeps them; for
+ * src/recorder/statedir.c, the way to it; and for src/recorder/live.c,
+ * the table held against a /proc (made up here).
  */
 #include "config.h"
 
@@ -24,7 +25,9 @@
 
 #include "unit.h"
 
+#include "recorder/backend.h"
 #include "recorder/born.h"
+#include "recorder/live.h"
 #include "recorder/state.h"
 #include "recorder/statedir.h"
 #include "xalloc.h"
@@ -99,15 +102,31 @@ static void count_one(const struct born_proc *p, void *arg)
 	}
 }
 
+static void count_exited(const struct born_proc *p, void *arg)
+{
+	*(size_t *)arg += p->exited;
+}
+
 static void check_consistent(const struct born_table *t)
 {
-	size_t n = 0;
+	size_t n = 0, nx = 0;
 	const struct born_proc *r;
 
 	born_foreach(t, count_one, &n);
 	assert_int_equal(n, t->n);
 	for (r = t->roots; r; r = r->next)
 		assert_null(r->caba);
+	/* The exited list holds every exited process, and only those. */
+	n = 0;
+	born_foreach(t, count_exited, &n);
+	for (r = t->exited; r; r = r->xnext) {
+		assert_true(r->exited);
+		assert_ptr_equal(born_find(t, r->pid, r->start), r);
+		if (r->xnext)
+			assert_ptr_equal(r->xnext->xprev, r);
+		nx++;
+	}
+	assert_int_equal(nx, n);
 }
 
 /* The worked example of caba.md, as a recorder sees it. */
@@ -207,6 +226,32 @@ static void test_zombie(void **state)
 	assert_true(born_release(&t, 2, ST(2)));
 	assert_int_equal(caba_of(&t, 3), 1);
 	assert_false(born_release(&t, 2, ST(2)));	/* a repeated release */
+	check_consistent(&t);
+	born_free(&t);
+}
+
+/* Exits go on a list; a release, however it comes, takes them off. */
+static void test_exited_list(void **state)
+{
+	static const struct ev ev[] = {
+		{ 'S', 0, 1 }, { 'F', 1, 2 }, { 'F', 1, 3 }, { 'F', 1, 4 }, { 'F', 1, 5 },
+		{ 'X', 0, 2 }, { 'X', 0, 3 }, { 'X', 0, 4 }, { 'X', 0, 3 },
+		{ 'R', 0, 3 },		/* the middle of the list */
+	};
+	struct born_table t;
+
+	born_init(&t);
+	apply(&t, ev, ARRAY_SIZE(ev));
+	check_consistent(&t);
+	born_exit(&t, 9, ST(9));	/* unknown: nothing */
+	check_consistent(&t);
+	/* A new holder of pid 4 retires the exited one. */
+	born_fork(&t, 1, ST(1), 4, ST(4) + 50);
+	assert_null(born_find(&t, 4, ST(4)));
+	check_consistent(&t);
+	assert_true(born_release(&t, 2, ST(2)));
+	check_consistent(&t);
+	assert_null(t.exited);
 	born_free(&t);
 }
 
@@ -1042,6 +1087,251 @@ static void test_state_dir(void **state)
 	}
 }
 
+/* ---- the table held against a /proc of files made here ---- */
+
+#define PROC_MOUNTS "22 1 0:5 / /proc rw - proc proc rw%s\n"
+
+struct fake_proc {
+	char dir[64];
+	int fd;
+};
+
+static void fake_init(struct fake_proc *f)
+{
+	char path[128];
+
+	strcpy(f->dir, "/tmp/ct-proc-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	f->fd = open(f->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(f->fd >= 0);
+	/* Namespaces A and B: every process's ns/mnt is a hard link to one. */
+	snprintf(path, sizeof(path), "%s/nsA", f->dir);
+	write_file(path, "");
+	snprintf(path, sizeof(path), "%s/nsB", f->dir);
+	write_file(path, "");
+}
+
+/* Process pid, its parent, its start time, in namespace 'A' or 'B'. */
+static void fake_add(struct fake_proc *f, pid_t pid, pid_t ppid,
+		     unsigned long long start, char ns, const char *mounts)
+{
+	char path[160], text[256], target[128];
+
+	snprintf(path, sizeof(path), "%s/%d", f->dir, (int)pid);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/%d/stat", f->dir, (int)pid);
+	snprintf(text, sizeof(text),
+		 "%d (x y) S %d 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 1 0 %llu 0 0\n",
+		 (int)pid, (int)ppid, start);
+	write_file(path, text);
+	snprintf(path, sizeof(path), "%s/%d/ns", f->dir, (int)pid);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(target, sizeof(target), "%s/ns%c", f->dir, ns);
+	snprintf(path, sizeof(path), "%s/%d/ns/mnt", f->dir, (int)pid);
+	assert_int_equal(link(target, path), 0);
+	snprintf(path, sizeof(path), "%s/%d/mountinfo", f->dir, (int)pid);
+	snprintf(text, sizeof(text), PROC_MOUNTS, mounts);
+	write_file(path, text);
+}
+
+static void fake_del(struct fake_proc *f, pid_t pid)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -r %s/%d", f->dir, (int)pid);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void fake_free(struct fake_proc *f)
+{
+	char cmd[128];
+
+	close(f->fd);
+	snprintf(cmd, sizeof(cmd), "rm -r %s", f->dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+/*
+ * Exited processes are looked for in /proc, and only they: the one that is
+ * gone and the one whose pid another process holds now are released (a
+ * release event that never came), a zombie is kept and looked at again
+ * later, and a process that did not exit is never looked at.
+ */
+static void test_reap(void **state)
+{
+	static const struct ev ev[] = {
+		{ 'S', 0, 1 }, { 'F', 1, 10 }, { 'F', 10, 11 }, { 'F', 1, 12 },
+		{ 'F', 12, 14 }, { 'F', 1, 13 }, { 'F', 1, 15 },
+		{ 'X', 0, 10 }, { 'X', 0, 12 }, { 'X', 0, 13 },
+	};
+	struct rec_sync_stats st;
+	struct fake_proc f;
+	struct born_table t;
+
+	fake_init(&f);
+	fake_add(&f, 1, 0, ST(1), 'A', "");
+	fake_add(&f, 12, 1, ST(12), 'A', "");		/* a zombie */
+	fake_add(&f, 13, 1, ST(13) + 500, 'A', "");	/* pid 13 reused */
+	fake_add(&f, 14, 12, ST(14), 'A', "");
+	/* 15 is not in /proc, but it did not exit: it is not looked at. */
+	born_init(&t);
+	apply(&t, ev, ARRAY_SIZE(ev));
+
+	rec_reap(&t, f.fd, 1000, 0, &st);
+	assert_int_equal(st.released, 2);
+	assert_int_equal(caba_of(&t, 10), -1);
+	assert_int_equal(caba_of(&t, 11), 1);		/* 10's CABA took 11 */
+	assert_int_equal(caba_of(&t, 13), -1);
+	assert_int_equal(caba_of(&t, 12), 1);
+	assert_int_equal(caba_of(&t, 15), 1);
+	check_consistent(&t);
+
+	/* The zombie is reaped: seen at the next look, not before. */
+	fake_del(&f, 12);
+	rec_reap(&t, f.fd, 1000 + REC_REAP_MIN_MS - 1, 0, &st);
+	assert_int_equal(st.released, 0);
+	rec_reap(&t, f.fd, 1000 + REC_REAP_MIN_MS, 0, &st);
+	assert_int_equal(st.released, 1);
+	assert_int_equal(caba_of(&t, 14), 1);
+
+	/* With release events to come, a look only once they are overdue. */
+	born_exit(&t, 15, ST(15));
+	rec_reap(&t, f.fd, 2000, 1000, &st);
+	assert_int_equal(st.released, 0);
+	rec_reap(&t, f.fd, 2999, 1000, &st);
+	assert_int_equal(st.released, 0);
+	rec_reap(&t, f.fd, 3000, 1000, &st);
+	assert_int_equal(st.released, 1);
+	assert_null(t.exited);
+	check_consistent(&t);
+	born_free(&t);
+	fake_free(&f);
+}
+
+/* A zombie's waits double up to REC_REAP_MAX_MS: looks, not a busy loop. */
+static void test_reap_backoff(void **state)
+{
+	struct rec_sync_stats st;
+	struct fake_proc f;
+	struct born_table t;
+	long long now = 0;
+	int looks = 0;
+
+	fake_init(&f);
+	fake_add(&f, 5, 1, ST(5), 'A', "");
+	born_init(&t);
+	born_seed(&t, 5, ST(5));
+	born_exit(&t, 5, ST(5));
+	for (now = 0; now <= 60000; now++) {
+		long long due = t.exited->check_at;
+
+		rec_reap(&t, f.fd, now, 0, &st);
+		looks += due && due <= now;
+	}
+	assert_int_equal(st.released, 0);
+	/* 10, 20, ... 640 ms, then once a second: about 60 looks in a minute. */
+	assert_true(looks >= 55 && looks <= 70);
+	assert_int_equal(t.exited->check_wait, REC_REAP_MAX_MS);
+	born_free(&t);
+	fake_free(&f);
+}
+
+static void sweep_to_end(struct rec_watch *w, struct born_table *t, size_t max,
+			 struct rec_sync_stats *total)
+{
+	unsigned long long passes = w->passes;
+	struct rec_sync_stats st;
+	int i;
+
+	memset(total, 0, sizeof(*total));
+	for (i = 0; i < 100 && w->passes == passes; i++) {
+		assert_int_equal(rec_sweep(w, t, max, &st), 0);
+		total->released += st.released;
+		total->added += st.added;
+	}
+	assert_true(w->passes == passes + 1);
+}
+
+/*
+ * A pass over /proc, a slice at a time: at its end, a process it did not
+ * see is released if /proc does not show it (unless it started after the
+ * pass began: its fork may still be queued), and one the table lacks is
+ * added as inferred, its parent as CABA. Each mount namespace is found
+ * and its procfs's hidepid= read; one no process uses any more is
+ * dropped at the end of a pass.
+ */
+static void test_sweep(void **state)
+{
+	unsigned long long young = rec_now_ticks() + 1000;
+	struct rec_sync_stats st;
+	struct rec_watch w;
+	struct fake_proc f;
+	struct born_table t;
+	const struct born_proc *p;
+	int i;
+
+	fake_init(&f);
+	fake_add(&f, 1, 0, ST(1), 'A', ",hidepid=0");	/* 0 hides nothing */
+	fake_add(&f, 20, 1, ST(20), 'A', "");
+	fake_add(&f, 21, 1, ST(21), 'B', ",hidepid=invisible");
+	fake_add(&f, 22, 20, ST(22), 'A', "");		/* its fork was missed */
+	fake_add(&f, 23, 20, young, 'A', "");		/* its fork may be queued */
+	born_init(&t);
+	born_seed(&t, 1, ST(1));
+	born_fork(&t, 1, ST(1), 20, ST(20));
+	born_fork(&t, 1, ST(1), 21, ST(21));
+	born_fork(&t, 20, ST(20), 30, ST(30));		/* its release was missed */
+	born_fork(&t, 30, ST(30), 32, ST(32));
+	born_fork(&t, 1, ST(1), 31, young);		/* too young to judge */
+	assert_int_equal(rec_watch_init(&w, f.fd), 0);
+
+	/* Half a pass proves nothing yet. */
+	assert_int_equal(rec_sweep(&w, &t, 2, &st), 0);
+	assert_int_equal(st.released, 0);
+	assert_int_equal(w.passes, 0);
+	assert_non_null(born_find(&t, 30, ST(30)));
+	sweep_to_end(&w, &t, 2, &st);
+	assert_int_equal(st.released, 2);		/* 30, and 32 is not in /proc */
+	assert_null(born_find(&t, 30, ST(30)));
+	assert_non_null(born_find(&t, 31, young));
+	assert_int_equal(st.added, 1);
+	p = born_find(&t, 22, ST(22));
+	assert_non_null(p);
+	assert_true(p->inferred);
+	assert_int_equal(p->caba->pid, 20);
+	assert_null(born_find_pid(&t, 23));
+	check_consistent(&t);
+	assert_int_equal(w.nns, 2);
+	assert_true(w.changed);
+	assert_true(rec_watch_hides(&w));
+
+	/* The process of namespace B is gone: B is dropped, nothing hides. */
+	w.changed = false;
+	fake_del(&f, 21);
+	for (i = 0; i < 2; i++) {
+		sweep_to_end(&w, &t, 0, &st);
+		assert_int_equal(st.released, i == 0);	/* 21 */
+		assert_int_equal(st.added, 0);
+	}
+	assert_int_equal(w.nns, 1);
+	assert_true(w.changed);
+	assert_false(rec_watch_hides(&w));
+
+	/* A namespace told of (a fork, an exec) is known at once. */
+	fake_add(&f, 40, 1, ST(40), 'B', ",hidepid=2");
+	rec_watch_note(&w, 40, 0);
+	assert_int_equal(w.nns, 2);
+	assert_true(rec_watch_hides(&w));
+	rec_watch_note(&w, 41, 0);			/* gone already: nothing */
+	assert_int_equal(w.nns, 2);
+	rec_watch_note(&w, 41, 12345);			/* its namespace told: nothing */
+	assert_int_equal(w.nns, 2);
+	assert_true(rec_watch_hides(&w));
+	rec_watch_free(&w);
+	born_free(&t);
+	fake_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1050,6 +1340,10 @@ int main(void)
 		cmocka_unit_test(test_release_orders),
 		cmocka_unit_test(test_clone_parent),
 		cmocka_unit_test(test_zombie),
+		cmocka_unit_test(test_exited_list),
+		cmocka_unit_test(test_reap),
+		cmocka_unit_test(test_reap_backoff),
+		cmocka_unit_test(test_sweep),
 		cmocka_unit_test(test_pid_reuse),
 		cmocka_unit_test(test_pid_reuse_same_tick),
 		cmocka_unit_test(test_seed),
