@@ -563,6 +563,19 @@ int main(int argc, char **argv)
 	else
 		b->drain(b, &t);
 	rec_sync(&t, procfd, 1, &ss);
+	/*
+	 * A first state before saying it records: whoever waits for those
+	 * words (a test, a unit's start) finds a state file to read. If it
+	 * cannot be written, the loop says so and goes on trying.
+	 */
+	meta.lost = t.lost = base_lost + b->lost(b);
+	meta.updated = (long long)time(NULL);
+	if (state_save(sdir.fd, sdir.base, &t, &meta, mode) == 0) {
+		dirty = false;
+		if (b->commit)
+			b->commit(b);
+		last_save = now_ms();
+	}
 	say(_("recording with %s (release: %s); %zu processes running before it are inferred; state in %s"),
 	    b->name, b->release_point, ss.added, o.state);
 	last_sync = last_event = now_ms();
