@@ -176,13 +176,18 @@ void esc_message(struct strbuf *sb, const char *s, size_t n, enum charset cs)
 	escape(sb, s, n, cs, false);
 }
 
-/* How many bytes from s on are ASCII that every escaper keeps as it is. */
-static size_t plain_ascii(const unsigned char *s, size_t n)
+/*
+ * Copy the run of ASCII at s that every escaper keeps as it is (most of
+ * a document) in one piece; returns its length.
+ */
+static size_t copy_plain(struct strbuf *sb, const unsigned char *s, size_t n)
 {
 	size_t i = 0;
 
 	while (i < n && s[i] >= 0x20 && s[i] < 0x7f)
 		i++;
+	if (i)
+		sb_add(sb, s, i);
 	return i;
 }
 
@@ -193,13 +198,11 @@ void esc_json_text(struct strbuf *sb, const char *str, size_t n)
 
 	sb_grow(sb, n);
 	while (i < n) {
-		size_t run = plain_ascii(s + i, n - i);
+		size_t run = copy_plain(sb, s + i, n - i);
 		uint32_t cp;
 		size_t len;
 
 		if (run) {
-			/* Most of a document: copied in one piece. */
-			sb_add(sb, s + i, run);
 			i += run;
 			continue;
 		}
@@ -231,12 +234,11 @@ void esc_valid_utf8(struct strbuf *sb, const char *str, size_t n)
 
 	sb_grow(sb, n);
 	while (i < n) {
-		size_t run = plain_ascii(s + i, n - i);
+		size_t run = copy_plain(sb, s + i, n - i);
 		uint32_t cp;
 		size_t len;
 
 		if (run) {
-			sb_add(sb, s + i, run);
 			i += run;
 			continue;
 		}
