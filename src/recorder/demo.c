@@ -137,7 +137,8 @@ static int start_recorder(struct recorder *r)
 		_exit(127);
 	}
 	free(bin);
-	for (i = 0; i < 1500; i++) {
+	/* Loading its programs takes long on a busy machine: a minute at most. */
+	for (i = 0; i < 6000; i++) {
 		if (stat(r->state, &sb) == 0)
 			return 0;
 		if (waitpid(r->pid, &st, WNOHANG) == r->pid) {
@@ -147,7 +148,7 @@ static int start_recorder(struct recorder *r)
 		}
 		usleep(10000);
 	}
-	ct_say(_("the recorder did not write its state within 15 seconds"));
+	ct_say(_("the recorder did not write its state within a minute"));
 	return -1;
 }
 

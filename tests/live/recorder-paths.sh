@@ -187,7 +187,9 @@ check "cabatree: ... and is not a regular file" \
 
 # ---- cabatree --demo keeps its recorder's state where it is accepted ----
 timeout 300 "$CABATREE" --demo > "$tmp/demo" 2>&1
-check "--demo: runs (status 0)" [ $? = 0 ]
+st=$?
+check "--demo: runs (status 0)" [ $st = 0 ]
+[ $st = 0 ] || { echo "# status $st, and it said:"; sed 's/^/# /' "$tmp/demo"; }
 check "--demo: its recorder starts" grep -q "^cabatreed: recording with" "$tmp/demo"
 check "--demo: ... on a state file it accepts" sh -c '! grep -q "refusing to run" "$1"' sh "$tmp/demo"
 
