@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * cabatree --demo: make sure something knows the born tree (the kernel,
- * a running cabatreed, or one started here for the demo), run caba.md's
- * complex-sessions example in a pid namespace of its own and a daemon
- * that double-forks under a child subreaper, draw both trees with the
- * options given, and clean up every process it started.
+ * a running cabatreed, or one started here for the demo), run the
+ * complex-sessions example of cabatree(1) in a pid namespace of its own
+ * and a daemon that double-forks under a child subreaper, draw both trees
+ * with the options given, and clean up every process it started.
  */
 #include "config.h"
 
@@ -256,7 +256,7 @@ int demo_run(int argc, char **argv, bool json)
 		usleep(300000);
 	if (!json) {
 		printf(_("Two workloads, as their real (PPid) and born (CABA) trees show them:\n"
-			 "- ns1-init: caba.md's sessions example in a pid namespace of its own "
+			 "- ns1-init: the sessions example of cabatree(1) in a pid namespace of its own "
 			 "(names carry the pid inside it).\n"
 			 "  ns6 and ns3 are gone: ns7 was adopted by the subreaper ns2-session and\n"
 			 "  ns4-session by init, yet the born tree keeps ns4-session under ns2-session\n"

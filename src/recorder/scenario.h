@@ -9,7 +9,7 @@
 #include <sys/types.h>
 
 /*
- * caba.md's complex-sessions example in a new pid namespace. Phase one
+ * the complex-sessions example of cabatree(1) in a new pid namespace. Phase one
  * makes pids 1 to 7 (the namespace's numbering); go_fd is then read for
  * one byte (or not at all if go_fd < 0) before phase two: 2 becomes a
  * subreaper, 6 dies, 2 clears the flag, 3 dies. host[i] receives the

@@ -4,7 +4,7 @@
  * needs on one line, then holds its processes until stdin closes, and
  * ends them all:
  *
- *   sessions      caba.md's example in a pid namespace: prints the host
+ *   sessions      the example of cabatree(1) in a pid namespace: prints the host
  *                 pids of namespace pids 1..7; a 'g' on stdin runs phase
  *                 two (the deaths), then it prints "done"
  *   clone-parent  P, A, B: A made B with CLONE_PARENT (B's real parent: P)

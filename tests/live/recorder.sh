@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # The recorder with one backend ($BACKEND: ebpf or connector), sourced by
 # recorder-ebpf.sh and recorder-connector.sh: cabatreed records real
-# workloads (tests/live/borntree) and cabatree --json must show caba.md's
+# workloads (tests/live/borntree) and cabatree --json must show cabatree(1)'s
 # rules. Needs root.
 set -u
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -99,7 +99,7 @@ check "cabatreed starts with the $BACKEND backend" start_recorder
 grep -q "recording with $BACKEND" "$tmp/daemon.log"
 check "it says what it records with" [ $? = 0 ]
 
-# caba.md's complex sessions; the second time, cabatreed is killed with
+# the complex sessions of cabatree(1); the second time, cabatreed is killed with
 # -9 between the births and the deaths, and started again after them.
 sessions() {
 	run_helper sessions

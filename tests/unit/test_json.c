@@ -247,7 +247,7 @@ static void assert_process_keys(struct json_object *p, bool threads)
 
 #define NOBODY_UID 4000000000u
 
-/* The self-test scenario of caba.md, with a kernel thread and an old process. */
+/* The self-test scenario of cabatree(1), with a kernel thread and an old process. */
 static const struct jproc doc_procs[] = {
 	{ 1, 0, 0, CABA_OUTSIDE, NAME("systemd"), CMD("/sbin/init\0splash\0"),
 	  0, 1, 1, 'S', 1, 1 },

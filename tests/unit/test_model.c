@@ -227,7 +227,7 @@ struct model_case {
 #define L(...) { __VA_ARGS__ }
 
 /*
- * caba.md's worked example (the kernel self-test): 1 forks 2; 2 -> 3 -> 4;
+ * The worked example of cabatree(1) (the kernel self-test): 1 forks 2; 2 -> 3 -> 4;
  * 4 forks 5; 4 -> 6 -> 7; 6 dies (7 to subreaper 2), 3 dies (4 to 1).
  */
 #define SELFTEST_PROCS							\

@@ -129,7 +129,7 @@ static void check_consistent(const struct born_table *t)
 	assert_int_equal(nx, n);
 }
 
-/* The worked example of caba.md, as a recorder sees it. */
+/* The worked example of cabatree(1), as a recorder sees it. */
 static const struct ev sessions[] = {
 	{ 'S', 0, 1 },
 	{ 'F', 1, 2 }, { 'F', 2, 3 }, { 'F', 3, 4 }, { 'F', 4, 5 },

@@ -40,7 +40,7 @@ struct world {
 	struct ct_model m;
 };
 
-/* The kernel self-test scenario of docs/caba.md. */
+/* The kernel self-test scenario of cabatree(1). */
 static const struct pspec selftest[] = {
 	{ 1, 0, 0, K, "init", 0 },
 	{ 2, 1, 1, K, "sh", 0 },
