@@ -247,7 +247,11 @@ int demo_run(int argc, char **argv, bool json)
 	if (err == 0)
 		err = scenario_daemonise_start(&d);
 	if (err < 0) {
-		if (!interrupted)
+		if (err == -ETIMEDOUT)
+			ct_say(_("the demo's workload made no progress for %d seconds; "
+				 "is the machine out of processes or memory?"),
+			       SCENARIO_TIMEOUT_MS / 1000);
+		else if (!interrupted)
 			ct_say(_("the demo's workload failed: %s"), strerror(-err));
 		goto out;
 	}

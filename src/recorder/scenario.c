@@ -61,6 +61,22 @@ static void wait_byte(int fd, char want)
 	_exit(1);
 }
 
+/*
+ * fork(), again while the system is out of pids for a moment (a storm of
+ * short-lived processes elsewhere): the story needs each of its forks.
+ */
+static pid_t fork_story(void)
+{
+	for (int i = 0; i < 1000; i++) {
+		pid_t pid = fork();
+
+		if (pid >= 0 || errno != EAGAIN)
+			return pid;
+		usleep(10000);
+	}
+	return -1;
+}
+
 static void put_byte(int fd, char c)
 {
 	if (write(fd, &c, 1) != 1)
@@ -83,21 +99,21 @@ static void session_two(int rep, int go_fd)
 	report(rep, 2, "ns2-session");
 	if (pipe(die3) || pipe(die6) || pipe(ready))
 		_exit(1);
-	p3 = fork();
+	p3 = fork_story();
 	if (p3 == 0) {
 		report(rep, 3, "ns3-middle");
-		p4 = fork();
+		p4 = fork_story();
 		if (p4 == 0) {
 			report(rep, 4, "ns4-session");
-			if (fork() == 0) {
+			if (fork_story() == 0) {
 				report(rep, 5, "ns5");
 				forever();
 			}
 			setsid();
-			p6 = fork();
+			p6 = fork_story();
 			if (p6 == 0) {
 				report(rep, 6, "ns6-middle");
-				if (fork() == 0) {
+				if (fork_story() == 0) {
 					report(rep, 7, "ns7");
 					forever();
 				}
@@ -147,7 +163,7 @@ int scenario_sessions_start(struct scenario *s, int go_fd)
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(rep[0]);
 		report(rep[1], 1, "ns1-init");
-		if (fork() == 0)
+		if (fork_story() == 0)
 			session_two(rep[1], go_fd);
 		forever();
 	}
@@ -243,7 +259,7 @@ int scenario_daemonise_start(struct daemonise *d)
 	if (pipe2(rep, O_CLOEXEC) < 0)
 		return -errno;
 	fflush(NULL);
-	d->manager = fork();
+	d->manager = fork_story();
 	if (d->manager < 0)
 		return -errno;
 	if (d->manager == 0) {
@@ -251,19 +267,19 @@ int scenario_daemonise_start(struct daemonise *d)
 
 		prctl(PR_SET_NAME, "service-manager");
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
-		l = fork();
+		l = fork_story();
 		if (l == 0) {
 			pid_t m;
 
 			prctl(PR_SET_NAME, "launcher");
 			if (write(rep[1], &(pid_t){ getpid() }, sizeof(pid_t)) != sizeof(pid_t))
 				_exit(1);
-			m = fork();
+			m = fork_story();
 			if (m == 0) {
 				prctl(PR_SET_NAME, "svc-start");
-				if (fork() == 0) {
+				if (fork_story() == 0) {
 					setsid();
-					if (fork() == 0) {
+					if (fork_story() == 0) {
 						prctl(PR_SET_NAME, "svc-daemon");
 						if (write(rep[1], &(pid_t){ getpid() },
 							  sizeof(pid_t)) != sizeof(pid_t))
