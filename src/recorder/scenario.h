@@ -26,6 +26,7 @@ struct scenario {
 	pid_t host[8];
 	int report_fd;		/* internal: what the namespace reports */
 	int waits_for_go;	/* internal: phase two waits for go_fd */
+	int done;		/* internal: phase two said "done" already */
 };
 
 int scenario_sessions_start(struct scenario *s, int go_fd);
