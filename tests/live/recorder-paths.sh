@@ -155,7 +155,10 @@ check "no file was left in the good directory" [ -z "$(ls -A "$tmp/good/d")" ]
 check "a good path: cabatreed starts" start_daemon "$st" "$tmp/log" --backend=connector
 nobody ln -s "$secret" "$tmp/good/d/state.tmp.$dpid" 2> "$tmp/err"
 check "a user cannot put a link where the temporary file goes" [ $? != 0 ]
-check "... (permission denied)" grep -q "Permission denied" "$tmp/err"
+# (While a state is being written the name is taken: "File exists".)
+nobody ln -s "$secret" "$tmp/good/d/planted" 2> "$tmp/err"
+check "... nor anywhere in the directory (permission denied)" \
+	grep -q "Permission denied" "$tmp/err"
 sed 's/^/# /' "$tmp/err"
 nobody mv "$tmp/good/d" "$tmp/good/d.old" 2> /dev/null
 check "... nor move the directory away" [ -d "$tmp/good/d" ]
