@@ -10,7 +10,7 @@ set -u
 : "${TOP_BUILDDIR:=$TOP_SRCDIR/build}"
 : "${CABATREE:=$TOP_BUILDDIR/src/cabatree}"
 CABATREED=$TOP_BUILDDIR/src/cabatreed
-. "$TOP_SRCDIR/tests/live/lib.sh"
+. "$TOP_SRCDIR/tests/lib.sh"
 
 tmp=$(mktemp -d)
 kid=

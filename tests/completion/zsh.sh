@@ -12,16 +12,10 @@ set -u
 : "${TOP_BUILDDIR:=$TOP_SRCDIR/build}"
 : "${CABATREE:=$TOP_BUILDDIR/src/cabatree}"
 CABATREED=$TOP_BUILDDIR/src/cabatreed
-. "$TOP_SRCDIR/tests/live/lib.sh"
+. "$TOP_SRCDIR/tests/lib.sh"
 
-if ! command -v zsh > /dev/null; then
-	echo "SKIP: zsh is not installed"
-	exit 77
-fi
-if ! zsh -fc 'zmodload zsh/zpty' 2> /dev/null; then
-	echo "SKIP: zsh has no zsh/zpty module"
-	exit 77
-fi
+need "needs zsh (Debian package zsh)" command -v zsh
+need "needs zsh's zsh/zpty module" zsh -fc 'zmodload zsh/zpty'
 
 tmp=$(mktemp -d)
 kid=

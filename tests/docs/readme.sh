@@ -10,7 +10,7 @@ set -u
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${TOP_BUILDDIR:=$TOP_SRCDIR/build}"
 : "${CABATREE:=$TOP_BUILDDIR/src/cabatree}"
-. "$TOP_SRCDIR/tests/live/lib.sh"
+. "$TOP_SRCDIR/tests/lib.sh"
 readme=$TOP_SRCDIR/README
 
 tmp=$(mktemp -d)
@@ -47,7 +47,7 @@ while IFS= read -r cmd; do
 	case $cmd in
 	*"| jq "*)
 		if ! command -v jq > /dev/null; then
-			echo "# skipped: $cmd (no jq)"
+			skip_part "$cmd: needs jq (Debian package jq)"
 			continue
 		fi ;;
 	esac

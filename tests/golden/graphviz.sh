@@ -9,12 +9,9 @@ set -u
 : "${CABATREE:=$TOP_SRCDIR/build/src/cabatree}"
 export LC_ALL=C.UTF-8 NO_COLOR= TERM=dumb COLUMNS=
 . "$TOP_SRCDIR/tests/golden/lib.sh"
-. "$TOP_SRCDIR/tests/live/lib.sh"
+. "$TOP_SRCDIR/tests/lib.sh"
 
-if ! command -v dot > /dev/null 2>&1; then
-	echo "SKIP: Graphviz's dot is not installed (Debian package graphviz)"
-	exit 77
-fi
+need "needs Graphviz's dot (Debian package graphviz)" command -v dot
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 

@@ -22,9 +22,10 @@ export LC_ALL=C.UTF-8 NO_COLOR= TERM=dumb COLUMNS=
 export SOURCE_DATE_EPOCH=1795814068
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
+. "$TOP_SRCDIR/tests/lib.sh"
 RUN="timeout -k 5 ${CASE_TIMEOUT:-60}"
 if [ "${VALGRIND:-}" = 1 ]; then
-	command -v valgrind > /dev/null || { echo "valgrind is not installed"; exit 77; }
+	need "needs valgrind (Debian package valgrind)" command -v valgrind
 	: "${CASE_TIMEOUT:=900}"
 	RUN="timeout -k 5 $CASE_TIMEOUT valgrind -q --error-exitcode=99 --leak-check=full"
 	RUN="$RUN --show-leak-kinds=all --errors-for-leak-kinds=all --num-callers=50"
@@ -32,7 +33,6 @@ if [ "${VALGRIND:-}" = 1 ]; then
 fi
 export RUN
 . "$TOP_SRCDIR/tests/golden/lib.sh"
-. "$TOP_SRCDIR/tests/live/lib.sh"
 
 for c in "$cases"/*/; do
 	c=${c%/}

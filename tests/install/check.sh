@@ -8,12 +8,10 @@ set -u
 
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${TOP_BUILDDIR:=$TOP_SRCDIR/build}"
-. "$TOP_SRCDIR/tests/live/lib.sh"
+. "$TOP_SRCDIR/tests/lib.sh"
 
-if [ -z "${INST_DIRS:-}" ] || [ -z "${MAKE:-}" ]; then
-	echo "SKIP: run by make check (needs MAKE and INST_DIRS)"
-	exit 77
-fi
+need "needs MAKE, which make check passes" [ -n "${MAKE:-}" ]
+need "needs INST_DIRS, which make check passes" [ -n "${INST_DIRS:-}" ]
 for kv in $INST_DIRS; do
 	case ${kv%%=*} in
 	bindir | sbindir | man1dir | man8dir | docdir | localedir | \

@@ -15,17 +15,12 @@ set -u
 : "${CABATREE:=$TOP_BUILDDIR/src/cabatree}"
 : "${STORM_SECONDS:=20}"
 : "${MIN_SCANS:=200}"
-. "$TOP_SRCDIR/tests/live/lib.sh"
+. "$TOP_SRCDIR/tests/lib.sh"
 export LC_ALL=C.UTF-8
 
-if [ "$(id -u)" != 0 ]; then
-	echo "SKIP: needs root (a new pid namespace with its own /proc, and its ns_last_pid)"
-	exit 77
-fi
-if ! unshare -p -f --mount-proc true 2> /dev/null; then
-	echo "SKIP: cannot create a pid namespace with its own /proc (unshare -p -f --mount-proc)"
-	exit 77
-fi
+need "needs root (a new pid namespace with its own /proc, and its ns_last_pid)" [ "$(id -u)" = 0 ]
+need "needs a pid namespace with its own /proc (unshare -p -f --mount-proc)" \
+	unshare -p -f --mount-proc true
 
 [ -x "$TOP_BUILDDIR/tests/live/storm" ] ||
 	{ echo "not ok - $TOP_BUILDDIR/tests/live/storm is not built (make check builds it)"; exit 1; }

@@ -2,16 +2,6 @@
 # Shared by the recorder's live tests: skipping (never in CI) and starting
 # and stopping cabatreed ($CABATREED; its pid in $dpid).
 
-# need WHY: this test cannot run here; in CI that is a failure.
-need() {
-	if [ "${CI:-}" = true ]; then
-		echo "not ok - $1, and CI must run this test"
-		exit 1
-	fi
-	echo "SKIP: $1"
-	exit 77
-}
-
 # wait_recording LOG STARTS: until LOG says "recording with" more often
 # than STARTS times (10 s at most); fails at once if cabatreed died.
 wait_recording() {

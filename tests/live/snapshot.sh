@@ -9,7 +9,7 @@ set -u
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${TOP_BUILDDIR:=$TOP_SRCDIR/build}"
 : "${CABATREE:=$TOP_BUILDDIR/src/cabatree}"
-. "$TOP_SRCDIR/tests/live/lib.sh"
+. "$TOP_SRCDIR/tests/lib.sh"
 export LC_ALL=C.UTF-8
 
 tmp=$(mktemp -d)
@@ -97,7 +97,7 @@ check "and the message names the mark" grep -qx \
 # A sanitizer build reserves terabytes of address space: no limit fits.
 limit=40000	# KiB
 if grep -q '^SAN_CFLAGS = .*-fsanitize' "$TOP_BUILDDIR/Makefile" 2> /dev/null; then
-	echo "SKIP: memory limits (ulimit -v): a sanitizer build reserves its shadow memory"
+	skip_part "memory limits (ulimit -v): a sanitizer build reserves its shadow memory"
 	finish
 	exit
 fi

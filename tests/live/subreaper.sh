@@ -6,7 +6,7 @@ set -u
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${TOP_BUILDDIR:=$TOP_SRCDIR/build}"
 : "${CABATREE:=$TOP_BUILDDIR/src/cabatree}"
-. "$TOP_SRCDIR/tests/live/lib.sh"
+. "$TOP_SRCDIR/tests/lib.sh"
 export LC_ALL=C.UTF-8
 
 tmp=$(mktemp -d)

@@ -6,17 +6,11 @@ set -u
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${TOP_BUILDDIR:=$TOP_SRCDIR/build}"
 : "${CABATREE:=$TOP_BUILDDIR/src/cabatree}"
-. "$TOP_SRCDIR/tests/live/lib.sh"
+. "$TOP_SRCDIR/tests/lib.sh"
 export LC_ALL=C.UTF-8
 
-if [ "$(id -u)" != 0 ] || ! command -v setpriv > /dev/null; then
-	if [ "${CI:-}" = true ]; then
-		echo "not ok - needs root and setpriv(1) to switch users, and CI runs as root"
-		exit 1
-	fi
-	echo "SKIP: needs root and setpriv(1) to run cabatree as another user"
-	exit 77
-fi
+need "needs root to run cabatree as another user" [ "$(id -u)" = 0 ]
+need "needs setpriv(1) (Debian package util-linux)" command -v setpriv
 nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 
 tmp=$(mktemp -d)

@@ -16,7 +16,7 @@ set -u
 : "${CABATREE:=$TOP_BUILDDIR/src/cabatree}"
 CABATREED=$TOP_BUILDDIR/src/cabatreed
 po=$TOP_SRCDIR/po
-. "$TOP_SRCDIR/tests/live/lib.sh"
+. "$TOP_SRCDIR/tests/lib.sh"
 
 how="To update: make -C build/po update-po (it merges the messages of the sources
 into po/*.po: new ones come untranslated, changed ones fuzzy, removed ones
@@ -24,10 +24,7 @@ obsolete '#~' that may be deleted), then translate what is untranslated or
 fuzzy in po/LL.po and check it with: msgfmt -c --statistics -o /dev/null po/LL.po"
 
 for tool in xgettext msgfmt msgattrib; do
-	if ! command -v "$tool" > /dev/null; then
-		echo "SKIP: $tool not found (Debian package gettext)"
-		exit 77
-	fi
+	need "needs $tool (Debian package gettext)" command -v "$tool"
 done
 
 need_how=
@@ -154,7 +151,7 @@ done
 # (d) German from the build tree's catalogue.
 locdir=$TOP_BUILDDIR/locale
 if ! grep -q '^#define ENABLE_NLS 1' "$TOP_BUILDDIR/config.h" 2> /dev/null; then
-	echo "skip - (d) German output: built without NLS (configure --disable-nls)"
+	skip_part "(d) German output: built without NLS (configure --disable-nls)"
 	finish
 	exit
 fi

@@ -9,12 +9,9 @@ set -u
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${CABATREE:=$TOP_SRCDIR/build/src/cabatree}"
 : "${TIMEOUT:=30}"
-. "$TOP_SRCDIR/tests/live/lib.sh"
+. "$TOP_SRCDIR/tests/lib.sh"
 
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "tmux is not installed: skipping"
-	exit 77
-fi
+need "needs tmux (Debian package tmux)" command -v tmux
 
 tmp=$(mktemp -d)
 sock=cabatree-live-$$

@@ -43,16 +43,14 @@ set -u
 cases=$TOP_SRCDIR/tests/tui/cases
 FIXTURES=$TOP_SRCDIR/tests/golden/fixtures
 . "$TOP_SRCDIR/tests/golden/lib.sh"
+. "$TOP_SRCDIR/tests/lib.sh"
 
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "tmux is not installed: skipping the terminal tests (./build.sh deps installs it)"
-	exit 77
-fi
+need "needs tmux (Debian package tmux)" command -v tmux
 
 tmp=$(mktemp -d)
 VG=
 if [ "${VALGRIND:-}" = 1 ]; then
-	command -v valgrind > /dev/null || { echo "valgrind is not installed"; exit 77; }
+	need "needs valgrind (Debian package valgrind)" command -v valgrind
 	TIMEOUT=${VG_TIMEOUT:-120}
 	VG="valgrind -q --error-exitcode=99 --num-callers=50 --log-file=$tmp/vg.%p"
 	VG="$VG --suppressions=$TOP_SRCDIR/tests/golden/valgrind.supp"
@@ -186,7 +184,6 @@ cabatree_pid() {
 	pgrep -f -P "$(tm display -p -t tui: '#{pane_pid}')" cabatree
 }
 
-. "$TOP_SRCDIR/tests/live/lib.sh"
 cflags=
 for c in "$cases"/*/; do
 	c=${c%/}
