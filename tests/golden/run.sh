@@ -33,6 +33,7 @@ if [ "${VALGRIND:-}" = 1 ]; then
 fi
 export RUN
 . "$TOP_SRCDIR/tests/golden/lib.sh"
+. "$TOP_SRCDIR/tests/golden/fixture-json.sh"
 
 for c in "$cases"/*/; do
 	c=${c%/}
