@@ -68,6 +68,22 @@ need() {
 	skip "$_why"
 }
 
+# wait_for WHAT COMMAND...: until COMMAND succeeds, however loaded the
+# machine is. The guard (HANG_SECONDS, 600 by default) only ends a wait
+# that would never end: it says so as a hang, and fails.
+wait_for() {
+	_wf_what=$1
+	shift
+	_wf_end=$(($(date +%s) + ${HANG_SECONDS:-600}))
+	until "$@"; do
+		if [ "$(date +%s)" -gt "$_wf_end" ]; then
+			echo "# hang: $_wf_what: not after ${HANG_SECONDS:-600} s"
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
 # skip_part REASON: some of this suite's checks cannot run here; the rest
 # go on, and finish reports the suite as skipped (REASON) if all passed.
 skip_part() {

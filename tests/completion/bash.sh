@@ -95,10 +95,7 @@ pname=ctc$$.zz
 ln -s "$(command -v sleep)" "$tmp/$pname"
 "$tmp/$pname" 300 &
 kid=$!
-for _i in 1 2 3 4 5 6 7 8 9 10; do
-	[ "$(cat "/proc/$kid/comm" 2>/dev/null)" = "$pname" ] && break
-	sleep 0.1
-done
+wait_for "$pname has executed" sh -c '[ "$(cat "/proc/$1/comm")" = "$2" ]' sh "$kid" "$pname"
 comp "$CABATREE" -p ""
 if grep -qx "$kid" "$tmp/got"; then ok "-p offers the pid of a process started here"
 else not_ok "-p offers the pid of a process started here ($kid)"; fi

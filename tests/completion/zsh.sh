@@ -73,7 +73,8 @@ zmodload zsh/zpty || exit 1
 zpty ct zsh -f -i
 zpty -w ct "source ${(q)CT_TMP}/setup.zsh"
 zpty -w -n ct "$1"$'\t'
-for (( n = 0; n < 200; n++ )); do
+# Until done, however long a loaded machine takes; ten minutes are a hang.
+for (( n = 0; SECONDS < 600; n++ )); do
 	[[ -e $CT_OUT.done ]] && break
 	zpty -r -t ct junk 2> /dev/null
 	sleep 0.05
@@ -144,10 +145,7 @@ pname=ctz$$.zz
 ln -s "$(command -v sleep)" "$tmp/$pname"
 "$tmp/$pname" 300 &
 kid=$!
-for _i in 1 2 3 4 5 6 7 8 9 10; do
-	[ "$(cat "/proc/$kid/comm" 2>/dev/null)" = "$pname" ] && break
-	sleep 0.1
-done
+wait_for "$pname has executed" sh -c '[ "$(cat "/proc/$1/comm")" = "$2" ]' sh "$kid" "$pname"
 comp "cabatree -p "
 if grep -q "^$kid	$kid *-- $pname\$" "$tmp/got"; then
 	ok "-p offers the pid of a process started here, with its name"

@@ -196,15 +196,12 @@ kid_while() {
 	rm -f "$tmp/kid"
 	sh -c 'sleep 30 & echo $! > "$0"; wait' "$tmp/kid" &
 	kid_sh=$!
-	_i=0
-	while [ ! -s "$tmp/kid" ] && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i + 1)); done
+	wait_for "the child forks" [ -s "$tmp/kid" ]
 	kid=$(cat "$tmp/kid")
 }
-witnessed() { # STATE: is $kid in STATE with $kid_sh as its CABA, witnessed (5 s)?
+witnessed() { # STATE: is $kid in STATE with $kid_sh as its CABA, witnessed?
 	_line="$kid $(start_of "$kid") $kid_sh $(start_of "$kid_sh") w"
-	_i=0
-	while ! grep -qx "$_line" "$1" && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i + 1)); done
-	grep -qx "$_line" "$1"
+	wait_for "cabatreed saves the fork of $kid" grep -qx "$_line" "$1"
 }
 kid_done() {
 	kill "$kid" "$kid_sh" 2> /dev/null

@@ -17,8 +17,8 @@ exec 9> "$tmp/hold"	# mktree holds its tree until this closes
 cleanup() { exec 9>&-; wait "$tree" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT INT TERM
 
-i=0
-while [ ! -s "$tmp/pids" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+# Until mktree has written its pids (or died).
+wait_for "mktree writes its pids" sh -c '[ -s "$1" ] || ! kill -0 "$2"' sh "$tmp/pids" "$tree"
 read -r P M O Z < "$tmp/pids" || { echo "not ok - mktree did not start"; exit 1; }
 [ "$P" = "$tree" ] || not_ok "mktree runs as the started process"
 

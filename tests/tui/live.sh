@@ -8,7 +8,7 @@ set -u
 
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${CABATREE:=$TOP_SRCDIR/build/src/cabatree}"
-: "${TIMEOUT:=30}"
+: "${TIMEOUT:=120}"
 . "$TOP_SRCDIR/tests/lib.sh"
 
 need "needs tmux (Debian package tmux)" command -v tmux
@@ -38,10 +38,7 @@ sh -c 'trap "kill \$c; wait \$c 2>/dev/null; exit 0" TERM
 	"$1/ct-second" 600 & c=$!; wait $c 2>/dev/null' sh "$tmp" &
 tree=$!
 first=
-for _ in $(seq 100); do
-	first=$(pgrep -P "$tree" -x ct-first) && break
-	sleep 0.05
-done
+wait_for "the test tree starts its first sleep" eval 'first=$(pgrep -P "$tree" -x ct-first)'
 [ -n "$first" ] || { not_ok "the test tree started"; finish; exit; }
 
 tm new-session -d -s live -x 100 -y 30 \

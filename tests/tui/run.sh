@@ -39,7 +39,7 @@ set -u
 
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${CABATREE:=$TOP_SRCDIR/build/src/cabatree}"
-: "${TIMEOUT:=30}"
+: "${TIMEOUT:=120}"
 cases=$TOP_SRCDIR/tests/tui/cases
 FIXTURES=$TOP_SRCDIR/tests/golden/fixtures
 . "$TOP_SRCDIR/tests/golden/lib.sh"
@@ -51,7 +51,7 @@ tmp=$(mktemp -d)
 VG=
 if [ "${VALGRIND:-}" = 1 ]; then
 	need "needs valgrind (Debian package valgrind)" command -v valgrind
-	TIMEOUT=${VG_TIMEOUT:-120}
+	TIMEOUT=${VG_TIMEOUT:-600}
 	VG="valgrind -q --error-exitcode=99 --num-callers=50 --log-file=$tmp/vg.%p"
 	VG="$VG --suppressions=$TOP_SRCDIR/tests/golden/valgrind.supp"
 	# A process ended by a signal (raised again once the terminal is
@@ -119,7 +119,7 @@ wait_screen() {
 		[ "$(date +%s)" -gt "$end" ] && break
 		sleep 0.05
 	done
-	echo "# screen ${want##*/} did not appear within ${TIMEOUT}s:"
+	echo "# screen ${want##*/} did not appear within ${TIMEOUT}s (TIMEOUT; a hang, or another screen):"
 	diff -u "$want" "$got" | sed 's/^/# /'
 	return 1
 }
@@ -135,7 +135,7 @@ wait_ready() {
 		[ "$(date +%s)" -gt "$end" ] && break
 		sleep 0.05
 	done
-	echo "# cabatree did not start within ${TIMEOUT}s:"
+	echo "# cabatree did not start within ${TIMEOUT}s (TIMEOUT): a hang"
 	capture | sed 's/^/# /'
 	return 1
 }
