@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "unit.h"
+#include "fixture.h"
 
 #include "model.h"
 #include "options.h"
@@ -47,16 +48,14 @@ static void render(struct graph *g, const struct dproc *procs, size_t n,
 
 	memset(&g->pl, 0, sizeof(g->pl));
 	for (i = 0; i < n; i++) {
-		struct ct_proc *p = pl_new(&g->pl);
+		const struct fx_proc s = {
+			.pid = procs[i].pid, .ppid = procs[i].ppid,
+			.caba = procs[i].caba, .cs = procs[i].cs,
+			.name = procs[i].name, .name_len = strlen(procs[i].name),
+			.nthreads = 1,
+		};
 
-		p->pid = procs[i].pid;
-		p->ppid = procs[i].ppid;
-		p->caba = procs[i].caba;
-		p->caba_status = procs[i].cs;
-		p->name = strdup(procs[i].name);
-		assert_non_null(p->name);
-		p->name_len = strlen(p->name);
-		p->nthreads = 1;
+		fx_add(&g->pl, &s);
 	}
 	model_build(&g->m, &g->pl, false);
 	g->m.lost_events = lost;

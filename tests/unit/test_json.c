@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "unit.h"
+#include "fixture.h"
 #include <json.h>
 
 #include "model.h"
@@ -25,50 +26,6 @@
 #include "render.h"
 #include "users.h"
 
-
-/* One process as a test gives it; bytes with explicit lengths. */
-struct jproc {
-	pid_t pid, ppid, caba;
-	enum caba_status cs;
-	const char *name;
-	size_t name_len;
-	const char *cmdline;	/* NULL: not read */
-	size_t cmdline_len;
-	uid_t uid;
-	pid_t pgid, sid;
-	char state;
-	unsigned long long start_time;
-	int nthreads;
-};
-
-static void pl_add(struct ct_proclist *pl, const struct jproc *s)
-{
-	struct ct_proc *p = pl_new(pl);
-
-	p->pid = s->pid;
-	p->ppid = s->ppid;
-	p->caba = s->caba;
-	p->caba_status = s->cs;
-	p->name = malloc(s->name_len + 1);
-	assert_non_null(p->name);
-	memcpy(p->name, s->name, s->name_len);
-	p->name[s->name_len] = '\0';
-	p->name_len = s->name_len;
-	if (s->cmdline) {
-		p->cmdline = malloc(s->cmdline_len + 1);
-		assert_non_null(p->cmdline);
-		memcpy(p->cmdline, s->cmdline, s->cmdline_len);
-		p->cmdline[s->cmdline_len] = '\0';
-		p->cmdline_len = s->cmdline_len;
-		p->has_cmdline = true;
-	}
-	p->uid = s->uid;
-	p->pgid = s->pgid;
-	p->sid = s->sid;
-	p->state = s->state;
-	p->start_time = s->start_time;
-	p->nthreads = s->nthreads;
-}
 
 /* What a test renders and what it gets back. */
 struct doc {
@@ -137,13 +94,13 @@ static void render_pl(struct doc *d)
 	assert_true(json_object_is_type(d->root, json_type_object));
 }
 
-static void render_doc(struct doc *d, const struct jproc *procs, size_t n)
+static void render_doc(struct doc *d, const struct fx_proc *procs, size_t n)
 {
 	size_t i;
 
 	memset(&d->pl, 0, sizeof(d->pl));
 	for (i = 0; i < n; i++)
-		pl_add(&d->pl, &procs[i]);
+		fx_add(&d->pl, &procs[i]);
 	render_pl(d);
 }
 
@@ -248,7 +205,7 @@ static void assert_process_keys(struct json_object *p, bool threads)
 #define NOBODY_UID 4000000000u
 
 /* The self-test scenario of cabatree(1), with a kernel thread and an old process. */
-static const struct jproc doc_procs[] = {
+static const struct fx_proc doc_procs[] = {
 	{ 1, 0, 0, CABA_OUTSIDE, NAME("systemd"), CMD("/sbin/init\0splash\0"),
 	  0, 1, 1, 'S', 1, 1 },
 	{ 2, 1, 1, CABA_KERNEL, NAME("sh"), CMD("sh\0-c\0x y\0"),
@@ -384,13 +341,13 @@ static void test_document_process(void **state)
 /* A uid with no user has "user": null (checked against the system). */
 static void test_no_user(void **state)
 {
-	static const struct jproc one[] = {
+	static const struct fx_proc one[] = {
 		{ 1, 0, 0, CABA_UNKNOWN, NAME("x"), NULL, 0, NOBODY_UID, 1, 1, 'S', 0, 1 },
 	};
 	struct doc d;
 
 	if (getpwuid(NOBODY_UID))
-		skip();
+		unit_skip("uid 4000000000 is a user here");
 	memset(&d, 0, sizeof(d));
 	render_doc(&d, one, 1);
 	assert_true(json_object_is_type(get(process(d.root, 1), "user"),
@@ -403,7 +360,7 @@ static void test_no_user(void **state)
 /* Without NScaba anywhere: "none", and no born roots at all. */
 static void test_caba_source_none(void **state)
 {
-	static const struct jproc procs[] = {
+	static const struct fx_proc procs[] = {
 		{ 1, 0, 0, CABA_UNKNOWN, NAME("init"), NULL, 0, 0, 1, 1, 'S', 1, 1 },
 		{ 2, 1, 0, CABA_UNKNOWN, NAME("a"), NULL, 0, 0, 1, 1, 'S', 1, 1 },
 		{ 3, 0, 0, CABA_UNKNOWN, NAME("b"), NULL, 0, 0, 1, 1, 'S', 1, 1 },
@@ -446,7 +403,7 @@ static void test_empty_model(void **state)
 	{ pid, ppid, caba, CABA_KERNEL, NAME(name), NULL, 0, 0, pid, pid, 'S', 1, 1 }
 
 /* 1 -> 2 -> {3, 4 -> 5}, 1 -> 6 -> 7 -> 8 (born of 3), and a root 200. */
-static const struct jproc tree_procs[] = {
+static const struct fx_proc tree_procs[] = {
 	P(1, 0, 0, "init"), P(2, 1, 1, "a"), P(3, 2, 2, "b"), P(4, 2, 2, "c"),
 	P(5, 4, 4, "d"), P(6, 1, 1, "e"), P(7, 6, 6, "f"), P(8, 7, 3, "g"),
 	P(200, 0, 0, "other"),
@@ -528,7 +485,7 @@ static const struct cmdline_case cmdline_cases[] = {
 static void test_cmdline(void **state)
 {
 	const struct cmdline_case *c = *state;
-	struct jproc one[] = {
+	struct fx_proc one[] = {
 		{ 1, 0, 0, CABA_UNKNOWN, NAME("p"), c->cmdline, c->len,
 		  0, 1, 1, 'S', 0, 1 },
 	};
@@ -577,7 +534,7 @@ static void test_hostile_name(void **state)
 {
 	const struct name_case *c = *state;
 	/* The same bytes as the name, as the one argument, as a thread's name. */
-	const struct jproc one = {
+	const struct fx_proc one = {
 		1, 0, 0, CABA_KERNEL, c->in, c->in_len, c->in, c->in_len + 1,
 		0, 1, 1, 'S', 0, 1,
 	};
@@ -587,7 +544,7 @@ static void test_hostile_name(void **state)
 
 	memset(&d, 0, sizeof(d));
 	d.o.threads = true;
-	pl_add(&d.pl, &one);
+	fx_add(&d.pl, &one);
 	th = calloc(1, sizeof(*th));
 	assert_non_null(th);
 	th->tid = 2;
@@ -645,5 +602,5 @@ int main(void)
 	failed += cmocka_run_group_tests_name("json focus", focus, NULL, NULL);
 	failed += cmocka_run_group_tests_name("json cmdline", cmdline, NULL, NULL);
 	failed += cmocka_run_group_tests_name("json hostile names", names, NULL, NULL);
-	return failed ? 1 : 0;
+	return unit_status(failed);
 }

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "unit.h"
+#include "fixture.h"
 
 #include "model.h"
 
@@ -39,19 +40,7 @@ struct pspec {
 static void pl_add(struct ct_proclist *pl, pid_t pid, pid_t ppid, pid_t caba,
 		   enum caba_status cs, const char *name)
 {
-	struct ct_proc *p = pl_new(pl);
-
-	p->pid = pid;
-	p->ppid = ppid;
-	p->caba = caba;
-	p->caba_status = cs;
-	p->pgid = p->sid = pid;
-	p->uid = 1000;
-	p->state = 'S';
-	p->nthreads = 1;
-	p->name = strdup(name);
-	assert_non_null(p->name);
-	p->name_len = strlen(name);
+	fx_add_plain(pl, pid, ppid, caba, cs, name, 1000, 0);
 }
 
 static void pl_fill(struct ct_proclist *pl, const struct pspec *s, size_t n)

@@ -21,6 +21,7 @@
 #include "model.h"
 #include "tui/view.h"
 #include "unit.h"
+#include "fixture.h"
 
 #define K CABA_KERNEL
 #define UNK CABA_UNKNOWN
@@ -51,19 +52,8 @@ static const struct pspec selftest[] = {
 
 static void pl_add(struct ct_proclist *pl, const struct pspec *s)
 {
-	struct ct_proc *p = pl_new(pl);
-
-	p->pid = s->pid;
-	p->ppid = s->ppid;
-	p->caba = s->caba;
-	p->caba_status = s->cs;
-	p->pgid = p->sid = s->pid;
-	p->state = 'S';
-	p->nthreads = 1;
-	p->start_time = s->start ? s->start : (unsigned long long)s->pid * 10;
-	p->name = strdup(s->name);
-	assert_non_null(p->name);
-	p->name_len = strlen(s->name);
+	fx_add_plain(pl, s->pid, s->ppid, s->caba, s->cs, s->name, 0,
+		     s->start ? s->start : (unsigned long long)s->pid * 10);
 }
 
 static struct world *world_new(const struct pspec *s, size_t n)
