@@ -621,23 +621,25 @@ static void test_rescan_copy(void **state)
 	char dir[] = "/tmp/cabatree-test.XXXXXX";
 	struct ct_proclist a = { 0 }, b = { 0 };
 	struct procfs_diag diag = { 0 };
+	struct procfs_scanner *sc;
 	int fd;
 
 	assert_non_null(mkdtemp(dir));
-	fd = procfs_open(dir);
-	assert_true(fd >= 0);
+	assert_int_equal(procfs_scanner_open(dir, &sc), 0);
+	fd = procfs_scanner_dirfd(sc);
 	assert_int_equal(mkdirat(fd, "4", 0755), 0);
 	put_proc(fd, 40);
-	assert_int_equal(procfs_rescan(fd, dir, PROCFS_KEEP_OPEN, NULL, &a, &diag), 0);
+	assert_int_equal(procfs_scanner_scan(sc, PROCFS_KEEP_OPEN, &a, &diag), 0);
 	assert_int_equal(a.n, 1);
 	assert_int_equal(a.v[0].start_time, 40);
-	/* In a copy, an inode does not name a process: none is kept. */
-	assert_true(a.v[0].ino == 0);
 	/* Files of a copy are not kept open: they could be replaced. */
-	assert_false(a.v[0].has_status_fd);
-	/* Pid 4 reused in place: same directory, same inode, new process. */
+	assert_int_equal(procfs_scanner_held(sc), 0);
+	/*
+	 * Pid 4 reused in place: same directory, same inode, new process. In
+	 * a copy, an inode does not name a process: its start time is read.
+	 */
 	put_proc(fd, 999);
-	assert_int_equal(procfs_rescan(fd, dir, PROCFS_KEEP_OPEN, &a, &b, &diag), 0);
+	assert_int_equal(procfs_scanner_scan(sc, PROCFS_KEEP_OPEN, &b, &diag), 0);
 	assert_int_equal(b.n, 1);
 	assert_int_equal(b.v[0].start_time, 999);
 	assert_int_equal(b.v[0].state, 'S');
@@ -646,7 +648,7 @@ static void test_rescan_copy(void **state)
 	unlinkat(fd, "4/status", 0);
 	unlinkat(fd, "4/stat", 0);
 	unlinkat(fd, "4", AT_REMOVEDIR);
-	close(fd);
+	procfs_scanner_free(sc);
 	rmdir(dir);
 }
 
@@ -689,32 +691,32 @@ static size_t open_fds(void)
 /*
  * On the live /proc, a rescan says what a scan says, process by process,
  * whether it rereads status files kept open or not; and every file it
- * kept is closed with its list.
+ * kept is closed with its scanner.
  */
 static void test_rescan_live(void **state)
 {
 	struct ct_proclist a = { 0 }, b = { 0 }, c = { 0 };
 	struct procfs_diag diag = { 0 };
-	size_t i, j = 0, same = 0, kept = 0, fds = open_fds();
-	int fd = procfs_open("/proc");
+	struct procfs_scanner *sc;
+	size_t i, j = 0, same = 0, fds = open_fds();
 	unsigned int keep = *(const unsigned int *)*state;
+	int fd;
 
-	assert_true(fd >= 0);
-	assert_int_equal(procfs_rescan(fd, "/proc", keep, NULL, &a, &diag), 0);
-	assert_int_equal(procfs_rescan(fd, "/proc", keep, &a, &b, &diag), 0);
+	assert_int_equal(procfs_scanner_open("/proc", &sc), 0);
+	fd = procfs_scanner_dirfd(sc);
+	assert_int_equal(procfs_scanner_scan(sc, keep, &a, &diag), 0);
+	assert_int_equal(procfs_scanner_scan(sc, keep, &b, &diag), 0);
 	assert_int_equal(procfs_scan(fd, "/proc", 0, &c, &diag), 0);
-	for (i = 0; i < b.n; i++)
-		kept += b.v[i].has_status_fd;
 	if (keep)
-		assert_true(kept > 0);
+		assert_true(procfs_scanner_held(sc) > 0);
 	else
-		assert_int_equal(kept, 0);
+		assert_int_equal(procfs_scanner_held(sc), 0);
 	for (i = 0; i < b.n; i++) {
 		while (j < c.n && c.v[j].pid < b.v[i].pid)
 			j++;
-		if (j == c.n || c.v[j].pid != b.v[i].pid || c.v[j].ino != b.v[i].ino)
+		if (j == c.n || c.v[j].pid != b.v[i].pid ||
+		    c.v[j].start_time != b.v[i].start_time)
 			continue;
-		assert_int_equal(b.v[i].start_time, c.v[j].start_time);
 		assert_int_equal(b.v[i].pgid, c.v[j].pgid);
 		assert_int_equal(b.v[i].sid, c.v[j].sid);
 		assert_true(b.v[i].state != 0);
@@ -722,10 +724,13 @@ static void test_rescan_live(void **state)
 	}
 	/* This test process itself, at least, lived through all three. */
 	assert_true(same > 0);
+	assert_non_null(proclist_find(&b, getpid()));
+	assert_int_equal(proclist_find(&b, getpid())->start_time,
+			 proclist_find(&c, getpid())->start_time);
 	proclist_free(&a);
 	proclist_free(&b);
 	proclist_free(&c);
-	close(fd);
+	procfs_scanner_free(sc);
 	assert_int_equal(open_fds(), fds);
 }
 
