@@ -1285,6 +1285,170 @@ size_t procfs_scanner_held(const struct procfs_scanner *sc)
 	return n;
 }
 
+/* ---- light reads: a few fields of one process, for the recorder and the demo ---- */
+
+const char *procfs_parse_stat_light(const char *buf, size_t len,
+				    struct procfs_light *l)
+{
+	struct ct_proc p = { .pgid = -1, .sid = -1 };
+	const char *bad = parse_stat(buf, len, &p, STAT_PPID);
+
+	if (bad)
+		return bad;
+	l->ppid = p.ppid;
+	l->pgid = p.pgid;
+	l->sid = p.sid;
+	l->state = p.state;
+	l->start_time = p.start_time;
+	return NULL;
+}
+
+int procfs_light_read(int dirfd, pid_t pid, struct procfs_light *l)
+{
+	char path[32], buf[4096];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%d/stat", (int)pid);
+	fd = openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* One read: a procfs file generated anew for a second one could differ. */
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n <= 0)
+		return n < 0 ? -errno : -ESRCH;
+	if (procfs_parse_stat_light(buf, (size_t)n, l))
+		return -EBADMSG;
+	l->pid = pid;
+	return 0;
+}
+
+static int cmp_light(const void *a, const void *b)
+{
+	const struct procfs_light *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+int procfs_light_scan(int dirfd, struct procfs_light **out, size_t *nout)
+{
+	struct procfs_light *v = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	int fd = dup(dirfd), err = 0;
+	DIR *d;
+
+	*out = NULL;
+	*nout = 0;
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	rewinddir(d);
+	for (;;) {
+		pid_t pid;
+
+		errno = 0;
+		de = readdir(d);
+		if (!de) {
+			err = -errno;
+			break;
+		}
+		pid = dir_pid(de->d_name);
+		if (pid <= 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 512;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		if (procfs_light_read(dirfd, pid, &v[n]) == 0)
+			n++;		/* else gone meanwhile */
+	}
+	closedir(d);
+	if (err < 0) {
+		free(v);
+		return err;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_light);
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+int procfs_mnt_ns(int dirfd, pid_t pid, unsigned long long *ino)
+{
+	char path[48];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%d/ns/mnt", (int)pid);
+	if (fstatat(dirfd, path, &sb, 0) < 0)
+		return -errno;
+	*ino = (unsigned long long)sb.st_ino;
+	return 0;
+}
+
+int procfs_open_mountinfo(int dirfd, pid_t pid)
+{
+	char path[48];
+	int fd;
+
+	snprintf(path, sizeof(path), "%d/mountinfo", (int)pid);
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+bool procfs_self_has_caba(int dirfd)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	struct ct_proc p = { 0 };
+	pid_t tgid;
+	ssize_t n = read_file_at(dirfd, "self/status", &tmp, SMALL_FILE_MAX);
+	bool yes = false;
+
+	if (n > 0) {
+		procfs_parse_status(tmp.s, (size_t)n, &p, &tgid);
+		yes = p.caba_status != CABA_UNKNOWN;
+	}
+	proc_free(&p);
+	sb_free(&tmp);
+	return yes;
+}
+
+pid_t procfs_self_pid(int dirfd)
+{
+	char buf[32];
+	ssize_t n = readlinkat(dirfd, "self", buf, sizeof(buf) - 1);
+	const char *q = buf;
+	long long v;
+
+	if (n <= 0)
+		return -1;
+	if (!parse_num(&q, buf + n, CT_PID_MAX, &v) || q != buf + n)
+		return -1;
+	return (pid_t)v;
+}
+
+ssize_t procfs_self_exe(int dirfd, char *buf, size_t size)
+{
+	ssize_t n;
+
+	if (size < 2)
+		return -ENAMETOOLONG;
+	n = readlinkat(dirfd, "self/exe", buf, size - 1);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n == size - 1)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	return n;
+}
+
 unsigned long long procfs_pid_ns(int dirfd)
 {
 	struct stat sb;

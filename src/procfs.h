@@ -88,8 +88,46 @@ long long procfs_boot_time(int dirfd, const char *root_name,
 /* The process (thread group) of thread tid, or 0 if there is no such thread. */
 pid_t procfs_tgid_of(int dirfd, pid_t tid);
 
+/*
+ * What the recorder and the demo need of a process: its ids and start
+ * time, from its stat line (parsed by procfs_parse_stat's parser, nothing
+ * allocated).
+ */
+struct procfs_light {
+	pid_t pid;
+	pid_t ppid;
+	pid_t pgid;
+	pid_t sid;
+	char state;
+	unsigned long long start_time;	/* clock ticks after boot */
+};
+
+/* Read pid's light record; 0, or -errno (-EBADMSG for a malformed line). */
+int procfs_light_read(int dirfd, pid_t pid, struct procfs_light *l);
+
+/*
+ * Every process under dirfd that could be read, sorted by pid, into *v
+ * (free it) and *n. 0 or -errno when the directory cannot be read.
+ */
+int procfs_light_scan(int dirfd, struct procfs_light **v, size_t *n);
+
+/* The inode of pid's mount namespace; 0 or -errno (a zombie has none). */
+int procfs_mnt_ns(int dirfd, pid_t pid, unsigned long long *ino);
+
+/* Open pid's mountinfo (to poll for changes); a fd or -errno. */
+int procfs_open_mountinfo(int dirfd, pid_t pid);
+
+/* Does the kernel show an NScaba: line (in this process's own status)? */
+bool procfs_self_has_caba(int dirfd);
+
 /* The inode of the pid namespace the procfs shows, or 0 if unknown. */
 unsigned long long procfs_pid_ns(int dirfd);
+
+/* The calling process's pid in the procfs's pid namespace, or -1. */
+pid_t procfs_self_pid(int dirfd);
+
+/* The calling process's executable, into buf; its length or -errno. */
+ssize_t procfs_self_exe(int dirfd, char *buf, size_t size);
 
 /*
  * Parsers, exposed for tests. Both return NULL on success, or the name of the
@@ -98,5 +136,12 @@ unsigned long long procfs_pid_ns(int dirfd);
 const char *procfs_parse_status(char *buf, size_t len, struct ct_proc *p,
 				pid_t *tgid);
 const char *procfs_parse_stat(const char *buf, size_t len, struct ct_proc *p);
+
+/*
+ * The same parser, for a light record (all but its pid): the ppid must be
+ * a pid too, and nothing is allocated.
+ */
+const char *procfs_parse_stat_light(const char *buf, size_t len,
+				    struct procfs_light *l);
 
 #endif

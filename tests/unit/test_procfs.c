@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <setjmp.h>
@@ -652,6 +653,54 @@ static void test_rescan_copy(void **state)
 	rmdir(dir);
 }
 
+/*
+ * The recorder's light reads: a process's ids and start time from its
+ * stat line, every process sorted by pid, a broken one skipped.
+ */
+static void test_light(void **state)
+{
+	char dir[] = "/tmp/cabatree-test.XXXXXX";
+	struct procfs_light l, *v;
+	size_t n;
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	fd = procfs_open(dir);
+	assert_true(fd >= 0);
+	assert_int_equal(mkdirat(fd, "4", 0755), 0);
+	put_proc(fd, 40);
+	assert_int_equal(mkdirat(fd, "3", 0755), 0);
+	put_file(fd, "3/stat", "3 (a) b) S 1 3 3 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 30 0 0\n");
+	assert_int_equal(mkdirat(fd, "5", 0755), 0);
+	put_file(fd, "5/stat", "5 (sh) S -1 5 5 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 50 0 0\n");
+	assert_int_equal(procfs_light_read(fd, 4, &l), 0);
+	assert_int_equal(l.pid, 4);
+	assert_int_equal(l.ppid, 1);
+	assert_int_equal(l.pgid, 4);
+	assert_int_equal(l.sid, 4);
+	assert_int_equal(l.state, 'S');
+	assert_int_equal(l.start_time, 40);
+	/* A parent that is no pid is malformed here. */
+	assert_int_equal(procfs_light_read(fd, 5, &l), -EBADMSG);
+	assert_int_equal(procfs_light_read(fd, 6, &l), -ENOENT);
+	assert_int_equal(procfs_light_scan(fd, &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].pid, 3);
+	assert_int_equal(v[0].start_time, 30);
+	assert_int_equal(v[1].pid, 4);
+	free(v);
+	unlinkat(fd, "3/stat", 0);
+	unlinkat(fd, "3", AT_REMOVEDIR);
+	unlinkat(fd, "5/stat", 0);
+	unlinkat(fd, "5", AT_REMOVEDIR);
+	unlinkat(fd, "4/status", 0);
+	unlinkat(fd, "4/stat", 0);
+	unlinkat(fd, "4", AT_REMOVEDIR);
+	close(fd);
+	rmdir(dir);
+}
+
 /* btime from the procfs's stat file; -1 in a copy without one. */
 static void test_boot_time(void **state)
 {
@@ -746,6 +795,7 @@ int main(void)
 		cmocka_unit_test(test_status_then_stat),
 		cmocka_unit_test(test_rescan_copy),
 		cmocka_unit_test(test_boot_time),
+		cmocka_unit_test(test_light),
 		cmocka_unit_test_prestate(test_rescan_live, &no_flags),
 		cmocka_unit_test_prestate(test_rescan_live, &keep_open),
 	};
