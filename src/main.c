@@ -20,7 +20,6 @@
 #include "msg.h"
 #include "nls.h"
 #include "options.h"
-#include "procfs.h"
 #include "recorder/demo.h"
 #include "render.h"
 #include "snapfmt.h"
@@ -67,11 +66,7 @@ static int close_stdout(void)
 	return 0;
 }
 
-/*
- * The source the options name: a snapshot (--load), the live system's
- * procfs with the recorder's born tree, or another procfs alone (a
- * container's, a copy: the recorder knows only the live one).
- */
+/* The source the options name: a snapshot (--load), or a procfs. */
 static int open_source(const struct ct_options *o, struct source **src)
 {
 	char err[1024];
@@ -82,8 +77,7 @@ static int open_source(const struct ct_options *o, struct source **src)
 
 		ret = source_snapshot_open(o->load, name, src, err, sizeof(err));
 	} else {
-		ret = source_procfs_open(o->proc_root, strcmp(o->proc_root, PROCFS_ROOT) == 0,
-					 src, err, sizeof(err));
+		ret = source_procfs_open(o->proc_root, src, err, sizeof(err));
 	}
 	if (ret < 0) {
 		ct_say("%s", err);

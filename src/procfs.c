@@ -1457,3 +1457,8 @@ unsigned long long procfs_pid_ns(int dirfd)
 		return 0;
 	return (unsigned long long)sb.st_ino;
 }
+
+bool procfs_is_own(int dirfd)
+{
+	return is_live(dirfd) && procfs_self_pid(dirfd) == getpid();
+}

@@ -123,6 +123,12 @@ bool procfs_self_has_caba(int dirfd);
 /* The inode of the pid namespace the procfs shows, or 0 if unknown. */
 unsigned long long procfs_pid_ns(int dirfd);
 
+/*
+ * Is the directory a procfs (not a copy of one) of the caller's own pid
+ * namespace: the live system as the caller sees it?
+ */
+bool procfs_is_own(int dirfd);
+
 /* The calling process's pid in the procfs's pid namespace, or -1. */
 pid_t procfs_self_pid(int dirfd);
 

@@ -115,8 +115,8 @@ static const struct source_ops procfs_ops = {
 	.free = procfs_source_free,
 };
 
-int source_procfs_open(const char *root, bool recorder, struct source **src,
-		       char *err, size_t errsz)
+int source_procfs_open(const char *root, struct source **src, char *err,
+		       size_t errsz)
 {
 	struct procfs_source *ps;
 	struct procfs_scanner *sc;
@@ -135,7 +135,8 @@ int source_procfs_open(const char *root, bool recorder, struct source **src,
 	ps->src.live = true;
 	ps->src.thread_lists = true;
 	ps->sc = sc;
-	ps->recorder = recorder;
+	/* The recorder follows the processes of its own pid namespace only. */
+	ps->recorder = procfs_is_own(procfs_scanner_dirfd(sc));
 	ps->rs.result = REC_ABSENT;
 	*src = &ps->src;
 	return 0;

@@ -70,12 +70,13 @@ struct source {
 };
 
 /*
- * Open the procfs at root, with or without the recorder's born tree
- * (which only the live system's procfs can have). 0 or -errno, with err
+ * Open the procfs at root. The live system's own procfs (of the caller's
+ * pid namespace) gets the recorder's born tree where the kernel has none;
+ * any other (a container's, a copy) is read alone. 0 or -errno, with err
  * saying why.
  */
-int source_procfs_open(const char *root, bool recorder, struct source **src,
-		       char *err, size_t errsz);
+int source_procfs_open(const char *root, struct source **src, char *err,
+		       size_t errsz);
 
 /*
  * Read the snapshot at path ("-": standard input), called name in messages,
