@@ -20,11 +20,10 @@
 #include "msg.h"
 #include "nls.h"
 #include "options.h"
-#include "procfs.h"
 #include "recorder/demo.h"
-#include "recorder/source.h"
 #include "render.h"
-#include "snapshot.h"
+#include "snapfmt.h"
+#include "source.h"
 #include "tui/tui.h"
 #include "users.h"
 
@@ -67,52 +66,67 @@ static int close_stdout(void)
 	return 0;
 }
 
-/*
- * --load: the processes of a snapshot, checked whole before anything is
- * shown. The document's own focus applies unless -p asks for another,
- * within it.
- */
-static int load_snapshot(struct ct_options *o, struct snapshot *s, const char *name,
-			 struct ct_model *m)
+/* The source the options name: a snapshot (--load), or a procfs. */
+static int open_source(const struct ct_options *o, struct source **src)
 {
 	char err[1024];
-	pid_t missing;
-	size_t i;
 	int ret;
 
-	memset(m, 0, sizeof(*m));
-	ret = snapshot_load(o->load, s, err, sizeof(err));
+	if (o->load) {
+		const char *name = strcmp(o->load, "-") == 0 ? _("(standard input)") : o->load;
+
+		ret = source_snapshot_open(o->load, name, src, err, sizeof(err));
+	} else {
+		ret = source_procfs_open(o->proc_root, src, err, sizeof(err));
+	}
 	if (ret < 0) {
 		ct_say("%s", err);
 		return ret == -EBADMSG || ret == -EFBIG ? CT_EXIT_BAD_INPUT : CT_EXIT_FAILURE;
 	}
-	snapshot_model(s, name, o->numeric, m);
-	if (!o->npids && s->nfocus) {
-		o->pids = xreallocarray(NULL, s->nfocus, sizeof(*o->pids));
-		memcpy(o->pids, s->focus, s->nfocus * sizeof(*o->pids));
-		o->npids = s->nfocus;
+	return CT_EXIT_OK;
+}
+
+/* The exit status for a refresh that failed with err. */
+static int refresh_status(int err)
+{
+	if (err == -EBADMSG || err == -EFBIG)
+		return CT_EXIT_BAD_INPUT;
+	return err == -EDOM ? CT_EXIT_USAGE : CT_EXIT_FAILURE;
+}
+
+/*
+ * Focus on the -p processes, or on those the snapshot was focused on.
+ * -p may name any thread: its process is focused on.
+ */
+static int focus(struct ct_options *o, struct source *src, struct ct_model *m)
+{
+	pid_t missing;
+	size_t i;
+
+	if (!o->npids && src->nfocus) {
+		o->pids = xreallocarray(NULL, src->nfocus, sizeof(*o->pids));
+		memcpy(o->pids, src->focus, src->nfocus * sizeof(*o->pids));
+		o->npids = src->nfocus;
 	}
-	/* -p may name a thread that the snapshot lists: focus on its process. */
 	for (i = 0; i < o->npids; i++) {
 		pid_t tgid;
 
 		if (model_find(m, o->pids[i]) < 0 &&
-		    (tgid = snapshot_tgid_of(s, o->pids[i])) > 0)
+		    (tgid = source_tgid_of(src, o->pids[i])) > 0)
 			o->pids[i] = tgid;
 	}
 	missing = o->npids ? model_focus(m, o->pids, o->npids) : 0;
-	if (missing) {
-		ct_say(_("no process with pid %d in the snapshot %s"), (int)missing, name);
-		return CT_EXIT_NO_PID;
-	}
-	/* JSON keeps what the snapshot holds, so that it comes back the same. */
-	if (o->format == FMT_JSON)
-		o->threads = s->thread_lists;
-	return CT_EXIT_OK;
+	if (!missing)
+		return CT_EXIT_OK;
+	if (m->snapshot)
+		ct_say(_("no process with pid %d in the snapshot %s"), (int)missing, m->snapshot);
+	else
+		ct_say(_("no process with pid %d under '%s'"), (int)missing, src->name);
+	return CT_EXIT_NO_PID;
 }
 
 /* Say what is shown: a snapshot, when, and where its born tree came from. */
-static int snapshot_note(const struct ct_options *o, const struct snapshot *s,
+static int snapshot_note(const struct ct_options *o, const struct source *src,
 			 const struct ct_model *m)
 {
 	char when[SNAPSHOT_TIME_LEN + 1];
@@ -138,7 +152,7 @@ static int snapshot_note(const struct ct_options *o, const struct snapshot *s,
 		ct_say(_("snapshot %s taken %s (born tree unknown)"), m->snapshot, when);
 		break;
 	}
-	if (o->threads && !s->thread_lists)
+	if (o->threads && !src->thread_lists)
 		ct_say(_("the snapshot %s has no threads: it was taken without -t"), m->snapshot);
 	return CT_EXIT_OK;
 }
@@ -148,20 +162,16 @@ int main(int argc, char **argv)
 	static char outbuf[1 << 16];
 	struct ct_options o;
 	struct ct_proclist pl = { 0 };
-	struct procfs_diag diag = { 0 };
-	struct ct_model m;
-	struct rec_source rs = { .result = REC_ABSENT };
-	struct snapshot snap = { 0 };
-	const char *snap_name = NULL;
-	bool live_rec = false;
+	struct source_report rep = { 0 };
+	struct source *src = NULL;
+	struct ct_model m = { 0 };
 	char note[1024];
 	struct render_ctx rc = { 0 };
 	const struct renderer *r;
+	unsigned int want = 0;
 	bool tty;
 	int status = CT_EXIT_OK;
-	int fd, err;
-	unsigned int flags = 0;
-	pid_t missing;
+	int err;
 
 	setlocale(LC_ALL, "");
 	bindtextdomain(PACKAGE, nls_localedir());
@@ -174,115 +184,67 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 
-	if (o.load) {
-		/* The recorder and the procfs are not consulted. */
-		fd = -1;
-		snap_name = strcmp(o.load, "-") == 0 ? _("(standard input)") : o.load;
-		status = load_snapshot(&o, &snap, snap_name, &m);
-		if (status != CT_EXIT_OK)
-			goto out_model;
-		/* -i reads keys from the terminal once standard input is read. */
-		if (o.interactive && strcmp(o.load, "-") == 0 && isatty(STDOUT_FILENO) &&
-		    !freopen("/dev/tty", "r", stdin))
-			ct_say(_("cannot open the terminal for keys: %s"), strerror(errno));
-		goto loaded;
-	}
-	fd = procfs_open(o.proc_root);
-	if (fd < 0) {
-		ct_say(_("cannot open the process directory '%s': %s"), o.proc_root,
-		       strerror(-fd));
-		options_free(&o);
-		return CT_EXIT_FAILURE;
-	}
+	status = open_source(&o, &src);
+	if (status != CT_EXIT_OK)
+		goto out;
 	if (o.arguments || o.format == FMT_JSON)
-		flags |= PROCFS_CMDLINE;
+		want |= SOURCE_CMDLINE;
 	if (o.threads)
-		flags |= PROCFS_THREADS;
-	err = procfs_scan(fd, o.proc_root, flags, &pl, &diag);
+		want |= SOURCE_THREADS;
+	if (o.interactive)
+		want |= SOURCE_AGAIN;
+	err = source_refresh(src, want, &pl, &rep);
 	if (err < 0) {
-		ct_say(_("cannot read the process directory '%s': %s"), o.proc_root,
-		       strerror(-err));
-		status = CT_EXIT_FAILURE;
-		goto out_list;
-	}
-	if (pl.n == 0) {
-		ct_say(_("no processes found under '%s': is it a procfs (mount -t proc proc DIR)?"),
-		       o.proc_root);
-		status = diag.malformed ? CT_EXIT_BAD_INPUT : CT_EXIT_FAILURE;
-		goto out_list;
-	}
-
-	/* A stock kernel: the recorder knows the born tree of the live /proc only. */
-	if (strcmp(o.proc_root, "/proc") == 0 && recorder_wanted(&pl)) {
-		live_rec = true;
-		recorder_apply(fd, recorder_state_path(), &pl, &rs);
+		ct_say("%s", rep.err);
+		status = refresh_status(err);
+		goto out;
 	}
 	model_build(&m, &pl, o.numeric);
-	m.lost_events = rs.meta.lost;
-	if (snapshot_now(&m.time) < 0) {
-		ct_say(_("SOURCE_DATE_EPOCH is not a number of seconds since 1970: '%s'"),
-		       getenv("SOURCE_DATE_EPOCH"));
-		status = CT_EXIT_USAGE;
-		goto out_model;
-	}
-	snapshot_set_clock(&m, procfs_boot_time(fd, o.proc_root, &diag),
-			   sysconf(_SC_CLK_TCK));
-	/* -p may name any thread: focus on its process. */
-	for (size_t i = 0; i < o.npids; i++) {
-		pid_t tgid;
-
-		if (model_find(&m, o.pids[i]) < 0 &&
-		    (tgid = procfs_tgid_of(fd, o.pids[i])) > 0)
-			o.pids[i] = tgid;
-	}
-	missing = o.npids ? model_focus(&m, o.pids, o.npids) : 0;
-	if (missing) {
-		ct_say(_("no process with pid %d under '%s'"), (int)missing, o.proc_root);
-		status = CT_EXIT_NO_PID;
-		goto out_model;
-	}
-loaded:
+	status = focus(&o, src, &m);
+	if (status != CT_EXIT_OK)
+		goto out;
+	/* JSON keeps what a snapshot holds, so that it comes back the same. */
+	if (o.format == FMT_JSON && !src->live)
+		o.threads = src->thread_lists;
 	if (o.interactive) {
-		struct tui_args ta = { .o = &o, .dirfd = fd, .pl = &pl, .m = &m,
+		struct tui_args ta = { .o = &o, .src = src, .pl = &pl, .m = &m,
 				       .utf8 = locale_is_utf8(), .color = want_color(o.color, true) };
 
-		if (o.load) {
-			ta.pl = &snap.pl;
-			ta.users = users_new();
-			snapshot_users(&snap, ta.users);
-		}
+		/* -i reads keys from the terminal once standard input is read. */
+		if (o.load && strcmp(o.load, "-") == 0 && isatty(STDOUT_FILENO) &&
+		    !freopen("/dev/tty", "r", stdin))
+			ct_say(_("cannot open the terminal for keys: %s"), strerror(errno));
 		ta.utf8_glyphs = o.glyphs == GLYPHS_UTF8 ||
 				 (o.glyphs == GLYPHS_AUTO && ta.utf8);
 		status = tui_run(&ta);
-		users_free(ta.users);
-		goto out_model;
+		goto out;
 	}
-	if (o.load && o.format != FMT_JSON) {
-		status = snapshot_note(&o, &snap, &m);
+	if (m.snapshot && o.format != FMT_JSON) {
+		status = snapshot_note(&o, src, &m);
 		if (status != CT_EXIT_OK)
-			goto out_model;
+			goto out;
 	}
-	if (m.caba_source == CABA_SRC_NONE && o.format != FMT_JSON && live_rec) {
-		recorder_explain(&rs, recorder_state_path(), note, sizeof(note));
+	if (m.caba_source == CABA_SRC_NONE && o.format != FMT_JSON && rep.recorder) {
+		recorder_explain(rep.recorder, recorder_state_path(), note, sizeof(note));
 		if (o.trees == SHOW_BORN) {
 			ct_say("%s", note);
 			status = CT_EXIT_FAILURE;
-			goto out_model;
+			goto out;
 		}
 		if (o.trees == SHOW_BOTH)
 			ct_say(_("%s. Showing the real tree only."), note);
-	} else if (m.caba_source == CABA_SRC_NONE && o.format != FMT_JSON && !o.load) {
+	} else if (m.caba_source == CABA_SRC_NONE && o.format != FMT_JSON && !m.snapshot) {
 		if (o.trees == SHOW_BORN) {
 			ct_say(_("the born (CABA) tree is unknown: no process under '%s' has an NScaba: line (the kernel has no CABA support)"),
-			       o.proc_root);
+			       src->name);
 			status = CT_EXIT_FAILURE;
-			goto out_model;
+			goto out;
 		}
 		if (o.trees == SHOW_BOTH)
 			ct_say(_("the born (CABA) tree is unknown: no process under '%s' has an NScaba: line "
 			         "(the kernel has no CABA support); boot a kernel with the CABA patches "
 			         "(patches/ in the cabatree source) to see it. Showing the real tree only."),
-			       o.proc_root);
+			       src->name);
 	}
 	if (m.caba_source == CABA_SRC_RECORDER && o.format != FMT_JSON &&
 	    o.trees != SHOW_REAL) {
@@ -290,15 +252,15 @@ loaded:
 			ct_say(P_("born tree incomplete: %llu event lost by the recorder",
 			          "born tree incomplete: %llu events lost by the recorder",
 			          m.lost_events), m.lost_events);
-		if (!rs.running && !o.load)
+		if (rep.recorder && !rep.recorder->running)
 			ct_say(_("the recorder (cabatreed) is not running: the born tree is as it "
 			         "was when it stopped; processes started since are shown as roots"));
 	}
-	if (diag.hidden && o.format != FMT_JSON)
+	if (rep.hidden && o.format != FMT_JSON)
 		ct_say(P_("%zu process under '%s' could not be read (hidepid= or permissions); its children are shown as roots",
 		          "%zu processes under '%s' could not be read (hidepid= or permissions); their children are shown as roots",
-		          diag.hidden),
-		       diag.hidden, o.proc_root);
+		          rep.hidden),
+		       rep.hidden, src->name);
 	if (m.cycles)
 		ct_say(P_("%zu parent cycle was cut (inconsistent process data)",
 		          "%zu parent cycles were cut (inconsistent process data)", m.cycles),
@@ -311,8 +273,7 @@ loaded:
 	rc.o = &o;
 	rc.out = stdout;
 	rc.users = users_new();
-	if (o.load)
-		snapshot_users(&snap, rc.users);
+	source_name_users(src, rc.users);
 	rc.utf8 = locale_is_utf8();
 	rc.utf8_glyphs = o.glyphs == GLYPHS_UTF8 ||
 			 (o.glyphs == GLYPHS_AUTO && rc.utf8);
@@ -326,15 +287,12 @@ loaded:
 	if (r->render(&rc) < 0)
 		status = CT_EXIT_FAILURE;
 	users_free(rc.users);
-	if (status == CT_EXIT_OK && diag.malformed)
+	if (status == CT_EXIT_OK && rep.malformed)
 		status = CT_EXIT_BAD_INPUT;
-out_model:
+out:
 	model_free(&m);
-out_list:
 	proclist_free(&pl);
-	snapshot_free(&snap);
-	if (fd >= 0)
-		close(fd);
+	source_free(src);
 	options_free(&o);
 	if (close_stdout() < 0)
 		status = CT_EXIT_FAILURE;

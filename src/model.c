@@ -165,7 +165,14 @@ void model_build(struct ct_model *m, struct ct_proclist *pl, bool numeric)
 	int t;
 
 	memset(m, 0, sizeof(*m));
+	m->lost_events = pl->meta.lost_events;
+	m->time = pl->meta.time;
+	m->snapshot = pl->meta.snapshot;
 	m->boot_time = -1;
+	if (pl->meta.clock_ticks > 0) {
+		m->boot_time = pl->meta.boot_time;
+		m->clock_ticks = pl->meta.clock_ticks;
+	}
 	m->n = pl->n;
 	m->nodes = xcalloc(m->n, sizeof(*m->nodes));
 	for (i = 0; i < m->n; i++) {
@@ -182,6 +189,8 @@ void model_build(struct ct_model *m, struct ct_proclist *pl, bool numeric)
 			m->caba_source = CABA_SRC_KERNEL;
 		}
 	}
+	if (pl->meta.caba_source_given)
+		m->caba_source = pl->meta.caba_source;
 	hash_build(m);
 	for (i = 0; i < m->n; i++) {
 		struct ct_node *nd = &m->nodes[i];

@@ -6,20 +6,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "procfs.h"
+#include "records.h"
 
 enum ct_tree {
 	TREE_REAL = 0,		/* PPid: where the process is now */
 	TREE_BORN = 1,		/* CABA: where it was born */
 	TREE_COUNT
-};
-
-/* Where the born relation came from, for the whole model. */
-enum caba_source {
-	CABA_SRC_NONE = 0,	/* nothing knows it: stock kernel, no recorder */
-	CABA_SRC_KERNEL,	/* NScaba: in /proc/PID/status */
-	CABA_SRC_RECORDER,	/* cabatreed's state (stock kernels) */
-	CABA_SRC_SNAPSHOT,	/* a snapshot that names no other source */
 };
 
 struct ct_node {
@@ -38,11 +30,12 @@ struct ct_model {
 	int *children[TREE_COUNT];
 	int *roots[TREE_COUNT];
 	size_t nroots[TREE_COUNT];
+	/* What the source said about the records (their list's meta). */
 	enum caba_source caba_source;
-	unsigned long long lost_events;	/* recorder: events it lost (set by main) */
+	unsigned long long lost_events;	/* by the recorder */
 	size_t cycles;			/* parent cycles broken (bad input) */
 	long long time;			/* when the processes were read, in seconds
-					 * since the epoch (set by main) */
+					 * since the epoch */
 	long long boot_time;		/* when their system booted, in seconds
 					 * since the epoch; -1: unknown */
 	long clock_ticks;		/* start_time units per second; 0: unknown
@@ -54,8 +47,8 @@ struct ct_model {
 
 /*
  * Build the model over pl (which must outlive it and be sorted by pid, as
- * procfs_scan leaves it). Children are ordered by name then pid, or by pid
- * alone with numeric; roots by pid.
+ * every source leaves it), with what pl's meta says about it. Children are
+ * ordered by name then pid, or by pid alone with numeric; roots by pid.
  */
 void model_build(struct ct_model *m, struct ct_proclist *pl, bool numeric);
 

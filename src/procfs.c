@@ -365,7 +365,15 @@ static const char *const stat_field[] = {
 	"priority", "nice", "num_threads", "itrealvalue", "starttime",
 };
 
-const char *procfs_parse_stat(const char *buf, size_t len, struct ct_proc *p)
+/* What parse_stat takes besides the state, pgid, sid and start time. */
+enum {
+	STAT_NAME = 1 << 0,	/* comm, unless status gave the name already */
+	STAT_PPID = 1 << 1,	/* ppid: status gives it when both are read */
+};
+
+/* The one parser of stat lines; nothing is allocated without STAT_NAME. */
+static const char *parse_stat(const char *buf, size_t len, struct ct_proc *p,
+			      unsigned int take)
 {
 	const char *end = buf + len;
 	const char *open = memchr(buf, '(', len);
@@ -382,7 +390,7 @@ const char *procfs_parse_stat(const char *buf, size_t len, struct ct_proc *p)
 	}
 	if (!open || !close || close < open)
 		return "comm";
-	if (!p->name) {
+	if ((take & STAT_NAME) && !p->name) {
 		p->name = xstrndup(open + 1, (size_t)(close - open - 1));
 		p->name_len = (size_t)(close - open - 1);
 	}
@@ -411,6 +419,10 @@ const char *procfs_parse_stat(const char *buf, size_t len, struct ct_proc *p)
 			if (!parse_num(&q, end, LLONG_MAX, &v))
 				return "starttime";
 			p->start_time = (unsigned long long)v;
+		} else if (field == 4 && (take & STAT_PPID)) {
+			if (!parse_num(&q, end, CT_PID_MAX, &v))
+				return "ppid";
+			p->ppid = (pid_t)v;
 		} else {
 			if (q < end && *q == '-')
 				q++;
@@ -421,30 +433,9 @@ const char *procfs_parse_stat(const char *buf, size_t len, struct ct_proc *p)
 	return NULL;
 }
 
-static void proc_free(struct ct_proc *p)
+const char *procfs_parse_stat(const char *buf, size_t len, struct ct_proc *p)
 {
-	size_t i;
-
-	if (p->has_status_fd) {
-		close(p->status_fd);
-		p->has_status_fd = false;
-	}
-	free(p->name);
-	free(p->cmdline);
-	for (i = 0; i < p->nthreads_listed; i++)
-		free(p->threads[i].name);
-	free(p->threads);
-}
-
-void proclist_free(struct ct_proclist *pl)
-{
-	size_t i;
-
-	for (i = 0; i < pl->n; i++)
-		proc_free(&pl->v[i]);
-	free(pl->v);
-	pl->v = NULL;
-	pl->n = pl->cap = 0;
+	return parse_stat(buf, len, p, STAT_NAME);
 }
 
 static bool vanished(int err)
@@ -572,6 +563,24 @@ static unsigned long long dir_ino(int fd)
 }
 
 /*
+ * What the scanner keeps of a process between scans, beside its record:
+ * how to tell it is still the same one, and its status file held open.
+ */
+struct pid_entry {
+	pid_t pid;
+	int status_fd;			/* -1: not held open */
+	unsigned long long ino;		/* of its directory (live procfs); 0: unknown */
+	unsigned long long start_time;
+};
+
+static void entry_close(struct pid_entry *e)
+{
+	if (e->status_fd >= 0)
+		close(e->status_fd);
+	e->status_fd = -1;
+}
+
+/*
  * Read one process. Returns 1 when read, 0 when it is gone, 3 when it may not
  * be read (hidepid=1, permissions), 2 when
  * the directory is a thread's (a copy of /proc may list them; p->ppid then
@@ -579,17 +588,19 @@ static unsigned long long dir_ino(int fd)
  * then in why). On a live procfs (live), a file that is not there means
  * the process is gone; in a copy of one, that the copy is broken.
  *
- * On a live procfs, p->ino is listed_ino, the inode of the directory in the
+ * ent is what a rescan needs of it (kept only when 1 is returned). On a
+ * live procfs, ent->ino is listed_ino, the inode of the directory in the
  * listing, if given (an older process than the one read if the pid was
  * reused in between: a rescan then reads it afresh). known is the same pid
  * in the previous scan, if its directory had the same inode in this scan's
- * listing: its start time is taken, and its open status file moves to p;
+ * listing: its start time is taken, and its open status file moves to ent;
  * then, and when listed_ino is 0, the inode of the directory read is taken.
  */
 static int read_proc(int dirfd, const char *root_name, pid_t pid,
 		     unsigned long long listed_ino, unsigned int flags,
-		     struct ct_proc *known, bool keep, bool live,
-		     struct ct_proc *p, struct strbuf *tmp, struct strbuf *why)
+		     struct pid_entry *known, bool keep, bool live,
+		     struct ct_proc *p, struct pid_entry *ent,
+		     struct strbuf *tmp, struct strbuf *why)
 {
 	const unsigned long long *start = known ? &known->start_time : NULL;
 	const char *bad = NULL;
@@ -600,36 +611,35 @@ static int read_proc(int dirfd, const char *root_name, pid_t pid,
 
 	memset(p, 0, sizeof(*p));
 	p->pid = pid;
-	if (known && known->has_status_fd) {
-		/* Its status file moves to p, and is closed with p. */
-		p->status_fd = known->status_fd;
-		p->has_status_fd = true;
-		known->has_status_fd = false;
-		p->ino = known->ino;
-		n = reread_fd(p->status_fd, tmp, SMALL_FILE_MAX);
+	ent->pid = pid;
+	ent->status_fd = -1;
+	ent->ino = 0;
+	if (known && known->status_fd >= 0) {
+		/* Its status file moves to ent, and is closed with it. */
+		ent->status_fd = known->status_fd;
+		known->status_fd = -1;
+		ent->ino = known->ino;
+		n = reread_fd(ent->status_fd, tmp, SMALL_FILE_MAX);
 		if (n < 0) {
-			close(p->status_fd);
-			p->has_status_fd = false;
+			entry_close(ent);
 			if (vanished((int)n))
 				return 0;	/* released since readdir */
 		}
 	}
-	if (!p->has_status_fd) {
+	if (ent->status_fd < 0) {
 		n = pdir = open_pid_dir(dirfd, pid);
 		if (pdir < 0)
 			file = NULL;	/* the directory itself */
 		if (pdir >= 0) {
 			if (live)
-				p->ino = known || !listed_ino ? dir_ino(pdir) : listed_ino;
+				ent->ino = known || !listed_ino ? dir_ino(pdir) : listed_ino;
 			/* Another process than the known one by now? */
-			if (known && p->ino != known->ino)
+			if (known && ent->ino != known->ino)
 				start = NULL;
 			n = read_file_keep(pdir, "status", tmp, SMALL_FILE_MAX,
 					   keep ? &kfd : NULL);
-			if (keep && kfd >= 0) {
-				p->status_fd = kfd;
-				p->has_status_fd = true;
-			}
+			if (keep && kfd >= 0)
+				ent->status_fd = kfd;
 		}
 	}
 	if (n < 0) {
@@ -651,6 +661,8 @@ static int read_proc(int dirfd, const char *root_name, pid_t pid,
 		goto malformed_field;
 	if (tgid != pid) {
 		proc_free(p);
+		entry_close(ent);
+		memset(p, 0, sizeof(*p));
 		p->ppid = tgid;
 		ret = 2;
 		goto out;
@@ -672,7 +684,7 @@ static int read_proc(int dirfd, const char *root_name, pid_t pid,
 		 * the same process's only if it has the same inode.
 		 */
 		pdir = open_pid_dir(dirfd, pid);
-		if (pdir < 0 || dir_ino(pdir) != known->ino)
+		if (pdir < 0 || dir_ino(pdir) != ent->ino)
 			goto gone;	/* ended since its status was read */
 	}
 	if (!start) {
@@ -710,6 +722,7 @@ static int read_proc(int dirfd, const char *root_name, pid_t pid,
 		goto fail;
 	}
 done:
+	ent->start_time = p->start_time;
 	ret = 1;
 	goto out;
 
@@ -734,6 +747,7 @@ gone:
 	ret = 0;
 fail:
 	proc_free(p);
+	entry_close(ent);
 out:
 	if (pdir >= 0)
 		close(pdir);
@@ -793,7 +807,8 @@ static void map_thread_cabas(int dirfd, struct ct_proclist *pl,
 	}
 }
 
-int procfs_read_cmdline(int dirfd, struct ct_proc *p)
+/* p's command line, if p is still there; ino is its directory's, or 0. */
+static int read_cmdline(int dirfd, unsigned long long ino, struct ct_proc *p)
 {
 	struct strbuf tmp = STRBUF_INIT;
 	struct ct_proc now = { 0 };
@@ -806,15 +821,15 @@ int procfs_read_cmdline(int dirfd, struct ct_proc *p)
 		return 0;
 	pdir = open_pid_dir(dirfd, p->pid);
 	if (pdir < 0)
-		return pdir;
+		return vanished(pdir) ? -ESRCH : pdir;
 	/* On a procfs, another inode is another process that got the pid. */
-	if (p->ino && dir_ino(pdir) != p->ino) {
+	if (ino && dir_ino(pdir) != ino) {
 		ret = -ESRCH;
 		goto out;
 	}
 	n = read_file_at(pdir, "cmdline", &tmp, CMDLINE_MAX);
 	if (n < 0) {
-		ret = (int)n;
+		ret = vanished((int)n) ? -ESRCH : (int)n;
 		goto out;
 	}
 	len = (size_t)n;
@@ -889,30 +904,36 @@ pid_t procfs_tgid_of(int dirfd, pid_t tid)
 	return tgid;
 }
 
-/* The process pid of prev if its directory is still inode ino. */
-static struct ct_proc *known_proc(struct ct_proclist *prev, pid_t pid,
-				  unsigned long long ino)
+struct procfs_scanner {
+	int dirfd;
+	char *root_name;
+	bool live;			/* a real procfs: inodes name processes */
+	struct pid_entry *prev;		/* the last scan's processes, by pid */
+	size_t nprev;
+};
+
+static int cmp_entry(const void *a, const void *b)
 {
-	size_t lo = 0, hi = prev ? prev->n : 0;
+	const struct pid_entry *x = a, *y = b;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		struct ct_proc *q = &prev->v[mid];
-
-		if (q->pid == pid)
-			return ino && q->ino == ino ? q : NULL;
-		if (q->pid < pid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-int procfs_scan(int dirfd, const char *root_name, unsigned int flags,
-		struct ct_proclist *out, struct procfs_diag *diag)
+/* The entry of pid in v (sorted by pid), or NULL. */
+static struct pid_entry *find_entry(struct pid_entry *v, size_t n, pid_t pid)
 {
-	return procfs_rescan(dirfd, root_name, flags, NULL, out, diag);
+	struct pid_entry key = { .pid = pid };
+
+	return n ? bsearch(&key, v, n, sizeof(*v), cmp_entry) : NULL;
+}
+
+static void entries_free(struct pid_entry *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		entry_close(&v[i]);
+	free(v);
 }
 
 /*
@@ -920,15 +941,15 @@ int procfs_scan(int dirfd, const char *root_name, unsigned int flags,
  * limit leaves beyond a margin and the files prev holds, which stay open
  * until they move to the new scan or prev is freed.
  */
-static size_t keep_budget(const struct ct_proclist *prev)
+static size_t keep_budget(const struct pid_entry *prev, size_t nprev)
 {
 	size_t held = 0, i;
 	struct rlimit rl;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
 		return 0;
-	for (i = 0; prev && i < prev->n; i++)
-		held += prev->v[i].has_status_fd;
+	for (i = 0; i < nprev; i++)
+		held += prev[i].status_fd >= 0;
 	if (rl.rlim_cur == RLIM_INFINITY)
 		return SIZE_MAX;
 	return rl.rlim_cur > 128 + held ? (size_t)rl.rlim_cur - 128 - held : 0;
@@ -936,9 +957,7 @@ static size_t keep_budget(const struct ct_proclist *prev)
 
 static struct ct_proc *find_pid(struct ct_proclist *pl, pid_t pid)
 {
-	struct ct_proc key = { .pid = pid };
-
-	return pid > 0 ? bsearch(&key, pl->v, pl->n, sizeof(*pl->v), cmp_pid) : NULL;
+	return pid > 0 ? proclist_find(pl, pid) : NULL;
 }
 
 /* Is the process listed as id (a parent, a CABA) younger than p? */
@@ -956,17 +975,19 @@ static bool younger(struct ct_proclist *pl, const struct ct_proc *p, pid_t id)
  * pid has gone to yet another process). Read p's pid again, whole, and
  * keep what is there now if its parent and CABA are not younger than it;
  * drop it otherwise. (Live procfs only: the start times of a copy may be
- * anything.)
+ * anything.) ents[i] is what the scanner keeps of pl->v[i].
  */
 static void fix_stale_parents(int dirfd, const char *root_name,
 			      unsigned int flags, struct ct_proclist *pl,
-			      struct strbuf *tmp, struct strbuf *why)
+			      struct pid_entry *ents, struct strbuf *tmp,
+			      struct strbuf *why)
 {
 	bool *drop = NULL;
 	size_t i, n = 0;
 
 	for (i = 0; i < pl->n; i++) {
 		struct ct_proc *p = &pl->v[i], now;
+		struct pid_entry ent;
 		int r;
 
 		if (!younger(pl, p, p->ppid) &&
@@ -974,16 +995,20 @@ static void fix_stale_parents(int dirfd, const char *root_name,
 			continue;
 		r = read_proc(dirfd, root_name, p->pid, 0,
 			      flags & ~PROCFS_KEEP_OPEN, NULL, false, true, &now,
-			      tmp, why);
+			      &ent, tmp, why);
 		sb_reset(why);
 		if (r == 1 && !younger(pl, &now, now.ppid) &&
 		    !(now.caba_status == CABA_KERNEL && younger(pl, &now, now.caba))) {
 			proc_free(p);
 			*p = now;
+			entry_close(&ents[i]);
+			ents[i] = ent;
 			continue;
 		}
-		if (r == 1)
+		if (r == 1) {
 			proc_free(&now);
+			entry_close(&ent);
+		}
 		if (!drop)
 			drop = xcalloc(pl->n, sizeof(*drop));
 		drop[i] = true;	/* gone too */
@@ -991,10 +1016,13 @@ static void fix_stale_parents(int dirfd, const char *root_name,
 	if (!drop)
 		return;
 	for (i = 0; i < pl->n; i++) {
-		if (!drop[i])
+		if (!drop[i]) {
+			ents[n] = ents[i];
 			pl->v[n++] = pl->v[i];
-		else
+		} else {
 			proc_free(&pl->v[i]);
+			entry_close(&ents[i]);
+		}
 	}
 	pl->n = n;
 	free(drop);
@@ -1041,9 +1069,18 @@ static void say_bad(struct bad_proc *bad, size_t n)
 	free(bad);
 }
 
-int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
-		  struct ct_proclist *prev, struct ct_proclist *out,
-		  struct procfs_diag *diag)
+/*
+ * Read every process under dirfd into out, and what a rescan needs of
+ * each into *ents (as many, in the same order). prev is the previous
+ * scan's, on a live procfs: a PID directory with the same inode as in
+ * prev belongs to the same process (the inode pins the kernel's struct
+ * pid, so a reused pid gets a new one): its start time is taken from
+ * prev and stat is not read, and a status file prev holds open is read
+ * again with pread() instead of being opened anew (it moves to *ents).
+ */
+static int scan(int dirfd, const char *root_name, unsigned int flags, bool live,
+		struct pid_entry *prev, size_t nprev, struct ct_proclist *out,
+		struct pid_entry **ents_out, struct procfs_diag *diag)
 {
 	struct strbuf tmp = STRBUF_INIT, why = STRBUF_INIT;
 	size_t opened = 0, budget = 0;
@@ -1051,12 +1088,13 @@ int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
 	size_t nlisted = 0, listed_cap = 0;
 	struct bad_proc *bad = NULL;
 	size_t nbad = 0, bad_cap = 0;
+	struct pid_entry *ents = NULL;
+	size_t ents_cap = 0;
 	struct dirent *de;
-	struct statfs sf;
-	bool live;
 	int fd = dup(dirfd);
 	DIR *d;
 
+	*ents_out = NULL;
 	if (fd < 0)
 		return -errno;
 	d = fdopendir(fd);
@@ -1067,14 +1105,12 @@ int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
 		return err;
 	}
 	rewinddir(d);
-	/* Inodes identify processes only on a procfs, not in a copy of one. */
-	live = fstatfs(dirfd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
 	if (!live)
-		prev = NULL;
+		nprev = 0;
 	else if (flags & PROCFS_KEEP_OPEN)
-		budget = keep_budget(prev);
+		budget = keep_budget(prev, nprev);
 	for (;;) {
-		struct ct_proc *known;
+		struct pid_entry *known;
 		bool moved;
 		pid_t pid;
 		int r;
@@ -1090,6 +1126,7 @@ int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
 				sb_free(&why);
 				free(listed);
 				say_bad(bad, nbad);
+				entries_free(ents, out->n);
 				return err;
 			}
 			break;
@@ -1109,12 +1146,19 @@ int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
 			out->cap = out->cap ? out->cap * 2 : 1024;
 			out->v = xreallocarray(out->v, out->cap, sizeof(*out->v));
 		}
-		known = known_proc(prev, pid, de->d_ino);
-		moved = known && known->has_status_fd;
+		if (out->n == ents_cap) {
+			ents_cap = ents_cap ? ents_cap * 2 : 1024;
+			ents = xreallocarray(ents, ents_cap, sizeof(*ents));
+		}
+		known = find_entry(prev, nprev, pid);
+		if (known && !(de->d_ino && known->ino == de->d_ino))
+			known = NULL;
+		moved = known && known->status_fd >= 0;
 		r = read_proc(dirfd, root_name, pid, de->d_ino, flags, known,
-			      opened < budget, live, &out->v[out->n], &tmp, &why);
+			      opened < budget, live, &out->v[out->n], &ents[out->n],
+			      &tmp, &why);
 		if (r == 1) {
-			opened += out->v[out->n].has_status_fd && !moved;
+			opened += ents[out->n].status_fd >= 0 && !moved;
 			out->n++;
 		} else if (r == 2) {
 			if (nlisted == listed_cap) {
@@ -1131,10 +1175,13 @@ int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
 		}
 	}
 	closedir(d);
-	if (out->n > 1)
+	/* Pids are unique in a directory: both sorts give the same order. */
+	if (out->n > 1) {
 		qsort(out->v, out->n, sizeof(*out->v), cmp_pid);
+		qsort(ents, out->n, sizeof(*ents), cmp_entry);
+	}
 	if (live)
-		fix_stale_parents(dirfd, root_name, flags, out, &tmp, &why);
+		fix_stale_parents(dirfd, root_name, flags, out, ents, &tmp, &why);
 	if (nlisted > 1)
 		qsort(listed, nlisted, sizeof(*listed), cmp_tid_map);
 	map_thread_cabas(dirfd, out, listed, nlisted);
@@ -1142,5 +1189,276 @@ int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
 	sb_free(&tmp);
 	sb_free(&why);
 	say_bad(bad, nbad);
+	*ents_out = ents;
 	return 0;
+}
+
+/* Inodes identify processes only on a procfs, not in a copy of one. */
+static bool is_live(int dirfd)
+{
+	struct statfs sf;
+
+	return fstatfs(dirfd, &sf) == 0 && sf.f_type == PROC_SUPER_MAGIC;
+}
+
+int procfs_scan(int dirfd, const char *root_name, unsigned int flags,
+		struct ct_proclist *out, struct procfs_diag *diag)
+{
+	struct pid_entry *ents;
+	int ret;
+
+	ret = scan(dirfd, root_name, flags & ~PROCFS_KEEP_OPEN, is_live(dirfd),
+		   NULL, 0, out, &ents, diag);
+	if (ret == 0)
+		entries_free(ents, out->n);
+	return ret;
+}
+
+int procfs_scanner_open(const char *root, struct procfs_scanner **out)
+{
+	struct procfs_scanner *sc;
+	int fd = procfs_open(root);
+
+	*out = NULL;
+	if (fd < 0)
+		return fd;
+	sc = xcalloc(1, sizeof(*sc));
+	sc->dirfd = fd;
+	sc->root_name = xstrdup(root);
+	sc->live = is_live(fd);
+	*out = sc;
+	return 0;
+}
+
+void procfs_scanner_free(struct procfs_scanner *sc)
+{
+	if (!sc)
+		return;
+	entries_free(sc->prev, sc->nprev);
+	close(sc->dirfd);
+	free(sc->root_name);
+	free(sc);
+}
+
+int procfs_scanner_dirfd(const struct procfs_scanner *sc)
+{
+	return sc->dirfd;
+}
+
+const char *procfs_scanner_root(const struct procfs_scanner *sc)
+{
+	return sc->root_name;
+}
+
+int procfs_scanner_scan(struct procfs_scanner *sc, unsigned int flags,
+			struct ct_proclist *out, struct procfs_diag *diag)
+{
+	struct pid_entry *ents;
+	int ret;
+
+	ret = scan(sc->dirfd, sc->root_name, flags, sc->live, sc->prev, sc->nprev,
+		   out, &ents, diag);
+	if (ret < 0)
+		return ret;
+	/* What did not move to this scan is closed now. */
+	entries_free(sc->prev, sc->nprev);
+	sc->prev = ents;
+	sc->nprev = out->n;
+	return 0;
+}
+
+int procfs_scanner_read_cmdline(struct procfs_scanner *sc, struct ct_proc *p)
+{
+	const struct pid_entry *e = find_entry(sc->prev, sc->nprev, p->pid);
+
+	if (p->has_cmdline)
+		return 0;
+	return read_cmdline(sc->dirfd, e && e->start_time == p->start_time ? e->ino : 0, p);
+}
+
+size_t procfs_scanner_held(const struct procfs_scanner *sc)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < sc->nprev; i++)
+		n += sc->prev[i].status_fd >= 0;
+	return n;
+}
+
+/* ---- light reads: a few fields of one process, for the recorder and the demo ---- */
+
+const char *procfs_parse_stat_light(const char *buf, size_t len,
+				    struct procfs_light *l)
+{
+	struct ct_proc p = { .pgid = -1, .sid = -1 };
+	const char *bad = parse_stat(buf, len, &p, STAT_PPID);
+
+	if (bad)
+		return bad;
+	l->ppid = p.ppid;
+	l->pgid = p.pgid;
+	l->sid = p.sid;
+	l->state = p.state;
+	l->start_time = p.start_time;
+	return NULL;
+}
+
+int procfs_light_read(int dirfd, pid_t pid, struct procfs_light *l)
+{
+	char path[32], buf[4096];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%d/stat", (int)pid);
+	fd = openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* One read: a procfs file generated anew for a second one could differ. */
+	n = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (n <= 0)
+		return n < 0 ? -errno : -ESRCH;
+	if (procfs_parse_stat_light(buf, (size_t)n, l))
+		return -EBADMSG;
+	l->pid = pid;
+	return 0;
+}
+
+static int cmp_light(const void *a, const void *b)
+{
+	const struct procfs_light *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+int procfs_light_scan(int dirfd, struct procfs_light **out, size_t *nout)
+{
+	struct procfs_light *v = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	int fd = dup(dirfd), err = 0;
+	DIR *d;
+
+	*out = NULL;
+	*nout = 0;
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	rewinddir(d);
+	for (;;) {
+		pid_t pid;
+
+		errno = 0;
+		de = readdir(d);
+		if (!de) {
+			err = -errno;
+			break;
+		}
+		pid = dir_pid(de->d_name);
+		if (pid <= 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 512;
+			v = xreallocarray(v, cap, sizeof(*v));
+		}
+		if (procfs_light_read(dirfd, pid, &v[n]) == 0)
+			n++;		/* else gone meanwhile */
+	}
+	closedir(d);
+	if (err < 0) {
+		free(v);
+		return err;
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_light);
+	*out = v;
+	*nout = n;
+	return 0;
+}
+
+int procfs_mnt_ns(int dirfd, pid_t pid, unsigned long long *ino)
+{
+	char path[48];
+	struct stat sb;
+
+	snprintf(path, sizeof(path), "%d/ns/mnt", (int)pid);
+	if (fstatat(dirfd, path, &sb, 0) < 0)
+		return -errno;
+	*ino = (unsigned long long)sb.st_ino;
+	return 0;
+}
+
+int procfs_open_mountinfo(int dirfd, pid_t pid)
+{
+	char path[48];
+	int fd;
+
+	snprintf(path, sizeof(path), "%d/mountinfo", (int)pid);
+	fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+bool procfs_self_has_caba(int dirfd)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	struct ct_proc p = { 0 };
+	pid_t tgid;
+	ssize_t n = read_file_at(dirfd, "self/status", &tmp, SMALL_FILE_MAX);
+	bool yes = false;
+
+	if (n > 0) {
+		procfs_parse_status(tmp.s, (size_t)n, &p, &tgid);
+		yes = p.caba_status != CABA_UNKNOWN;
+	}
+	proc_free(&p);
+	sb_free(&tmp);
+	return yes;
+}
+
+pid_t procfs_self_pid(int dirfd)
+{
+	char buf[32];
+	ssize_t n = readlinkat(dirfd, "self", buf, sizeof(buf) - 1);
+	const char *q = buf;
+	long long v;
+
+	if (n <= 0)
+		return -1;
+	if (!parse_num(&q, buf + n, CT_PID_MAX, &v) || q != buf + n)
+		return -1;
+	return (pid_t)v;
+}
+
+ssize_t procfs_self_exe(int dirfd, char *buf, size_t size)
+{
+	ssize_t n;
+
+	if (size < 2)
+		return -ENAMETOOLONG;
+	n = readlinkat(dirfd, "self/exe", buf, size - 1);
+	if (n < 0)
+		return -errno;
+	if ((size_t)n == size - 1)
+		return -ENAMETOOLONG;
+	buf[n] = '\0';
+	return n;
+}
+
+unsigned long long procfs_pid_ns(int dirfd)
+{
+	struct stat sb;
+
+	if (fstatat(dirfd, "self/ns/pid", &sb, 0) < 0)
+		return 0;
+	return (unsigned long long)sb.st_ino;
+}
+
+bool procfs_is_own(int dirfd)
+{
+	return is_live(dirfd) && procfs_self_pid(dirfd) == getpid();
 }

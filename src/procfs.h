@@ -7,66 +7,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "xalloc.h"
+#include "records.h"
 
-/*
- * The largest pid the kernel hands out (PID_MAX_LIMIT, 2^22) and the largest
- * valid uid ((uid_t)-1 is no user). A procfs value past them is malformed:
- * nothing read is ever written in a form that --load would refuse.
- */
-#define CT_PID_MAX 4194304
-#define CT_UID_MAX 4294967294LL
-
-/* Where a process's CABA came from, if anywhere. */
-enum caba_status {
-	CABA_UNKNOWN = 0,	/* no NScaba: line: the kernel has no CABA support */
-	CABA_KERNEL,		/* read from NScaba: */
-	CABA_OUTSIDE,		/* NScaba: empty: born outside this pid namespace */
-	CABA_WITNESSED,		/* the recorder saw the process being created */
-	CABA_INFERRED,		/* the recorder's guess: the parent when it started */
-};
-
-/* Does the status carry a CABA id in ct_proc.caba? */
-static inline bool caba_status_known(enum caba_status s)
-{
-	return s == CABA_KERNEL || s == CABA_WITNESSED || s == CABA_INFERRED;
-}
-
-struct ct_thread {
-	pid_t tid;
-	char *name;		/* raw bytes from task/TID/comm */
-	size_t name_len;
-};
-
-/* One process as the source saw it; every id is in the procfs's pid namespace. */
-struct ct_proc {
-	pid_t pid;
-	pid_t ppid;		/* 0 when the parent is not visible */
-	pid_t pgid;
-	pid_t sid;
-	pid_t caba;		/* meaningful with CABA_KERNEL; 0 is the idle task */
-	enum caba_status caba_status;
-	uid_t uid;		/* effective uid */
-	char state;		/* R, S, D, Z, ... */
-	int nthreads;
-	unsigned long long start_time;	/* clock ticks after boot (stat field 22) */
-	unsigned long long ino;	/* inode of the PID directory (live procfs) */
-	char *name;		/* raw bytes, unescaped */
-	size_t name_len;
-	char *cmdline;		/* NUL-separated arguments, when read */
-	size_t cmdline_len;
-	bool has_cmdline;
-	bool has_status_fd;	/* status_fd is open (PROCFS_KEEP_OPEN) */
-	int status_fd;
-	struct ct_thread *threads;	/* other threads than the leader, with -t */
-	size_t nthreads_listed;
-};
-
-struct ct_proclist {
-	struct ct_proc *v;
-	size_t n;
-	size_t cap;
-};
+/* The live system's procfs, where nothing else is asked for. */
+#define PROCFS_ROOT "/proc"
 
 /* What went wrong while scanning, for the caller to report. */
 struct procfs_diag {
@@ -84,39 +28,53 @@ enum {
 int procfs_open(const char *root);
 
 /*
- * Read every process under dirfd into out. Processes that vanish or are not
- * readable are skipped silently; malformed ones are reported on stderr (named
- * by root_name), counted in diag and skipped. Returns 0 or -errno when the
- * directory itself cannot be read.
+ * Read every process under dirfd into out (empty), sorted by pid.
+ * Processes that vanish or are not readable are skipped silently; malformed
+ * ones are reported on stderr (named by root_name), counted in diag and
+ * skipped. Returns 0 or -errno when the directory itself cannot be read.
+ * out's meta is left alone: that is the caller's to say.
  */
 int procfs_scan(int dirfd, const char *root_name, unsigned int flags,
 		struct ct_proclist *out, struct procfs_diag *diag);
 
 /*
- * The same, with prev the previous scan of the same directory (sorted by
- * pid, as procfs_scan leaves it). On a real procfs, a PID directory with
- * the same inode as in prev belongs to the same process (the inode pins
- * the kernel's struct pid, so a reused pid gets a new one): its start
- * time is taken from prev and stat is not read. Everything else is read
- * afresh, so the result is what procfs_scan would return.
+ * A procfs read again and again (the browser's refreshes): it owns the
+ * directory and keeps, of its last scan, what makes the next one cheaper.
+ * Nothing of it shows in the records.
+ */
+struct procfs_scanner;
+
+/* Open root for scanning; 0 or -errno. */
+int procfs_scanner_open(const char *root, struct procfs_scanner **sc);
+void procfs_scanner_free(struct procfs_scanner *sc);
+
+/* Its directory, for the one-off reads below, and its name. */
+int procfs_scanner_dirfd(const struct procfs_scanner *sc);
+const char *procfs_scanner_root(const struct procfs_scanner *sc);
+
+/*
+ * procfs_scan, knowing the previous scan. On a real procfs, a PID directory
+ * with the same inode as then belongs to the same process (the inode pins
+ * the kernel's struct pid, so a reused pid gets a new one): its start time
+ * is taken from then and stat is not read. Everything else is read afresh,
+ * so the result is what procfs_scan would return.
  *
  * With PROCFS_KEEP_OPEN, the status files of a real procfs stay open in
- * out (as many as the open-file limit leaves room for, closed by
- * proclist_free) and the next rescan reads them again with pread() instead
- * of opening them anew: such status files move from prev to out.
+ * the scanner (as many as the open-file limit leaves room for) and the
+ * next scan reads them again with pread() instead of opening them anew.
  */
-int procfs_rescan(int dirfd, const char *root_name, unsigned int flags,
-		  struct ct_proclist *prev, struct ct_proclist *out,
-		  struct procfs_diag *diag);
+int procfs_scanner_scan(struct procfs_scanner *sc, unsigned int flags,
+			struct ct_proclist *out, struct procfs_diag *diag);
 
-void proclist_free(struct ct_proclist *pl);
+/* Status files the scanner holds open now (for tests). */
+size_t procfs_scanner_held(const struct procfs_scanner *sc);
 
 /*
  * Read p's command line now, if the scan did not: for one process shown in
- * detail. Returns 0, or -errno (-ESRCH when p has exited, even if its pid
- * was reused since).
+ * detail. p is a record of the scanner's last scan. Returns 0, or -errno
+ * (-ESRCH when p has exited, even if its pid was reused since).
  */
-int procfs_read_cmdline(int dirfd, struct ct_proc *p);
+int procfs_scanner_read_cmdline(struct procfs_scanner *sc, struct ct_proc *p);
 
 /*
  * When the system booted (btime in the procfs's stat file), in seconds
@@ -131,11 +89,65 @@ long long procfs_boot_time(int dirfd, const char *root_name,
 pid_t procfs_tgid_of(int dirfd, pid_t tid);
 
 /*
+ * What the recorder and the demo need of a process: its ids and start
+ * time, from its stat line (parsed by procfs_parse_stat's parser, nothing
+ * allocated).
+ */
+struct procfs_light {
+	pid_t pid;
+	pid_t ppid;
+	pid_t pgid;
+	pid_t sid;
+	char state;
+	unsigned long long start_time;	/* clock ticks after boot */
+};
+
+/* Read pid's light record; 0, or -errno (-EBADMSG for a malformed line). */
+int procfs_light_read(int dirfd, pid_t pid, struct procfs_light *l);
+
+/*
+ * Every process under dirfd that could be read, sorted by pid, into *v
+ * (free it) and *n. 0 or -errno when the directory cannot be read.
+ */
+int procfs_light_scan(int dirfd, struct procfs_light **v, size_t *n);
+
+/* The inode of pid's mount namespace; 0 or -errno (a zombie has none). */
+int procfs_mnt_ns(int dirfd, pid_t pid, unsigned long long *ino);
+
+/* Open pid's mountinfo (to poll for changes); a fd or -errno. */
+int procfs_open_mountinfo(int dirfd, pid_t pid);
+
+/* Does the kernel show an NScaba: line (in this process's own status)? */
+bool procfs_self_has_caba(int dirfd);
+
+/* The inode of the pid namespace the procfs shows, or 0 if unknown. */
+unsigned long long procfs_pid_ns(int dirfd);
+
+/*
+ * Is the directory a procfs (not a copy of one) of the caller's own pid
+ * namespace: the live system as the caller sees it?
+ */
+bool procfs_is_own(int dirfd);
+
+/* The calling process's pid in the procfs's pid namespace, or -1. */
+pid_t procfs_self_pid(int dirfd);
+
+/* The calling process's executable, into buf; its length or -errno. */
+ssize_t procfs_self_exe(int dirfd, char *buf, size_t size);
+
+/*
  * Parsers, exposed for tests. Both return NULL on success, or the name of the
  * field that is missing or malformed. parse_status modifies buf.
  */
 const char *procfs_parse_status(char *buf, size_t len, struct ct_proc *p,
 				pid_t *tgid);
 const char *procfs_parse_stat(const char *buf, size_t len, struct ct_proc *p);
+
+/*
+ * The same parser, for a light record (all but its pid): the ppid must be
+ * a pid too, and nothing is allocated.
+ */
+const char *procfs_parse_stat_light(const char *buf, size_t len,
+				    struct procfs_light *l);
 
 #endif

@@ -12,7 +12,7 @@
 #include "escape.h"
 #include "nls.h"
 #include "render.h"
-#include "snapshot.h"
+#include "snapfmt.h"
 
 /* Labels cut arguments and threads to this many columns unless -l or -w. */
 #define DOT_LABEL_COLS 200

@@ -13,7 +13,7 @@
 
 #include "escape.h"
 #include "render.h"
-#include "snapshot.h"
+#include "snapfmt.h"
 
 static struct json_object *jstr(struct strbuf *tmp, const char *s, size_t n)
 {

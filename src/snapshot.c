@@ -25,11 +25,11 @@
 #include <unistd.h>
 
 #include "escape.h"
+#include "model.h"
 #include "nls.h"
 #include "snapshot.h"
 #include "xalloc.h"
 
-#define TIME_MAX 253402300799LL	/* 9999-12-31T23:59:59Z */
 #define SHOW_MAX 40		/* bytes of a bad value quoted in a message */
 #define READ_SIZE (64 * 1024)	/* bytes read from a file at a time */
 #define SHOWN_SIZE (SHOW_MAX * 4 + 8)
@@ -163,20 +163,7 @@ static const struct {
 	{ "unknown", CABA_UNKNOWN },
 };
 
-static const char *const source_names[] = {
-	[CABA_SRC_NONE] = "none",
-	[CABA_SRC_KERNEL] = "kernel",
-	[CABA_SRC_RECORDER] = "recorder",
-	[CABA_SRC_SNAPSHOT] = "snapshot",
-};
-
-#define NSOURCES (sizeof(source_names) / sizeof(source_names[0]))
 #define NSTATUSES (sizeof(statuses) / sizeof(statuses[0]))
-
-const char *snapshot_source_name(enum caba_source src)
-{
-	return (size_t)src < NSOURCES ? source_names[src] : "none";
-}
 
 /* ---- messages ---- */
 
@@ -1824,10 +1811,11 @@ static int check_head(struct pctx *c, bool final)
 	if (ret < 0 || (ret && get_str(c, "caba_source", &h[H_SOURCE], &str, &len)))
 		return -EBADMSG;
 	if (ret) {
-		for (i = 0; i < NSOURCES && (strlen(source_names[i]) != len ||
-					     memcmp(source_names[i], str, len) != 0); i++)
+		for (i = 0; i < SNAPSHOT_NSOURCES &&
+			    (strlen(snapshot_source_name(i)) != len ||
+			     memcmp(snapshot_source_name(i), str, len) != 0); i++)
 			;
-		if (i == NSOURCES)
+		if (i == SNAPSHOT_NSOURCES)
 			return bad(c, _("\"caba_source\" \"%s\" is not one of kernel, recorder, none, snapshot"),
 				   shown(tmp, sizeof(tmp), str, len));
 		s->caba_source = (enum caba_source)i;
@@ -2099,15 +2087,16 @@ int snapshot_load(const char *path, struct snapshot *s, char *err, size_t errsz)
 	return ret;
 }
 
-void snapshot_model(struct snapshot *s, const char *name, bool numeric,
-		    struct ct_model *m)
+void snapshot_meta(struct snapshot *s, const char *name)
 {
-	model_build(m, &s->pl, numeric);
-	m->caba_source = s->caba_source;
-	m->lost_events = s->lost_events;
-	m->time = s->time;
-	snapshot_set_clock(m, s->boot_time, s->clock_ticks);
-	m->snapshot = name;
+	struct ct_meta *mt = &s->pl.meta;
+
+	mt->caba_source = s->caba_source;
+	mt->caba_source_given = true;
+	mt->lost_events = s->lost_events;
+	mt->time = s->time;
+	snapshot_set_clock(mt, s->boot_time, s->clock_ticks);
+	mt->snapshot = name;
 }
 
 void snapshot_users(const struct snapshot *s, struct users *u)
@@ -2120,94 +2109,5 @@ void snapshot_users(const struct snapshot *s, struct users *u)
 
 pid_t snapshot_tgid_of(const struct snapshot *s, pid_t tid)
 {
-	size_t i, k;
-
-	for (i = 0; i < s->pl.n; i++) {
-		for (k = 0; k < s->pl.v[i].nthreads_listed; k++)
-			if (s->pl.v[i].threads[k].tid == tid)
-				return s->pl.v[i].pid;
-	}
-	return 0;
-}
-
-/* ---- time ---- */
-
-void snapshot_set_clock(struct ct_model *m, long long boot_time, long clock_ticks)
-{
-	m->boot_time = -1;
-	m->clock_ticks = 0;
-	if (boot_time < 0 || boot_time > m->time || boot_time > TIME_MAX ||
-	    clock_ticks < 1 || clock_ticks > SNAPSHOT_CLOCK_TICKS_MAX)
-		return;
-	m->boot_time = boot_time;
-	m->clock_ticks = clock_ticks;
-}
-
-void snapshot_time_str(long long t, char *buf, size_t size)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (!gmtime_r(&tt, &tm) || !strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(buf, size, "%s", "1970-01-01T00:00:00Z");
-}
-
-int snapshot_time_parse(const char *str, size_t n, long long *t)
-{
-	static const char form[] = "dddd-dd-ddTdd:dd:ddZ";
-	int f[6] = { 0 }, k = 0;
-	struct tm tm = { 0 }, back;
-	time_t tt;
-	size_t i;
-
-	if (n != sizeof(form) - 1)
-		return -EINVAL;
-	for (i = 0; i < n; i++) {
-		if (form[i] != 'd') {
-			if (str[i] != form[i])
-				return -EINVAL;
-			k++;
-			continue;
-		}
-		if (str[i] < '0' || str[i] > '9')
-			return -EINVAL;
-		f[k] = f[k] * 10 + (str[i] - '0');
-	}
-	if (f[0] < 1970)
-		return -EINVAL;
-	tm.tm_year = f[0] - 1900;
-	tm.tm_mon = f[1] - 1;
-	tm.tm_mday = f[2];
-	tm.tm_hour = f[3];
-	tm.tm_min = f[4];
-	tm.tm_sec = f[5];
-	tt = timegm(&tm);
-	/* Out-of-range fields (a 13th month, 24:00, 30 February) move the date. */
-	if (tt == (time_t)-1 || !gmtime_r(&tt, &back) || back.tm_year != f[0] - 1900 ||
-	    back.tm_mon != f[1] - 1 || back.tm_mday != f[2] || back.tm_hour != f[3] ||
-	    back.tm_min != f[4] || back.tm_sec != f[5])
-		return -EINVAL;
-	*t = (long long)tt;
-	return 0;
-}
-
-int snapshot_now(long long *t)
-{
-	const char *env = getenv("SOURCE_DATE_EPOCH");
-	long long v = 0;
-	const char *p;
-
-	if (!env || !*env) {
-		*t = (long long)time(NULL);
-		return 0;
-	}
-	for (p = env; *p; p++) {
-		if (*p < '0' || *p > '9' || v > TIME_MAX)
-			return -EINVAL;
-		v = v * 10 + (*p - '0');
-	}
-	if (v > TIME_MAX)
-		return -EINVAL;
-	*t = v;
-	return 0;
+	return proclist_tgid_of(&s->pl, tid);
 }

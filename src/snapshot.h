@@ -10,16 +10,13 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "model.h"
-#include "procfs.h"
+#include "records.h"
+#include "snapfmt.h"
 #include "users.h"
 
-#define SNAPSHOT_VERSION 1		/* the only format version known */
 #define SNAPSHOT_MAX_SIZE (1UL << 30)	/* bytes: 1 GiB */
 #define SNAPSHOT_MAX_DEPTH 8		/* nesting of arrays and objects (5 used) */
 #define SNAPSHOT_PID_MAX CT_PID_MAX	/* what the procfs source reads */
-#define SNAPSHOT_TIME_LEN 20		/* 2026-11-27T21:14:28Z */
-#define SNAPSHOT_CLOCK_TICKS_MAX 1000000	/* "clock_ticks": 1 to this */
 
 /* A user as the snapshot names it. */
 struct snapshot_user {
@@ -28,7 +25,8 @@ struct snapshot_user {
 };
 
 struct snapshot {
-	struct ct_proclist pl;		/* the processes, sorted by pid */
+	struct ct_proclist pl;		/* the processes, sorted by pid; its
+					 * meta is filled by snapshot_meta */
 	enum caba_source caba_source;	/* the document's own "caba_source" */
 	unsigned long long lost_events;	/* with CABA_SRC_RECORDER */
 	long long time;			/* when it was taken, seconds since the epoch */
@@ -76,43 +74,17 @@ int snapshot_load(const char *path, struct snapshot *s, char *err, size_t errsz)
 void snapshot_free(struct snapshot *s);
 
 /*
- * Build the model of s's processes (s must outlive it) and mark it as
- * loaded from the snapshot called name: its own source, lost events,
- * time, boot time and clock. The document's focus is not applied: that is
- * the caller's choice.
+ * Say in s->pl.meta what the document says of its processes, which came
+ * from the snapshot called name: its own source, lost events, time, boot
+ * time and clock. The document's focus is not in it: that is the caller's
+ * choice.
  */
-void snapshot_model(struct snapshot *s, const char *name, bool numeric,
-		    struct ct_model *m);
+void snapshot_meta(struct snapshot *s, const char *name);
 
 /* Teach u the user names of the snapshot, so that none comes from here. */
 void snapshot_users(const struct snapshot *s, struct users *u);
 
 /* The process of thread tid in s, or 0 if no process lists that thread. */
 pid_t snapshot_tgid_of(const struct snapshot *s, pid_t tid);
-
-/*
- * Keep in m when its processes' system booted (seconds since the epoch, -1
- * if unknown) and the unit of their start_time (clock ticks per second, 0
- * if unknown), if a document can carry both: boot_time from 1970 to
- * m->time (set that first), clock_ticks from 1 to SNAPSHOT_CLOCK_TICKS_MAX.
- * Otherwise both are left unknown (-1 and 0).
- */
-void snapshot_set_clock(struct ct_model *m, long long boot_time, long clock_ticks);
-
-/* t as 2026-11-27T21:14:28Z; buf has room for SNAPSHOT_TIME_LEN + 1. */
-void snapshot_time_str(long long t, char *buf, size_t size);
-
-/* Parse exactly that form (years 1970 to 9999); 0 or -EINVAL. */
-int snapshot_time_parse(const char *str, size_t n, long long *t);
-
-/*
- * The time to stamp a document with: SOURCE_DATE_EPOCH when it is set
- * (for reproducible output), else now. -EINVAL when SOURCE_DATE_EPOCH is
- * not a whole number of seconds from 0 to the end of year 9999.
- */
-int snapshot_now(long long *t);
-
-/* The name of a caba_source in documents: "kernel", ..., "snapshot". */
-const char *snapshot_source_name(enum caba_source src);
 
 #endif

@@ -25,6 +25,7 @@
 #include "msg.h"
 #include "nls.h"
 #include "options.h"
+#include "procfs.h"
 #include "recorder/demo.h"
 #include "recorder/scenario.h"
 #include "recorder/source.h"
@@ -33,15 +34,13 @@
 
 static bool kernel_has_caba(void)
 {
-	FILE *f = fopen("/proc/self/status", "re");
-	char line[256];
-	bool yes = false;
+	int procfd = procfs_open(PROCFS_ROOT);
+	bool yes;
 
-	if (!f)
+	if (procfd < 0)
 		return false;
-	while (!yes && fgets(line, sizeof(line), f))
-		yes = strncmp(line, "NScaba:", 7) == 0;
-	fclose(f);
+	yes = procfs_self_has_caba(procfd);
+	close(procfd);
 	return yes;
 }
 
@@ -49,34 +48,35 @@ static bool kernel_has_caba(void)
 static bool daemon_running(const char *path)
 {
 	struct state st;
-	char err[128], boot[64], statp[64], buf[1024];
-	unsigned long long start = 0;
-	const char *q;
+	struct procfs_light l;
+	char err[128], boot[64];
 	bool yes = false;
-	ssize_t n;
-	int fd, i;
+	int procfd;
 
 	if (state_load(path, &st, err, sizeof(err)) < 0)
 		return false;
 	state_boot_id(boot, sizeof(boot));
-	snprintf(statp, sizeof(statp), "/proc/%d/stat", (int)st.meta.daemon_pid);
-	fd = open(statp, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0 && strcmp(boot, st.meta.boot_id) == 0) {
-		n = read(fd, buf, sizeof(buf) - 1);
-		if (n > 0) {
-			buf[n] = '\0';
-			q = strrchr(buf, ')');
-			for (i = 2; q && i < 22; i++)
-				q = strchr(q + 1, ' ');
-			if (q)
-				start = strtoull(q + 1, NULL, 10);
-			yes = start == st.meta.daemon_start;
-		}
-	}
-	if (fd >= 0)
-		close(fd);
+	procfd = procfs_open(PROCFS_ROOT);
+	if (procfd >= 0 && strcmp(boot, st.meta.boot_id) == 0 &&
+	    procfs_light_read(procfd, st.meta.daemon_pid, &l) == 0)
+		yes = l.start_time == st.meta.daemon_start;
+	if (procfd >= 0)
+		close(procfd);
 	state_free(&st);
 	return yes;
+}
+
+/* The path of this program; its length or -errno. */
+static ssize_t self_exe(char *buf, size_t size)
+{
+	int procfd = procfs_open(PROCFS_ROOT);
+	ssize_t n;
+
+	if (procfd < 0)
+		return procfd;
+	n = procfs_self_exe(procfd, buf, size);
+	close(procfd);
+	return n;
 }
 
 /* Where cabatreed is: $CABATREED, next to us (a build tree), or installed. */
@@ -84,13 +84,10 @@ static char *find_daemon(void)
 {
 	const char *env = getenv("CABATREED");
 	char self[PATH_MAX], *slash, *path;
-	ssize_t n;
 
 	if (env && *env)
 		return xstrdup(env);
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	if (n > 0) {
-		self[n] = '\0';
+	if (self_exe(self, sizeof(self)) > 0) {
 		slash = strrchr(self, '/');
 		if (slash) {
 			*slash = '\0';
@@ -177,10 +174,14 @@ static int draw(int argc, char **argv, const struct scenario *s,
 		const struct daemonise *d)
 {
 	char **av = xcalloc((size_t)argc + 8, sizeof(*av));
-	char p1[16], p2[16];
+	char p1[16], p2[16], self[PATH_MAX];
 	int ac = 0, i, st;
 	pid_t pid;
 
+	if (self_exe(self, sizeof(self)) < 0) {
+		free(av);
+		return CT_EXIT_FAILURE;
+	}
 	av[ac++] = argv[0];
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--demo") != 0)
@@ -196,7 +197,7 @@ static int draw(int argc, char **argv, const struct scenario *s,
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
-		execv("/proc/self/exe", av);
+		execv(self, av);
 		_exit(127);
 	}
 	free(av);

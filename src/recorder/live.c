@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "procfs.h"
 #include "recorder/backend.h"
 #include "recorder/live.h"
 #include "xalloc.h"
@@ -46,57 +47,37 @@ unsigned long long rec_now_ticks(void)
 
 int rec_stat(int procfd, pid_t pid, unsigned long long *start, pid_t *ppid)
 {
-	char path[32], buf[1024];
-	const char *q;
-	int fd, field;
-	ssize_t n;
+	struct procfs_light l;
+	int err = procfs_light_read(procfd, pid, &l);
 
-	snprintf(path, sizeof(path), "%d/stat", (int)pid);
-	fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return n < 0 ? -errno : -ESRCH;
-	buf[n] = '\0';
-	q = strrchr(buf, ')');
-	if (!q || q[1] != ' ')
-		return -EBADMSG;
-	q += 2;		/* field 3, the state */
-	for (field = 3; field < 22; field++) {
-		if (field == 4 && ppid)
-			*ppid = (pid_t)strtol(q, NULL, 10);
-		q = strchr(q, ' ');
-		if (!q)
-			return -EBADMSG;
-		q++;
-	}
-	*start = strtoull(q, NULL, 10);
+	if (err < 0)
+		return err;
+	*start = l.start_time;
+	if (ppid)
+		*ppid = l.ppid;
 	return 0;
 }
 
-struct seen {
-	pid_t pid, ppid;
-	unsigned long long start;
-};
-
-static int cmp_seen(const void *a, const void *b)
+static const struct procfs_light *find_seen(const struct procfs_light *v, size_t n,
+					   pid_t pid)
 {
-	const struct seen *x = a, *y = b;
+	size_t lo = 0, hi = n;
 
-	return (x->pid > y->pid) - (x->pid < y->pid);
-}
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
 
-static const struct seen *find_seen(const struct seen *v, size_t n, pid_t pid)
-{
-	struct seen key = { .pid = pid };
-
-	return n ? bsearch(&key, v, n, sizeof(*v), cmp_seen) : NULL;
+		if (v[mid].pid == pid)
+			return &v[mid];
+		if (v[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
 }
 
 struct gone {
-	const struct seen *v;
+	const struct procfs_light *v;
 	size_t n;
 	unsigned long long before;
 	struct born_proc **out;
@@ -106,9 +87,9 @@ struct gone {
 static void collect_gone(const struct born_proc *p, void *arg)
 {
 	struct gone *g = arg;
-	const struct seen *s = find_seen(g->v, g->n, p->pid);
+	const struct procfs_light *s = find_seen(g->v, g->n, p->pid);
 
-	if (s && s->start == p->start)
+	if (s && s->start_time == p->start)
 		return;
 	if (p->start >= g->before)
 		return;		/* too young to judge: its fork may be queued */
@@ -141,34 +122,15 @@ int rec_sync(struct born_table *t, int procfd, int add_missing,
 	     struct rec_sync_stats *st)
 {
 	unsigned long long t0 = rec_now_ticks();
-	struct seen *v = NULL;
-	size_t n = 0, cap = 0, i;
+	struct procfs_light *v;
+	size_t n, i;
 	struct gone g = { 0 };
-	struct dirent *de;
-	DIR *d;
+	int err;
 
 	memset(st, 0, sizeof(*st));
-	d = open_proc_dir(procfd);
-	if (!d)
-		return -errno;
-	while ((de = readdir(d))) {
-		char *end;
-		long pid = strtol(de->d_name, &end, 10);
-		struct seen s = { 0 };
-
-		if (*end || pid <= 0)
-			continue;
-		s.pid = (pid_t)pid;
-		if (rec_stat(procfd, s.pid, &s.start, &s.ppid) < 0)
-			continue;	/* gone meanwhile */
-		if (n == cap) {
-			cap = cap ? cap * 2 : 512;
-			v = xreallocarray(v, cap, sizeof(*v));
-		}
-		v[n++] = s;
-	}
-	closedir(d);
-	qsort(v, n, sizeof(*v), cmp_seen);
+	err = procfs_light_scan(procfd, &v, &n);
+	if (err < 0)
+		return err;
 
 	g.v = v;
 	g.n = n;
@@ -184,23 +146,24 @@ int rec_sync(struct born_table *t, int procfd, int add_missing,
 
 	if (add_missing) {
 		for (i = 0; i < n; i++) {
-			if (!born_find(t, v[i].pid, v[i].start)) {
-				born_seed(t, v[i].pid, v[i].start);
+			if (!born_find(t, v[i].pid, v[i].start_time)) {
+				born_seed(t, v[i].pid, v[i].start_time);
 				st->added++;
 			} else {
 				v[i].ppid = -1;	/* known: leave its CABA alone */
 			}
 		}
 		for (i = 0; i < n; i++) {
-			const struct seen *par;
+			const struct procfs_light *par;
 			struct born_proc *p;
 
 			if (v[i].ppid < 0)
 				continue;
-			p = born_find(t, v[i].pid, v[i].start);
+			p = born_find(t, v[i].pid, v[i].start_time);
 			par = find_seen(v, n, v[i].ppid);
 			if (p && p->inferred && par)
-				born_set_inferred_caba(t, p, born_find(t, par->pid, par->start));
+				born_set_inferred_caba(t, p,
+						       born_find(t, par->pid, par->start_time));
 		}
 	}
 	free(v);
@@ -330,12 +293,11 @@ static size_t ns_index(const struct rec_watch *w, unsigned long long ino)
 static bool ns_open(struct rec_watch *w, struct rec_ns *ns, pid_t pid)
 {
 	struct epoll_event ev = { .events = EPOLLPRI, .data.u64 = ns->ino };
-	char path[48];
+	int fd = procfs_open_mountinfo(w->procfd, pid);
 
-	snprintf(path, sizeof(path), "%d/mountinfo", (int)pid);
-	ns->fd = openat(w->procfd, path, O_RDONLY | O_CLOEXEC);
+	ns->fd = fd < 0 ? -1 : fd;
 	ns->watched = false;
-	if (ns->fd < 0 && (errno == ENOENT || errno == ESRCH))
+	if (fd == -ENOENT || fd == -ESRCH)
 		return false;
 	if (ns->fd >= 0)
 		ns->watched = epoll_ctl(w->epfd, EPOLL_CTL_ADD, ns->fd, &ev) == 0;
@@ -383,16 +345,12 @@ static void ns_seen(struct rec_watch *w, pid_t pid, unsigned long long ino)
  */
 static int ns_of(const struct rec_watch *w, pid_t pid, unsigned long long *ino)
 {
-	char path[48];
-	struct stat sb;
+	int err = procfs_mnt_ns(w->procfd, pid, ino);
 
-	snprintf(path, sizeof(path), "%d/ns/mnt", (int)pid);
-	if (fstatat(w->procfd, path, &sb, 0) == 0) {
-		*ino = (unsigned long long)sb.st_ino;
+	if (err == 0)
 		return 1;
-	}
 	/* A zombie has none. */
-	return errno == ENOENT || errno == ESRCH ? 0 : -1;
+	return err == -ENOENT || err == -ESRCH ? 0 : -1;
 }
 
 void rec_watch_note(struct rec_watch *w, pid_t pid, unsigned long long ino)

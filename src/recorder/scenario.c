@@ -14,18 +14,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "procfs.h"
 #include "recorder/scenario.h"
 
 /* Our pid as the host's /proc numbers it, even inside a pid namespace. */
 static pid_t host_pid(void)
 {
-	char buf[32];
-	ssize_t n = readlink("/proc/self", buf, sizeof(buf) - 1);
+	int procfd = procfs_open(PROCFS_ROOT);
+	pid_t pid = procfd < 0 ? -1 : procfs_self_pid(procfd);
 
-	if (n <= 0)
-		return getpid();
-	buf[n] = '\0';
-	return (pid_t)atoi(buf);
+	if (procfd >= 0)
+		close(procfd);
+	return pid > 0 ? pid : getpid();
 }
 
 static void report(int fd, int nspid, const char *name)
@@ -240,24 +240,13 @@ void scenario_sessions_stop(struct scenario *s)
 /* The real parent of pid, from /proc; -1 if unknown. */
 static pid_t parent_of(pid_t pid)
 {
-	char path[32], buf[512];
-	const char *q;
-	ssize_t n;
-	int fd;
+	int procfd = procfs_open(PROCFS_ROOT);
+	struct procfs_light l;
+	int err = procfd < 0 ? procfd : procfs_light_read(procfd, pid, &l);
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	q = strrchr(buf, ')');
-	if (!q || strlen(q) < 5)
-		return -1;
-	return (pid_t)atoi(q + 4);	/* ") S PPID" */
+	if (procfd >= 0)
+		close(procfd);
+	return err < 0 ? -1 : l.ppid;
 }
 
 int scenario_daemonise_start(struct daemonise *d)

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "nls.h"
+#include "procfs.h"
 #include "recorder/source.h"
 
 const char *recorder_state_path(void)
@@ -17,34 +18,6 @@ const char *recorder_state_path(void)
 	const char *env = getenv("CABATREE_STATE");
 
 	return env && *env ? env : STATE_DEFAULT_PATH;
-}
-
-/* The process pid of the sorted list pl, or NULL. */
-static const struct ct_proc *find_proc(const struct ct_proclist *pl, pid_t pid)
-{
-	size_t lo = 0, hi = pl->n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (pl->v[mid].pid == pid)
-			return &pl->v[mid];
-		if (pl->v[mid].pid < pid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-/* Inode of the pid namespace the procfs at dirfd shows. */
-static unsigned long long pidns_of(int dirfd)
-{
-	struct stat sb;
-
-	if (fstatat(dirfd, "self/ns/pid", &sb, 0) < 0)
-		return 0;
-	return (unsigned long long)sb.st_ino;
 }
 
 void recorder_apply(int dirfd, const char *path, struct ct_proclist *pl,
@@ -84,12 +57,12 @@ void recorder_apply(int dirfd, const char *path, struct ct_proclist *pl,
 	}
 	rs->meta = st.meta;
 	state_boot_id(boot, sizeof(boot));
-	if (strcmp(boot, st.meta.boot_id) != 0 || pidns_of(dirfd) != st.meta.pidns) {
+	if (strcmp(boot, st.meta.boot_id) != 0 || procfs_pid_ns(dirfd) != st.meta.pidns) {
 		rs->result = REC_STALE;
 		state_free(&st);
 		return;
 	}
-	d = find_proc(pl, st.meta.daemon_pid);
+	d = proclist_find(pl, st.meta.daemon_pid);
 	rs->running = d && d->start_time == st.meta.daemon_start;
 	for (i = 0; i < pl->n; i++) {
 		struct ct_proc *p = &pl->v[i];
@@ -101,7 +74,7 @@ void recorder_apply(int dirfd, const char *path, struct ct_proclist *pl,
 			continue;
 		}
 		if (e->caba) {
-			c = find_proc(pl, e->caba);
+			c = proclist_find(pl, e->caba);
 			if (!c || c->start_time != e->caba_start)
 				continue;	/* not visible here: say nothing */
 		}

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "procfs.h"
+#include "records.h"
 #include "recorder/state.h"
 
 enum rec_result {

@@ -22,8 +22,8 @@
 
 #include "escape.h"
 #include "nls.h"
-#include "recorder/source.h"
-#include "snapshot.h"
+#include "snapfmt.h"
+#include "source.h"
 #include "tui/tui.h"
 #include "tui/view.h"
 #include "users.h"
@@ -63,8 +63,7 @@ struct tui {
 	struct users *users;
 	pid_t *focus;		/* -p processes still alive */
 	size_t nfocus;
-	size_t malformed;
-	unsigned long long lost_events;	/* by the recorder, when it is the source */
+	size_t malformed;	/* skipped by the last refresh */
 	long long btime;	/* boot time (epoch seconds), or -1 */
 	long hz;		/* clock ticks per second, the unit of start_time */
 	bool color;
@@ -184,40 +183,31 @@ static void rescan(struct tui *ui)
 {
 	struct tui_args *a = ui->a;
 	struct ct_proclist pl = { 0 };
-	struct procfs_diag diag = { 0 };
+	struct source_report rep;
 	struct ct_model m;
-	unsigned int flags = PROCFS_KEEP_OPEN;
+	unsigned int want = SOURCE_AGAIN;
 	int err;
 
 	/* A snapshot is all there is: what it shows is already in the model. */
-	if (a->dirfd < 0)
+	if (!a->src->live)
 		return;
 	/* Only the selected process's command line is needed otherwise. */
 	if (ui->v.show_args)
-		flags |= PROCFS_CMDLINE;
+		want |= SOURCE_CMDLINE;
 	if (ui->v.show_threads)
-		flags |= PROCFS_THREADS;
+		want |= SOURCE_THREADS;
 	forget_stderr();
-	err = procfs_rescan(a->dirfd, ui->o->proc_root, flags, a->pl, &pl, &diag);
-	if (err < 0 || pl.n == 0) {
+	err = source_refresh(a->src, want, &pl, &rep);
+	if (err < 0) {
+		/* An empty directory, malformed or not, has no processes. */
 		snprintf(ui->v.msg, sizeof(ui->v.msg),
 			 _("cannot read the process directory: %s"),
-			 strerror(err < 0 ? -err : ENOENT));
+			 strerror(err == -EBADMSG ? ENOENT : -err));
 		proclist_free(&pl);
 		return;
 	}
-	ui->malformed = diag.malformed;
-	/* A stock kernel: the recorder knows the born tree of the live /proc. */
-	if (strcmp(ui->o->proc_root, "/proc") == 0 && recorder_wanted(&pl)) {
-		struct rec_source rs = { .result = REC_ABSENT };
-
-		recorder_apply(a->dirfd, recorder_state_path(), &pl, &rs);
-		ui->lost_events = rs.meta.lost;
-	}
+	ui->malformed = rep.malformed;
 	model_build(&m, &pl, ui->o->numeric);
-	m.lost_events = ui->lost_events;
-	m.boot_time = a->m->boot_time;
-	m.clock_ticks = a->m->clock_ticks;
 	apply_focus(ui, &m);
 	view_set_model(&ui->v, &m);
 	model_free(a->m);
@@ -228,22 +218,32 @@ static void rescan(struct tui *ui)
 	ui->v.m = a->m;
 }
 
-/* The model again from the same scan: the refresh without reading /proc. */
+/* The model again from the same records: the refresh without reading them. */
 static void rebuild(struct tui *ui)
 {
 	struct ct_model m;
 
-	if (ui->a->dirfd < 0)
-		return;
 	model_build(&m, ui->a->pl, ui->o->numeric);
-	m.lost_events = ui->lost_events;
-	m.boot_time = ui->a->m->boot_time;
-	m.clock_ticks = ui->a->m->clock_ticks;
 	apply_focus(ui, &m);
 	view_set_model(&ui->v, &m);
 	model_free(ui->a->m);
 	*ui->a->m = m;
 	ui->v.m = ui->a->m;
+}
+
+/*
+ * The selected process's command line, read now if the refresh did not:
+ * the detail pane shows it, and drawing reads nothing.
+ */
+static void fetch_selected(struct tui *ui)
+{
+	struct ct_proc *p;
+
+	if (ui->v.sel_node < 0)
+		return;
+	p = proclist_find(ui->a->pl, ui->v.m->nodes[ui->v.sel_node].p->pid);
+	if (p)
+		source_fetch_cmdline(ui->a->src, p);
 }
 
 /* ---- layout ---- */
@@ -604,8 +604,6 @@ static void draw_detail(struct tui *ui)
 	if (node < 0)
 		return;
 	p = m->nodes[node].p;
-	if (ui->a->dirfd >= 0)
-		procfs_read_cmdline(ui->a->dirfd, m->nodes[node].p);
 	secs = p->start_time / (unsigned long long)ui->hz;
 	user = users_name(ui->users, p->uid);
 	sb_reset(&ui->line);
@@ -889,7 +887,7 @@ static unsigned int input(struct tui *ui, int ch)
 	k = view_key_of_curses(ch);
 	if (k < 0)
 		return 0;
-	if (ui->a->dirfd < 0 && !ui->v.typing && (k == 'r' || k == '[' || k == ']')) {
+	if (!ui->a->src->live && !ui->v.typing && (k == 'r' || k == '[' || k == ']')) {
 		snprintf(ui->v.msg, sizeof(ui->v.msg), "%s",
 			 _("a snapshot is not refreshed: it shows the processes as they were"));
 		return VIEW_REDRAW;
@@ -966,17 +964,17 @@ int tui_run(struct tui_args *a)
 	ui.a = a;
 	ui.o = a->o;
 	ui.g = a->utf8_glyphs ? &utf8_glyphs : &ascii_glyphs;
-	ui.users = a->users ? a->users : users_new();
-	ui.lost_events = a->m->lost_events;
+	ui.users = users_new();
+	source_name_users(a->src, ui.users);
 	/*
-	 * Start times as dates: a snapshot's own boot time and clock, those of
-	 * this machine for its procfs (a copy without them: boot+H:MM:SS).
+	 * Start times as dates, by the boot time and clock of the records'
+	 * system (a copy of a procfs without them: boot+H:MM:SS).
 	 */
 	if (a->m->clock_ticks > 0) {
 		ui.btime = a->m->boot_time;
 		ui.hz = a->m->clock_ticks;
 	} else {
-		ui.btime = a->dirfd >= 0 ? procfs_boot_time(a->dirfd, NULL, NULL) : -1;
+		ui.btime = -1;
 		ui.hz = sysconf(_SC_CLK_TCK);
 		if (ui.hz <= 0)
 			ui.hz = 100;
@@ -1026,9 +1024,10 @@ int tui_run(struct tui_args *a)
 		status = CT_EXIT_FAILURE;
 		goto out;
 	}
+	fetch_selected(&ui);
 	draw(&ui);
 	next = now_ms() + ui.v.delay_ds * 100ULL;
-	if (a->dirfd < 0)
+	if (!a->src->live)
 		next = ULLONG_MAX;	/* a snapshot: no refresh */
 	while (!got_signal) {
 		unsigned long long now = now_ms();
@@ -1042,11 +1041,13 @@ int tui_run(struct tui_args *a)
 				rebuild(&ui);
 			else
 				rescan(&ui);
+			fetch_selected(&ui);
 			draw(&ui);
 			continue;
 		}
 		if (now >= next) {
 			rescan(&ui);
+			fetch_selected(&ui);
 			draw(&ui);
 			next = now + ui.v.delay_ds * 100ULL;
 			continue;
@@ -1062,20 +1063,21 @@ int tui_run(struct tui_args *a)
 			ui.help = true;
 			ui.help_top = 0;
 		}
-		if (flags & VIEW_RESCAN && a->dirfd >= 0) {
+		if (flags & VIEW_RESCAN && a->src->live) {
 			rescan(&ui);
 			next = now_ms() + ui.v.delay_ds * 100ULL;
 		}
-		if (flags)
+		if (flags) {
+			fetch_selected(&ui);
 			draw(&ui);
+		}
 	}
 	quit_cleanly = true;
 out:
 	restore_terminal();
 	sig = got_signal;
 	view_free(&ui.v);
-	if (ui.users != a->users)
-		users_free(ui.users);
+	users_free(ui.users);
 	free(ui.focus);
 	free(ui.anc);
 	sb_free(&ui.line);

@@ -7,23 +7,21 @@
 
 #include "model.h"
 #include "options.h"
-#include "procfs.h"
-#include "users.h"
+#include "source.h"
 
 /*
- * What main hands over: the options, the procfs and the first scan. A
- * snapshot (m->snapshot set) comes with dirfd -1: it is never read again.
+ * What main hands over: the options, the source and its first refresh. A
+ * source that is not live (a snapshot) is never refreshed again.
  */
 struct tui_args {
 	const struct ct_options *o;
-	int dirfd;
-	/* The latest scan and its model; replaced at every refresh. */
+	struct source *src;
+	/* The latest records and their model; replaced at every refresh. */
 	struct ct_proclist *pl;
 	struct ct_model *m;
 	bool utf8;		/* names may be shown as UTF-8 */
 	bool utf8_glyphs;
 	bool color;		/* colours wanted (the terminal may still have none) */
-	struct users *users;	/* user names to use (a snapshot's), or NULL */
 };
 
 /*

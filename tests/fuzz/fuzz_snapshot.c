@@ -31,7 +31,8 @@ static char *write_json(struct snapshot *s, size_t *len)
 	char *buf = NULL;
 	FILE *f;
 
-	snapshot_model(s, NAME, false, &m);
+	snapshot_meta(s, NAME);
+	model_build(&m, &s->pl, false);
 	o.pids = s->focus;
 	o.npids = s->nfocus;
 	o.threads = s->thread_lists;

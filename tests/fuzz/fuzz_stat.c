@@ -2,11 +2,13 @@
 /*
  * /proc/PID/stat lines into procfs_parse_stat(). A success must have taken
  * the name between the first '(' and the last ')', and a stat line written
- * back from what it read must read the same again.
+ * back from what it read must read the same again. The light parse (the
+ * recorder's) must agree with it on every field both read.
  */
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "fuzz.h"
 #include "procfs.h"
@@ -23,13 +25,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *buf = fuzz_copy(data, size);
 	struct ct_proc p = { 0 }, q = { 0 };
+	struct procfs_light l = { 0 };
 	struct strbuf sb = STRBUF_INIT;
-	const char *bad, *open, *close = NULL;
+	const char *bad, *light, *open, *close = NULL;
 	size_t i;
 
 	/* As after a status file without NSpgid: and NSsid: lines. */
 	p.pgid = p.sid = -1;
 	bad = procfs_parse_stat(buf, size, &p);
+	light = procfs_parse_stat_light(buf, size, &l);
+	if (light)
+		FUZZ_CHECK(fuzz_one_of(light, fields, sizeof(fields) / sizeof(fields[0])));
+	/* Only the ppid is read more strictly there. */
+	FUZZ_CHECK(!bad || light);
+	FUZZ_CHECK(!light || bad || strcmp(light, "ppid") == 0);
+	if (!light) {
+		FUZZ_CHECK(l.state == p.state && l.pgid == p.pgid && l.sid == p.sid);
+		FUZZ_CHECK(l.start_time == p.start_time);
+		FUZZ_CHECK(l.ppid >= 0 && l.ppid <= CT_PID_MAX);
+	}
 	if (bad) {
 		FUZZ_CHECK(fuzz_one_of(bad, fields, sizeof(fields) / sizeof(fields[0])));
 		goto out;

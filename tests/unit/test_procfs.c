@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <setjmp.h>
@@ -621,28 +622,78 @@ static void test_rescan_copy(void **state)
 	char dir[] = "/tmp/cabatree-test.XXXXXX";
 	struct ct_proclist a = { 0 }, b = { 0 };
 	struct procfs_diag diag = { 0 };
+	struct procfs_scanner *sc;
 	int fd;
 
 	assert_non_null(mkdtemp(dir));
-	fd = procfs_open(dir);
-	assert_true(fd >= 0);
+	assert_int_equal(procfs_scanner_open(dir, &sc), 0);
+	fd = procfs_scanner_dirfd(sc);
 	assert_int_equal(mkdirat(fd, "4", 0755), 0);
 	put_proc(fd, 40);
-	assert_int_equal(procfs_rescan(fd, dir, PROCFS_KEEP_OPEN, NULL, &a, &diag), 0);
+	assert_int_equal(procfs_scanner_scan(sc, PROCFS_KEEP_OPEN, &a, &diag), 0);
 	assert_int_equal(a.n, 1);
 	assert_int_equal(a.v[0].start_time, 40);
-	/* In a copy, an inode does not name a process: none is kept. */
-	assert_true(a.v[0].ino == 0);
 	/* Files of a copy are not kept open: they could be replaced. */
-	assert_false(a.v[0].has_status_fd);
-	/* Pid 4 reused in place: same directory, same inode, new process. */
+	assert_int_equal(procfs_scanner_held(sc), 0);
+	/*
+	 * Pid 4 reused in place: same directory, same inode, new process. In
+	 * a copy, an inode does not name a process: its start time is read.
+	 */
 	put_proc(fd, 999);
-	assert_int_equal(procfs_rescan(fd, dir, PROCFS_KEEP_OPEN, &a, &b, &diag), 0);
+	assert_int_equal(procfs_scanner_scan(sc, PROCFS_KEEP_OPEN, &b, &diag), 0);
 	assert_int_equal(b.n, 1);
 	assert_int_equal(b.v[0].start_time, 999);
 	assert_int_equal(b.v[0].state, 'S');
 	proclist_free(&a);
 	proclist_free(&b);
+	unlinkat(fd, "4/status", 0);
+	unlinkat(fd, "4/stat", 0);
+	unlinkat(fd, "4", AT_REMOVEDIR);
+	procfs_scanner_free(sc);
+	rmdir(dir);
+}
+
+/*
+ * The recorder's light reads: a process's ids and start time from its
+ * stat line, every process sorted by pid, a broken one skipped.
+ */
+static void test_light(void **state)
+{
+	char dir[] = "/tmp/cabatree-test.XXXXXX";
+	struct procfs_light l, *v;
+	size_t n;
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	fd = procfs_open(dir);
+	assert_true(fd >= 0);
+	assert_int_equal(mkdirat(fd, "4", 0755), 0);
+	put_proc(fd, 40);
+	assert_int_equal(mkdirat(fd, "3", 0755), 0);
+	put_file(fd, "3/stat", "3 (a) b) S 1 3 3 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 30 0 0\n");
+	assert_int_equal(mkdirat(fd, "5", 0755), 0);
+	put_file(fd, "5/stat", "5 (sh) S -1 5 5 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 50 0 0\n");
+	assert_int_equal(procfs_light_read(fd, 4, &l), 0);
+	assert_int_equal(l.pid, 4);
+	assert_int_equal(l.ppid, 1);
+	assert_int_equal(l.pgid, 4);
+	assert_int_equal(l.sid, 4);
+	assert_int_equal(l.state, 'S');
+	assert_int_equal(l.start_time, 40);
+	/* A parent that is no pid is malformed here. */
+	assert_int_equal(procfs_light_read(fd, 5, &l), -EBADMSG);
+	assert_int_equal(procfs_light_read(fd, 6, &l), -ENOENT);
+	assert_int_equal(procfs_light_scan(fd, &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].pid, 3);
+	assert_int_equal(v[0].start_time, 30);
+	assert_int_equal(v[1].pid, 4);
+	free(v);
+	unlinkat(fd, "3/stat", 0);
+	unlinkat(fd, "3", AT_REMOVEDIR);
+	unlinkat(fd, "5/stat", 0);
+	unlinkat(fd, "5", AT_REMOVEDIR);
 	unlinkat(fd, "4/status", 0);
 	unlinkat(fd, "4/stat", 0);
 	unlinkat(fd, "4", AT_REMOVEDIR);
@@ -689,32 +740,32 @@ static size_t open_fds(void)
 /*
  * On the live /proc, a rescan says what a scan says, process by process,
  * whether it rereads status files kept open or not; and every file it
- * kept is closed with its list.
+ * kept is closed with its scanner.
  */
 static void test_rescan_live(void **state)
 {
 	struct ct_proclist a = { 0 }, b = { 0 }, c = { 0 };
 	struct procfs_diag diag = { 0 };
-	size_t i, j = 0, same = 0, kept = 0, fds = open_fds();
-	int fd = procfs_open("/proc");
+	struct procfs_scanner *sc;
+	size_t i, j = 0, same = 0, fds = open_fds();
 	unsigned int keep = *(const unsigned int *)*state;
+	int fd;
 
-	assert_true(fd >= 0);
-	assert_int_equal(procfs_rescan(fd, "/proc", keep, NULL, &a, &diag), 0);
-	assert_int_equal(procfs_rescan(fd, "/proc", keep, &a, &b, &diag), 0);
+	assert_int_equal(procfs_scanner_open("/proc", &sc), 0);
+	fd = procfs_scanner_dirfd(sc);
+	assert_int_equal(procfs_scanner_scan(sc, keep, &a, &diag), 0);
+	assert_int_equal(procfs_scanner_scan(sc, keep, &b, &diag), 0);
 	assert_int_equal(procfs_scan(fd, "/proc", 0, &c, &diag), 0);
-	for (i = 0; i < b.n; i++)
-		kept += b.v[i].has_status_fd;
 	if (keep)
-		assert_true(kept > 0);
+		assert_true(procfs_scanner_held(sc) > 0);
 	else
-		assert_int_equal(kept, 0);
+		assert_int_equal(procfs_scanner_held(sc), 0);
 	for (i = 0; i < b.n; i++) {
 		while (j < c.n && c.v[j].pid < b.v[i].pid)
 			j++;
-		if (j == c.n || c.v[j].pid != b.v[i].pid || c.v[j].ino != b.v[i].ino)
+		if (j == c.n || c.v[j].pid != b.v[i].pid ||
+		    c.v[j].start_time != b.v[i].start_time)
 			continue;
-		assert_int_equal(b.v[i].start_time, c.v[j].start_time);
 		assert_int_equal(b.v[i].pgid, c.v[j].pgid);
 		assert_int_equal(b.v[i].sid, c.v[j].sid);
 		assert_true(b.v[i].state != 0);
@@ -722,10 +773,13 @@ static void test_rescan_live(void **state)
 	}
 	/* This test process itself, at least, lived through all three. */
 	assert_true(same > 0);
+	assert_non_null(proclist_find(&b, getpid()));
+	assert_int_equal(proclist_find(&b, getpid())->start_time,
+			 proclist_find(&c, getpid())->start_time);
 	proclist_free(&a);
 	proclist_free(&b);
 	proclist_free(&c);
-	close(fd);
+	procfs_scanner_free(sc);
 	assert_int_equal(open_fds(), fds);
 }
 
@@ -741,6 +795,7 @@ int main(void)
 		cmocka_unit_test(test_status_then_stat),
 		cmocka_unit_test(test_rescan_copy),
 		cmocka_unit_test(test_boot_time),
+		cmocka_unit_test(test_light),
 		cmocka_unit_test_prestate(test_rescan_live, &no_flags),
 		cmocka_unit_test_prestate(test_rescan_live, &keep_open),
 	};

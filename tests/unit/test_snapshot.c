@@ -570,7 +570,8 @@ static void test_focus_one_tree(void **state)
 	assert_int_equal(snapshot_parse(doc, sizeof(doc) - 1, "t.json", &s, err, sizeof(err)), 0);
 	assert_int_equal(s.nfocus, 1);
 	assert_int_equal(s.focus[0], 3);
-	snapshot_model(&s, "t.json", false, &m);
+	snapshot_meta(&s, "t.json");
+	model_build(&m, &s.pl, false);
 	assert_string_equal(m.snapshot, "t.json");
 	assert_int_equal(m.time, 1795814068);
 	assert_int_equal(model_focus(&m, s.focus, s.nfocus), 0);
@@ -600,14 +601,16 @@ static void test_clock(void **state)
 	assert_int_equal(snapshot_parse(doc, sizeof(doc) - 1, "t.json", &s, err, sizeof(err)), 0);
 	assert_int_equal(s.boot_time, 1795814068);
 	assert_int_equal(s.clock_ticks, 1000000);
-	snapshot_model(&s, "t.json", false, &m);
+	snapshot_meta(&s, "t.json");
+	model_build(&m, &s.pl, false);
 	assert_int_equal(m.boot_time, 1795814068);
 	assert_int_equal(m.clock_ticks, 1000000);
 	model_free(&m);
 	snapshot_free(&s);
 
 	assert_int_equal(snapshot_parse(low, sizeof(low) - 1, "t.json", &s, err, sizeof(err)), 0);
-	snapshot_model(&s, "t.json", false, &m);
+	snapshot_meta(&s, "t.json");
+	model_build(&m, &s.pl, false);
 	assert_int_equal(m.boot_time, 0);
 	assert_int_equal(m.clock_ticks, 1);
 	model_free(&m);
@@ -615,7 +618,8 @@ static void test_clock(void **state)
 
 	assert_int_equal(snapshot_parse(OK1, strlen(OK1), "t.json", &s, err, sizeof(err)), 0);
 	assert_int_equal(s.clock_ticks, 0);
-	snapshot_model(&s, "t.json", false, &m);
+	snapshot_meta(&s, "t.json");
+	model_build(&m, &s.pl, false);
 	assert_int_equal(m.boot_time, -1);
 	assert_int_equal(m.clock_ticks, 0);
 	model_free(&m);
@@ -625,7 +629,7 @@ static void test_clock(void **state)
 /* What a document can carry of a procfs's boot time and clock. */
 static void test_set_clock(void **state)
 {
-	struct ct_model m;
+	struct ct_meta m;
 
 	(void)state;
 	memset(&m, 0, sizeof(m));
@@ -668,7 +672,8 @@ static void test_snapshot_source(void **state)
 	(void)state;
 	assert_int_equal(snapshot_parse(doc, sizeof(doc) - 1, "t.json", &s, err, sizeof(err)), 0);
 	assert_int_equal(s.caba_source, CABA_SRC_SNAPSHOT);
-	snapshot_model(&s, "t.json", false, &m);
+	snapshot_meta(&s, "t.json");
+	model_build(&m, &s.pl, false);
 	assert_int_equal(m.caba_source, CABA_SRC_SNAPSHOT);
 	assert_string_equal(snapshot_source_name(m.caba_source), "snapshot");
 	model_free(&m);
@@ -728,7 +733,8 @@ static void test_round_trip(void **state)
 	FILE *f;
 
 	assert_int_equal(snapshot_parse(doc, strlen(doc), "t.json", &s, err, sizeof(err)), 0);
-	snapshot_model(&s, "t.json", false, &m);
+	snapshot_meta(&s, "t.json");
+	model_build(&m, &s.pl, false);
 	memset(&o, 0, sizeof(o));
 	o.format = FMT_JSON;
 	o.threads = s.thread_lists;

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The records every source produces and every consumer reads: processes,
+ * their threads, a list of them with what the source says about it. This
+ * header knows no source.
+ */
+#ifndef CABATREE_RECORDS_H
+#define CABATREE_RECORDS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "xalloc.h"
+
+/*
+ * The largest pid the kernel hands out (PID_MAX_LIMIT, 2^22) and the largest
+ * valid uid ((uid_t)-1 is no user). A procfs value past them is malformed:
+ * nothing read is ever written in a form that --load would refuse.
+ */
+#define CT_PID_MAX 4194304
+#define CT_UID_MAX 4294967294LL
+
+/* Where a process's CABA came from, if anywhere. */
+enum caba_status {
+	CABA_UNKNOWN = 0,	/* no NScaba: line: the kernel has no CABA support */
+	CABA_KERNEL,		/* read from NScaba: */
+	CABA_OUTSIDE,		/* NScaba: empty: born outside this pid namespace */
+	CABA_WITNESSED,		/* the recorder saw the process being created */
+	CABA_INFERRED,		/* the recorder's guess: the parent when it started */
+};
+
+/* Does the status carry a CABA id in ct_proc.caba? */
+static inline bool caba_status_known(enum caba_status s)
+{
+	return s == CABA_KERNEL || s == CABA_WITNESSED || s == CABA_INFERRED;
+}
+
+/* Where the born relation came from, for a whole list of records. */
+enum caba_source {
+	CABA_SRC_NONE = 0,	/* nothing knows it: stock kernel, no recorder */
+	CABA_SRC_KERNEL,	/* NScaba: in /proc/PID/status */
+	CABA_SRC_RECORDER,	/* cabatreed's state (stock kernels) */
+	CABA_SRC_SNAPSHOT,	/* a snapshot that names no other source */
+};
+
+struct ct_thread {
+	pid_t tid;
+	char *name;		/* raw bytes from task/TID/comm */
+	size_t name_len;
+};
+
+/* One process as the source saw it; every id is in the source's pid namespace. */
+struct ct_proc {
+	pid_t pid;
+	pid_t ppid;		/* 0 when the parent is not visible */
+	pid_t pgid;
+	pid_t sid;
+	pid_t caba;		/* meaningful with a known caba_status; 0 is the idle task */
+	enum caba_status caba_status;
+	uid_t uid;		/* effective uid */
+	char state;		/* R, S, D, Z, ... */
+	int nthreads;
+	unsigned long long start_time;	/* clock ticks after boot (stat field 22) */
+	char *name;		/* raw bytes, unescaped */
+	size_t name_len;
+	char *cmdline;		/* NUL-separated arguments, when read */
+	size_t cmdline_len;
+	bool has_cmdline;
+	struct ct_thread *threads;	/* other threads than the leader, with -t */
+	size_t nthreads_listed;
+};
+
+/*
+ * What a source says about the records it gave, beside them. The model
+ * takes it over as it is: nothing else fills these in.
+ */
+struct ct_meta {
+	/*
+	 * Where the born tree came from. Unless caba_source_given, the
+	 * model tells it from the records' caba_status.
+	 */
+	enum caba_source caba_source;
+	bool caba_source_given;
+	unsigned long long lost_events;	/* by the recorder, with CABA_SRC_RECORDER */
+	long long time;			/* when the records were read, in seconds
+					 * since the epoch */
+	long long boot_time;		/* when their system booted, in seconds
+					 * since the epoch; -1: unknown */
+	long clock_ticks;		/* start_time units per second; 0: unknown
+					 * (then boot_time is unknown too) */
+	const char *snapshot;		/* read from this snapshot (--load), or NULL */
+};
+
+/* The processes a source read, sorted by pid, and what it says about them. */
+struct ct_proclist {
+	struct ct_proc *v;
+	size_t n;
+	size_t cap;
+	struct ct_meta meta;
+};
+
+/* Free what p holds (not p itself). */
+void proc_free(struct ct_proc *p);
+
+/* Free the processes of pl and empty it; its meta is cleared too. */
+void proclist_free(struct ct_proclist *pl);
+
+/* The process pid of pl (sorted by pid), or NULL. */
+struct ct_proc *proclist_find(const struct ct_proclist *pl, pid_t pid);
+
+/* The process of pl that lists thread tid, or 0 if none does. */
+pid_t proclist_tgid_of(const struct ct_proclist *pl, pid_t tid);
+
+#endif
