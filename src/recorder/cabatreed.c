@@ -13,11 +13,14 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,11 +50,15 @@ const char *argp_program_version = "cabatreed (" PACKAGE_STRING ")";
 
 enum { BACKEND_AUTO, BACKEND_EBPF, BACKEND_CONNECTOR };
 
+enum { OPT_READY_FD = 0x100 };	/* long options without a letter */
+
 struct dopts {
 	int backend;
 	const char *state;
 	size_t bufsize;
 	bool verbose;
+	int ready_fd;		/* told once the first state is written; -1: none */
+	const char *notify;	/* $NOTIFY_SOCKET, told the same; NULL: none */
 };
 
 static const struct argp_option option_table[] = {
@@ -62,6 +69,8 @@ static const struct argp_option option_table[] = {
 	{ "buffer-kib", 'B', N_("KIB"), 0,
 	  N_("queue events in KIB kibibytes (a power of two for eBPF; default 8192 for eBPF, 16384 for the connector)"), 0 },
 	{ "verbose", 'v', NULL, 0, N_("report counts of events on exit"), 0 },
+	{ "ready-fd", OPT_READY_FD, N_("FD"), 0,
+	  N_("once the first state is written, write \"READY=1\" and a newline to descriptor FD and close it"), 0 },
 	{ NULL, 0, NULL, 0, NULL, 0 }
 };
 
@@ -95,6 +104,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'v':
 		o->verbose = true;
 		break;
+	case OPT_READY_FD: {
+		char *end;
+		long v = strtol(arg, &end, 10);
+
+		if (*end || end == arg || v < 0 || v > 1 << 20 || fcntl((int)v, F_GETFD) < 0)
+			argp_error(state, _("--ready-fd takes an open file descriptor"));
+		o->ready_fd = (int)v;
+		break;
+	}
 	case ARGP_KEY_ARG:
 		argp_error(state, _("no arguments are taken"));
 		break;
@@ -431,6 +449,59 @@ static void load_previous(const char *path, const struct state_meta *meta,
 }
 
 /*
+ * READY=1 in a datagram to the unix socket path (a name in the abstract
+ * namespace if it starts with '@'), as systemd's sd_notify() sends it.
+ */
+static int sd_notify_ready(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	size_t len = strlen(path);
+	socklen_t salen;
+	int fd, ret = 0;
+
+	if ((path[0] != '/' && path[0] != '@') || len < 2 || len > sizeof(sa.sun_path))
+		return -EINVAL;
+	memcpy(sa.sun_path, path, len);
+	if (path[0] == '@')
+		sa.sun_path[0] = '\0';
+	salen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (sendto(fd, "READY=1", 7, MSG_NOSIGNAL, (struct sockaddr *)&sa, salen) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/*
+ * Say that it records and its first state is written: to whoever handed
+ * it a descriptor (a test, a script) and to systemd (Type=notify), once.
+ * Those who wait for this need no clock: a daemon that dies first closes
+ * the descriptor unwritten.
+ */
+static void ready(struct dopts *o)
+{
+	static const char msg[] = "READY=1\n";
+
+	if (o->ready_fd >= 0) {
+		if (write(o->ready_fd, msg, sizeof(msg) - 1) < 0 && errno != EPIPE)
+			say(_("cannot say that it is ready on descriptor %d: %s"), o->ready_fd,
+			    strerror(errno));
+		close(o->ready_fd);
+		o->ready_fd = -1;
+	}
+	if (o->notify) {
+		int ret = sd_notify_ready(o->notify);
+
+		if (ret < 0)
+			say(_("cannot tell systemd that it is ready (NOTIFY_SOCKET=%s): %s"),
+			    o->notify, strerror(-ret));
+		o->notify = NULL;
+	}
+}
+
+/*
  * When the next state is to be written: SAVE_BATCH_MS after the first
  * change not written, and save_gap after the last write (a second while
  * writing fails).
@@ -471,7 +542,7 @@ int main(int argc, char **argv)
 		N_("Record the born (CABA) tree for cabatree on kernels without CABA."),
 		NULL, help_filter, NULL
 	};
-	struct dopts o = { .backend = BACKEND_AUTO, .state = STATE_DEFAULT_PATH };
+	struct dopts o = { .backend = BACKEND_AUTO, .state = STATE_DEFAULT_PATH, .ready_fd = -1 };
 	struct rec_backend *b = NULL;
 	struct born_table t;
 	struct state_meta meta = { 0 };
@@ -491,6 +562,9 @@ int main(int argc, char **argv)
 	bindtextdomain(PACKAGE, nls_localedir());
 	textdomain(PACKAGE);
 	argp_parse(&argp, argc, argv, 0, NULL, &o);
+	o.notify = getenv("NOTIFY_SOCKET");
+	if (o.notify && !*o.notify)
+		o.notify = NULL;
 	if (geteuid() != 0) {
 		say(_("must run as root: it loads eBPF programs or subscribes to the kernel's process events"));
 		return 1;
@@ -592,6 +666,8 @@ int main(int argc, char **argv)
 	}
 	say(_("recording with %s (release: %s); %zu processes running before it are inferred; state in %s"),
 	    b->name, b->release_point, ss.added, o.state);
+	if (!dirty)
+		ready(&o);
 	last_sync = now_ms();
 
 	while (!stopping) {
@@ -703,6 +779,7 @@ int main(int argc, char **argv)
 					say(_("the state file %s is written again"), o.state);
 				unwritable = false;
 				dirty = false;
+				ready(&o);
 			}
 			/*
 			 * What was drained is in the table: the ring's room is
