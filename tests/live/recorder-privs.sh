@@ -83,12 +83,7 @@ done
 
 # ---- a state directory or file that others could change: refused ----
 refused() { # NAME MESSAGE STATE
-	"$CABATREED" --state "$3" 2> "$tmp/err" &
-	_p=$!
-	_i=0
-	while kill -0 $_p 2>/dev/null && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i + 1)); done
-	kill $_p 2>/dev/null
-	wait $_p
+	timeout "$READY_GUARD" "$CABATREED" --state "$3" 2> "$tmp/err"
 	_st=$?
 	check "$1: cabatreed refuses to run (status 1)" [ $_st = 1 ]
 	check "$1: ... and says why" grep -q "^cabatreed: refusing to run: $2" "$tmp/err"

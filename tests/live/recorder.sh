@@ -37,10 +37,10 @@ cleanup() {
 trap cleanup EXIT INT TERM
 export CABATREE_STATE=$tmp/state
 
-# Started once it has said so and written its state (fd 9 is the workload's).
+# Started once it says it is ready, its state written (fd 9 is the workload's).
 start_recorder() {
 	start_daemon "$tmp/state" "$tmp/daemon.log" --backend="$BACKEND" -v "$@" 9>&- &&
-		sleep 0.1 && grep -q "^backend $BACKEND\$" "$tmp/state" 2>/dev/null
+		grep -q "^backend $BACKEND\$" "$tmp/state" 2>/dev/null
 }
 
 # run_helper MODE: start borntree MODE on fd 9; its first line in $pids
@@ -274,6 +274,25 @@ check "a malformed state file: cabatree says so" grep -q "state file '$tmp/state
 start_recorder
 check "a malformed state file: cabatreed moves it aside" [ -f "$tmp/state.corrupt" ]
 check "... and says so" grep -q "is malformed" "$tmp/daemon.log"
+stop_daemon
+
+# systemd's readiness protocol (Type=notify): READY=1 in a datagram to
+# $NOTIFY_SOCKET, sent once it records, as on --ready-fd. Heard through a
+# FIFO with blocking reads; the listener's timeout is only against a hang.
+mkfifo "$tmp/heard"
+timeout "$READY_GUARD" "$BORNTREE" notify "$tmp/notify" > "$tmp/heard" &
+npid=$!
+exec 8< "$tmp/heard"
+heard=
+read -r heard <&8
+check "notify: a socket listens" [ "$heard" = listening ]
+NOTIFY_SOCKET=$tmp/notify start_recorder
+check "notify: cabatreed starts with NOTIFY_SOCKET" [ $? = 0 ]
+heard=
+read -r heard <&8
+check "notify: it sent READY=1 on \$NOTIFY_SOCKET" [ "$heard" = READY=1 ]
+exec 8<&-
+wait "$npid"
 stop_daemon
 
 finish
