@@ -21,7 +21,7 @@
 #include "nls.h"
 #include "options.h"
 #include "procfs.h"
-#include "recorder/demo.h"
+#include "demo/demo.h"
 #include "recorder/source.h"
 #include "render.h"
 #include "snapshot.h"

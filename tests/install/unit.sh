@@ -22,7 +22,7 @@ export LC_ALL=C.UTF-8
 # (safe) to 10: 9.6 without the sandbox, 2.5 with it. No change may raise it.
 MAX_EXPOSURE=2.5
 
-unit=$TOP_BUILDDIR/src/recorder/cabatreed.service
+unit=$TOP_BUILDDIR/src/daemon/cabatreed.service
 command -v systemd-analyze > /dev/null || need "needs systemd-analyze (Debian package systemd)"
 [ -f "$unit" ] || need "$unit is not built"
 

@@ -43,7 +43,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "recorder/scenario.h"
+#include "demo/scenario.h"
 
 static void die(const char *what)
 {

@@ -14,7 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "recorder/scenario.h"
+#include "demo/scenario.h"
 
 /* Our pid as the host's /proc numbers it, even inside a pid namespace. */
 static pid_t host_pid(void)

@@ -29,12 +29,12 @@
 
 #include "msg.h"
 #include "nls.h"
-#include "recorder/backend.h"
+#include "daemon/backend.h"
 #include "recorder/born.h"
-#include "recorder/live.h"
-#include "recorder/privs.h"
+#include "daemon/live.h"
+#include "daemon/privs.h"
 #include "recorder/state.h"
-#include "recorder/statedir.h"
+#include "daemon/statedir.h"
 #include "xalloc.h"
 
 const char *argp_program_version = "cabatreed (" PACKAGE_STRING ")";

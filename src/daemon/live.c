@@ -14,8 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "recorder/backend.h"
-#include "recorder/live.h"
+#include "daemon/backend.h"
+#include "daemon/live.h"
 #include "xalloc.h"
 
 static long clk_tck(void)

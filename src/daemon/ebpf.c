@@ -41,7 +41,7 @@
 #include <linux/bpf.h>
 
 #include "nls.h"
-#include "recorder/backend.h"
+#include "daemon/backend.h"
 #include "recorder/events.h"
 #include "born.skel.h"
 #include "xalloc.h"
