@@ -692,14 +692,23 @@ int main(int argc, char **argv)
 			due = save_due(last_save, save_gap, dirty_since, unwritable);
 			if (due < wake)
 				wake = due;
-		} else if (b->caught_up && !b->caught_up(b)) {
-			/* Records came after the last drain: fetch them now. */
-			if (now + CATCH_UP_MS < wake)
-				wake = now + CATCH_UP_MS;
-		} else if (b->wait_fd < 0 || rec_watch_arm(&w, b->wait_fd) < 0) {
-			/* Nothing to wait on: look for events now and then. */
-			if (now + SAVE_MS < wake)
-				wake = now + SAVE_MS;
+		} else {
+			/*
+			 * All that was drained is written (a record that held
+			 * no event too): its room in the ring can go, or the
+			 * ring would never look caught up.
+			 */
+			if (b->commit)
+				b->commit(b);
+			if (b->caught_up && !b->caught_up(b)) {
+				/* Records came after the last drain: fetch them now. */
+				if (now + CATCH_UP_MS < wake)
+					wake = now + CATCH_UP_MS;
+			} else if (b->wait_fd < 0 || rec_watch_arm(&w, b->wait_fd) < 0) {
+				/* Nothing to wait on: look for events now and then. */
+				if (now + SAVE_MS < wake)
+					wake = now + SAVE_MS;
+			}
 		}
 		wake -= now;
 		/* A namespace whose mounts change cuts the wait short. */
