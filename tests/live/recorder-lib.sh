@@ -18,6 +18,18 @@ need() {
 # cabatreed that must refuse to run is run under timeout(1) with it).
 READY_GUARD=${READY_GUARD:-300}
 
+# until_ok COMMAND...: until COMMAND succeeds, tried every 0.05 s. For
+# what cabatreed writes within 50 ms (a second at most): waited for up
+# to READY_GUARD seconds, so that only a daemon that never does fails.
+until_ok() {
+	_u=0
+	until "$@"; do
+		[ $_u -ge $((READY_GUARD * 20)) ] && return 1
+		sleep 0.05
+		_u=$((_u + 1))
+	done
+}
+
 hung() {
 	echo "# cabatreed hung: nothing from it after $READY_GUARD s; it is killed"
 	kill -KILL "$1" 2>/dev/null

@@ -215,11 +215,10 @@ kid_while() {
 	while [ ! -s "$tmp/kid" ] && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i + 1)); done
 	kid=$(cat "$tmp/kid")
 }
-# witnessed STATE: $kid in STATE with $kid_sh as its CABA, witnessed (10 s)?
+# witnessed STATE: $kid in STATE with $kid_sh as its CABA, witnessed?
 witnessed() {
 	_line="$kid $(start_of "$kid") $kid_sh $(start_of "$kid_sh") w"
-	_i=0
-	while ! grep -qx "$_line" "$1" && [ $_i -lt 200 ]; do sleep 0.05; _i=$((_i + 1)); done
+	until_ok grep -qx "$_line" "$1"
 	grep -qx "$_line" "$1" || { echo "# wanted '$_line' in $1, found:"; grep "^$kid " "$1" | sed 's/^/#   /'; false; }
 }
 kid_done() {

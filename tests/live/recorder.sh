@@ -72,17 +72,9 @@ wait_line() {
 
 snap() { "$CABATREE" --json > "$tmp/json" 2> "$tmp/err"; }
 field() { jq -r ".processes[] | select(.pid == $1) | .$2" "$tmp/json"; }
-# until_caba PID WANT: the recorder catches up within a few seconds.
-until_caba() {
-	i=0
-	while [ $i -lt 100 ]; do
-		snap
-		[ "$(field "$1" caba)" = "$2" ] && return 0
-		sleep 0.05
-		i=$((i + 1))
-	done
-	return 1
-}
+# until_caba PID WANT: once the recorder caught up.
+caba_is() { snap && [ "$(field "$1" caba)" = "$2" ]; }
+until_caba() { until_ok caba_is "$1" "$2"; }
 # drawn_under PARENT CHILD: in $tmp/text, CHILD is a line below PARENT, one level in.
 drawn_under() {
 	awk -v a="$1" -v b="$2" 'index($0, a) && !la { ia = index($0, a); la = NR }
@@ -263,13 +255,8 @@ check "cabatreed starts with a 16 KiB buffer" start_recorder --buffer-kib 16
 kill -STOP "$dpid"
 "$BORNTREE" storm 3000 > /dev/null
 kill -CONT "$dpid"
-i=0
-while [ $i -lt 100 ]; do
-	snap
-	[ "$(jq -r .lost_events "$tmp/json")" != 0 ] && break
-	sleep 0.05
-	i=$((i + 1))
-done
+lost_counted() { snap && [ "$(jq -r .lost_events "$tmp/json")" != 0 ]; }
+until_ok lost_counted
 check "storm: lost events are counted" [ "$(jq -r .lost_events "$tmp/json")" -gt 0 ]
 "$CABATREE" > /dev/null 2> "$tmp/err"
 check "storm: cabatree says the born tree is incomplete" \
