@@ -44,7 +44,9 @@ if [ ! -x "$storm" ] || [ bench/storm.c -nt "$storm" ]; then
 	cc -O2 -Wall -o "$storm" bench/storm.c || die "cannot build $storm"
 fi
 
-tmp=$(mktemp -d)
+# cabatreed keeps its state only on a way that root alone may change: not
+# under /tmp, whose sticky bit lets anyone create names.
+tmp=$(mktemp -d /run/cabatree-storm.XXXXXX) || die "mktemp failed"
 dpid=
 stats_was=$(cat /proc/sys/kernel/bpf_stats_enabled 2>/dev/null || echo)
 [ -n "$stats_was" ] && echo 1 > /proc/sys/kernel/bpf_stats_enabled

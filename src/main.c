@@ -20,7 +20,7 @@
 #include "msg.h"
 #include "nls.h"
 #include "options.h"
-#include "recorder/demo.h"
+#include "demo/demo.h"
 #include "render.h"
 #include "snapfmt.h"
 #include "source.h"

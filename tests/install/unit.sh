@@ -22,7 +22,7 @@ export LC_ALL=C.UTF-8
 # (safe) to 10: 9.6 without the sandbox, 2.5 with it. No change may raise it.
 MAX_EXPOSURE=2.5
 
-unit=$TOP_BUILDDIR/src/recorder/cabatreed.service
+unit=$TOP_BUILDDIR/src/daemon/cabatreed.service
 need "needs systemd-analyze (Debian package systemd)" command -v systemd-analyze
 [ -f "$unit" ] || need "$unit is not built"
 
@@ -163,7 +163,6 @@ EOF
 
 # start_sandboxed BACKEND STATE LOG N: cabatreed in the sandbox; its pid in $dpid.
 start_sandboxed() {
-	_starts=$(grep -c "recording with" "$3" 2> /dev/null)
 	if [ "${tracing%%:*}" = yes ]; then
 		set -- "$1" "$2" "$3" strace -f -qq -o "$tmp/rw/trace.$1.$4" --
 	else
@@ -171,13 +170,15 @@ start_sandboxed() {
 	fi
 	_be=$1 _st=$2 _log=$3
 	shift 3
-	SANDBOX_MOUNTS=$tmp/mounts SANDBOX_UMASK=$umask_unit SANDBOX_CAPS=$setpriv_caps \
-	TOP_BUILDDIR=$TOP_BUILDDIR \
+	# It says when it is ready (--ready-fd, through the sandbox's wrappers).
+	export SANDBOX_MOUNTS="$tmp/mounts" SANDBOX_UMASK="$umask_unit" \
+		SANDBOX_CAPS="$setpriv_caps" TOP_BUILDDIR
+	start_ready "$tmp/ready" "$_log" \
 		unshare -m --propagation private sh "$tmp/sandbox.sh" "$tmp/rw" $rw_paths -- \
-		"$@" "$CABATREED" --state "$_st" --backend "$_be" 2>> "$_log" &
-	spid=$!
-	dpid=$spid
-	wait_recording "$_log" "$_starts" || return 1
+		"$@" "$CABATREED" --state "$_st" --backend "$_be"
+	_ok=$?
+	spid=$dpid
+	[ $_ok = 0 ] || return 1
 	if [ "${tracing%%:*}" = yes ]; then
 		dpid=$(pgrep -P "$spid")
 		[ -n "$dpid" ]

@@ -19,6 +19,9 @@
  *                 exec) into a mount namespace of its own, then it prints
  *                 "unshared"; an 'm' mounts a procfs with hidepid=2 on
  *                 /proc there, then it prints "mounted"
+ *   notify PATH   a unix datagram socket at PATH, as systemd's
+ *                 NOTIFY_SOCKET: prints "listening", then the first
+ *                 datagram that comes, and ends
  */
 #include "config.h"
 
@@ -33,12 +36,14 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#include "recorder/scenario.h"
+#include "demo/scenario.h"
 
 static void die(const char *what)
 {
@@ -336,6 +341,36 @@ static int hidepid(void)
 	return 0;
 }
 
+/* What a service manager does to hear READY=1: one datagram, printed. */
+static int notify(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char buf[4096];
+	ssize_t n;
+	int fd;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return 2;
+	strcpy(sa.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		perror("borntree notify");
+		return 1;
+	}
+	printf("listening\n");
+	do
+		n = recv(fd, buf, sizeof(buf) - 1, 0);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		perror("borntree notify");
+		return 1;
+	}
+	buf[n] = '\0';
+	printf("%s\n", buf);
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *m = argc > 1 ? argv[1] : "";
@@ -355,6 +390,8 @@ int main(int argc, char **argv)
 		return storm(atol(argv[2]));
 	if (strcmp(m, "hidepid") == 0)
 		return hidepid();
-	fprintf(stderr, "usage: borntree sessions|clone-parent|thread-fork|zombie|reuse|storm N|hidepid\n");
+	if (strcmp(m, "notify") == 0 && argc > 2)
+		return notify(argv[2]);
+	fprintf(stderr, "usage: borntree sessions|clone-parent|thread-fork|zombie|reuse|storm N|hidepid|notify PATH\n");
 	return 2;
 }

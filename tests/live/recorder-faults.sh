@@ -82,12 +82,8 @@ for be in $backends; do
 	bad=0 midwrite=0 norestart=0 leftover=0 i=0
 	start_daemon "$st" "$log" --backend="$be" || norestart=$((norestart + 1))
 	# A kill before the first write would leave no state at all, rightly:
-	# the kills start once there is a state to keep whole (10 s at most).
-	_j=0
-	while ! whole_state "$st" && [ $_j -lt 200 ]; do
-		sleep 0.05
-		_j=$((_j + 1))
-	done
+	# the kills start once there is a state to keep whole.
+	until_ok whole_state "$st"
 	while [ $i -lt "$KILLS" ]; do
 		i=$((i + 1))
 		if [ $((i % 2)) = 0 ]; then
@@ -159,8 +155,7 @@ check "full disk: the last good state is untouched" cmp -s "$st" "$tmp/last-good
 check "full disk: no temporary file is left" [ -z "$(ls "$st".tmp.* 2>/dev/null)" ]
 kid=$(cat "$tmp/holder.pid")
 rm -f "$full/filler"
-i=0
-while ! grep -q "is written again" "$log" && [ $i -lt 60 ]; do sleep 0.05; i=$((i + 1)); done
+until_ok grep -q "is written again" "$log"
 check "full disk: once there is room, it says it writes again" grep -q "state file $st is written again" "$log"
 check "full disk: the state written then is whole" whole_state "$st"
 check "full disk: what was born while the disk was full was recorded (witnessed)" \

@@ -2,26 +2,55 @@
 # Shared by the recorder's live tests: skipping (never in CI) and starting
 # and stopping cabatreed ($CABATREED; its pid in $dpid).
 
-# wait_recording LOG STARTS: until LOG says "recording with" more often
-# than STARTS times (10 s at most); fails at once if cabatreed died.
-wait_recording() {
-	_i=0
-	while [ "$(grep -c "recording with" "$1")" = "${2:-0}" ] && [ $_i -lt 200 ]; do
-		kill -0 "$dpid" 2>/dev/null || return 1
+# Against a daemon that hangs, and only that: minutes, far beyond what a
+# loaded machine (sanitizers, make -j) needs. Nothing here waits for
+# cabatreed on a clock: it says when it is ready, or it exits (a
+# cabatreed that must refuse to run is run under timeout(1) with it).
+READY_GUARD=${READY_GUARD:-300}
+
+# until_ok COMMAND...: until COMMAND succeeds, tried every 0.05 s. For
+# what cabatreed writes within 50 ms (a second at most): waited for up
+# to READY_GUARD seconds, so that only a daemon that never does fails.
+until_ok() {
+	_u=0
+	until "$@"; do
+		[ $_u -ge $((READY_GUARD * 20)) ] && return 1
 		sleep 0.05
-		_i=$((_i + 1))
+		_u=$((_u + 1))
 	done
-	[ $_i -lt 200 ]
 }
 
-# start_daemon STATE LOG [OPTION...]: started once it has said so.
+hung() {
+	echo "# cabatreed hung: nothing from it after $READY_GUARD s; it is killed"
+	kill -KILL "$1" 2>/dev/null
+}
+
+# start_ready FIFO LOG COMMAND...: run COMMAND (cabatreed, maybe under a
+# wrapper) in the background with --ready-fd=7 on FIFO, stderr to LOG,
+# its pid in $dpid; succeeds once cabatreed says it is ready, fails at
+# once if it stopped before (the FIFO's end, read without a word).
+start_ready() {
+	_fifo=$1 _rlog=$2
+	shift 2
+	rm -f "$_fifo"
+	mkfifo "$_fifo" || return 1
+	"$@" --ready-fd=7 7> "$_fifo" 2>> "$_rlog" &
+	dpid=$!
+	_ready=$(timeout "$READY_GUARD" head -n 1 "$_fifo")
+	[ $? = 124 ] && hung "$dpid"
+	rm -f "$_fifo"
+	[ "$_ready" = READY=1 ]
+}
+
+# start_daemon STATE LOG [OPTION...]: started once it says it is ready.
 start_daemon() {
 	_state=$1 _log=$2
 	shift 2
-	_starts=$(grep -c "recording with" "$_log" 2>/dev/null)
-	"$CABATREED" --state "$_state" "$@" 2>> "$_log" &
-	dpid=$!
-	wait_recording "$_log" "$_starts"
+	_rd=$(mktemp -d) || return 1
+	start_ready "$_rd/ready" "$_log" "$CABATREED" --state "$_state" "$@"
+	_st=$?
+	rmdir "$_rd"
+	return $_st
 }
 
 stop_daemon() {

@@ -51,12 +51,7 @@ untouched() { [ "$(print)" = "$secret_was" ]; }
 # refused NAME STATE MESSAGE: cabatreed stops at once (status 1) saying
 # "refusing to run: MESSAGE", and the secret file is as it was.
 refused() {
-	"$CABATREED" --state "$2" 2> "$tmp/err" &
-	_p=$!
-	_i=0
-	while kill -0 $_p 2>/dev/null && [ $_i -lt 200 ]; do sleep 0.05; _i=$((_i + 1)); done
-	kill $_p 2>/dev/null
-	wait $_p
+	timeout "$READY_GUARD" "$CABATREED" --state "$2" 2> "$tmp/err"
 	_st=$?
 	check "$1: cabatreed refuses to run (status 1)" [ $_st = 1 ]
 	check "$1: ... and says what is wrong" grep -qF "cabatreed: refusing to run: $3" "$tmp/err"
@@ -220,11 +215,10 @@ kid_while() {
 	while [ ! -s "$tmp/kid" ] && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i + 1)); done
 	kid=$(cat "$tmp/kid")
 }
-# witnessed STATE: $kid in STATE with $kid_sh as its CABA, witnessed (10 s)?
+# witnessed STATE: $kid in STATE with $kid_sh as its CABA, witnessed?
 witnessed() {
 	_line="$kid $(start_of "$kid") $kid_sh $(start_of "$kid_sh") w"
-	_i=0
-	while ! grep -qx "$_line" "$1" && [ $_i -lt 200 ]; do sleep 0.05; _i=$((_i + 1)); done
+	until_ok grep -qx "$_line" "$1"
 	grep -qx "$_line" "$1" || { echo "# wanted '$_line' in $1, found:"; grep "^$kid " "$1" | sed 's/^/#   /'; false; }
 }
 kid_done() {
@@ -278,12 +272,7 @@ for how in relative bind; do
 done
 # The same state file by another path: the lock is the file's too.
 cd "$tmp/p6" || exit 1
-"$CABATREED" --state st4/state 2> "$tmp/err" &
-second=$!
-_i=0
-while kill -0 $second 2>/dev/null && [ $_i -lt 200 ]; do sleep 0.05; _i=$((_i + 1)); done
-kill $second 2>/dev/null
-wait $second
+timeout "$READY_GUARD" "$CABATREED" --state st4/state 2> "$tmp/err"
 check "eBPF: a second cabatreed on the same file by another path is refused (status 1)" [ $? = 1 ]
 check "... as another records into it" grep -q "another cabatreed records into st4/state already" "$tmp/err"
 cd /

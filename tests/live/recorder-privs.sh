@@ -69,8 +69,7 @@ for be in $backends; do
 	i=0
 	while [ ! -s "$tmp/kid" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 	kid=$(cat "$tmp/kid")
-	i=0
-	while ! grep -q "^$kid .* $sh .* w\$" "$st" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	until_ok grep -q "^$kid .* $sh .* w\$" "$st"
 	check "$be: a fork after the drop is recorded, witnessed" \
 		grep -q "^$kid $(start_of "$kid") $sh $(start_of "$sh") w\$" "$st"
 	kill "$kid" "$sh"
@@ -83,12 +82,7 @@ done
 
 # ---- a state directory or file that others could change: refused ----
 refused() { # NAME MESSAGE STATE
-	"$CABATREED" --state "$3" 2> "$tmp/err" &
-	_p=$!
-	_i=0
-	while kill -0 $_p 2>/dev/null && [ $_i -lt 100 ]; do sleep 0.05; _i=$((_i + 1)); done
-	kill $_p 2>/dev/null
-	wait $_p
+	timeout "$READY_GUARD" "$CABATREED" --state "$3" 2> "$tmp/err"
 	_st=$?
 	check "$1: cabatreed refuses to run (status 1)" [ $_st = 1 ]
 	check "$1: ... and says why" grep -q "^cabatreed: refusing to run: $2" "$tmp/err"
@@ -226,8 +220,7 @@ for be in $backends; do
 	while [ ! -s "$tmp/ns-out" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 	# Once its fork and exec are recorded (and more: they must not be what
 	# tells of the namespace), it moves into a namespace of its own.
-	i=0
-	while ! grep -q "^$holder " "$st" && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
+	until_ok grep -q "^$holder " "$st"
 	sleep 0.5
 	printf u >&8
 	i=0

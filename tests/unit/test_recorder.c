@@ -3,7 +3,7 @@
  * Unit tests for src/recorder/born.c: the CABA rules applied to a stream of
  * fork, exit and release events, keyed by (pid, start time); for
  * src/recorder/state.c, the state file that keeps them; for
- * src/recorder/statedir.c, the way to it; and for src/recorder/live.c,
+ * src/daemon/statedir.c, the way to it; and for src/daemon/live.c,
  * the table held against a /proc (made up here).
  */
 #include "config.h"
@@ -25,11 +25,11 @@
 
 #include "unit.h"
 
-#include "recorder/backend.h"
+#include "daemon/backend.h"
 #include "recorder/born.h"
-#include "recorder/live.h"
+#include "daemon/live.h"
 #include "recorder/state.h"
-#include "recorder/statedir.h"
+#include "daemon/statedir.h"
 #include "xalloc.h"
 
 /* One event: F fork (creator -> child), X exit, R release, S seed. */

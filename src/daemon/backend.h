@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cabatreed's event sources: the eBPF programs and the proc connector. */
-#ifndef CABATREE_RECORDER_BACKEND_H
-#define CABATREE_RECORDER_BACKEND_H
+#ifndef CABATREE_DAEMON_BACKEND_H
+#define CABATREE_DAEMON_BACKEND_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -4,8 +4,8 @@
  * held open: everything cabatreed makes, reads, renames or removes there
  * goes through its descriptor, never through a path again.
  */
-#ifndef CABATREE_RECORDER_STATEDIR_H
-#define CABATREE_RECORDER_STATEDIR_H
+#ifndef CABATREE_DAEMON_STATEDIR_H
+#define CABATREE_DAEMON_STATEDIR_H
 
 #include <stdbool.h>
 #include <stddef.h>

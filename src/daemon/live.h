@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The recorder's view of the live /proc: identities and resynchronisation. */
-#ifndef CABATREE_RECORDER_LIVE_H
-#define CABATREE_RECORDER_LIVE_H
+#ifndef CABATREE_DAEMON_LIVE_H
+#define CABATREE_DAEMON_LIVE_H
 
 #include <dirent.h>
 #include <stdbool.h>

@@ -25,8 +25,8 @@
 #include <linux/netlink.h>
 
 #include "nls.h"
-#include "recorder/backend.h"
-#include "recorder/live.h"
+#include "daemon/backend.h"
+#include "daemon/live.h"
 #include "xalloc.h"
 
 #define RCVBUF (16 << 20)

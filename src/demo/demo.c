@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -26,8 +27,8 @@
 #include "nls.h"
 #include "options.h"
 #include "procfs.h"
-#include "recorder/demo.h"
-#include "recorder/scenario.h"
+#include "demo/demo.h"
+#include "demo/scenario.h"
 #include "recorder/source.h"
 #include "recorder/state.h"
 #include "xalloc.h"
@@ -110,12 +111,19 @@ struct recorder {
 	char *state;
 };
 
-/* Start cabatreed on a state file of its own; 0 once it has written it. */
+/*
+ * Start cabatreed on a state file of its own; 0 once it says it is ready
+ * (--ready-fd: its state is written). A blocking wait on a pipe, which
+ * ends with the line or with cabatreed's exit; the guard is only against
+ * one that hangs, not a time a busy machine may need.
+ */
+#define READY_GUARD_MS (5 * 60 * 1000)
 static int start_recorder(struct recorder *r)
 {
-	char *bin = find_daemon();
-	struct stat sb;
-	int i, st;
+	char *bin = find_daemon(), arg[32], line[16];
+	struct pollfd pfd;
+	int fds[2], ret;
+	ssize_t n;
 
 	/* Not under /tmp: cabatreed keeps its state only where root alone writes. */
 	strcpy(r->dir, "/run/cabatree-demo.XXXXXX");
@@ -126,26 +134,47 @@ static int start_recorder(struct recorder *r)
 	}
 	r->state = xmalloc(strlen(r->dir) + 8);
 	sprintf(r->state, "%s/state", r->dir);
+	if (pipe2(fds, O_CLOEXEC) < 0) {
+		ct_say(_("cannot make a pipe: %s"), strerror(errno));
+		free(bin);
+		return -1;
+	}
 	fflush(NULL);
 	r->pid = fork();
 	if (r->pid == 0) {
-		execl(bin, "cabatreed", "--state", r->state, (char *)NULL);
+		/* Its end of the pipe, and only that one, outlives the exec. */
+		if (fcntl(fds[1], F_SETFD, 0) < 0)
+			_exit(127);
+		snprintf(arg, sizeof(arg), "--ready-fd=%d", fds[1]);
+		execl(bin, "cabatreed", "--state", r->state, arg, (char *)NULL);
 		ct_say(_("cannot run %s: %s"), bin, strerror(errno));
 		_exit(127);
 	}
 	free(bin);
-	/* Loading its programs takes long on a busy machine: a minute at most. */
-	for (i = 0; i < 6000; i++) {
-		if (stat(r->state, &sb) == 0)
-			return 0;
-		if (waitpid(r->pid, &st, WNOHANG) == r->pid) {
-			r->pid = 0;
-			ct_say(_("the recorder could not start (see above)"));
-			return -1;
-		}
-		usleep(10000);
+	close(fds[1]);
+	if (r->pid < 0) {
+		ct_say(_("cannot start the recorder: %s"), strerror(errno));
+		r->pid = 0;
+		close(fds[0]);
+		return -1;
 	}
-	ct_say(_("the recorder did not write its state within a minute"));
+	pfd.fd = fds[0];
+	pfd.events = POLLIN;
+	do
+		ret = poll(&pfd, 1, READY_GUARD_MS);
+	while (ret < 0 && errno == EINTR);
+	n = ret > 0 ? read(fds[0], line, sizeof(line)) : -1;
+	close(fds[0]);
+	if (n > 0)
+		return 0;
+	if (ret == 0) {
+		ct_say(_("the recorder has not said it is ready after five minutes: it hangs"));
+		return -1;
+	}
+	/* The pipe's end without a word: it stopped (and said why). */
+	waitpid(r->pid, NULL, 0);
+	r->pid = 0;
+	ct_say(_("the recorder could not start (see above)"));
 	return -1;
 }
 

@@ -3,8 +3,8 @@
  * cabatreed's privileges: once its backend is set up, it gives up every
  * capability but the ones it names, for good.
  */
-#ifndef CABATREE_RECORDER_PRIVS_H
-#define CABATREE_RECORDER_PRIVS_H
+#ifndef CABATREE_DAEMON_PRIVS_H
+#define CABATREE_DAEMON_PRIVS_H
 
 #include <stddef.h>
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* cabatree --demo: the recorder at work on a workload whose trees differ. */
-#ifndef CABATREE_RECORDER_DEMO_H
-#define CABATREE_RECORDER_DEMO_H
+#ifndef CABATREE_DEMO_DEMO_H
+#define CABATREE_DEMO_DEMO_H
 
 #include <stdbool.h>
 

@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #include "nls.h"
-#include "recorder/statedir.h"
+#include "daemon/statedir.h"
 #include "xalloc.h"
 
 static int say_err(char *err, size_t errlen, int ret, const char *fmt, ...)

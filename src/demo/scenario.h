@@ -3,8 +3,8 @@
  * Workloads that make the real and the born trees differ, for cabatree
  * --demo and the recorder's live tests.
  */
-#ifndef CABATREE_RECORDER_SCENARIO_H
-#define CABATREE_RECORDER_SCENARIO_H
+#ifndef CABATREE_DEMO_SCENARIO_H
+#define CABATREE_DEMO_SCENARIO_H
 
 #include <sys/types.h>
 

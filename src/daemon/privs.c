@@ -12,7 +12,7 @@
 #include <linux/capability.h>
 #include <linux/securebits.h>
 
-#include "recorder/privs.h"
+#include "daemon/privs.h"
 
 /* The highest capability this kernel knows. */
 static int last_cap(void)

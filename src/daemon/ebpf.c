@@ -10,8 +10,8 @@
  * namespace than the parent's (tp_btf/sched_process_exec). The programs
  * wake the reader only for a record that finds the ring empty: the reader
  * moves the consumer position only once a state holding the records is
- * written, so that is once per write at most, and it drains on its own
- * clock while records come.
+ * written, so that is once per write at most: the records that follow
+ * the one that woke it are drained when it writes the state.
  *
  * The links and maps are pinned in bpffs, keyed by the state file (its
  * directory's device and inode and its name there, not the path that named
@@ -41,7 +41,7 @@
 #include <linux/bpf.h>
 
 #include "nls.h"
-#include "recorder/backend.h"
+#include "daemon/backend.h"
 #include "recorder/events.h"
 #include "born.skel.h"
 #include "xalloc.h"

@@ -15,8 +15,8 @@
 #include <unistd.h>
 
 #include "procfs.h"
-#include "recorder/backend.h"
-#include "recorder/live.h"
+#include "daemon/backend.h"
+#include "daemon/live.h"
 #include "xalloc.h"
 
 static long clk_tck(void)

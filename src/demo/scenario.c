@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "procfs.h"
-#include "recorder/scenario.h"
+#include "demo/scenario.h"
 
 /* Our pid as the host's /proc numbers it, even inside a pid namespace. */
 static pid_t host_pid(void)

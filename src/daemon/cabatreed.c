@@ -13,11 +13,14 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,31 +29,36 @@
 
 #include "msg.h"
 #include "nls.h"
-#include "recorder/backend.h"
+#include "daemon/backend.h"
 #include "recorder/born.h"
-#include "recorder/live.h"
-#include "recorder/privs.h"
+#include "daemon/live.h"
+#include "daemon/privs.h"
 #include "recorder/state.h"
-#include "recorder/statedir.h"
+#include "daemon/statedir.h"
 #include "xalloc.h"
 
 const char *argp_program_version = "cabatreed (" PACKAGE_STRING ")";
 
-#define DRAIN_MS 10		/* how often the events are read while they come */
-#define QUIET_MS 20		/* without events this long, wait for them instead */
-#define SAVE_MS 50		/* the longest a witnessed event stays unsaved... */
+#define SAVE_BATCH_MS 20	/* events that come together are written together... */
+#define SAVE_MS 50		/* ...and none stays unsaved longer than this... */
 #define SAVE_SHARE 100		/* ...unless writing takes long: then 100 times its CPU, */
 #define SAVE_MAX_MS 1000	/* up to a second (the eBPF ring must not fill) */
 #define SYNC_MS 1000		/* how often a slice of /proc is compared with the table */
 #define SWEEP_SLICE 256		/* processes per slice: the cost, whatever their number */
+#define TIMER_SLACK_MS 50	/* what is due this soon is done now, saving a wake-up */
+#define CATCH_UP_MS 1		/* records that woke nobody are fetched this soon */
 
 enum { BACKEND_AUTO, BACKEND_EBPF, BACKEND_CONNECTOR };
+
+enum { OPT_READY_FD = 0x100 };	/* long options without a letter */
 
 struct dopts {
 	int backend;
 	const char *state;
 	size_t bufsize;
 	bool verbose;
+	int ready_fd;		/* told once the first state is written; -1: none */
+	const char *notify;	/* $NOTIFY_SOCKET, told the same; NULL: none */
 };
 
 static const struct argp_option option_table[] = {
@@ -61,6 +69,8 @@ static const struct argp_option option_table[] = {
 	{ "buffer-kib", 'B', N_("KIB"), 0,
 	  N_("queue events in KIB kibibytes (a power of two for eBPF; default 8192 for eBPF, 16384 for the connector)"), 0 },
 	{ "verbose", 'v', NULL, 0, N_("report counts of events on exit"), 0 },
+	{ "ready-fd", OPT_READY_FD, N_("FD"), 0,
+	  N_("once the first state is written, write \"READY=1\" and a newline to descriptor FD and close it"), 0 },
 	{ NULL, 0, NULL, 0, NULL, 0 }
 };
 
@@ -94,6 +104,15 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'v':
 		o->verbose = true;
 		break;
+	case OPT_READY_FD: {
+		char *end;
+		long v = strtol(arg, &end, 10);
+
+		if (*end || end == arg || v < 0 || v > 1 << 20 || fcntl((int)v, F_GETFD) < 0)
+			argp_error(state, _("--ready-fd takes an open file descriptor"));
+		o->ready_fd = (int)v;
+		break;
+	}
 	case ARGP_KEY_ARG:
 		argp_error(state, _("no arguments are taken"));
 		break;
@@ -430,6 +449,73 @@ static void load_previous(const char *path, const struct state_meta *meta,
 }
 
 /*
+ * READY=1 in a datagram to the unix socket path (a name in the abstract
+ * namespace if it starts with '@'), as systemd's sd_notify() sends it.
+ */
+static int sd_notify_ready(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	size_t len = strlen(path);
+	socklen_t salen;
+	int fd, ret = 0;
+
+	if ((path[0] != '/' && path[0] != '@') || len < 2 || len > sizeof(sa.sun_path))
+		return -EINVAL;
+	memcpy(sa.sun_path, path, len);
+	if (path[0] == '@')
+		sa.sun_path[0] = '\0';
+	salen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (sendto(fd, "READY=1", 7, MSG_NOSIGNAL, (struct sockaddr *)&sa, salen) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/*
+ * Say that it records and its first state is written: to whoever handed
+ * it a descriptor (a test, a script) and to systemd (Type=notify), once.
+ * Those who wait for this need no clock: a daemon that dies first closes
+ * the descriptor unwritten.
+ */
+static void ready(struct dopts *o)
+{
+	static const char msg[] = "READY=1\n";
+
+	if (o->ready_fd >= 0) {
+		if (write(o->ready_fd, msg, sizeof(msg) - 1) < 0 && errno != EPIPE)
+			say(_("cannot say that it is ready on descriptor %d: %s"), o->ready_fd,
+			    strerror(errno));
+		close(o->ready_fd);
+		o->ready_fd = -1;
+	}
+	if (o->notify) {
+		int ret = sd_notify_ready(o->notify);
+
+		if (ret < 0)
+			say(_("cannot tell systemd that it is ready (NOTIFY_SOCKET=%s): %s"),
+			    o->notify, strerror(-ret));
+		o->notify = NULL;
+	}
+}
+
+/*
+ * When the next state is to be written: SAVE_BATCH_MS after the first
+ * change not written, and save_gap after the last write (a second while
+ * writing fails).
+ */
+static long long save_due(long long last_save, long long save_gap, long long dirty_since,
+			  bool unwritable)
+{
+	if (unwritable)
+		return last_save + SYNC_MS;
+	return last_save + save_gap > dirty_since + SAVE_BATCH_MS ?
+	       last_save + save_gap : dirty_since + SAVE_BATCH_MS;
+}
+
+/*
  * The capabilities kept once the backend is set up: CAP_SYS_PTRACE, to
  * read the /proc/PID files of every process under hidepid= and their
  * mount namespaces (for the state file's mode). The connector of a kernel
@@ -456,7 +542,7 @@ int main(int argc, char **argv)
 		N_("Record the born (CABA) tree for cabatree on kernels without CABA."),
 		NULL, help_filter, NULL
 	};
-	struct dopts o = { .backend = BACKEND_AUTO, .state = STATE_DEFAULT_PATH };
+	struct dopts o = { .backend = BACKEND_AUTO, .state = STATE_DEFAULT_PATH, .ready_fd = -1 };
 	struct rec_backend *b = NULL;
 	struct born_table t;
 	struct state_meta meta = { 0 };
@@ -465,8 +551,7 @@ int main(int argc, char **argv)
 	struct sigaction sa = { 0 };
 	struct stat nsb;
 	unsigned long long base_lost, last_lost = 0;
-	long long last_save = 0, last_sync, save_gap = SAVE_MS, cpu, last_event;
-	bool active = true;
+	long long last_save = 0, last_sync, save_gap = SAVE_MS, cpu, dirty_since = 0;
 	bool dirty = true, resumed = false, unwritable = false;
 	mode_t mode;
 	char *lockpath, *key, err[8192];
@@ -477,6 +562,9 @@ int main(int argc, char **argv)
 	bindtextdomain(PACKAGE, nls_localedir());
 	textdomain(PACKAGE);
 	argp_parse(&argp, argc, argv, 0, NULL, &o);
+	o.notify = getenv("NOTIFY_SOCKET");
+	if (o.notify && !*o.notify)
+		o.notify = NULL;
 	if (geteuid() != 0) {
 		say(_("must run as root: it loads eBPF programs or subscribes to the kernel's process events"));
 		return 1;
@@ -578,29 +666,53 @@ int main(int argc, char **argv)
 	}
 	say(_("recording with %s (release: %s); %zu processes running before it are inferred; state in %s"),
 	    b->name, b->release_point, ss.added, o.state);
-	last_sync = last_event = now_ms();
+	if (!dirty)
+		ready(&o);
+	last_sync = now_ms();
 
 	while (!stopping) {
-		long long now, wait = DRAIN_MS;
+		long long now = now_ms(), wake = last_sync + SYNC_MS, due;
 		unsigned long long lost;
 
 		/*
-		 * While events come, they are drained every DRAIN_MS. After a
-		 * quiet spell, with all of them written, it sleeps until the
-		 * backend says that one came (or the next slice of /proc, or an
-		 * exited process to look for, is due).
+		 * Nothing is polled on a clock: it sleeps until the backend has
+		 * events, a namespace's mounts change, or one of its timers is
+		 * due (a state to write, the next slice of /proc, an exited
+		 * process to look for). Once an event is in, the next ones are
+		 * fetched when the state is written, all at once: a storm
+		 * costs a wake-up per write, not one per event. (The eBPF ring
+		 * could not be waited on then anyway: it stays readable while
+		 * it holds records not yet written, and wakes nobody for more.)
 		 */
-		if (!active) {
-			long long due = rec_reap_due(&t);
-
-			wait = last_sync + SYNC_MS;
-			if (due && due < wait)
-				wait = due;
-			wait -= now_ms();
-			wait = wait < 0 ? 0 : wait > SYNC_MS ? SYNC_MS : wait;
+		due = rec_reap_due(&t);
+		if (due && due < wake)
+			wake = due;
+		if (dirty) {
+			/* The write is due soon: what comes meanwhile waits for it. */
+			due = save_due(last_save, save_gap, dirty_since, unwritable);
+			if (due < wake)
+				wake = due;
+		} else {
+			/*
+			 * All that was drained is written (a record that held
+			 * no event too): its room in the ring can go, or the
+			 * ring would never look caught up.
+			 */
+			if (b->commit)
+				b->commit(b);
+			if (b->caught_up && !b->caught_up(b)) {
+				/* Records came after the last drain: fetch them now. */
+				if (now + CATCH_UP_MS < wake)
+					wake = now + CATCH_UP_MS;
+			} else if (b->wait_fd < 0 || rec_watch_arm(&w, b->wait_fd) < 0) {
+				/* Nothing to wait on: look for events now and then. */
+				if (now + SAVE_MS < wake)
+					wake = now + SAVE_MS;
+			}
 		}
+		wake -= now;
 		/* A namespace whose mounts change cuts the wait short. */
-		if (rec_watch_wait(&w, (int)wait)) {
+		if (rec_watch_wait(&w, wake < 0 ? 0 : wake > SYNC_MS ? SYNC_MS : (int)wake)) {
 			w.changed = false;
 			set_mode(o.state, &mode, state_mode(&w));
 		}
@@ -610,31 +722,40 @@ int main(int argc, char **argv)
 			status = 1;
 			break;
 		}
-		dirty |= ret > 0;
 		now = now_ms();
-		if (ret > 0) {
-			active = true;
-			last_event = now;
+		if (ret > 0 && !dirty) {
+			dirty = true;
+			dirty_since = now;
 		}
 		/*
 		 * Exited processes are looked for in /proc: at once where the
 		 * exit makes a zombie (the connector has no release event),
-		 * else when their release is overdue.
+		 * else when their release is overdue. Those due a little later
+		 * are looked at now too, so that their looks fall together
+		 * instead of each waking it.
 		 */
-		rec_reap(&t, procfd, now, b->exit_is_zombie ? 0 : SYNC_MS, &ss);
-		dirty |= ss.released > 0;
+		rec_reap(&t, procfd, now + TIMER_SLACK_MS, b->exit_is_zombie ? 0 : SYNC_MS, &ss);
+		if (ss.released > 0 && !dirty) {
+			dirty = true;
+			dirty_since = now;
+		}
 		lost = b->lost(b);
 		/* After a loss /proc says what we missed, all of it. */
 		if (lost != last_lost) {
 			b->drain(b, &t);
 			rec_sync(&t, procfd, 1, &ss);
+			if (!dirty)
+				dirty_since = now;
 			dirty = true;
 			last_lost = lost;
 		}
 		/* And, a slice at a time, what nothing told us of. */
-		if (now - last_sync >= SYNC_MS) {
+		if (now + TIMER_SLACK_MS >= last_sync + SYNC_MS) {
 			rec_sweep(&w, &t, SWEEP_SLICE, &ss);
-			dirty |= ss.released || ss.added;
+			if ((ss.released || ss.added) && !dirty) {
+				dirty = true;
+				dirty_since = now;
+			}
 			last_sync = now;
 			if (w.changed) {
 				w.changed = false;
@@ -647,7 +768,7 @@ int main(int argc, char **argv)
 		 * big table), it is written less often, so that what a fork
 		 * here and there costs stays a small share of a core.
 		 */
-		if (dirty && now - last_save >= (unwritable ? SYNC_MS : save_gap)) {
+		if (dirty && now >= save_due(last_save, save_gap, dirty_since, unwritable)) {
 			t.lost = base_lost + lost;
 			meta.lost = t.lost;
 			meta.updated = (long long)time(NULL);
@@ -667,6 +788,7 @@ int main(int argc, char **argv)
 					say(_("the state file %s is written again"), o.state);
 				unwritable = false;
 				dirty = false;
+				ready(&o);
 			}
 			/*
 			 * What was drained is in the table: the ring's room is
@@ -677,10 +799,6 @@ int main(int argc, char **argv)
 				b->commit(b);
 			last_save = now;
 		}
-		if (active && !dirty && now - last_event >= QUIET_MS && b->wait_fd >= 0 &&
-		    (!b->caught_up || b->caught_up(b)) &&
-		    rec_watch_arm(&w, b->wait_fd) == 0)
-			active = false;
 	}
 	b->drain(b, &t);
 	meta.lost = t.lost = base_lost + b->lost(b);
