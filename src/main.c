@@ -24,6 +24,7 @@
 #include "recorder/demo.h"
 #include "recorder/source.h"
 #include "render.h"
+#include "settings.h"
 #include "snapshot.h"
 #include "tui/tui.h"
 #include "users.h"
@@ -67,13 +68,22 @@ static int close_stdout(void)
 	return 0;
 }
 
+/* The -p pids, copied: mapping a thread to its process must not touch o. */
+static void focus_from_options(const struct ct_options *o, pid_t **focus, size_t *nfocus)
+{
+	*nfocus = o->npids;
+	*focus = o->npids ? xreallocarray(NULL, o->npids, sizeof(**focus)) : NULL;
+	if (o->npids)
+		memcpy(*focus, o->pids, o->npids * sizeof(**focus));
+}
+
 /*
  * --load: the processes of a snapshot, checked whole before anything is
  * shown. The document's own focus applies unless -p asks for another,
  * within it.
  */
-static int load_snapshot(struct ct_options *o, struct snapshot *s, const char *name,
-			 struct ct_model *m)
+static int load_snapshot(const struct ct_options *o, struct snapshot *s, const char *name,
+			 struct ct_model *m, pid_t **focus, size_t *nfocus)
 {
 	char err[1024];
 	pid_t missing;
@@ -87,28 +97,66 @@ static int load_snapshot(struct ct_options *o, struct snapshot *s, const char *n
 		return ret == -EBADMSG || ret == -EFBIG ? CT_EXIT_BAD_INPUT : CT_EXIT_FAILURE;
 	}
 	snapshot_model(s, name, o->numeric, m);
-	if (!o->npids && s->nfocus) {
-		o->pids = xreallocarray(NULL, s->nfocus, sizeof(*o->pids));
-		memcpy(o->pids, s->focus, s->nfocus * sizeof(*o->pids));
-		o->npids = s->nfocus;
+	if (!*nfocus && s->nfocus) {
+		*focus = xreallocarray(NULL, s->nfocus, sizeof(**focus));
+		memcpy(*focus, s->focus, s->nfocus * sizeof(**focus));
+		*nfocus = s->nfocus;
 	}
 	/* -p may name a thread that the snapshot lists: focus on its process. */
-	for (i = 0; i < o->npids; i++) {
+	for (i = 0; i < *nfocus; i++) {
 		pid_t tgid;
 
-		if (model_find(m, o->pids[i]) < 0 &&
-		    (tgid = snapshot_tgid_of(s, o->pids[i])) > 0)
-			o->pids[i] = tgid;
+		if (model_find(m, (*focus)[i]) < 0 &&
+		    (tgid = snapshot_tgid_of(s, (*focus)[i])) > 0)
+			(*focus)[i] = tgid;
 	}
-	missing = o->npids ? model_focus(m, o->pids, o->npids) : 0;
+	missing = *nfocus ? model_focus(m, *focus, *nfocus) : 0;
 	if (missing) {
 		ct_say(_("no process with pid %d in the snapshot %s"), (int)missing, name);
 		return CT_EXIT_NO_PID;
 	}
-	/* JSON keeps what the snapshot holds, so that it comes back the same. */
-	if (o->format == FMT_JSON)
-		o->threads = s->thread_lists;
 	return CT_EXIT_OK;
+}
+
+/*
+ * The settings for the renderer or the browser, from the options, the
+ * terminal and what was read. Called once, after the focus is known.
+ */
+static void resolve_settings(const struct ct_options *o, const struct snapshot *snap,
+			     const pid_t *focus, size_t nfocus, struct ct_settings *s)
+{
+	/* The browser draws on the terminal; the other outputs may not. */
+	bool tty = o->interactive || isatty(STDOUT_FILENO);
+
+	memset(s, 0, sizeof(*s));
+	s->layout = o->layout;
+	s->trees = o->trees;
+	s->arguments = o->arguments;
+	s->compact = !o->no_compact;
+	s->pgids = o->pgids;
+	s->sids = o->sids;
+	s->uid_changes = o->uid_changes;
+	s->numeric = o->numeric;
+	s->threads = o->threads;
+	/* JSON keeps what a snapshot holds, so that it comes back the same. */
+	if (o->load && o->format == FMT_JSON)
+		s->threads = snap->thread_lists;
+	/* UTF-8 glyphs asked for in another locale: the output is UTF-8. */
+	if (!o->interactive && o->glyphs == GLYPHS_UTF8 && !locale_is_utf8())
+		setlocale(LC_CTYPE, "C.UTF-8");
+	s->utf8 = locale_is_utf8();
+	s->utf8_glyphs = o->glyphs == GLYPHS_UTF8 || (o->glyphs == GLYPHS_AUTO && s->utf8);
+	s->color = want_color(o->color, tty);
+	if (!o->interactive) {
+		s->term_width = tty ? terminal_width() : 0;
+		s->max_width = o->width ? o->width :
+			       (tty && !o->long_lines) ? s->term_width : 0;
+	}
+	s->label_cols = o->width ? o->width : o->long_lines ? 0 : SETTINGS_LABEL_COLS;
+	s->delay_ds = o->delay_ds;
+	s->proc_root = o->proc_root;
+	s->focus = focus;
+	s->nfocus = nfocus;
 }
 
 /* Say what is shown: a snapshot, when, and where its born tree came from. */
@@ -156,8 +204,10 @@ int main(int argc, char **argv)
 	bool live_rec = false;
 	char note[1024];
 	struct render_ctx rc = { 0 };
+	struct ct_settings set;
+	pid_t *focus = NULL;
+	size_t nfocus = 0;
 	const struct renderer *r;
-	bool tty;
 	int status = CT_EXIT_OK;
 	int fd, err;
 	unsigned int flags = 0;
@@ -173,12 +223,13 @@ int main(int argc, char **argv)
 		return status;
 	}
 	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
+	focus_from_options(&o, &focus, &nfocus);
 
 	if (o.load) {
 		/* The recorder and the procfs are not consulted. */
 		fd = -1;
 		snap_name = strcmp(o.load, "-") == 0 ? _("(standard input)") : o.load;
-		status = load_snapshot(&o, &snap, snap_name, &m);
+		status = load_snapshot(&o, &snap, snap_name, &m, &focus, &nfocus);
 		if (status != CT_EXIT_OK)
 			goto out_model;
 		/* -i reads keys from the terminal once standard input is read. */
@@ -191,6 +242,7 @@ int main(int argc, char **argv)
 	if (fd < 0) {
 		ct_say(_("cannot open the process directory '%s': %s"), o.proc_root,
 		       strerror(-fd));
+		free(focus);
 		options_free(&o);
 		return CT_EXIT_FAILURE;
 	}
@@ -228,14 +280,14 @@ int main(int argc, char **argv)
 	snapshot_set_clock(&m, procfs_boot_time(fd, o.proc_root, &diag),
 			   sysconf(_SC_CLK_TCK));
 	/* -p may name any thread: focus on its process. */
-	for (size_t i = 0; i < o.npids; i++) {
+	for (size_t i = 0; i < nfocus; i++) {
 		pid_t tgid;
 
-		if (model_find(&m, o.pids[i]) < 0 &&
-		    (tgid = procfs_tgid_of(fd, o.pids[i])) > 0)
-			o.pids[i] = tgid;
+		if (model_find(&m, focus[i]) < 0 &&
+		    (tgid = procfs_tgid_of(fd, focus[i])) > 0)
+			focus[i] = tgid;
 	}
-	missing = o.npids ? model_focus(&m, o.pids, o.npids) : 0;
+	missing = nfocus ? model_focus(&m, focus, nfocus) : 0;
 	if (missing) {
 		ct_say(_("no process with pid %d under '%s'"), (int)missing, o.proc_root);
 		status = CT_EXIT_NO_PID;
@@ -243,16 +295,14 @@ int main(int argc, char **argv)
 	}
 loaded:
 	if (o.interactive) {
-		struct tui_args ta = { .o = &o, .dirfd = fd, .pl = &pl, .m = &m,
-				       .utf8 = locale_is_utf8(), .color = want_color(o.color, true) };
+		struct tui_args ta = { .s = &set, .dirfd = fd, .pl = &pl, .m = &m };
 
+		resolve_settings(&o, &snap, focus, nfocus, &set);
 		if (o.load) {
 			ta.pl = &snap.pl;
 			ta.users = users_new();
 			snapshot_users(&snap, ta.users);
 		}
-		ta.utf8_glyphs = o.glyphs == GLYPHS_UTF8 ||
-				 (o.glyphs == GLYPHS_AUTO && ta.utf8);
 		status = tui_run(&ta);
 		users_free(ta.users);
 		goto out_model;
@@ -304,22 +354,13 @@ loaded:
 		          "%zu parent cycles were cut (inconsistent process data)", m.cycles),
 		       m.cycles);
 
-	tty = isatty(STDOUT_FILENO);
-	if (o.glyphs == GLYPHS_UTF8 && !locale_is_utf8())
-		setlocale(LC_CTYPE, "C.UTF-8");
+	resolve_settings(&o, &snap, focus, nfocus, &set);
 	rc.m = &m;
-	rc.o = &o;
+	rc.s = &set;
 	rc.out = stdout;
 	rc.users = users_new();
 	if (o.load)
 		snapshot_users(&snap, rc.users);
-	rc.utf8 = locale_is_utf8();
-	rc.utf8_glyphs = o.glyphs == GLYPHS_UTF8 ||
-			 (o.glyphs == GLYPHS_AUTO && rc.utf8);
-	rc.color = want_color(o.color, tty);
-	rc.term_width = tty ? terminal_width() : 0;
-	rc.max_width = o.width ? o.width :
-		       (tty && !o.long_lines) ? rc.term_width : 0;
 	r = o.format == FMT_JSON ? &render_json : &render_text;
 	if (o.format == FMT_DOT)
 		r = &render_dot;
@@ -335,6 +376,7 @@ out_list:
 	snapshot_free(&snap);
 	if (fd >= 0)
 		close(fd);
+	free(focus);
 	options_free(&o);
 	if (close_stdout() < 0)
 		status = CT_EXIT_FAILURE;

@@ -6,23 +6,20 @@
 #include <stdbool.h>
 
 #include "model.h"
-#include "options.h"
 #include "procfs.h"
+#include "settings.h"
 #include "users.h"
 
 /*
- * What main hands over: the options, the procfs and the first scan. A
+ * What main hands over: the settings, the procfs and the first scan. A
  * snapshot (m->snapshot set) comes with dirfd -1: it is never read again.
  */
 struct tui_args {
-	const struct ct_options *o;
+	const struct ct_settings *s;
 	int dirfd;
 	/* The latest scan and its model; replaced at every refresh. */
 	struct ct_proclist *pl;
 	struct ct_model *m;
-	bool utf8;		/* names may be shown as UTF-8 */
-	bool utf8_glyphs;
-	bool color;		/* colours wanted (the terminal may still have none) */
 	struct users *users;	/* user names to use (a snapshot's), or NULL */
 };
 
