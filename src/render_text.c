@@ -67,8 +67,8 @@ struct tree_iter {
  * it is what two leaf siblings must share to be folded into one N*[label]
  * line.
  */
-static void add_label(struct text *tx, enum ct_tree t, const struct line *ln,
-		      struct strbuf *sb, bool with_ids)
+static void line_label(struct text *tx, enum ct_tree t, const struct line *ln,
+		       struct strbuf *sb, bool with_ids)
 {
 	const struct ct_proc *p = tx->rc->m->nodes[ln->node].p;
 	struct label lb;
@@ -107,7 +107,7 @@ static unsigned int fold_run(struct tree_iter *it, const struct walk_frame *f,
 	if (!tx->rc->s->compact || !is_leaf_item(it, first))
 		return 1;
 	sb_reset(&tx->key_a);
-	add_label(tx, it->t, &a, &tx->key_a, false);
+	line_label(tx, it->t, &a, &tx->key_a, false);
 	for (q = pos + 1; q < f->end; q++) {
 		int c = walk_child_at(w, f->node, q);
 		struct line b = { .node = c < 0 ? f->node : c,
@@ -121,7 +121,7 @@ static unsigned int fold_run(struct tree_iter *it, const struct walk_frame *f,
 		if (!is_leaf_item(it, c))
 			break;
 		sb_reset(&tx->key_b);
-		add_label(tx, it->t, &b, &tx->key_b, false);
+		line_label(tx, it->t, &b, &tx->key_b, false);
 		if (tx->key_a.len != tx->key_b.len ||
 		    memcmp(tx->key_a.s, tx->key_b.s, tx->key_a.len))
 			break;
@@ -207,10 +207,10 @@ static size_t line_text(struct tree_iter *it, struct strbuf *sb)
 	if (ln->count > 1) {
 		sb_adduint(sb, ln->count);
 		sb_adds(sb, "*[");
-		add_label(tx, it->t, ln, sb, false);
+		line_label(tx, it->t, ln, sb, false);
 		sb_addc(sb, ']');
 	} else {
-		add_label(tx, it->t, ln, sb, true);
+		line_label(tx, it->t, ln, sb, true);
 	}
 	if (ln->thread < 0 && tx->rc->m->nodes[ln->node].focus)
 		sb_adds(sb, tx->g->focus);

@@ -102,7 +102,7 @@ static void fill(int y, int x, int cols)
 }
 
 /* The label of row r: as in text output, then the fold and the arguments. */
-static void add_label(struct tui *ui, enum ct_tree t, const struct view_row *r,
+static void row_label(struct tui *ui, enum ct_tree t, const struct view_row *r,
 		      struct strbuf *sb)
 {
 	const struct ct_model *m = ui->v.m;
@@ -191,7 +191,7 @@ static void draw_row(struct tui *ui, enum ct_tree t, size_t ri, int y,
 	add_stem(ui, tr, r, &ui->line);
 	stem_w = text_width(ui->line.s ? ui->line.s : "", ui->line.len, utf8);
 	sb_reset(&ui->tmp);
-	add_label(ui, t, r, &ui->tmp);
+	row_label(ui, t, r, &ui->tmp);
 	attrset(base);
 	if (stem_w > tr->left) {
 		put(y, p->x, ui->line.s, ui->line.len, tr->left, &cols, utf8);

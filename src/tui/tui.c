@@ -186,13 +186,24 @@ static void rescan(struct tui *ui)
 }
 
 /*
- * The selection's command line is read here, before drawing: the scan
- * reads command lines only when -a shows them, and drawing reads nothing.
+ * What drawing shows but the scan does not hold is fetched here, before
+ * drawing, which reads nothing: the selection's command line (the scan
+ * reads command lines only when -a shows them) and user names (from the
+ * user database; each uid is looked up once and kept).
  */
 static void redraw(struct tui *ui)
 {
+	const struct ct_model *m = ui->v.m;
+	size_t i;
+
 	if (ui->a->dirfd >= 0 && ui->v.sel_node >= 0)
 		procfs_read_cmdline(ui->a->dirfd, ui->a->m->nodes[ui->v.sel_node].p);
+	if (ui->s->uid_changes) {
+		for (i = 0; i < m->n; i++)
+			users_name(ui->users, m->nodes[i].p->uid);
+	} else if (ui->v.sel_node >= 0) {
+		users_name(ui->users, m->nodes[ui->v.sel_node].p->uid);
+	}
 	draw(ui);
 }
 
@@ -382,6 +393,8 @@ int tui_run(struct tui_args *a)
 		atexit_done = true;
 	}
 	install_signals();
+	/* Start dates are local times: read the time zone now, not while drawing. */
+	tzset();
 	err = start_curses(&ui);
 	if (err < 0) {
 		restore_terminal();
