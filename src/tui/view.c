@@ -592,43 +592,36 @@ static void go_right(struct view *v)
 		select_row(v, v->active, (size_t)r + 1);
 }
 
+/* Every process, shown or not: a fold outlives a focus or a search. */
+static bool walk_all(const void *ctx, int node)
+{
+	(void)ctx;
+	(void)node;
+	return true;
+}
+
 void view_collapse_to(struct view *v, unsigned int depth)
 {
 	const struct ct_model *m = v->m;
-	unsigned int *dep;
-	int *stack;
 	int t;
 
 	if (!m || !m->n)
 		return;
-	dep = xmalloc(m->n * sizeof(*dep));
-	stack = xmalloc(m->n * sizeof(*stack));
 	for (t = 0; t < TREE_COUNT; t++) {
-		size_t sp = 0, i;
+		struct walker w;
 
-		for (i = 0; i < m->nroots[t]; i++) {
-			dep[m->roots[t][i]] = 0;
-			stack[sp++] = m->roots[t][i];
-		}
-		while (sp) {
-			int n = stack[--sp];
-			const struct ct_node *nd = &m->nodes[n];
-			unsigned int c;
+		walk_init(&w, m, (enum ct_tree)t, false, walk_all, NULL);
+		while (walk_next(&w)) {
+			int n = w.cur.node;
 
-			if (dep[n] + 1 >= depth && (nd->nchild[t] || threads_of(v, n)))
+			if (w.cur.depth + 1 >= depth &&
+			    (m->nodes[n].nchild[t] || threads_of(v, n)))
 				v->fold[n] |= (unsigned char)(1u << t);
 			else
 				v->fold[n] &= (unsigned char)~(1u << t);
-			for (c = 0; c < nd->nchild[t]; c++) {
-				int ch = m->children[t][nd->first[t] + c];
-
-				dep[ch] = dep[n] + 1;
-				stack[sp++] = ch;
-			}
 		}
+		walk_free(&w);
 	}
-	free(stack);
-	free(dep);
 	build_all(v);
 	/* The selection may now be hidden: move it to what hides it. */
 	if (v->sel_node >= 0 && v->tree[v->active].row_of[v->sel_node] < 0) {
