@@ -11,10 +11,11 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "options.h"
-
 /* DOT labels cut argument and thread lines to this many columns unless -l or -w. */
 #define SETTINGS_LABEL_COLS 200
+
+enum ct_layout { LAYOUT_AUTO, LAYOUT_SIDE, LAYOUT_STACKED };
+enum ct_trees { SHOW_BOTH, SHOW_REAL, SHOW_BORN };
 
 struct ct_settings {
 	enum ct_layout layout;

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "model.h"
+#include "options.h"	/* the exit statuses */
 #include "procfs.h"
 #include "settings.h"
 #include "users.h"
