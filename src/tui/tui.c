@@ -21,10 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "escape.h"
 #include "nls.h"
 #include "recorder/source.h"
-#include "snapshot.h"
 #include "tui/draw.h"
 #include "tui/tui.h"
 #include "tui/view.h"
