@@ -22,6 +22,7 @@
 #include "options.h"
 #include "demo/demo.h"
 #include "render.h"
+#include "settings.h"
 #include "snapfmt.h"
 #include "source.h"
 #include "tui/tui.h"
@@ -95,27 +96,29 @@ static int refresh_status(int err)
 }
 
 /*
- * Focus on the -p processes, or on those the snapshot was focused on.
- * -p may name any thread: its process is focused on.
+ * The processes to focus on: the -p ones, or those the snapshot was
+ * focused on. -p may name any thread: its process is focused on. The
+ * options stay as they were parsed; the list is the caller's to free.
  */
-static int focus(struct ct_options *o, struct source *src, struct ct_model *m)
+static int focus(const struct ct_options *o, struct source *src, struct ct_model *m,
+		 pid_t **focus, size_t *nfocus)
 {
+	const pid_t *from = o->npids ? o->pids : src->focus;
+	size_t i, n = o->npids ? o->npids : src->nfocus;
 	pid_t missing;
-	size_t i;
 
-	if (!o->npids && src->nfocus) {
-		o->pids = xreallocarray(NULL, src->nfocus, sizeof(*o->pids));
-		memcpy(o->pids, src->focus, src->nfocus * sizeof(*o->pids));
-		o->npids = src->nfocus;
-	}
-	for (i = 0; i < o->npids; i++) {
+	*nfocus = n;
+	*focus = n ? xreallocarray(NULL, n, sizeof(**focus)) : NULL;
+	if (n)
+		memcpy(*focus, from, n * sizeof(**focus));
+	for (i = 0; i < n; i++) {
 		pid_t tgid;
 
-		if (model_find(m, o->pids[i]) < 0 &&
-		    (tgid = source_tgid_of(src, o->pids[i])) > 0)
-			o->pids[i] = tgid;
+		if (model_find(m, (*focus)[i]) < 0 &&
+		    (tgid = source_tgid_of(src, (*focus)[i])) > 0)
+			(*focus)[i] = tgid;
 	}
-	missing = o->npids ? model_focus(m, o->pids, o->npids) : 0;
+	missing = n ? model_focus(m, *focus, n) : 0;
 	if (!missing)
 		return CT_EXIT_OK;
 	if (m->snapshot)
@@ -123,6 +126,47 @@ static int focus(struct ct_options *o, struct source *src, struct ct_model *m)
 	else
 		ct_say(_("no process with pid %d under '%s'"), (int)missing, src->name);
 	return CT_EXIT_NO_PID;
+}
+
+/*
+ * The settings for the renderer or the browser, from the options, the
+ * terminal and what was read. Called once, after the focus is known.
+ */
+static void resolve_settings(const struct ct_options *o, const struct source *src,
+			     const pid_t *focus, size_t nfocus, struct ct_settings *s)
+{
+	/* The browser draws on the terminal; the other outputs may not. */
+	bool tty = o->interactive || isatty(STDOUT_FILENO);
+
+	memset(s, 0, sizeof(*s));
+	s->layout = o->layout;
+	s->trees = o->trees;
+	s->arguments = o->arguments;
+	s->compact = !o->no_compact;
+	s->pgids = o->pgids;
+	s->sids = o->sids;
+	s->uid_changes = o->uid_changes;
+	s->numeric = o->numeric;
+	s->threads = o->threads;
+	/* JSON keeps what a snapshot holds, so that it comes back the same. */
+	if (o->format == FMT_JSON && !src->live)
+		s->threads = src->thread_lists;
+	/* UTF-8 glyphs asked for in another locale: the output is UTF-8. */
+	if (!o->interactive && o->glyphs == GLYPHS_UTF8 && !locale_is_utf8())
+		setlocale(LC_CTYPE, "C.UTF-8");
+	s->utf8 = locale_is_utf8();
+	s->utf8_glyphs = o->glyphs == GLYPHS_UTF8 || (o->glyphs == GLYPHS_AUTO && s->utf8);
+	s->color = want_color(o->color, tty);
+	if (!o->interactive) {
+		s->term_width = tty ? terminal_width() : 0;
+		s->max_width = o->width ? o->width :
+			       (tty && !o->long_lines) ? s->term_width : 0;
+	}
+	s->label_cols = o->width ? o->width : o->long_lines ? 0 : SETTINGS_LABEL_COLS;
+	s->delay_ds = o->delay_ds;
+	s->proc_root = o->proc_root;
+	s->focus = focus;
+	s->nfocus = nfocus;
 }
 
 /* Say what is shown: a snapshot, when, and where its born tree came from. */
@@ -167,9 +211,11 @@ int main(int argc, char **argv)
 	struct ct_model m = { 0 };
 	char note[1024];
 	struct render_ctx rc = { 0 };
+	struct ct_settings set;
+	pid_t *focus_pids = NULL;
+	size_t nfocus = 0;
 	const struct renderer *r;
 	unsigned int want = 0;
-	bool tty;
 	int status = CT_EXIT_OK;
 	int err;
 
@@ -200,22 +246,17 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	model_build(&m, &pl, o.numeric);
-	status = focus(&o, src, &m);
+	status = focus(&o, src, &m, &focus_pids, &nfocus);
 	if (status != CT_EXIT_OK)
 		goto out;
-	/* JSON keeps what a snapshot holds, so that it comes back the same. */
-	if (o.format == FMT_JSON && !src->live)
-		o.threads = src->thread_lists;
 	if (o.interactive) {
-		struct tui_args ta = { .o = &o, .src = src, .pl = &pl, .m = &m,
-				       .utf8 = locale_is_utf8(), .color = want_color(o.color, true) };
+		struct tui_args ta = { .s = &set, .src = src, .pl = &pl, .m = &m };
 
 		/* -i reads keys from the terminal once standard input is read. */
 		if (o.load && strcmp(o.load, "-") == 0 && isatty(STDOUT_FILENO) &&
 		    !freopen("/dev/tty", "r", stdin))
 			ct_say(_("cannot open the terminal for keys: %s"), strerror(errno));
-		ta.utf8_glyphs = o.glyphs == GLYPHS_UTF8 ||
-				 (o.glyphs == GLYPHS_AUTO && ta.utf8);
+		resolve_settings(&o, src, focus_pids, nfocus, &set);
 		status = tui_run(&ta);
 		goto out;
 	}
@@ -266,21 +307,12 @@ int main(int argc, char **argv)
 		          "%zu parent cycles were cut (inconsistent process data)", m.cycles),
 		       m.cycles);
 
-	tty = isatty(STDOUT_FILENO);
-	if (o.glyphs == GLYPHS_UTF8 && !locale_is_utf8())
-		setlocale(LC_CTYPE, "C.UTF-8");
+	resolve_settings(&o, src, focus_pids, nfocus, &set);
 	rc.m = &m;
-	rc.o = &o;
+	rc.s = &set;
 	rc.out = stdout;
 	rc.users = users_new();
 	source_name_users(src, rc.users);
-	rc.utf8 = locale_is_utf8();
-	rc.utf8_glyphs = o.glyphs == GLYPHS_UTF8 ||
-			 (o.glyphs == GLYPHS_AUTO && rc.utf8);
-	rc.color = want_color(o.color, tty);
-	rc.term_width = tty ? terminal_width() : 0;
-	rc.max_width = o.width ? o.width :
-		       (tty && !o.long_lines) ? rc.term_width : 0;
 	r = o.format == FMT_JSON ? &render_json : &render_text;
 	if (o.format == FMT_DOT)
 		r = &render_dot;
@@ -293,6 +325,7 @@ out:
 	model_free(&m);
 	proclist_free(&pl);
 	source_free(src);
+	free(focus_pids);
 	options_free(&o);
 	if (close_stdout() < 0)
 		status = CT_EXIT_FAILURE;

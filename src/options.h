@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "settings.h"	/* the layouts and trees asked for */
+
 /* Exit statuses, documented in cabatree(1). */
 enum ct_exit {
 	CT_EXIT_OK = 0,
@@ -18,8 +20,6 @@ enum ct_exit {
 };
 
 enum ct_format { FMT_TEXT, FMT_JSON, FMT_DOT };
-enum ct_layout { LAYOUT_AUTO, LAYOUT_SIDE, LAYOUT_STACKED };
-enum ct_trees { SHOW_BOTH, SHOW_REAL, SHOW_BORN };
 enum ct_when { WHEN_AUTO, WHEN_ALWAYS, WHEN_NEVER };
 enum ct_glyphs { GLYPHS_AUTO, GLYPHS_ASCII, GLYPHS_UTF8 };
 

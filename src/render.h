@@ -7,20 +7,15 @@
 #include <stdio.h>
 
 #include "model.h"
-#include "options.h"
+#include "settings.h"
 #include "users.h"
 
-/* What main resolved from the options and the environment for a renderer. */
+/* What a renderer reads: the model, the settings, user names; where it writes. */
 struct render_ctx {
 	const struct ct_model *m;
-	const struct ct_options *o;
+	const struct ct_settings *s;
 	struct users *users;
 	FILE *out;
-	bool utf8;		/* names may be shown as UTF-8 */
-	bool utf8_glyphs;	/* draw the tree with UTF-8 glyphs */
-	bool color;		/* ANSI colours */
-	unsigned int term_width;	/* columns of the terminal, 0 if not one */
-	unsigned int max_width;	/* cut lines to this, 0 for never */
 };
 
 struct renderer {

@@ -10,12 +10,10 @@
 #include <string.h>
 
 #include "escape.h"
+#include "label.h"
 #include "nls.h"
 #include "render.h"
 #include "snapfmt.h"
-
-/* Labels cut arguments and threads to this many columns unless -l or -w. */
-#define DOT_LABEL_COLS 200
 
 /* The kinds of edges, for the edge attributes and the legend. */
 enum dot_edge {
@@ -45,7 +43,8 @@ struct dot {
 	bool born;		/* born edges are drawn */
 	size_t cols;		/* cut arguments and threads here, 0 never */
 	struct strbuf label;	/* the label of one node, escaped for display */
-	struct strbuf tmp;
+	struct label_esc esc;	/* what comes from a process, for DOT */
+	struct label_opts lopts;
 	struct strbuf out;	/* the label quoted for DOT */
 	bool seen[EDGE_KINDS];
 	bool any_moved;
@@ -59,9 +58,7 @@ struct dot {
  */
 static void add_shown(struct dot *d, struct strbuf *sb, const char *s, size_t n)
 {
-	sb_reset(&d->tmp);
-	esc_valid_utf8(&d->tmp, s, n);
-	esc_terminal(sb, d->tmp.s ? d->tmp.s : "", d->tmp.len, true);
+	label_esc(&d->esc, sb, s, n);
 }
 
 /* Cut the display text after byte start to d->cols columns, with an ellipsis. */
@@ -155,28 +152,25 @@ static bool user_changes(const struct dot *d, int node)
 	return false;
 }
 
-static void add_arguments(struct dot *d, const struct ct_proc *p)
+/* The arguments after argv[0] (the name already), on a line of their own. */
+static void add_arguments(struct dot *d, const struct label *lb)
 {
-	/* argv[0] is the name already; show the rest. */
-	const char *a = memchr(p->cmdline, '\0', p->cmdline_len);
-	const char *end = p->cmdline + p->cmdline_len;
-	size_t start;
+	struct args_iter it;
+	const char *a;
+	size_t n, start;
 
-	a = a ? a + 1 : end;
-	if (a >= end)
+	if (!lb->args)
+		return;
+	args_iter_init(&it, lb->p, true);
+	if (!args_iter_next(&it, &a, &n))
 		return;
 	sb_addc(&d->label, '\n');
 	start = d->label.len;
-	while (a < end) {
-		const char *z = memchr(a, '\0', (size_t)(end - a));
-
-		if (!z)
-			z = end;
+	do {
 		if (d->label.len > start)
 			sb_addc(&d->label, ' ');
-		add_shown(d, &d->label, a, (size_t)(z - a));
-		a = z + 1;
-	}
+		add_shown(d, &d->label, a, n);
+	} while (args_iter_next(&it, &a, &n));
 	cut_line(d, &d->label, start);
 }
 
@@ -203,14 +197,7 @@ static void add_threads(struct dot *d, const struct ct_proc *p)
 			sb_adduint(&d->label, run);
 			sb_addc(&d->label, '*');
 		}
-		sb_addc(&d->label, '{');
-		add_shown(d, &d->label, th->name, th->name_len);
-		sb_addc(&d->label, '}');
-		if (run == 1) {
-			sb_addc(&d->label, '(');
-			sb_adduint(&d->label, (unsigned long long)th->tid);
-			sb_addc(&d->label, ')');
-		}
+		label_add_thread(&d->label, p, i, &d->esc, run == 1);
 		i += run;
 	}
 	cut_line(d, &d->label, start);
@@ -218,47 +205,30 @@ static void add_threads(struct dot *d, const struct ct_proc *p)
 
 static void put_node(struct dot *d, int node)
 {
-	const struct ct_options *o = d->rc->o;
+	const struct ct_settings *o = d->rc->s;
 	const struct ct_node *nd = &d->rc->m->nodes[node];
 	const struct ct_proc *p = nd->p;
-	struct strbuf *lb = &d->label;
+	struct label lbl;
 
-	sb_reset(lb);
-	add_shown(d, lb, p->name, p->name_len);
-	sb_addc(lb, '(');
-	sb_adduint(lb, (unsigned long long)p->pid);
-	if (o->pgids) {
-		sb_addc(lb, ',');
-		sb_adduint(lb, (unsigned long long)p->pgid);
+	/* One node for both trees: its born marks when the born tree is drawn. */
+	label_build(&lbl, d->rc->m, node, d->born ? TREE_BORN : TREE_REAL, &d->lopts,
+		    d->rc->users);
+	/* A parent is a drawn edge here, in either tree; a dotted edge says inferred. */
+	lbl.user = o->uid_changes && user_changes(d, node);
+	lbl.user_name = lbl.user ? users_name(d->rc->users, p->uid) : NULL;
+	lbl.inferred = false;
+	sb_reset(&d->label);
+	label_add_head(&d->label, &lbl, &d->esc, true);
+	if (lbl.outside) {
+		sb_addc(&d->label, '\n');
+		sb_adds(&d->label, _("born outside this namespace"));
 	}
-	if (o->uid_changes && user_changes(d, node)) {
-		const char *user = users_name(d->rc->users, p->uid);
-
-		sb_addc(lb, ',');
-		if (user)
-			add_shown(d, lb, user, strlen(user));
-		else
-			sb_adduint(lb, (unsigned long long)p->uid);
-	}
-	sb_addc(lb, ')');
-	if (nd->reparented)
-		sb_addc(lb, '*');
-	if (o->sids) {
-		sb_adds(lb, " [sid ");
-		sb_adduint(lb, (unsigned long long)p->sid);
-		sb_addc(lb, ']');
-	}
-	if (d->born && p->caba_status == CABA_OUTSIDE) {
-		sb_addc(lb, '\n');
-		sb_adds(lb, _("born outside this namespace"));
-	}
-	if (o->arguments && p->has_cmdline && p->cmdline_len)
-		add_arguments(d, p);
+	add_arguments(d, &lbl);
 	if (o->threads)
 		add_threads(d, p);
 
 	fprintf(d->f, "  p%d [label=", (int)p->pid);
-	put_quoted(d, lb->s, lb->len);
+	put_quoted(d, d->label.s, d->label.len);
 	if (nd->reparented) {
 		fputs(", " ATTR_MOVED, d->f);
 		d->any_moved = true;
@@ -368,7 +338,7 @@ static void put_note(struct dot *d)
 		sb_addc(&sb, '\n');
 		sb_free(&name);
 	}
-	if (m->caba_source == CABA_SRC_NONE && d->rc->o->trees != SHOW_REAL)
+	if (m->caba_source == CABA_SRC_NONE && d->rc->s->trees != SHOW_REAL)
 		sb_adds(&sb, _("The born (CABA) tree is unknown: only real parents are drawn."));
 	else if (m->caba_source == CABA_SRC_RECORDER && d->born && m->lost_events)
 		sb_addf(&sb, P_("born tree incomplete: %llu event lost by the recorder",
@@ -384,14 +354,17 @@ static void put_note(struct dot *d)
 
 static int dot_render(const struct render_ctx *rc)
 {
-	const struct ct_options *o = rc->o;
+	const struct ct_settings *o = rc->s;
 	const struct ct_model *m = rc->m;
 	struct dot d = {
 		.rc = rc,
 		.f = rc->out,
 		.real = o->trees != SHOW_BORN,
 		.born = o->trees != SHOW_REAL && m->caba_source != CABA_SRC_NONE,
-		.cols = o->width ? o->width : o->long_lines ? 0 : DOT_LABEL_COLS,
+		.cols = o->label_cols,
+		.esc = { .out = LABEL_DOT },
+		.lopts = { .pgids = o->pgids, .uid_changes = o->uid_changes,
+			   .sids = o->sids, .arguments = o->arguments },
 	};
 	size_t i;
 
@@ -412,7 +385,7 @@ static int dot_render(const struct render_ctx *rc)
 	put_legend(&d);
 	fputs("}\n", d.f);
 	sb_free(&d.label);
-	sb_free(&d.tmp);
+	label_esc_free(&d.esc);
 	sb_free(&d.out);
 	return 0;
 }

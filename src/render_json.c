@@ -12,6 +12,7 @@
 #include <json.h>
 
 #include "escape.h"
+#include "label.h"
 #include "render.h"
 #include "snapfmt.h"
 
@@ -42,20 +43,13 @@ static const char *caba_status_name(enum caba_status s)
 static struct json_object *cmdline_array(const struct ct_proc *p, struct strbuf *tmp)
 {
 	struct json_object *a = json_object_new_array();
-	const char *s = p->cmdline, *end;
+	struct args_iter it;
+	const char *s;
+	size_t n;
 
-	/* No arguments (a kernel thread) may have no buffer: no NULL + 0. */
-	if (!p->has_cmdline || !p->cmdline_len)
-		return a;
-	end = s + p->cmdline_len;
-	while (s < end) {
-		const char *z = memchr(s, '\0', (size_t)(end - s));
-
-		if (!z)
-			z = end;
-		json_object_array_add(a, jstr(tmp, s, (size_t)(z - s)));
-		s = z + 1;
-	}
+	args_iter_init(&it, p, false);
+	while (args_iter_next(&it, &s, &n))
+		json_object_array_add(a, jstr(tmp, s, n));
 	return a;
 }
 
@@ -84,7 +78,7 @@ static struct json_object *process_object(const struct render_ctx *rc,
 	json_object_object_add(o, "start_time", json_object_new_uint64(p->start_time));
 	json_object_object_add(o, "threads", json_object_new_int(p->nthreads));
 	json_object_object_add(o, "reparented", json_object_new_boolean(nd->reparented));
-	if (rc->o->threads) {
+	if (rc->s->threads) {
 		struct json_object *a = json_object_new_array();
 		size_t i;
 
@@ -152,10 +146,10 @@ static int json_render(const struct render_ctx *rc)
 	}
 	if (m->caba_source == CABA_SRC_RECORDER)
 		fprintf(f, "  \"lost_events\": %llu,\n", m->lost_events);
-	if (rc->o->npids) {
+	if (rc->s->nfocus) {
 		fputs("  \"focus\": [", f);
-		for (i = 0; i < rc->o->npids; i++)
-			fprintf(f, "%s%d", i ? ", " : "", (int)rc->o->pids[i]);
+		for (i = 0; i < rc->s->nfocus; i++)
+			fprintf(f, "%s%d", i ? ", " : "", (int)rc->s->focus[i]);
 		fputs("],\n", f);
 	}
 	fputs("  \"processes\": [", f);

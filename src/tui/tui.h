@@ -6,22 +6,20 @@
 #include <stdbool.h>
 
 #include "model.h"
-#include "options.h"
+#include "options.h"	/* the exit statuses */
+#include "settings.h"
 #include "source.h"
 
 /*
- * What main hands over: the options, the source and its first refresh. A
+ * What main hands over: the settings, the source and its first refresh. A
  * source that is not live (a snapshot) is never refreshed again.
  */
 struct tui_args {
-	const struct ct_options *o;
+	const struct ct_settings *s;
 	struct source *src;
 	/* The latest records and their model; replaced at every refresh. */
 	struct ct_proclist *pl;
 	struct ct_model *m;
-	bool utf8;		/* names may be shown as UTF-8 */
-	bool utf8_glyphs;
-	bool color;		/* colours wanted (the terminal may still have none) */
 };
 
 /*

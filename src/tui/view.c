@@ -3,8 +3,8 @@
  * The interactive browser's state, kept apart from the terminal so that it
  * can be tested alone. Like every renderer it only reads the model. The
  * rows of each tree are rebuilt from scratch whenever the model, a fold or
- * the search changes (a walk with an explicit stack: trees can be
- * thousands deep); folds and the selection outlive a rebuild because they
+ * the search changes (the pre-order walk of walk.c, as text output's:
+ * trees can be thousands deep); folds and the selection outlive a rebuild because they
  * are keyed by (pid, start time), never by a node index or a row.
  */
 #include "config.h"
@@ -15,21 +15,16 @@
 #include <string.h>
 
 #include "escape.h"
+#include "label.h"
 #include "nls.h"
 #include "tui/view.h"
+#include "walk.h"
 #include "xalloc.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Refresh delays the [ and ] keys step through, in tenths of a second. */
 static const unsigned int delays[] = { 5, 10, 20, 30, 50, 100, 300, 600 };
-
-struct frame {
-	int node;
-	int row;
-	unsigned int pos;	/* next item: threads first, then children */
-	unsigned int end;
-};
 
 void view_init(struct view *v)
 {
@@ -90,33 +85,6 @@ static bool node_visible(const struct view *v, enum ct_tree t, int node)
 	return v->m->nodes[node].shown[t] && (!filtering(v) || v->keep[t][node]);
 }
 
-/* First shown item of f at or after pos, or f->end. */
-static unsigned int next_item(const struct view *v, enum ct_tree t,
-			      const struct frame *f, unsigned int pos)
-{
-	const struct ct_node *nd = &v->m->nodes[f->node];
-	unsigned int nt = threads_of(v, f->node);
-
-	if (pos < nt)
-		return pos;
-	for (; pos < f->end; pos++) {
-		int c = v->m->children[t][nd->first[t] + pos - nt];
-
-		if (node_visible(v, t, c))
-			return pos;
-	}
-	return f->end;
-}
-
-static void frame_init(const struct view *v, enum ct_tree t, struct frame *f,
-		       int node, int row)
-{
-	f->node = node;
-	f->row = row;
-	f->end = threads_of(v, node) + v->m->nodes[node].nchild[t];
-	f->pos = next_item(v, t, f, 0);
-}
-
 static int add_row(struct view_tree *tr, int node, int thread, int parent_row,
 		   unsigned int depth, unsigned int flags)
 {
@@ -137,19 +105,17 @@ static int add_row(struct view_tree *tr, int node, int thread, int parent_row,
 	return (int)tr->nrows++;
 }
 
-static unsigned int node_flags(const struct view *v, enum ct_tree t, int node,
-			       const struct frame *f)
-{
-	unsigned int flags = 0;
+/* What the walk of one tree asks node_visible(). */
+struct shown_in {
+	const struct view *v;
+	enum ct_tree t;
+};
 
-	if (f->pos < f->end) {
-		flags |= ROW_KIDS;
-		if (!filtering(v) && (v->fold[node] & (1u << t)))
-			flags |= ROW_FOLDED;
-	}
-	if (filtering(v) && v->match[node])
-		flags |= ROW_MATCH;
-	return flags;
+static bool walk_shown(const void *ctx, int node)
+{
+	const struct shown_in *in = ctx;
+
+	return node_visible(in->v, in->t, node);
 }
 
 /* The rows of tree t in pre-order: what is shown, unless under a fold. */
@@ -157,65 +123,34 @@ static void build_rows(struct view *v, enum ct_tree t)
 {
 	const struct ct_model *m = v->m;
 	struct view_tree *tr = &v->tree[t];
-	struct frame *st = NULL;
-	size_t sp = 0, cap = 0, i;
+	struct shown_in in = { v, t };
+	struct walker w;
+	size_t i;
 
 	tr->nrows = 0;
 	for (i = 0; i < m->n; i++)
 		tr->row_of[i] = -1;
-	for (i = 0; i < m->nroots[t]; i++) {
-		int r = m->roots[t][i];
-		struct frame f;
+	walk_init(&w, m, t, v->show_threads && !filtering(v), walk_shown, &in);
+	while (walk_next(&w)) {
+		const struct walk_item *c = &w.cur;
+		unsigned int flags = c->last ? ROW_LAST : 0;
 		int row;
 
-		if (!node_visible(v, t, r))
-			continue;
-		frame_init(v, t, &f, r, -1);
-		row = add_row(tr, r, -1, -1, 0, node_flags(v, t, r, &f) | ROW_LAST);
-		if (tr->rows[row].flags & ROW_FOLDED || f.pos >= f.end)
-			continue;
-		f.row = row;
-		if (sp == cap) {
-			cap = cap ? cap * 2 : 64;
-			st = xreallocarray(st, cap, sizeof(*st));
+		if (c->thread < 0) {
+			if (c->kids) {
+				flags |= ROW_KIDS;
+				if (!filtering(v) && (v->fold[c->node] & (1u << t)))
+					flags |= ROW_FOLDED;
+			}
+			if (filtering(v) && v->match[c->node])
+				flags |= ROW_MATCH;
 		}
-		st[sp++] = f;
-		while (sp) {
-			struct frame *top = &st[sp - 1];
-			unsigned int pos = top->pos, nt;
-			unsigned int depth;
-			int parent, child, crow;
-			struct frame cf;
-
-			if (pos >= top->end) {
-				sp--;
-				continue;
-			}
-			parent = top->node;
-			depth = tr->rows[top->row].depth + 1;
-			top->pos = next_item(v, t, top, pos + 1);
-			nt = threads_of(v, parent);
-			if (pos < nt) {
-				add_row(tr, parent, (int)pos, top->row, depth,
-					top->pos >= top->end ? ROW_LAST : 0);
-				continue;
-			}
-			child = m->children[t][m->nodes[parent].first[t] + pos - nt];
-			frame_init(v, t, &cf, child, -1);
-			crow = add_row(tr, child, -1, top->row, depth,
-				       node_flags(v, t, child, &cf) |
-				       (top->pos >= top->end ? ROW_LAST : 0));
-			if (tr->rows[crow].flags & ROW_FOLDED || cf.pos >= cf.end)
-				continue;
-			cf.row = crow;
-			if (sp == cap) {
-				cap *= 2;
-				st = xreallocarray(st, cap, sizeof(*st));
-			}
-			st[sp++] = cf;
-		}
+		row = add_row(tr, c->node, c->thread, (int)c->parent_tag, c->depth, flags);
+		if (flags & ROW_FOLDED)
+			walk_prune(&w);
+		walk_tag(&w, row);
 	}
-	free(st);
+	walk_free(&w);
 }
 
 /* Case-insensitive (ASCII) search for needle in s[0..n). */
@@ -419,10 +354,10 @@ bool view_select_pid(struct view *v, pid_t pid)
 static void add_proc(const struct view *v, const struct ct_model *m, int node,
 		     struct strbuf *sb)
 {
-	const struct ct_proc *p = m->nodes[node].p;
+	struct label_esc e = { .out = LABEL_TERMINAL, .utf8 = v->utf8 };
 
-	esc_terminal(sb, p->name, p->name_len, v->utf8);
-	sb_addf(sb, "(%d)", (int)p->pid);
+	label_add_name_pid(sb, m->nodes[node].p, &e);
+	label_esc_free(&e);
 }
 
 static void set_msg(struct view *v, const struct strbuf *sb)
@@ -657,43 +592,36 @@ static void go_right(struct view *v)
 		select_row(v, v->active, (size_t)r + 1);
 }
 
+/* Every process, shown or not: a fold outlives a focus or a search. */
+static bool walk_all(const void *ctx, int node)
+{
+	(void)ctx;
+	(void)node;
+	return true;
+}
+
 void view_collapse_to(struct view *v, unsigned int depth)
 {
 	const struct ct_model *m = v->m;
-	unsigned int *dep;
-	int *stack;
 	int t;
 
 	if (!m || !m->n)
 		return;
-	dep = xmalloc(m->n * sizeof(*dep));
-	stack = xmalloc(m->n * sizeof(*stack));
 	for (t = 0; t < TREE_COUNT; t++) {
-		size_t sp = 0, i;
+		struct walker w;
 
-		for (i = 0; i < m->nroots[t]; i++) {
-			dep[m->roots[t][i]] = 0;
-			stack[sp++] = m->roots[t][i];
-		}
-		while (sp) {
-			int n = stack[--sp];
-			const struct ct_node *nd = &m->nodes[n];
-			unsigned int c;
+		walk_init(&w, m, (enum ct_tree)t, false, walk_all, NULL);
+		while (walk_next(&w)) {
+			int n = w.cur.node;
 
-			if (dep[n] + 1 >= depth && (nd->nchild[t] || threads_of(v, n)))
+			if (w.cur.depth + 1 >= depth &&
+			    (m->nodes[n].nchild[t] || threads_of(v, n)))
 				v->fold[n] |= (unsigned char)(1u << t);
 			else
 				v->fold[n] &= (unsigned char)~(1u << t);
-			for (c = 0; c < nd->nchild[t]; c++) {
-				int ch = m->children[t][nd->first[t] + c];
-
-				dep[ch] = dep[n] + 1;
-				stack[sp++] = ch;
-			}
 		}
+		walk_free(&w);
 	}
-	free(stack);
-	free(dep);
 	build_all(v);
 	/* The selection may now be hidden: move it to what hides it. */
 	if (v->sel_node >= 0 && v->tree[v->active].row_of[v->sel_node] < 0) {

@@ -226,14 +226,14 @@ static void check_text(const char *s, size_t n, const struct render_ctx *rc)
 {
 	const char *line = s, *end = s + n;
 
-	check_safe(s, n, rc->utf8, true);
+	check_safe(s, n, rc->s->utf8, true);
 	while (line < end) {
 		const char *eol = memchr(line, '\n', (size_t)(end - line));
 
 		FUZZ_CHECK(eol != NULL);
-		if (rc->max_width >= 20)
-			FUZZ_CHECK(text_width(line, (size_t)(eol - line), rc->utf8) <=
-				   rc->max_width);
+		if (rc->s->max_width >= 20)
+			FUZZ_CHECK(text_width(line, (size_t)(eol - line), rc->s->utf8) <=
+				   rc->s->max_width);
 		line = eol + 1;
 	}
 }
@@ -283,7 +283,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct strbuf e = STRBUF_INIT, back = STRBUF_INIT;
 	struct ct_proclist pl = { 0 };
-	struct ct_options o = { 0 };
+	struct ct_settings o = { 0 };
 	struct render_ctx rc = { 0 };
 	struct ct_model m;
 	const char *cmd, *a, *end, *z;
@@ -301,13 +301,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cmd = (const char *)data + 1;
 	cmd_len = size - 1;
 	end = cmd + cmd_len;
-	rc.utf8 = flags & 1;
+	o.utf8 = flags & 1;
 
 	for (a = cmd; a < end; a = z + 1) {
 		z = memchr(a, '\0', (size_t)(end - a));
 		if (!z)
 			z = end;
-		check_arg(a, (size_t)(z - a), rc.utf8, &e, &back);
+		check_arg(a, (size_t)(z - a), o.utf8, &e, &back);
 	}
 
 	/* A process named after its first argument, under init. */
@@ -318,12 +318,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	model_build(&m, &pl, flags & 4);
 	o.arguments = true;
 	o.layout = flags & 2 ? LAYOUT_STACKED : LAYOUT_AUTO;
-	o.color = WHEN_NEVER;
+	o.compact = true;
 	rc.m = &m;
-	rc.o = &o;
+	rc.s = &o;
 	rc.users = users;
-	rc.utf8_glyphs = rc.utf8;
-	rc.max_width = flags >> 3 ? 8 + 4 * (flags >> 3) : 0;
+	o.utf8_glyphs = o.utf8;
+	o.max_width = flags >> 3 ? 8 + 4 * (flags >> 3) : 0;
 
 	text = render(&render_text, &rc, &len);
 	check_text(text, len, &rc);

@@ -25,7 +25,7 @@
 /* What cabatree --load FILE --json writes for s, in a malloc'd buffer. */
 static char *write_json(struct snapshot *s, size_t *len)
 {
-	struct ct_options o = { .format = FMT_JSON, .proc_root = "/proc" };
+	struct ct_settings o = { .proc_root = "/proc", .utf8 = true };
 	struct render_ctx rc = { 0 };
 	struct ct_model m;
 	char *buf = NULL;
@@ -33,19 +33,18 @@ static char *write_json(struct snapshot *s, size_t *len)
 
 	snapshot_meta(s, NAME);
 	model_build(&m, &s->pl, false);
-	o.pids = s->focus;
-	o.npids = s->nfocus;
+	o.focus = s->focus;
+	o.nfocus = s->nfocus;
 	o.threads = s->thread_lists;
 	/* The checker made sure that every focus pid is in the document. */
-	FUZZ_CHECK(!o.npids || model_focus(&m, o.pids, o.npids) == 0);
+	FUZZ_CHECK(!o.nfocus || model_focus(&m, o.focus, o.nfocus) == 0);
 	f = open_memstream(&buf, len);
 	FUZZ_CHECK(f != NULL);
 	rc.m = &m;
-	rc.o = &o;
+	rc.s = &o;
 	rc.out = f;
 	rc.users = users_new();
 	snapshot_users(s, rc.users);
-	rc.utf8 = true;
 	FUZZ_CHECK(render_json.render(&rc) == 0);
 	FUZZ_CHECK(fclose(f) == 0);
 	users_free(rc.users);

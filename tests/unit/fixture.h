@@ -7,7 +7,7 @@
 #ifndef CABATREE_TESTS_FIXTURE_H
 #define CABATREE_TESTS_FIXTURE_H
 
-#include "procfs.h"
+#include "records.h"
 #include "unit.h"
 
 /* Append a zeroed process to pl, as procfs_scan would (include cmocka.h first). */

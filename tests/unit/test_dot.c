@@ -34,7 +34,7 @@ struct dproc {
 struct graph {
 	struct ct_proclist pl;
 	struct ct_model m;
-	struct ct_options o;
+	struct ct_settings o;
 	char *text;
 	size_t len;
 };
@@ -59,11 +59,12 @@ static void render(struct graph *g, const struct dproc *procs, size_t n,
 	}
 	model_build(&g->m, &g->pl, false);
 	g->m.lost_events = lost;
-	if (g->o.npids)
-		assert_int_equal(model_focus(&g->m, g->o.pids, g->o.npids), 0);
+	g->o.label_cols = SETTINGS_LABEL_COLS;
+	if (g->o.nfocus)
+		assert_int_equal(model_focus(&g->m, g->o.focus, g->o.nfocus), 0);
 	memset(&rc, 0, sizeof(rc));
 	rc.m = &g->m;
-	rc.o = &g->o;
+	rc.s = &g->o;
 	rc.users = users_new();
 	f = open_memstream(&g->text, &g->len);
 	assert_non_null(f);
@@ -192,8 +193,8 @@ static void test_focus_edges(void **state)
 
 	(void)state;
 	g.o.trees = SHOW_BORN;
-	g.o.pids = &focus;
-	g.o.npids = 1;
+	g.o.focus = &focus;
+	g.o.nfocus = 1;
 	render(&g, procs, ARRAY_SIZE(procs), 0);
 	has(&g, "  p4 [label=\"c(4)*\", style=\"filled\", fillcolor=\"#ffe08a\", "
 		"color=\"red\", penwidth=\"3\"];\n");

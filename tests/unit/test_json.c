@@ -31,7 +31,7 @@
 struct doc {
 	struct ct_proclist pl;
 	struct ct_model m;
-	struct ct_options o;
+	struct ct_settings o;
 	char *text;
 	size_t len;
 	struct json_object *root;
@@ -50,12 +50,12 @@ static void render_pl(struct doc *d)
 	size_t i;
 
 	model_build(&d->m, &d->pl, d->o.numeric);
-	if (d->o.npids)
-		assert_int_equal(model_focus(&d->m, d->o.pids, d->o.npids), 0);
+	if (d->o.nfocus)
+		assert_int_equal(model_focus(&d->m, d->o.focus, d->o.nfocus), 0);
 
 	memset(&rc, 0, sizeof(rc));
 	rc.m = &d->m;
-	rc.o = &d->o;
+	rc.s = &d->o;
 	rc.users = users_new();
 	d->text = NULL;
 	d->len = 0;
@@ -441,8 +441,8 @@ static void test_focus(void **state)
 
 	memset(&d, 0, sizeof(d));
 	memcpy(pids, c->pids, sizeof(pids));
-	d.o.pids = pids;
-	d.o.npids = c->npids;
+	d.o.focus = pids;
+	d.o.nfocus = c->npids;
 	render_doc(&d, tree_procs, ARRAY_SIZE(tree_procs));
 	assert_int_array(get(d.root, "focus"), c->pids, c->npids);
 	procs = get_typed(d.root, "processes", json_type_array);

@@ -724,7 +724,7 @@ static const char *const round_trips[] = {
 static void test_round_trip(void **state)
 {
 	const char *doc = *(const char *const *)*state;
-	struct ct_options o;
+	struct ct_settings o;
 	struct render_ctx rc;
 	struct snapshot s;
 	struct ct_model m;
@@ -736,15 +736,14 @@ static void test_round_trip(void **state)
 	snapshot_meta(&s, "t.json");
 	model_build(&m, &s.pl, false);
 	memset(&o, 0, sizeof(o));
-	o.format = FMT_JSON;
 	o.threads = s.thread_lists;
-	o.pids = s.focus;
-	o.npids = s.nfocus;
-	if (o.npids)
-		assert_int_equal(model_focus(&m, o.pids, o.npids), 0);
+	o.focus = s.focus;
+	o.nfocus = s.nfocus;
+	if (o.nfocus)
+		assert_int_equal(model_focus(&m, o.focus, o.nfocus), 0);
 	memset(&rc, 0, sizeof(rc));
 	rc.m = &m;
-	rc.o = &o;
+	rc.s = &o;
 	rc.users = users_new();
 	snapshot_users(&s, rc.users);
 	f = open_memstream(&text, &len);

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Process labels: the parts are decided once per process and tree, and
+ * written the same way by every output; only the escaping differs.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "label.h"
+#include "nls.h"
+
+static const struct tree_glyphs ascii_glyphs = {
+	.pipe = "| ", .blank = "  ", .tee = "|-", .ell = "`-", .focus = " <==",
+	.ellipsis = "+", .more = "<", .arrow = " <- ", .vline = "|", .hline = "-",
+};
+
+static const struct tree_glyphs utf8_glyphs = {
+	.pipe = "\u2502 ", .blank = "  ", .tee = "\u251c\u2500", .ell = "\u2514\u2500",
+	.focus = " \u25c0", .ellipsis = "\u2026", .more = "\u2026", .arrow = " \u2190 ",
+	.vline = "\u2502", .hline = "\u2500",
+};
+
+const struct tree_glyphs *label_glyphs(bool utf8)
+{
+	return utf8 ? &utf8_glyphs : &ascii_glyphs;
+}
+
+const char *label_tree_title(enum ct_tree t)
+{
+	return t == TREE_REAL ? _("REAL TREE (PPid)") : _("BORN TREE (CABA)");
+}
+
+void label_esc(struct label_esc *e, struct strbuf *sb, const char *s, size_t n)
+{
+	switch (e->out) {
+	case LABEL_TERMINAL:
+		esc_terminal(sb, s, n, e->utf8);
+		break;
+	case LABEL_DOT:
+		/* Graphviz wants UTF-8: invalid bytes become U+FFFD first. */
+		sb_reset(&e->tmp);
+		esc_valid_utf8(&e->tmp, s, n);
+		esc_terminal(sb, e->tmp.s ? e->tmp.s : "", e->tmp.len, true);
+		break;
+	}
+}
+
+void label_esc_free(struct label_esc *e)
+{
+	sb_free(&e->tmp);
+}
+
+void label_build(struct label *lb, const struct ct_model *m, int node,
+		 enum ct_tree t, const struct label_opts *o, struct users *users)
+{
+	const struct ct_node *nd = &m->nodes[node];
+	const struct ct_proc *p = nd->p;
+	int par = nd->parent[t];
+
+	memset(lb, 0, sizeof(*lb));
+	lb->p = p;
+	lb->pgid = o->pgids;
+	lb->user = o->uid_changes && par >= 0 && m->nodes[par].p->uid != p->uid;
+	if (lb->user)
+		lb->user_name = users_name(users, p->uid);
+	lb->sid = o->sids;
+	lb->reparented = nd->reparented;
+	lb->inferred = t == TREE_BORN && p->caba_status == CABA_INFERRED;
+	lb->outside = t == TREE_BORN && p->caba_status == CABA_OUTSIDE;
+	lb->focus = nd->focus;
+	lb->args = o->arguments && p->has_cmdline && p->cmdline_len;
+}
+
+void label_add_head(struct strbuf *sb, const struct label *lb, struct label_esc *e,
+		    bool with_pid)
+{
+	const struct ct_proc *p = lb->p;
+
+	label_esc(e, sb, p->name, p->name_len);
+	if (with_pid || lb->pgid || lb->user) {
+		const char *sep = "";
+
+		sb_addc(sb, '(');
+		if (with_pid) {
+			sb_adduint(sb, (unsigned long long)p->pid);
+			sep = ",";
+		}
+		if (lb->pgid) {
+			sb_adds(sb, sep);
+			sb_adduint(sb, (unsigned long long)p->pgid);
+			sep = ",";
+		}
+		if (lb->user) {
+			sb_adds(sb, sep);
+			if (lb->user_name)
+				label_esc(e, sb, lb->user_name, strlen(lb->user_name));
+			else
+				sb_adduint(sb, (unsigned long long)p->uid);
+		}
+		sb_addc(sb, ')');
+	}
+	if (lb->reparented)
+		sb_addc(sb, '*');
+	if (lb->inferred)
+		sb_addc(sb, '?');
+	if (lb->sid) {
+		sb_adds(sb, " [sid ");
+		sb_adduint(sb, (unsigned long long)p->sid);
+		sb_addc(sb, ']');
+	}
+}
+
+void label_add_args(struct strbuf *sb, const struct label *lb, struct label_esc *e)
+{
+	struct args_iter it;
+	const char *a;
+	size_t n;
+
+	if (!lb->args)
+		return;
+	args_iter_init(&it, lb->p, true);
+	while (args_iter_next(&it, &a, &n)) {
+		sb_addc(sb, ' ');
+		label_esc(e, sb, a, n);
+	}
+}
+
+void label_add_thread(struct strbuf *sb, const struct ct_proc *p, size_t i,
+		      struct label_esc *e, bool with_tid)
+{
+	const struct ct_thread *th = &p->threads[i];
+
+	sb_addc(sb, '{');
+	label_esc(e, sb, th->name, th->name_len);
+	sb_addc(sb, '}');
+	if (with_tid) {
+		sb_addc(sb, '(');
+		sb_adduint(sb, (unsigned long long)th->tid);
+		sb_addc(sb, ')');
+	}
+}
+
+void label_add_name_pid(struct strbuf *sb, const struct ct_proc *p, struct label_esc *e)
+{
+	label_esc(e, sb, p->name, p->name_len);
+	sb_addc(sb, '(');
+	sb_adduint(sb, (unsigned long long)p->pid);
+	sb_addc(sb, ')');
+}
+
+void args_iter_init(struct args_iter *it, const struct ct_proc *p, bool skip_argv0)
+{
+	/* No arguments (a kernel thread) may have no buffer at all. */
+	if (!p->has_cmdline || !p->cmdline_len || !p->cmdline) {
+		it->s = it->end = NULL;
+		return;
+	}
+	it->s = p->cmdline;
+	it->end = p->cmdline + p->cmdline_len;
+	if (skip_argv0) {
+		const char *z = memchr(it->s, '\0', p->cmdline_len);
+
+		it->s = z ? z + 1 : it->end;
+	}
+}
+
+bool args_iter_next(struct args_iter *it, const char **s, size_t *len)
+{
+	const char *z;
+
+	if (!it->s || it->s >= it->end)
+		return false;
+	z = memchr(it->s, '\0', (size_t)(it->end - it->s));
+	if (!z)
+		z = it->end;
+	*s = it->s;
+	*len = (size_t)(z - it->s);
+	it->s = z < it->end ? z + 1 : it->end;
+	return true;
+}

@@ -1,0 +1,115 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The label of a process, built once from the model and the settings and
+ * drawn by every output: name, pid, and what -g, -u, -j and -a add, the
+ * marks (reparented, inferred, born outside, focus). What comes from the
+ * process (names, user names, arguments) goes through the escaper of the
+ * output it is written to, so an option means the same in text, DOT and
+ * the browser.
+ */
+#ifndef CABATREE_LABEL_H
+#define CABATREE_LABEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "escape.h"
+#include "model.h"
+#include "users.h"
+
+/* How untrusted bytes are made safe for one output. */
+enum label_out {
+	LABEL_TERMINAL,	/* text output and the browser: esc_terminal() */
+	LABEL_DOT,	/* Graphviz: valid UTF-8 first, then as a UTF-8 terminal */
+};
+
+struct label_esc {
+	enum label_out out;
+	bool utf8;		/* LABEL_TERMINAL: names may be shown as UTF-8 */
+	struct strbuf tmp;	/* scratch */
+};
+
+/* Append s[0..n) escaped for e's output. */
+void label_esc(struct label_esc *e, struct strbuf *sb, const char *s, size_t n);
+void label_esc_free(struct label_esc *e);
+
+/* Which parts a label has: the options that add to it. */
+struct label_opts {
+	bool pgids;		/* -g */
+	bool uid_changes;	/* -u */
+	bool sids;		/* -j */
+	bool arguments;		/* -a */
+};
+
+/* The parts of one process's label, as drawn in one tree. */
+struct label {
+	const struct ct_proc *p;
+	bool pgid;		/* show p->pgid */
+	bool user;		/* show the user: it differs from the parent's */
+	const char *user_name;	/* its name, or NULL: show the uid */
+	bool sid;		/* show p->sid */
+	bool reparented;	/* '*' */
+	bool inferred;		/* '?': the born parent was guessed by the recorder */
+	bool outside;		/* born outside this pid namespace */
+	bool focus;		/* named by -p */
+	bool args;		/* the arguments after argv[0] are shown */
+};
+
+/*
+ * The label of node in tree t. users may be NULL when o->uid_changes is
+ * not set.
+ */
+void label_build(struct label *lb, const struct ct_model *m, int node,
+		 enum ct_tree t, const struct label_opts *o, struct users *users);
+
+/*
+ * "name(pid,pgid,user)*?", then " [sid N]": the label without its
+ * arguments and its outside and focus marks. Without with_pid the pid is
+ * left out (and the parentheses when nothing else is in them): the part
+ * that identical siblings share.
+ */
+void label_add_head(struct strbuf *sb, const struct label *lb, struct label_esc *e,
+		    bool with_pid);
+
+/* " arg1 arg2 ...": each argument after argv[0], when lb->args. */
+void label_add_args(struct strbuf *sb, const struct label *lb, struct label_esc *e);
+
+/* "{name}(tid)", or "{name}" without with_tid: thread i of p. */
+void label_add_thread(struct strbuf *sb, const struct ct_proc *p, size_t i,
+		      struct label_esc *e, bool with_tid);
+
+/* "name(pid)": a process named in a sentence or a chain. */
+void label_add_name_pid(struct strbuf *sb, const struct ct_proc *p, struct label_esc *e);
+
+/* What trees are drawn with, in ASCII or in UTF-8. */
+struct tree_glyphs {
+	const char *pipe;	/* a later sibling follows below */
+	const char *blank;	/* no later sibling */
+	const char *tee;	/* a child with later siblings */
+	const char *ell;	/* the last child */
+	const char *focus;	/* after a -p process */
+	const char *ellipsis;	/* the end of a cut line */
+	const char *more;	/* the line goes on to the left (scrolled) */
+	const char *arrow;	/* between a process and its parent in a chain */
+	const char *vline;	/* between two panes side by side */
+	const char *hline;	/* above the details */
+};
+
+const struct tree_glyphs *label_glyphs(bool utf8);
+
+/* The title over tree t. */
+const char *label_tree_title(enum ct_tree t);
+
+/* The arguments of a NUL-separated command line, one after another. */
+struct args_iter {
+	const char *s;
+	const char *end;
+};
+
+/* All of p's arguments, or with skip_argv0 those after the first. */
+void args_iter_init(struct args_iter *it, const struct ct_proc *p, bool skip_argv0);
+/* The next argument (s[0..*len)); false when there is none. */
+bool args_iter_next(struct args_iter *it, const char **s, size_t *len);
+
+#endif

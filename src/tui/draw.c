@@ -1,0 +1,571 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The browser's drawing: the panes laid out for the screen, each tree's
+ * rows with their labels (the same as text output's), the details of the
+ * selection, the status line and the help. It reads the view and the
+ * model and writes only to the screen: what a row needs (a command line)
+ * is fetched before drawing, never while.
+ */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "escape.h"
+#include "label.h"
+#include "nls.h"
+#include "snapfmt.h"
+#include "tui/draw.h"
+#include "xalloc.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define SIDE_MIN_COLS 80	/* narrower than this, auto layout stacks */
+#define START_MAX 253402300799LL	/* 9999-12-31T23:59:59Z: later start dates are not shown */
+
+static void layout(struct tui *ui)
+{
+	int lines = LINES, cols = COLS, area;
+	bool real = view_tree_shown(&ui->v, TREE_REAL);
+	bool born = view_tree_shown(&ui->v, TREE_BORN);
+	struct pane *pr = &ui->pane[TREE_REAL], *pb = &ui->pane[TREE_BORN];
+	int t;
+
+	ui->status_y = lines - 1;
+	ui->detail_h = lines >= 18 ? 6 : lines >= 10 ? 2 : 0;
+	ui->detail_y = lines - 1 - ui->detail_h;
+	area = ui->detail_y;
+	if (area < 1)
+		area = 1;
+	memset(ui->pane, 0, sizeof(ui->pane));
+	pr->shown = real;
+	pb->shown = born;
+	if (real && born) {
+		bool side = ui->v.layout == VL_SIDE ||
+			    (ui->v.layout == VL_AUTO && cols >= SIDE_MIN_COLS);
+
+		if (side) {
+			*pr = (struct pane){ 0, 0, area, (cols - 1) / 2, true };
+			*pb = (struct pane){ 0, pr->w + 1, area, cols - pr->w - 1, true };
+		} else {
+			*pr = (struct pane){ 0, 0, (area + 1) / 2, cols, true };
+			*pb = (struct pane){ pr->h, 0, area - pr->h, cols, true };
+		}
+	} else {
+		struct pane *p = real ? pr : pb;
+
+		*p = (struct pane){ 0, 0, area, cols, true };
+	}
+	for (t = 0; t < TREE_COUNT; t++) {
+		int h = ui->pane[t].h - 1;
+
+		view_set_height(&ui->v, (enum ct_tree)t,
+				(unsigned int)(h > 0 ? h : 1));
+	}
+}
+
+/* ---- drawing ---- */
+
+/*
+ * Put s[0..n) (escaped or our own text) at (y, x), skipping skip columns
+ * and using at most *cols columns; *cols is decreased by what was used.
+ */
+static void put(int y, int x, const char *s, size_t n, size_t skip,
+		int *cols, bool utf8)
+{
+	size_t used, off = 0, len;
+
+	if (*cols <= 0 || n == 0)
+		return;
+	if (skip) {
+		off = text_cut(s, n, skip, utf8, &used);
+		/* A wide character or an escape across the edge: blanks for its rest. */
+		if (used < skip && off < n) {
+			size_t w;
+
+			off += text_unit(s + off, n - off, utf8, &w);
+			for (used += w; used > skip && *cols > 0; used--, (*cols)--)
+				mvaddch(y, x++, ' ');
+		}
+	}
+	len = text_cut(s + off, n - off, (size_t)*cols, utf8, &used);
+	mvaddnstr(y, x, s + off, (int)len);
+	*cols -= (int)used;
+}
+
+static void fill(int y, int x, int cols)
+{
+	if (cols > 0)
+		mvhline(y, x, ' ', cols);
+}
+
+/* The label of row r: as in text output, then the fold and the arguments. */
+static void row_label(struct tui *ui, enum ct_tree t, const struct view_row *r,
+		      struct strbuf *sb)
+{
+	const struct ct_model *m = ui->v.m;
+	const struct ct_node *nd = &m->nodes[r->node];
+	struct label_opts lo = {
+		.pgids = ui->s->pgids,
+		.uid_changes = ui->s->uid_changes,
+		.sids = ui->s->sids,
+		.arguments = ui->v.show_args,
+	};
+	struct label lb;
+
+	if (r->thread >= 0) {
+		label_add_thread(sb, nd->p, (size_t)r->thread, &ui->esc, true);
+		return;
+	}
+	label_build(&lb, m, r->node, t, &lo, ui->users);
+	label_add_head(sb, &lb, &ui->esc, true);
+	if (lb.outside)
+		sb_adds(sb, _(" [born outside this namespace]"));
+	if (lb.focus)
+		sb_adds(sb, ui->g->focus);
+	if (r->flags & ROW_FOLDED)
+		sb_addf(sb, " [+%u]", nd->nchild[t] +
+			(ui->v.show_threads ? (unsigned int)nd->p->nthreads_listed : 0));
+	label_add_args(sb, &lb, &ui->esc);
+}
+
+/* The indentation of row r: one glyph per ancestor below the root. */
+static void add_stem(struct tui *ui, const struct view_tree *tr, const struct view_row *r,
+		     struct strbuf *sb)
+{
+	size_t n = 0, i;
+	int a;
+
+	if (r->depth == 0)
+		return;
+	if (ui->anc_cap < r->depth) {
+		ui->anc_cap = r->depth;
+		ui->anc = xreallocarray(ui->anc, ui->anc_cap, sizeof(*ui->anc));
+	}
+	for (a = r->parent_row; a >= 0 && tr->rows[a].depth > 0; a = tr->rows[a].parent_row)
+		ui->anc[n++] = a;
+	for (i = n; i > 0; i--)
+		sb_adds(sb, tr->rows[ui->anc[i - 1]].flags & ROW_LAST ?
+			ui->g->blank : ui->g->pipe);
+	sb_adds(sb, r->flags & ROW_LAST ? ui->g->ell : ui->g->tee);
+}
+
+/* Scroll sideways so that the selection's label starts on screen. */
+static void fit_left(struct tui *ui, enum ct_tree t, int w)
+{
+	struct view_tree *tr = &ui->v.tree[t];
+	long r = view_sel_row(&ui->v, t);
+	size_t col, margin = (size_t)(w > 30 ? 10 : w / 3);
+
+	if (r < 0)
+		return;
+	col = 2 * (size_t)tr->rows[r].depth;
+	if (col < tr->left || col + margin > tr->left + (size_t)w)
+		tr->left = col > (size_t)w / 3 ? col - (size_t)w / 3 : 0;
+}
+
+static void draw_row(struct tui *ui, enum ct_tree t, size_t ri, int y,
+		     const struct pane *p, bool selected)
+{
+	const struct view_tree *tr = &ui->v.tree[t];
+	const struct view_row *r = &tr->rows[ri];
+	const struct ct_node *nd = &ui->v.m->nodes[r->node];
+	bool utf8 = ui->s->utf8;
+	attr_t base = A_NORMAL, label = A_NORMAL;
+	size_t stem_w;
+	int cols = p->w;
+
+	if (selected)
+		base = t == ui->v.active ? A_REVERSE | A_BOLD : A_REVERSE;
+	if (r->thread < 0) {
+		if (nd->reparented && ui->color)
+			label |= COLOR_PAIR(PAIR_MOVED);
+		if (nd->focus)
+			label |= A_BOLD | A_UNDERLINE;
+		if (r->flags & ROW_MATCH)
+			label |= A_BOLD | (ui->color ? COLOR_PAIR(PAIR_MATCH) : 0);
+	}
+	sb_reset(&ui->line);
+	add_stem(ui, tr, r, &ui->line);
+	stem_w = text_width(ui->line.s ? ui->line.s : "", ui->line.len, utf8);
+	sb_reset(&ui->tmp);
+	row_label(ui, t, r, &ui->tmp);
+	attrset(base);
+	if (stem_w > tr->left) {
+		put(y, p->x, ui->line.s, ui->line.len, tr->left, &cols, utf8);
+		attrset(base | label);
+		put(y, p->x + p->w - cols, ui->tmp.s, ui->tmp.len, 0, &cols, utf8);
+	} else {
+		attrset(base | label);
+		put(y, p->x, ui->tmp.s, ui->tmp.len, tr->left - stem_w, &cols, utf8);
+	}
+	attrset(base);
+	fill(y, p->x + p->w - cols, cols);
+	if (tr->left && p->w > 1)
+		mvaddstr(y, p->x, ui->g->more);
+	attrset(A_NORMAL);
+}
+
+static void draw_pane(struct tui *ui, enum ct_tree t)
+{
+	const struct pane *p = &ui->pane[t];
+	struct view_tree *tr = &ui->v.tree[t];
+	bool both = ui->pane[TREE_REAL].shown && ui->pane[TREE_BORN].shown;
+	long sel = view_sel_row(&ui->v, t);
+	int cols = p->w, i;
+
+	if (!p->shown || p->h <= 0 || p->w <= 0)
+		return;
+	sb_reset(&ui->line);
+	sb_adds(&ui->line, label_tree_title(t));
+	if (!ui->v.born_known)
+		sb_adds(&ui->line, _(" - born tree unknown (no NScaba: in status)"));
+	else if (t == TREE_BORN && ui->v.m->caba_source == CABA_SRC_RECORDER)
+		sb_adds(&ui->line, _(" from the recorder"));
+	if (t == TREE_BORN && ui->v.m->lost_events)
+		sb_addf(&ui->line, _(", incomplete: %llu events lost"),
+			ui->v.m->lost_events);
+	if (ui->v.search_len) {
+		sb_adds(&ui->line, _("  search: "));
+		esc_terminal(&ui->line, ui->v.search, ui->v.search_len, ui->s->utf8);
+	}
+	attrset(both && t == ui->v.active ? A_REVERSE | A_BOLD : A_BOLD);
+	put(p->y, p->x, ui->line.s, ui->line.len, 0, &cols, ui->s->utf8);
+	fill(p->y, p->x + p->w - cols, cols);
+	attrset(A_NORMAL);
+	fit_left(ui, t, p->w);
+	for (i = 0; i + 1 < p->h; i++) {
+		size_t ri = tr->top + (size_t)i;
+
+		if (ri >= tr->nrows)
+			break;
+		draw_row(ui, t, ri, p->y + 1 + i, p, (long)ri == sel);
+	}
+}
+
+/* "name(pid) <- name(pid) ..." up tree t from node, cut to cols. */
+static void add_chain(struct tui *ui, enum ct_tree t, int node, struct strbuf *sb,
+		      size_t limit)
+{
+	const struct ct_model *m = ui->v.m;
+	int a;
+
+	for (a = node; a >= 0 && sb->len < limit; a = m->nodes[a].parent[t]) {
+		if (a != node)
+			sb_adds(sb, ui->g->arrow);
+		label_add_name_pid(sb, m->nodes[a].p, &ui->esc);
+	}
+}
+
+static void add_name(struct tui *ui, int node, struct strbuf *sb)
+{
+	label_add_name_pid(sb, ui->v.m->nodes[node].p, &ui->esc);
+}
+
+static void detail_line(struct tui *ui, int y)
+{
+	int cols = COLS;
+
+	put(y, 0, ui->line.s ? ui->line.s : "", ui->line.len, 0, &cols, ui->s->utf8);
+	sb_reset(&ui->line);
+}
+
+/* The story of one process, as reparented as it may be. */
+static void add_reparent(struct tui *ui, int node, struct strbuf *sb)
+{
+	const struct ct_model *m = ui->v.m;
+	const struct ct_node *nd = &m->nodes[node];
+	int rp = nd->parent[TREE_REAL], bp = nd->parent[TREE_BORN];
+
+	if (nd->p->caba_status == CABA_OUTSIDE) {
+		sb_adds(sb, _("born outside this pid namespace"));
+		return;
+	}
+	if (!ui->v.born_known) {
+		sb_adds(sb, _("where it was born is unknown: the kernel shows no NScaba:"));
+		return;
+	}
+	if (!nd->reparented) {
+		sb_adds(sb, _("not reparented: its real parent is its CABA"));
+		return;
+	}
+	sb_adds(sb, _("reparented: born under "));
+	if (bp >= 0)
+		add_name(ui, bp, sb);
+	else
+		sb_addf(sb, "%d", (int)nd->p->caba);
+	sb_adds(sb, _(", adopted by "));
+	if (rp >= 0)
+		add_name(ui, rp, sb);
+	else
+		sb_addf(sb, "%d", (int)nd->p->ppid);
+	if (nd->p->ppid == 1 || rp < 0 || m->nodes[rp].parent[TREE_REAL] < 0)
+		sb_adds(sb, _(" (init)"));
+	else
+		sb_adds(sb, _(" (subreaper or CLONE_PARENT)"));
+}
+
+/*
+ * A start time: the local date and time when the boot time is known (and
+ * the date within year 9999), else the time after boot.
+ */
+static void add_start(struct tui *ui, unsigned long long secs, struct strbuf *sb)
+{
+	char buf[64];
+	struct tm tm;
+	time_t t;
+
+	if (ui->btime >= 0 && ui->btime <= START_MAX &&
+	    secs <= (unsigned long long)(START_MAX - ui->btime)) {
+		t = (time_t)(ui->btime + (long long)secs);
+		if (localtime_r(&t, &tm) &&
+		    strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm)) {
+			sb_adds(sb, buf);
+			return;
+		}
+	}
+	sb_addf(sb, _("boot+%llu:%02llu:%02llu"), secs / 3600, secs / 60 % 60,
+		secs % 60);
+}
+
+static void draw_detail(struct tui *ui)
+{
+	const struct ct_model *m = ui->v.m;
+	const struct ct_proc *p;
+	const char *user;
+	int node = ui->v.sel_node, y = ui->detail_y, i;
+	size_t limit = (size_t)COLS * 4 + 64;
+	unsigned long long secs;
+
+	if (ui->detail_h <= 0)
+		return;
+	if (ui->detail_h >= 6) {
+		for (i = 0; i < COLS; i++)
+			mvaddstr(y, i, ui->g->hline);
+		y++;
+	}
+	if (node < 0)
+		return;
+	p = m->nodes[node].p;
+	secs = p->start_time / (unsigned long long)ui->hz;
+	user = users_name(ui->users, p->uid);
+	sb_reset(&ui->line);
+	for (i = 0; ui->v.sel_tid && i < (int)p->nthreads_listed; i++) {
+		if (p->threads[i].tid != ui->v.sel_tid)
+			continue;
+		label_add_thread(&ui->line, p, (size_t)i, &ui->esc, true);
+		sb_adds(&ui->line, _(", a thread of "));
+	}
+	add_name(ui, node, &ui->line);
+	if (m->nodes[node].reparented)
+		sb_addc(&ui->line, '*');
+	sb_adds(&ui->line, _("  user "));
+	if (user)
+		esc_terminal(&ui->line, user, strlen(user), ui->s->utf8);
+	else
+		sb_addf(&ui->line, "%u", (unsigned int)p->uid);
+	sb_addf(&ui->line, _("  sid %d  pgid %d  state %c  threads %d  started "),
+		(int)p->sid, (int)p->pgid, p->state, p->nthreads);
+	add_start(ui, secs, &ui->line);
+	detail_line(ui, y++);
+	if (ui->detail_h < 6) {
+		add_reparent(ui, node, &ui->line);
+		detail_line(ui, y);
+		return;
+	}
+	sb_adds(&ui->line, _("command: "));
+	/* What the record holds: drawing never reads the process. */
+	if (p->has_cmdline && p->cmdline_len) {
+		struct args_iter it;
+		const char *arg;
+		size_t n;
+		bool first = true;
+
+		args_iter_init(&it, p, false);
+		while (ui->line.len < limit && args_iter_next(&it, &arg, &n)) {
+			if (!first)
+				sb_addc(&ui->line, ' ');
+			label_esc(&ui->esc, &ui->line, arg, n);
+			first = false;
+		}
+	} else {
+		sb_adds(&ui->line, "[");
+		esc_terminal(&ui->line, p->name, p->name_len, ui->s->utf8);
+		sb_adds(&ui->line, "]");
+	}
+	detail_line(ui, y++);
+	sb_adds(&ui->line, _("real: "));
+	add_chain(ui, TREE_REAL, node, &ui->line, limit);
+	detail_line(ui, y++);
+	if (p->caba_status == CABA_INFERRED)
+		sb_adds(&ui->line, _("born (inferred: its parent when the recorder started): "));
+	else if (p->caba_status == CABA_WITNESSED)
+		sb_adds(&ui->line, _("born (seen by the recorder): "));
+	else
+		sb_adds(&ui->line, _("born: "));
+	if (ui->v.born_known)
+		add_chain(ui, TREE_BORN, node, &ui->line, limit);
+	else
+		sb_adds(&ui->line, _("unknown"));
+	detail_line(ui, y++);
+	add_reparent(ui, node, &ui->line);
+	detail_line(ui, y);
+}
+
+/*
+ * Append name escaped, cut at its start (with "...") to what the screen
+ * has beside used columns: the end of a path says most.
+ */
+static void add_tail(struct strbuf *sb, const char *name, bool utf8, size_t used)
+{
+	const char *ell = utf8 ? "\xe2\x80\xa6" : "...";
+	size_t ell_w = utf8 ? 1 : 3, room, w, off = 0;
+	struct strbuf esc = STRBUF_INIT;
+
+	w = esc_terminal(&esc, name, strlen(name), utf8);
+	room = (size_t)COLS > used ? (size_t)COLS - used : 0;
+	if (w > room && esc.len) {
+		/* Drop whole characters and escapes from the front until it fits. */
+		while (off < esc.len && w + ell_w > room) {
+			size_t uw;
+
+			off += text_unit(esc.s + off, esc.len - off, utf8, &uw);
+			w -= uw;
+		}
+		sb_adds(sb, ell);
+	}
+	sb_add(sb, esc.s ? esc.s + off : "", esc.len - off);
+	sb_free(&esc);
+}
+
+static void draw_status(struct tui *ui)
+{
+	int cols = COLS;
+
+	sb_reset(&ui->line);
+	if (ui->v.typing) {
+		sb_addc(&ui->line, '/');
+		esc_terminal(&ui->line, ui->v.search, ui->v.search_len, ui->s->utf8);
+	} else if (ui->v.msg[0]) {
+		if (ui->v.m->snapshot)
+			sb_adds(&ui->line, _("[snapshot] "));
+		sb_adds(&ui->line, ui->v.msg);
+	} else if (ui->v.m->snapshot) {
+		char when[SNAPSHOT_TIME_LEN + 1];
+		struct strbuf rest = STRBUF_INIT;
+
+		snapshot_time_str(ui->v.m->time, when, sizeof(when));
+		sb_adds(&ui->line, _("[snapshot] "));
+		sb_addf(&rest, _(" taken %s  %zu processes"), when, ui->v.m->n);
+		sb_adds(&rest, _("  ? help  q quit"));
+		add_tail(&ui->line, ui->v.m->snapshot, ui->s->utf8,
+			 text_width(ui->line.s, ui->line.len, ui->s->utf8) +
+			 text_width(rest.s, rest.len, ui->s->utf8));
+		sb_add(&ui->line, rest.s, rest.len);
+		sb_free(&rest);
+	} else {
+		sb_addf(&ui->line, _("%zu processes  every %u.%u s"), ui->v.m->n,
+			ui->v.delay_ds / 10, ui->v.delay_ds % 10);
+		if (ui->v.follow)
+			sb_adds(&ui->line, _("  [follow]"));
+		if (ui->malformed)
+			sb_addf(&ui->line, _("  %zu malformed skipped"), ui->malformed);
+		sb_adds(&ui->line, _("  ? help  q quit"));
+	}
+	attrset(A_NORMAL);
+	put(ui->status_y, 0, ui->line.s, ui->line.len, 0, &cols, ui->s->utf8);
+	if (ui->v.typing) {
+		curs_set(1);
+		move(ui->status_y, COLS - cols < COLS ? COLS - cols : COLS - 1);
+	} else {
+		curs_set(0);
+	}
+}
+
+static const char *const help_text[] = {
+	N_("cabatree keys (Down and Up scroll this list, any other key goes back)"),
+	"",
+	N_("Up, k / Down, j     move the selection (both trees follow it)"),
+	N_("PgUp / PgDn         move by a screen"),
+	N_("Home, g / End, G    first / last process"),
+	N_("Enter, space        fold or unfold the selected process"),
+	N_("Left, h             fold, or go to the parent row"),
+	N_("Right, l            unfold, or go to the first child"),
+	N_("+ / -               expand all / collapse all"),
+	N_("1 ... 9             collapse to that depth"),
+	N_("Tab                 switch between the two trees"),
+	N_("/                   search names and pids (Enter keeps, Esc clears)"),
+	N_("n / N               next / previous match"),
+	N_("p                   jump to the real parent (PPid)"),
+	N_("b                   jump to the born parent (CABA)"),
+	N_("f                   follow the selection when it exits"),
+	N_("a                   show or hide command-line arguments"),
+	N_("t                   show or hide threads"),
+	N_("v                   layout: auto, side, stacked, real, born"),
+	N_("r, Ctrl-L           refresh now"),
+	N_("[ / ]               refresh more / less often"),
+	N_("?, F1               this help"),
+	N_("q                   quit"),
+	N_("Mouse: click selects (again: folds), the wheel scrolls"),
+};
+
+#define HELP_LINES ARRAY_SIZE(help_text)
+
+size_t draw_help_lines(void)
+{
+	return HELP_LINES;
+}
+
+static void draw_help(struct tui *ui)
+{
+	int y;
+
+	for (y = 0; y < LINES && ui->help_top + (size_t)y < HELP_LINES; y++) {
+		const char *s = help_text[ui->help_top + (size_t)y];
+		int cols = COLS;
+
+		if (*s)
+			s = _(s);
+		attrset(y == 0 && ui->help_top == 0 ? A_BOLD : A_NORMAL);
+		put(y, 0, s, strlen(s), 0, &cols, ui->s->utf8);
+	}
+	attrset(A_NORMAL);
+}
+
+void draw(struct tui *ui)
+{
+	int t;
+
+	erase();
+	curs_set(0);
+	if (ui->help) {
+		draw_help(ui);
+		refresh();
+		return;
+	}
+	layout(ui);
+	for (t = 0; t < TREE_COUNT; t++)
+		draw_pane(ui, (enum ct_tree)t);
+	if (ui->pane[TREE_REAL].shown && ui->pane[TREE_BORN].shown &&
+	    ui->pane[TREE_BORN].x > 0) {
+		const struct pane *p = &ui->pane[TREE_BORN];
+
+		for (t = 0; t < p->h; t++)
+			mvaddstr(p->y + t, p->x - 1, ui->g->vline);
+	}
+	draw_detail(ui);
+	draw_status(ui);
+	refresh();
+}
+
+void draw_free(struct tui *ui)
+{
+	free(ui->anc);
+	ui->anc = NULL;
+	ui->anc_cap = 0;
+	sb_free(&ui->line);
+	sb_free(&ui->tmp);
+	label_esc_free(&ui->esc);
+}

@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests for the label module: which parts a label has under each
+ * option, how each output escapes what comes from a process, and the one
+ * command-line splitter.
+ */
+#include "config.h"
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <locale.h>
+
+#include <cmocka.h>
+
+#include "unit.h"
+#include "fixture.h"
+
+#include "label.h"
+#include "model.h"
+#include "users.h"
+
+/* init(1) root; sh(2) alice, born under 1; job(3) bob, reparented to 1, born under 2. */
+struct fixture {
+	struct ct_proclist pl;
+	struct ct_model m;
+	struct users *users;
+	struct strbuf sb;
+};
+
+static struct ct_proc *add(struct fixture *f, pid_t pid, pid_t ppid, pid_t caba,
+			   enum caba_status cs, uid_t uid, const char *name,
+			   const char *cmd, size_t cmd_len)
+{
+	struct ct_proc *p = pl_new(&f->pl);
+
+	p->pid = pid;
+	p->ppid = ppid;
+	p->caba = caba;
+	p->caba_status = cs;
+	p->uid = uid;
+	p->pgid = pid * 10;
+	p->sid = pid * 100;
+	p->nthreads = 1;
+	p->name = strdup(name);
+	assert_non_null(p->name);
+	p->name_len = strlen(name);
+	if (cmd) {
+		p->cmdline = malloc(cmd_len);
+		assert_non_null(p->cmdline);
+		memcpy(p->cmdline, cmd, cmd_len);
+		p->cmdline_len = cmd_len;
+		p->has_cmdline = true;
+	}
+	return p;
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	add(f, 1, 0, 0, CABA_KERNEL, 0, "init", B("/sbin/init\0splash"));
+	add(f, 2, 1, 1, CABA_KERNEL, 1000, "sh", B("sh\0-c\0a\nb"));
+	add(f, 3, 1, 2, CABA_INFERRED, 1001, "job\x1b]0;x", NULL, 0);
+	model_build(&f->m, &f->pl, false);
+	f->users = users_new();
+	users_set(f->users, 0, "root");
+	users_set(f->users, 1000, "alice");
+	users_set(f->users, 1001, NULL);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	model_free(&f->m);
+	proclist_free(&f->pl);
+	users_free(f->users);
+	sb_free(&f->sb);
+	free(f);
+	return 0;
+}
+
+/* The head of pid's label in tree t, terminal-escaped (no UTF-8). */
+static const char *head(struct fixture *f, pid_t pid, enum ct_tree t,
+			const struct label_opts *o, bool with_pid, struct label *lb)
+{
+	struct label_esc e = { .out = LABEL_TERMINAL };
+
+	label_build(lb, &f->m, model_find(&f->m, pid), t, o, f->users);
+	sb_reset(&f->sb);
+	label_add_head(&f->sb, lb, &e, with_pid);
+	label_esc_free(&e);
+	return f->sb.s ? f->sb.s : "";
+}
+
+static void test_plain(void **state)
+{
+	struct fixture *f = *state;
+	struct label_opts o = { 0 };
+	struct label lb;
+
+	assert_string_equal(head(f, 1, TREE_REAL, &o, true, &lb), "init(1)");
+	assert_false(lb.reparented);
+	assert_false(lb.args);
+	assert_string_equal(head(f, 2, TREE_REAL, &o, true, &lb), "sh(2)");
+	/* The name is escaped; reparented in both trees, inferred in the born one. */
+	assert_string_equal(head(f, 3, TREE_REAL, &o, true, &lb), "job\\e]0;x(3)*");
+	assert_string_equal(head(f, 3, TREE_BORN, &o, true, &lb), "job\\e]0;x(3)*?");
+	/* Without the pid, nothing is left in the parentheses. */
+	assert_string_equal(head(f, 2, TREE_REAL, &o, false, &lb), "sh");
+}
+
+static void test_options(void **state)
+{
+	struct fixture *f = *state;
+	struct label_opts o = { .pgids = true, .uid_changes = true, .sids = true };
+	struct label lb;
+
+	/* A root has no parent: no user change. */
+	assert_string_equal(head(f, 1, TREE_REAL, &o, true, &lb), "init(1,10) [sid 100]");
+	assert_string_equal(head(f, 2, TREE_REAL, &o, true, &lb),
+			    "sh(2,20,alice) [sid 200]");
+	/* A uid without a name is shown as a number. */
+	assert_string_equal(head(f, 3, TREE_REAL, &o, true, &lb),
+			    "job\\e]0;x(3,30,1001)* [sid 300]");
+	assert_string_equal(head(f, 2, TREE_REAL, &o, false, &lb),
+			    "sh(20,alice) [sid 200]");
+	o.pgids = false;
+	o.sids = false;
+	assert_string_equal(head(f, 2, TREE_REAL, &o, false, &lb), "sh(alice)");
+}
+
+/* -u compares with the parent in the tree drawn: job's is init (real), sh (born). */
+static void test_user_per_tree(void **state)
+{
+	struct fixture *f = *state;
+	struct label_opts o = { .uid_changes = true };
+	struct label lb;
+
+	f->pl.v[2].uid = 1000;
+	assert_string_equal(head(f, 3, TREE_REAL, &o, true, &lb), "job\\e]0;x(3,alice)*");
+	assert_true(lb.user);
+	assert_string_equal(head(f, 3, TREE_BORN, &o, true, &lb), "job\\e]0;x(3)*?");
+	assert_false(lb.user);
+	f->pl.v[2].uid = 1001;
+}
+
+static void test_args(void **state)
+{
+	struct fixture *f = *state;
+	struct label_opts o = { .arguments = true };
+	struct label_esc e = { .out = LABEL_TERMINAL };
+	struct label lb;
+
+	label_build(&lb, &f->m, model_find(&f->m, 2), TREE_REAL, &o, f->users);
+	assert_true(lb.args);
+	sb_reset(&f->sb);
+	label_add_args(&f->sb, &lb, &e);
+	assert_string_equal(f->sb.s, " -c a\\nb");
+	/* No command line (a kernel thread): no arguments. */
+	label_build(&lb, &f->m, model_find(&f->m, 3), TREE_REAL, &o, f->users);
+	assert_false(lb.args);
+	sb_reset(&f->sb);
+	label_add_args(&f->sb, &lb, &e);
+	assert_int_equal(f->sb.len, 0);
+	/* Not asked for: none either. */
+	o.arguments = false;
+	label_build(&lb, &f->m, model_find(&f->m, 2), TREE_REAL, &o, f->users);
+	assert_false(lb.args);
+	label_esc_free(&e);
+}
+
+struct esc_case {
+	const char *name;
+	enum label_out out;
+	bool utf8;
+	const char *in;
+	size_t in_len;
+	const char *want;
+};
+
+static const struct esc_case esc_cases[] = {
+	{ "terminal, ASCII: UTF-8 escaped", LABEL_TERMINAL, false, B("caf\xc3\xa9"),
+	  "caf\\xc3\\xa9" },
+	{ "terminal, UTF-8: kept", LABEL_TERMINAL, true, B("caf\xc3\xa9"), "caf\xc3\xa9" },
+	{ "terminal: ESC and a backslash", LABEL_TERMINAL, true, B("a\x1b\\"), "a\\e\\\\" },
+	{ "terminal, UTF-8: invalid byte escaped", LABEL_TERMINAL, true, B("a\xff"),
+	  "a\\xff" },
+	{ "DOT: invalid byte becomes U+FFFD", LABEL_DOT, false, B("a\xff"), "a" FFFD },
+	{ "DOT: UTF-8 kept whatever the locale", LABEL_DOT, false, B("caf\xc3\xa9"),
+	  "caf\xc3\xa9" },
+	{ "DOT: a newline shown escaped", LABEL_DOT, false, B("a\nb"), "a\\nb" },
+};
+
+static void test_esc(void **state)
+{
+	const struct esc_case *c = *state;
+	struct label_esc e = { .out = c->out, .utf8 = c->utf8 };
+	struct strbuf sb = STRBUF_INIT;
+
+	label_esc(&e, &sb, c->in, c->in_len);
+	assert_string_equal(sb.s ? sb.s : "", c->want);
+	sb_free(&sb);
+	label_esc_free(&e);
+}
+
+struct args_case {
+	const char *name;
+	const char *cmd;	/* NULL: no command line */
+	size_t len;
+	bool skip;
+	const char *want;	/* the arguments, each followed by '|' */
+};
+
+static const struct args_case args_cases[] = {
+	{ "all", B("a\0b\0c"), false, "a|b|c|" },
+	{ "after argv[0]", B("a\0b\0c"), true, "b|c|" },
+	{ "a trailing NUL ends the last", "a\0b\0", 4, false, "a|b|" },
+	{ "an empty argument is one", B("a\0\0b"), true, "|b|" },
+	{ "argv[0] alone", B("a"), true, "" },
+	{ "argv[0] alone, NUL-terminated", "a\0", 2, true, "" },
+	{ "no command line", NULL, 0, false, "" },
+	{ "empty", "", 0, false, "" },
+};
+
+static void test_args_iter(void **state)
+{
+	const struct args_case *c = *state;
+	struct ct_proc p = { 0 };
+	struct strbuf sb = STRBUF_INIT;
+	struct args_iter it;
+	const char *a;
+	size_t n;
+
+	p.cmdline = (char *)c->cmd;
+	p.cmdline_len = c->len;
+	p.has_cmdline = c->cmd != NULL;
+	args_iter_init(&it, &p, c->skip);
+	while (args_iter_next(&it, &a, &n)) {
+		sb_add(&sb, a, n);
+		sb_addc(&sb, '|');
+	}
+	assert_string_equal(sb.s ? sb.s : "", c->want);
+	/* Once at the end, it stays there. */
+	assert_false(args_iter_next(&it, &a, &n));
+	sb_free(&sb);
+}
+
+static void test_thread_and_name(void **state)
+{
+	struct ct_thread th = { .tid = 42, .name = (char *)"w\x1b", .name_len = 2 };
+	struct ct_proc p = { .pid = 7, .name = (char *)"d\xc3\xa9mon", .name_len = 6,
+			     .threads = &th, .nthreads_listed = 1 };
+	struct label_esc e = { .out = LABEL_TERMINAL, .utf8 = true };
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	label_add_thread(&sb, &p, 0, &e, true);
+	assert_string_equal(sb.s, "{w\\e}(42)");
+	sb_reset(&sb);
+	label_add_thread(&sb, &p, 0, &e, false);
+	assert_string_equal(sb.s, "{w\\e}");
+	sb_reset(&sb);
+	label_add_name_pid(&sb, &p, &e);
+	assert_string_equal(sb.s, "d\xc3\xa9mon(7)");
+	sb_free(&sb);
+	label_esc_free(&e);
+}
+
+static void test_glyphs(void **state)
+{
+	(void)state;
+	assert_string_equal(label_glyphs(false)->tee, "|-");
+	assert_string_equal(label_glyphs(true)->ell, "\u2514\u2500");
+	assert_string_equal(label_tree_title(TREE_REAL), "REAL TREE (PPid)");
+	assert_string_equal(label_tree_title(TREE_BORN), "BORN TREE (CABA)");
+}
+
+int main(void)
+{
+	const struct CMUnitTest fixed[] = {
+		cmocka_unit_test_setup_teardown(test_plain, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_options, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_user_per_tree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_args, setup, teardown),
+		cmocka_unit_test(test_thread_and_name),
+		cmocka_unit_test(test_glyphs),
+	};
+	struct CMUnitTest esc[ARRAY_SIZE(esc_cases)];
+	struct CMUnitTest args[ARRAY_SIZE(args_cases)];
+	int failed = 0;
+
+	/* Printable characters are the locale's to say: a UTF-8 one. */
+	setlocale(LC_ALL, "C.UTF-8");
+	TABLE_TESTS(esc, esc_cases, test_esc);
+	TABLE_TESTS(args, args_cases, test_args_iter);
+	failed += cmocka_run_group_tests_name("label", fixed, NULL, NULL);
+	failed += cmocka_run_group_tests_name("label escapers", esc, NULL, NULL);
+	failed += cmocka_run_group_tests_name("command-line arguments", args, NULL, NULL);
+	return failed;
+}
