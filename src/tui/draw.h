@@ -12,7 +12,6 @@
 
 #include "label.h"
 #include "settings.h"
-#include "tui/tui.h"
 #include "tui/view.h"
 #include "users.h"
 
@@ -23,6 +22,8 @@ struct pane {
 	int y, x, h, w;		/* h includes the header line */
 	bool shown;
 };
+
+struct tui_args;
 
 struct tui {
 	struct tui_args *a;
