@@ -975,7 +975,7 @@ static bool younger(struct ct_proclist *pl, const struct ct_proc *p, pid_t id)
  * pid has gone to yet another process). Read p's pid again, whole, and
  * keep what is there now if its parent and CABA are not younger than it;
  * drop it otherwise. (Live procfs only: the start times of a copy may be
- * anything.) ents[i] is what the scanner keeps of pl->v[i].
+ * anything.) ents[i], if ents, is what the scanner keeps of pl->v[i].
  */
 static void fix_stale_parents(int dirfd, const char *root_name,
 			      unsigned int flags, struct ct_proclist *pl,
@@ -1001,8 +1001,10 @@ static void fix_stale_parents(int dirfd, const char *root_name,
 		    !(now.caba_status == CABA_KERNEL && younger(pl, &now, now.caba))) {
 			proc_free(p);
 			*p = now;
-			entry_close(&ents[i]);
-			ents[i] = ent;
+			if (ents) {
+				entry_close(&ents[i]);
+				ents[i] = ent;
+			}
 			continue;
 		}
 		if (r == 1) {
@@ -1017,11 +1019,13 @@ static void fix_stale_parents(int dirfd, const char *root_name,
 		return;
 	for (i = 0; i < pl->n; i++) {
 		if (!drop[i]) {
-			ents[n] = ents[i];
+			if (ents)
+				ents[n] = ents[i];
 			pl->v[n++] = pl->v[i];
 		} else {
 			proc_free(&pl->v[i]);
-			entry_close(&ents[i]);
+			if (ents)
+				entry_close(&ents[i]);
 		}
 	}
 	pl->n = n;
@@ -1071,7 +1075,8 @@ static void say_bad(struct bad_proc *bad, size_t n)
 
 /*
  * Read every process under dirfd into out, and what a rescan needs of
- * each into *ents (as many, in the same order). prev is the previous
+ * each into *ents_out (as many, in the same order), unless ents_out is
+ * NULL: a scan that no other follows keeps nothing. prev is the previous
  * scan's, on a live procfs: a PID directory with the same inode as in
  * prev belongs to the same process (the inode pins the kernel's struct
  * pid, so a reused pid gets a new one): its start time is taken from
@@ -1094,7 +1099,10 @@ static int scan(int dirfd, const char *root_name, unsigned int flags, bool live,
 	int fd = dup(dirfd);
 	DIR *d;
 
-	*ents_out = NULL;
+	if (ents_out)
+		*ents_out = NULL;
+	else
+		flags &= ~PROCFS_KEEP_OPEN;
 	if (fd < 0)
 		return -errno;
 	d = fdopendir(fd);
@@ -1110,7 +1118,7 @@ static int scan(int dirfd, const char *root_name, unsigned int flags, bool live,
 	else if (flags & PROCFS_KEEP_OPEN)
 		budget = keep_budget(prev, nprev);
 	for (;;) {
-		struct pid_entry *known;
+		struct pid_entry *known, one, *ent = &one;
 		bool moved;
 		pid_t pid;
 		int r;
@@ -1126,7 +1134,7 @@ static int scan(int dirfd, const char *root_name, unsigned int flags, bool live,
 				sb_free(&why);
 				free(listed);
 				say_bad(bad, nbad);
-				entries_free(ents, out->n);
+				entries_free(ents, ents ? out->n : 0);
 				return err;
 			}
 			break;
@@ -1146,19 +1154,23 @@ static int scan(int dirfd, const char *root_name, unsigned int flags, bool live,
 			out->cap = out->cap ? out->cap * 2 : 1024;
 			out->v = xreallocarray(out->v, out->cap, sizeof(*out->v));
 		}
-		if (out->n == ents_cap) {
+		if (ents_out && out->n == ents_cap) {
 			ents_cap = ents_cap ? ents_cap * 2 : 1024;
 			ents = xreallocarray(ents, ents_cap, sizeof(*ents));
 		}
+		if (ents_out)
+			ent = &ents[out->n];
 		known = find_entry(prev, nprev, pid);
 		if (known && !(de->d_ino && known->ino == de->d_ino))
 			known = NULL;
 		moved = known && known->status_fd >= 0;
 		r = read_proc(dirfd, root_name, pid, de->d_ino, flags, known,
-			      opened < budget, live, &out->v[out->n], &ents[out->n],
+			      opened < budget, live, &out->v[out->n], ent,
 			      &tmp, &why);
 		if (r == 1) {
-			opened += ents[out->n].status_fd >= 0 && !moved;
+			opened += ent->status_fd >= 0 && !moved;
+			if (!ents_out)
+				entry_close(ent);
 			out->n++;
 		} else if (r == 2) {
 			if (nlisted == listed_cap) {
@@ -1178,7 +1190,8 @@ static int scan(int dirfd, const char *root_name, unsigned int flags, bool live,
 	/* Pids are unique in a directory: both sorts give the same order. */
 	if (out->n > 1) {
 		qsort(out->v, out->n, sizeof(*out->v), cmp_pid);
-		qsort(ents, out->n, sizeof(*ents), cmp_entry);
+		if (ents)
+			qsort(ents, out->n, sizeof(*ents), cmp_entry);
 	}
 	if (live)
 		fix_stale_parents(dirfd, root_name, flags, out, ents, &tmp, &why);
@@ -1189,7 +1202,8 @@ static int scan(int dirfd, const char *root_name, unsigned int flags, bool live,
 	sb_free(&tmp);
 	sb_free(&why);
 	say_bad(bad, nbad);
-	*ents_out = ents;
+	if (ents_out)
+		*ents_out = ents;
 	return 0;
 }
 
@@ -1204,14 +1218,7 @@ static bool is_live(int dirfd)
 int procfs_scan(int dirfd, const char *root_name, unsigned int flags,
 		struct ct_proclist *out, struct procfs_diag *diag)
 {
-	struct pid_entry *ents;
-	int ret;
-
-	ret = scan(dirfd, root_name, flags & ~PROCFS_KEEP_OPEN, is_live(dirfd),
-		   NULL, 0, out, &ents, diag);
-	if (ret == 0)
-		entries_free(ents, out->n);
-	return ret;
+	return scan(dirfd, root_name, flags, is_live(dirfd), NULL, 0, out, NULL, diag);
 }
 
 int procfs_scanner_open(const char *root, struct procfs_scanner **out)
@@ -1254,16 +1261,19 @@ int procfs_scanner_scan(struct procfs_scanner *sc, unsigned int flags,
 			struct ct_proclist *out, struct procfs_diag *diag)
 {
 	struct pid_entry *ents;
+	bool again = flags & PROCFS_KEEP_OPEN;
 	int ret;
 
 	ret = scan(sc->dirfd, sc->root_name, flags, sc->live, sc->prev, sc->nprev,
-		   out, &ents, diag);
+		   out, again ? &ents : NULL, diag);
 	if (ret < 0)
 		return ret;
+	if (!again)
+		ents = NULL;
 	/* What did not move to this scan is closed now. */
 	entries_free(sc->prev, sc->nprev);
 	sc->prev = ents;
-	sc->nprev = out->n;
+	sc->nprev = ents ? out->n : 0;
 	return 0;
 }
 

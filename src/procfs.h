@@ -21,7 +21,7 @@ struct procfs_diag {
 enum {
 	PROCFS_CMDLINE = 1 << 0,	/* read cmdline */
 	PROCFS_THREADS = 1 << 1,	/* list task/ */
-	PROCFS_KEEP_OPEN = 1 << 2,	/* keep status files open for a rescan */
+	PROCFS_KEEP_OPEN = 1 << 2,	/* a rescan follows: keep what makes it cheaper */
 };
 
 /* Open the procfs root directory; returns a fd or -errno. */
@@ -53,15 +53,17 @@ int procfs_scanner_dirfd(const struct procfs_scanner *sc);
 const char *procfs_scanner_root(const struct procfs_scanner *sc);
 
 /*
- * procfs_scan, knowing the previous scan. On a real procfs, a PID directory
- * with the same inode as then belongs to the same process (the inode pins
- * the kernel's struct pid, so a reused pid gets a new one): its start time
- * is taken from then and stat is not read. Everything else is read afresh,
- * so the result is what procfs_scan would return.
+ * procfs_scan, knowing the previous scan if it was made with
+ * PROCFS_KEEP_OPEN (a scan that another follows). On a real procfs, a PID
+ * directory with the same inode as then belongs to the same process (the
+ * inode pins the kernel's struct pid, so a reused pid gets a new one): its
+ * start time is taken from then and stat is not read. Everything else is
+ * read afresh, so the result is what procfs_scan would return.
  *
- * With PROCFS_KEEP_OPEN, the status files of a real procfs stay open in
- * the scanner (as many as the open-file limit leaves room for) and the
+ * With PROCFS_KEEP_OPEN, the scanner also keeps the status files of a real
+ * procfs open (as many as the open-file limit leaves room for) and the
  * next scan reads them again with pread() instead of opening them anew.
+ * Without, it keeps nothing.
  */
 int procfs_scanner_scan(struct procfs_scanner *sc, unsigned int flags,
 			struct ct_proclist *out, struct procfs_diag *diag);
