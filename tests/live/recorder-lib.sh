@@ -20,6 +20,22 @@ until_ok() {
 	done
 }
 
+# hidepid_lock: until hidepid_unlock or the end of the script, no other
+# test mounts a procfs with hidepid= nor counts on there being none: one
+# anywhere makes every cabatreed keep its state root's only, so suites
+# run side by side (make -j) would see each other's. A blocking lock on
+# descriptor 6 (which start_ready keeps from the daemon), for minutes at
+# most; without flock(1), none.
+hidepid_lock() {
+	command -v flock > /dev/null || return 0
+	exec 6> /run/cabatree-test-hidepid.lock || return 0
+	flock -w "$READY_GUARD" 6 || echo "# no hidepid lock after $READY_GUARD s: going on without"
+}
+hidepid_unlock() {
+	command -v flock > /dev/null && exec 6>&-
+	return 0
+}
+
 hung() {
 	echo "# cabatreed hung: nothing from it after $READY_GUARD s; it is killed"
 	kill -KILL "$1" 2>/dev/null
@@ -34,7 +50,7 @@ start_ready() {
 	shift 2
 	rm -f "$_fifo"
 	mkfifo "$_fifo" || return 1
-	"$@" --ready-fd=7 7> "$_fifo" 2>> "$_rlog" &
+	"$@" --ready-fd=7 7> "$_fifo" 6>&- 2>> "$_rlog" &
 	dpid=$!
 	_ready=$(timeout "$READY_GUARD" head -n 1 "$_fifo")
 	[ $? = 124 ] && hung "$dpid"

@@ -22,6 +22,8 @@ grep -q '^NScaba:' /proc/self/status && need "this kernel has CABA: cabatree doe
 
 # Not under /tmp: cabatreed keeps its state only where root alone writes.
 tmp=$(root_tmpdir) || need "no directory that root alone may write to keep a state in (cabatreed refuses /tmp)"
+# Its hidepid= mounts and the modes it expects are the machine's: alone.
+hidepid_lock
 dpid= holder=
 cleanup() {
 	exec 8>&- 2>/dev/null	# the hidepid workload ends on EOF

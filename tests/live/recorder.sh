@@ -196,6 +196,9 @@ check "json: pid 1 is inferred" [ "$(field 1 caba_status)" = inferred ]
 "$CABATREE" --load "$tmp/json" --json > "$tmp/json2" 2> "$tmp/err"
 check "json: the recorder's snapshot comes back byte for byte" cmp "$tmp/json" "$tmp/json2"
 
+# What a user may read depends on every procfs's hidepid=: alone, from
+# here to the end of the hidepid part.
+hidepid_lock
 if command -v setpriv > /dev/null; then
 	# A procfs with hidepid= in any mount namespace (another test's,
 	# recorder-privs.sh under make -j) makes the state root's only.
@@ -243,6 +246,7 @@ if command -v setpriv > /dev/null && command -v unshare > /dev/null; then
 	kill "$usleep" 2>/dev/null
 	wait "$upid"
 fi
+hidepid_unlock
 
 check "cabatreed stops cleanly on SIGTERM" stop_daemon
 "$CABATREE" > /dev/null 2> "$tmp/err"
