@@ -27,14 +27,15 @@
 
 #include <linux/capability.h>
 
-#include "msg.h"
-#include "nls.h"
 #include "daemon/backend.h"
-#include "recorder/born.h"
 #include "daemon/live.h"
 #include "daemon/privs.h"
-#include "recorder/state.h"
 #include "daemon/statedir.h"
+#include "msg.h"
+#include "nls.h"
+#include "procfs.h"
+#include "recorder/born.h"
+#include "recorder/state.h"
 #include "xalloc.h"
 
 const char *argp_program_version = "cabatreed (" PACKAGE_STRING ")";
@@ -549,7 +550,7 @@ int main(int argc, char **argv)
 	struct rec_sync_stats ss;
 	struct rec_watch w;
 	struct sigaction sa = { 0 };
-	struct stat nsb;
+	unsigned long long pidns = 0;
 	unsigned long long base_lost, last_lost = 0;
 	long long last_save = 0, last_sync, save_gap = SAVE_MS, cpu, dirty_since = 0;
 	bool dirty = true, resumed = false, unwritable = false;
@@ -570,7 +571,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (procfd < 0 || fstatat(procfd, "self/ns/pid", &nsb, 0) < 0) {
+	if (procfd >= 0)
+		pidns = procfs_pid_ns(procfd);
+	if (procfd < 0 || !pidns) {
 		say(_("cannot read /proc: %s"), strerror(errno));
 		return 1;
 	}
@@ -594,7 +597,7 @@ int main(int argc, char **argv)
 	remove_leftovers(o.state);
 
 	state_boot_id(meta.boot_id, sizeof(meta.boot_id));
-	meta.pidns = (unsigned long long)nsb.st_ino;
+	meta.pidns = pidns;
 	meta.daemon_pid = getpid();
 	rec_stat(procfd, meta.daemon_pid, &meta.daemon_start, NULL);
 	/* Every mount namespace in use, found once; then watched. */
