@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-# Shared by the recorder's live tests: skipping (never in CI) and starting
-# and stopping cabatreed ($CABATREED; its pid in $dpid).
+# Shared by the recorder's live tests: starting cabatreed and waiting for
+# its readiness, and stopping it ($CABATREED; its pid in $dpid).
 
 # Against a daemon that hangs, and only that: minutes, far beyond what a
 # loaded machine (sanitizers, make -j) needs. Nothing here waits for
