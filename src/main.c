@@ -164,7 +164,6 @@ static void resolve_settings(const struct ct_options *o, const struct source *sr
 	}
 	s->label_cols = o->width ? o->width : o->long_lines ? 0 : SETTINGS_LABEL_COLS;
 	s->delay_ds = o->delay_ds;
-	s->proc_root = o->proc_root;
 	s->focus = focus;
 	s->nfocus = nfocus;
 }

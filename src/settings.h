@@ -34,7 +34,6 @@ struct ct_settings {
 	unsigned int max_width;	/* cut text lines to this, 0 for never */
 	unsigned int label_cols;	/* cut DOT argument lines here, 0 never */
 	unsigned int delay_ds;	/* browser refresh, tenths of a second; 0: default */
-	const char *proc_root;	/* the procfs read (a snapshot: not read) */
 	const pid_t *focus;	/* processes to focus on (-p, threads mapped
 				 * to their process), or a snapshot's own */
 	size_t nfocus;

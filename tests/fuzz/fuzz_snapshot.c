@@ -25,7 +25,7 @@
 /* What cabatree --load FILE --json writes for s, in a malloc'd buffer. */
 static char *write_json(struct snapshot *s, size_t *len)
 {
-	struct ct_settings o = { .proc_root = "/proc", .utf8 = true };
+	struct ct_settings o = { .utf8 = true };
 	struct render_ctx rc = { 0 };
 	struct ct_model m;
 	char *buf = NULL;
