@@ -28,12 +28,19 @@ enum caba_status {
 	CABA_OUTSIDE,		/* NScaba: empty: born outside this pid namespace */
 	CABA_WITNESSED,		/* the recorder saw the process being created */
 	CABA_INFERRED,		/* the recorder's guess: the parent when it started */
+	CABA_DEFINED,		/* the recorder's, by definition: pid 1 and kthreadd
+				 * have the idle task (caba 0) */
+	CABA_HIDDEN,		/* the recorder knows it, but it is a process this
+				 * user may not see (hidepid=): not told */
+	CABA_UNRECORDED,	/* the recorder does not know this process (it
+				 * stopped before it started, or events were lost) */
 };
 
 /* Does the status carry a CABA id in ct_proc.caba? */
 static inline bool caba_status_known(enum caba_status s)
 {
-	return s == CABA_KERNEL || s == CABA_WITNESSED || s == CABA_INFERRED;
+	return s == CABA_KERNEL || s == CABA_WITNESSED || s == CABA_INFERRED ||
+	       s == CABA_DEFINED;
 }
 
 /* Where the born relation came from, for a whole list of records. */
@@ -58,6 +65,12 @@ struct ct_proc {
 	pid_t sid;
 	pid_t caba;		/* meaningful with a known caba_status; 0 is the idle task */
 	enum caba_status caba_status;
+	/*
+	 * With CABA_INFERRED: its parent was a reaper (an init, a child
+	 * subreaper) when the recorder started, so the inferred CABA may hide
+	 * a reparenting. Without it, the parent then was its creator.
+	 */
+	bool caba_from_reaper;
 	uid_t uid;		/* effective uid */
 	char state;		/* R, S, D, Z, ... */
 	int nthreads;

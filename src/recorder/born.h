@@ -25,6 +25,9 @@ struct born_proc {
 	unsigned int check_wait;	/* exited: the wait before that look (ms) */
 	unsigned int sweep;		/* the last pass over /proc that saw it */
 	bool inferred;			/* CABA guessed (the parent when seen), not witnessed */
+	bool from_reaper;		/* inferred, and the parent then was a reaper (init,
+					 * subreaper): the guess may hide a reparenting */
+	bool defined;			/* CABA by definition (pid 1, kthreadd: none) */
 	bool exited;			/* exit seen (a zombie); still alive until released */
 };
 

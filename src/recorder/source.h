@@ -23,9 +23,15 @@ struct rec_source {
 	enum rec_result result;
 	int err_no;
 	char err[256];
-	struct state_meta meta;
-	bool running;		/* the daemon that wrote it still runs */
-	size_t unmatched;	/* processes newer than the state (no born link) */
+	struct state_meta meta;	/* backend and lost always; daemon_pid 0 when
+				 * the answer was for this user's processes only */
+	bool running;		/* the recorder runs */
+	bool live;		/* it answered, after this scan: nothing is stale */
+	bool filtered;		/* it answered with this user's processes only (hidepid=) */
+	long long stopped_at;	/* !running: when its state was last written
+				 * (seconds since the epoch); 0: unknown */
+	size_t unmatched;	/* processes it does not know: CABA_UNRECORDED */
+	size_t hidden;		/* processes whose CABA is not this user's: CABA_HIDDEN */
 };
 
 /* The state file to read: $CABATREE_STATE, else the default. */
