@@ -182,6 +182,9 @@ void model_build(struct ct_model *m, struct ct_proclist *pl, bool numeric)
 			break;
 		case CABA_WITNESSED:
 		case CABA_INFERRED:
+		case CABA_DEFINED:
+		case CABA_HIDDEN:
+		case CABA_UNRECORDED:
 			if (m->caba_source == CABA_SRC_NONE)
 				m->caba_source = CABA_SRC_RECORDER;
 			break;

@@ -34,6 +34,12 @@ static const char *caba_status_name(enum caba_status s)
 		return "witnessed";
 	case CABA_INFERRED:
 		return "inferred";
+	case CABA_DEFINED:
+		return "defined";
+	case CABA_HIDDEN:
+		return "hidden";
+	case CABA_UNRECORDED:
+		return "unrecorded";
 	case CABA_UNKNOWN:
 		break;
 	}
