@@ -637,6 +637,10 @@ int main(int argc, char **argv)
 	snprintf(meta.backend, sizeof(meta.backend), "%s", b->name);
 	b->on_ns = on_ns;
 	b->on_ns_arg = &w;
+	rec_subreapers_from(b);
+	if (o.verbose && !b->subreapers)
+		say(_("child subreapers cannot be told (%s): a process running before the recorder under one is taken as its child"),
+		    _(b->no_subreapers));
 	nkeep = caps_to_keep(b, keep);
 	if (rec_drop_privileges(keep, nkeep, err, sizeof(err)) < 0) {
 		say(_("cannot give up its privileges (%s); stopping"), err);
