@@ -1286,6 +1286,30 @@ static void fake_add(struct fake_proc *f, pid_t pid, pid_t ppid,
 	write_file(path, text);
 }
 
+/* pid's status, with its NSpid: line (ids, tab-separated). */
+static void fake_nspid(struct fake_proc *f, pid_t pid, const char *ids)
+{
+	char path[160], text[256];
+
+	snprintf(path, sizeof(path), "%s/%d/status", f->dir, (int)pid);
+	snprintf(text, sizeof(text), "Name:\tx\nPid:\t%d\nNSpid:\t%s\nNSpgid:\t1\n",
+		 (int)pid, ids);
+	write_file(path, text);
+}
+
+/* pid's children (as its main thread's children file lists them). */
+static void fake_children(struct fake_proc *f, pid_t pid, const char *kids)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s/%d/task", f->dir, (int)pid);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/%d/task/%d", f->dir, (int)pid, (int)pid);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/%d/task/%d/children", f->dir, (int)pid, (int)pid);
+	write_file(path, kids);
+}
+
 static void fake_del(struct fake_proc *f, pid_t pid)
 {
 	char cmd[128];
@@ -1484,6 +1508,136 @@ static void test_sweep(void **state)
 	fake_free(&f);
 }
 
+/* A backend that tells the child subreapers: 40, and 50 as another holder of its pid. */
+static int fake_subreapers(struct rec_backend *b, struct rec_task **v, size_t *n)
+{
+	(void)b;
+	*v = xcalloc(2, sizeof(**v));
+	(*v)[0] = (struct rec_task){ 40, ST(40) };
+	(*v)[1] = (struct rec_task){ 50, ST(50) + 7 };
+	*n = 2;
+	return 0;
+}
+
+/* The kind of pid in t: w, d, i (from a reaper), p (not), or '-' if absent. */
+static char kind_of(const struct born_table *t, pid_t pid, unsigned long long start)
+{
+	const struct born_proc *p = born_find(t, pid, start);
+
+	if (!p)
+		return '-';
+	return p->defined ? 'd' : !p->inferred ? 'w' : p->from_reaper ? 'i' : 'p';
+}
+
+/*
+ * Processes found running are seeded with their parent as CABA, marked
+ * from a reaper only where that parent may have adopted them: pid 1, a
+ * namespace's init, a subreaper the backend tells of, one with a child
+ * older than itself, one not known. pid 1 and kthreadd are defined. The
+ * same rules hold for a process a later pass finds (its fork missed),
+ * where the parent's children files tell whether it adopted one.
+ */
+static void test_seed_rules(void **state)
+{
+	struct rec_backend fb = { .subreapers = fake_subreapers };
+	struct rec_sync_stats st;
+	struct rec_watch w;
+	struct fake_proc f;
+	struct born_table t;
+	static const struct {
+		pid_t pid, ppid;
+		int age;	/* start: ST(pid) - age */
+		char kind;	/* after the first sync */
+		pid_t caba;
+	} procs[] = {
+		{ 1, 0, 0, 'd', 0 }, { 2, 0, 0, 'd', 0 },
+		{ 3, 2, 0, 'p', 2 },		/* kthreadd made it */
+		{ 5, 1, 0, 'w', 1 },		/* witnessed: as it was */
+		{ 10, 1, 0, 'i', 1 },		/* under init */
+		{ 11, 10, 0, 'p', 10 },		/* a shell's child */
+		{ 20, 1, 0, 'i', 1 },
+		{ 21, 20, 0, 'i', 20 },		/* 20 adopted 22, so it is a reaper */
+		{ 22, 20, 10, 'i', 20 },	/* older than its parent */
+		{ 30, 1, 0, 'i', 1 },
+		{ 31, 30, 0, 'i', 30 },		/* 30 is a namespace's init */
+		{ 40, 1, 0, 'i', 1 },
+		{ 41, 40, 0, 'i', 40 },		/* 40 is a subreaper */
+		{ 50, 1, 0, 'i', 1 },
+		{ 51, 50, 0, 'p', 50 },		/* another 50 was the subreaper */
+		{ 60, 99, 0, 'i', 0 },		/* its parent is not in /proc */
+		{ 80, 1, 0, 'i', 1 },
+		{ 81, 80, 0, 'i', 80 },		/* 80's status cannot be read */
+	};
+	size_t i;
+
+	fake_init(&f);
+	for (i = 0; i < ARRAY_SIZE(procs); i++) {
+		fake_add(&f, procs[i].pid, procs[i].ppid, ST(procs[i].pid) - procs[i].age, 'A', "");
+		if (procs[i].pid != 80)
+			fake_nspid(&f, procs[i].pid, procs[i].pid == 30 ? "30\t1" : "7");
+	}
+	fake_nspid(&f, 1, "1");
+	fake_children(&f, 10, "11 ");
+	fake_children(&f, 20, "21 22 ");
+	born_init(&t);
+	born_seed(&t, 2, ST(2));			/* known from an older state */
+	/* 1 and 5 known too: 1 as the unknown creator of 5 */
+	born_fork(&t, 1, ST(1), 5, ST(5));
+	rec_subreapers_from(&fb);
+	assert_int_equal(rec_sync(&t, f.fd, 1, &st), 0);
+	assert_int_equal(st.added, ARRAY_SIZE(procs) - 3);
+	for (i = 0; i < ARRAY_SIZE(procs); i++) {
+		const struct born_proc *p = born_find(&t, procs[i].pid,
+						      ST(procs[i].pid) - procs[i].age);
+
+		assert_non_null(p);
+		if (kind_of(&t, p->pid, p->start) != procs[i].kind)
+			fail_msg("%d is '%c', not '%c'", (int)p->pid,
+				 kind_of(&t, p->pid, p->start), procs[i].kind);
+		assert_int_equal(p->caba ? p->caba->pid : 0, procs[i].caba);
+	}
+	check_consistent(&t);
+
+	/* Without a backend that tells, a subreaper's child looks created by it. */
+	fake_add(&f, 42, 40, ST(42), 'A', "");
+	rec_subreapers_from(NULL);
+	assert_int_equal(rec_sync(&t, f.fd, 1, &st), 0);
+	assert_int_equal(st.added, 1);
+	assert_int_equal(kind_of(&t, 42, ST(42)), 'p');
+	rec_subreapers_from(&fb);
+
+	/* Found by a pass: its fork was missed. */
+	fake_add(&f, 90, 10, ST(90), 'A', "");		/* 10 adopted none */
+	fake_add(&f, 91, 20, ST(91), 'A', "");		/* 20 adopted 22 */
+	fake_add(&f, 92, 0, ST(92), 'A', "");
+	fake_add(&f, 93, 40, ST(93), 'A', "");		/* the subreaper */
+	fake_add(&f, 94, 95, ST(94), 'A', "");		/* 95 is not known */
+	fake_add(&f, 96, 11, ST(96), 'A', "");		/* 11's children not told */
+	fake_add(&f, 97, 10, ST(10) - 1, 'A', "");	/* older than its parent */
+	fake_add(&f, 98, 31, ST(98), 'A', "");		/* 31: not an init */
+	fake_nspid(&f, 31, "31\t2");
+	fake_children(&f, 31, "98");
+	assert_int_equal(rec_watch_init(&w, f.fd), 0);
+	sweep_to_end(&w, &t, 3, &st);
+	assert_int_equal(st.added, 8);
+	assert_int_equal(kind_of(&t, 90, ST(90)), 'p');
+	assert_int_equal(born_find(&t, 90, ST(90))->caba->pid, 10);
+	assert_int_equal(kind_of(&t, 91, ST(91)), 'i');
+	assert_int_equal(kind_of(&t, 92, ST(92)), 'd');
+	assert_null(born_find(&t, 92, ST(92))->caba);
+	assert_int_equal(kind_of(&t, 93, ST(93)), 'i');
+	assert_int_equal(kind_of(&t, 94, ST(94)), 'i');
+	assert_null(born_find(&t, 94, ST(94))->caba);
+	assert_int_equal(kind_of(&t, 96, ST(96)), 'i');
+	assert_int_equal(kind_of(&t, 97, ST(10) - 1), 'i');
+	assert_int_equal(kind_of(&t, 98, ST(98)), 'p');
+	check_consistent(&t);
+	rec_subreapers_from(NULL);
+	rec_watch_free(&w);
+	born_free(&t);
+	fake_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1496,6 +1650,7 @@ int main(void)
 		cmocka_unit_test(test_reap),
 		cmocka_unit_test(test_reap_backoff),
 		cmocka_unit_test(test_sweep),
+		cmocka_unit_test(test_seed_rules),
 		cmocka_unit_test(test_pid_reuse),
 		cmocka_unit_test(test_pid_reuse_same_tick),
 		cmocka_unit_test(test_seed),
