@@ -35,10 +35,10 @@ void label_legend(struct strbuf *sb, enum label_mark k, const struct tree_glyphs
 		sb_adds(sb, _("* reparented: the real parent is not where the process was born (its CABA)"));
 		break;
 	case MARK_INFERRED:
-		sb_adds(sb, _("? inferred: running before the recorder started, when its parent was a reaper (init or a subreaper), so a reparenting may hide behind its CABA"));
+		sb_adds(sb, _("? inferred: under a reaper (init, subreaper) when the recorder started: may hide a reparenting"));
 		break;
 	case MARK_UNRECORDED:
-		sb_addf(sb, _("%s unrecorded: the recorder does not know this process (it stopped before the process started, or lost events)"),
+		sb_addf(sb, _("%s unrecorded: unknown to the recorder (started while it was stopped, or events lost)"),
 			g->unrecorded);
 		break;
 	case MARK_HIDDEN:
