@@ -166,19 +166,20 @@ static bool born_drawn(const struct tui *ui)
 /* The marks that rows of the model may show now, for the help's legend. */
 static void marks_shown(const struct tui *ui, bool any[MARK_COUNT])
 {
-	const struct ct_model *m = ui->v.m;
+	const struct label_opts lo = { .born_shown = true };
+	struct label lb;
 	size_t i;
 
 	memset(any, 0, MARK_COUNT * sizeof(*any));
 	if (!born_drawn(ui))
 		return;
-	for (i = 0; i < m->n; i++) {
-		const struct ct_proc *p = m->nodes[i].p;
-
-		any[MARK_MOVED] |= m->nodes[i].reparented;
-		any[MARK_INFERRED] |= p->caba_status == CABA_INFERRED && p->caba_from_reaper;
-		any[MARK_UNRECORDED] |= p->caba_status == CABA_UNRECORDED;
-		any[MARK_HIDDEN] |= p->caba_status == CABA_HIDDEN;
+	/* The born tree's labels carry every mark, as the rows draw them. */
+	for (i = 0; i < ui->v.m->n; i++) {
+		label_build(&lb, ui->v.m, (int)i, TREE_BORN, &lo, NULL);
+		any[MARK_MOVED] |= lb.reparented;
+		any[MARK_INFERRED] |= lb.inferred;
+		any[MARK_UNRECORDED] |= lb.unrecorded;
+		any[MARK_HIDDEN] |= lb.hidden;
 	}
 }
 
