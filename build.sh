@@ -15,6 +15,8 @@ clang libbpf-dev bpftool zsh libclang-rt-dev"
 deps="$deps graphviz"
 # tests/install/unit.sh: systemd-analyze checks cabatreed's unit, strace its system calls.
 deps="$deps systemd strace"
+# tests/docs/manlint.sh: the manual pages through mandoc's and groff's checks.
+deps="$deps mandoc groff-base"
 
 install_deps() {
 	missing=""

@@ -13,17 +13,41 @@
 static const struct tree_glyphs ascii_glyphs = {
 	.pipe = "| ", .blank = "  ", .tee = "|-", .ell = "`-", .focus = " <==",
 	.ellipsis = "+", .more = "<", .arrow = " <- ", .vline = "|", .hline = "-",
+	.unrecorded = "!", .hidden = "^",
 };
 
 static const struct tree_glyphs utf8_glyphs = {
 	.pipe = "\u2502 ", .blank = "  ", .tee = "\u251c\u2500", .ell = "\u2514\u2500",
 	.focus = " \u25c0", .ellipsis = "\u2026", .more = "\u2026", .arrow = " \u2190 ",
 	.vline = "\u2502", .hline = "\u2500",
+	.unrecorded = "\u2205", .hidden = "\u2191",
 };
 
 const struct tree_glyphs *label_glyphs(bool utf8)
 {
 	return utf8 ? &utf8_glyphs : &ascii_glyphs;
+}
+
+void label_legend(struct strbuf *sb, enum label_mark k, const struct tree_glyphs *g)
+{
+	switch (k) {
+	case MARK_MOVED:
+		sb_adds(sb, _("* reparented: the real parent is not where the process was born (its CABA)"));
+		break;
+	case MARK_INFERRED:
+		sb_adds(sb, _("? inferred: under a reaper (init, subreaper) when the recorder started: may hide a reparenting"));
+		break;
+	case MARK_UNRECORDED:
+		sb_addf(sb, _("%s unrecorded: unknown to the recorder (started while it was stopped, or events lost)"),
+			g->unrecorded);
+		break;
+	case MARK_HIDDEN:
+		sb_addf(sb, _("%s hidden: its CABA is another user's process, which /proc does not show you"),
+			g->hidden);
+		break;
+	case MARK_COUNT:
+		break;
+	}
 }
 
 const char *label_tree_title(enum ct_tree t)
@@ -65,8 +89,23 @@ void label_build(struct label *lb, const struct ct_model *m, int node,
 	if (lb->user)
 		lb->user_name = users_name(users, p->uid);
 	lb->sid = o->sids;
-	lb->reparented = nd->reparented;
-	lb->inferred = t == TREE_BORN && p->caba_status == CABA_INFERRED;
+	/* '*' compares the two trees: nothing to compare with the real one alone. */
+	lb->reparented = nd->reparented && o->born_shown;
+	/*
+	 * An inferred CABA whose parent, when the recorder started, was not a
+	 * reaper is that parent: its creator. Only the other kind may hide a
+	 * reparenting, and only it is marked.
+	 */
+	lb->inferred = t == TREE_BORN && p->caba_status == CABA_INFERRED &&
+		       p->caba_from_reaper;
+	lb->unrecorded = t == TREE_BORN && p->caba_status == CABA_UNRECORDED;
+	lb->hidden = t == TREE_BORN && p->caba_status == CABA_HIDDEN;
+	if (lb->inferred)
+		lb->mark = "?";
+	else if (lb->unrecorded)
+		lb->mark = label_glyphs(o->utf8_marks)->unrecorded;
+	else if (lb->hidden)
+		lb->mark = label_glyphs(o->utf8_marks)->hidden;
 	lb->outside = t == TREE_BORN && p->caba_status == CABA_OUTSIDE;
 	lb->focus = nd->focus;
 	lb->args = o->arguments && p->has_cmdline && p->cmdline_len;
@@ -102,8 +141,8 @@ void label_add_head(struct strbuf *sb, const struct label *lb, struct label_esc 
 	}
 	if (lb->reparented)
 		sb_addc(sb, '*');
-	if (lb->inferred)
-		sb_addc(sb, '?');
+	if (lb->mark)
+		sb_adds(sb, lb->mark);
 	if (lb->sid) {
 		sb_adds(sb, " [sid ");
 		sb_adduint(sb, (unsigned long long)p->sid);

@@ -40,6 +40,8 @@ struct label_opts {
 	bool uid_changes;	/* -u */
 	bool sids;		/* -j */
 	bool arguments;		/* -a */
+	bool born_shown;	/* the born tree is drawn: '*' compares with it */
+	bool utf8_marks;	/* the marks of the born tree from the UTF-8 glyphs */
 };
 
 /* The parts of one process's label, as drawn in one tree. */
@@ -49,8 +51,12 @@ struct label {
 	bool user;		/* show the user: it differs from the parent's */
 	const char *user_name;	/* its name, or NULL: show the uid */
 	bool sid;		/* show p->sid */
-	bool reparented;	/* '*' */
-	bool inferred;		/* '?': the born parent was guessed by the recorder */
+	bool reparented;	/* '*', when the born tree is drawn */
+	bool inferred;		/* '?': guessed by the recorder, and the guess may
+				 * hide a reparenting (caba_from_reaper) */
+	bool unrecorded;	/* not known to the recorder (CABA_UNRECORDED) */
+	bool hidden;		/* its CABA is another user's (CABA_HIDDEN) */
+	const char *mark;	/* what the born status adds after '*', or NULL */
 	bool outside;		/* born outside this pid namespace */
 	bool focus;		/* named by -p */
 	bool args;		/* the arguments after argv[0] are shown */
@@ -64,7 +70,8 @@ void label_build(struct label *lb, const struct ct_model *m, int node,
 		 enum ct_tree t, const struct label_opts *o, struct users *users);
 
 /*
- * "name(pid,pgid,user)*?", then " [sid N]": the label without its
+ * "name(pid,pgid,user)*?", then " [sid N]" (the '?' stands for any mark of
+ * the born status: '?', the unrecorded or the hidden glyph): the label without its
  * arguments and its outside and focus marks. Without with_pid the pid is
  * left out (and the parentheses when nothing else is in them): the part
  * that identical siblings share.
@@ -94,9 +101,18 @@ struct tree_glyphs {
 	const char *arrow;	/* between a process and its parent in a chain */
 	const char *vline;	/* between two panes side by side */
 	const char *hline;	/* above the details */
+	const char *unrecorded;	/* a process the recorder does not know */
+	const char *hidden;	/* a process whose CABA is another user's */
 };
 
 const struct tree_glyphs *label_glyphs(bool utf8);
+
+/*
+ * The legend line of a mark: "? inferred: ...", with the glyph g gives the
+ * mark (for unrecorded and hidden).
+ */
+enum label_mark { MARK_MOVED, MARK_INFERRED, MARK_UNRECORDED, MARK_HIDDEN, MARK_COUNT };
+void label_legend(struct strbuf *sb, enum label_mark k, const struct tree_glyphs *g);
 
 /* The title over tree t. */
 const char *label_tree_title(enum ct_tree t);

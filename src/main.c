@@ -249,7 +249,8 @@ int main(int argc, char **argv)
 	if (status != CT_EXIT_OK)
 		goto out;
 	if (o.interactive) {
-		struct tui_args ta = { .s = &set, .src = src, .pl = &pl, .m = &m };
+		struct tui_args ta = { .s = &set, .src = src, .pl = &pl, .m = &m,
+				       .rep = &rep };
 
 		/* -i reads keys from the terminal once standard input is read. */
 		if (o.load && strcmp(o.load, "-") == 0 && isatty(STDOUT_FILENO) &&

@@ -49,6 +49,8 @@ struct dot {
 	bool seen[EDGE_KINDS];
 	bool any_moved;
 	bool any_focus;
+	bool any_unrecorded;
+	bool any_hidden;
 };
 
 /*
@@ -216,7 +218,11 @@ static void put_node(struct dot *d, int node)
 	/* A parent is a drawn edge here, in either tree; a dotted edge says inferred. */
 	lbl.user = o->uid_changes && user_changes(d, node);
 	lbl.user_name = lbl.user ? users_name(d->rc->users, p->uid) : NULL;
+	if (lbl.inferred)
+		lbl.mark = NULL;
 	lbl.inferred = false;
+	d->any_unrecorded |= lbl.unrecorded;
+	d->any_hidden |= lbl.hidden;
 	sb_reset(&d->label);
 	label_add_head(&d->label, &lbl, &d->esc, true);
 	if (lbl.outside) {
@@ -229,7 +235,7 @@ static void put_node(struct dot *d, int node)
 
 	fprintf(d->f, "  p%d [label=", (int)p->pid);
 	put_quoted(d, d->label.s, d->label.len);
-	if (nd->reparented) {
+	if (lbl.reparented) {
 		fputs(", " ATTR_MOVED, d->f);
 		d->any_moved = true;
 	}
@@ -252,7 +258,9 @@ static void put_edge(struct dot *d, int from, int to, enum dot_edge kind)
 /* The edges into node: one when both relations agree, else one per relation. */
 static void put_edges(struct dot *d, int node)
 {
-	bool inferred = d->rc->m->nodes[node].p->caba_status == CABA_INFERRED;
+	const struct ct_proc *p = d->rc->m->nodes[node].p;
+	/* As the '?' of text output: only a guess that may hide a reparenting. */
+	bool inferred = p->caba_status == CABA_INFERRED && p->caba_from_reaper;
 	int real = drawn_parent(d, node, TREE_REAL);
 	int born = drawn_parent(d, node, TREE_BORN);
 
@@ -297,10 +305,12 @@ static void put_legend(struct dot *d)
 		[EDGE_BOTH] = N_("real parent (PPid) and born parent (CABA) are the same"),
 		[EDGE_REAL] = N_("real parent (PPid)"),
 		[EDGE_BORN] = N_("born parent (CABA): the closest alive born ancestor"),
-		[EDGE_BOTH_INFERRED] = N_("real parent, and born parent as inferred by the recorder"),
-		[EDGE_BORN_INFERRED] = N_("born parent as inferred by the recorder (running before it started)"),
+		[EDGE_BOTH_INFERRED] = N_("real parent, and born parent as inferred by the recorder: a reaper when it started, so a reparenting may hide behind it"),
+		[EDGE_BORN_INFERRED] = N_("born parent as inferred by the recorder: a reaper when it started, so a reparenting may hide behind it"),
 	};
-	bool any = d->any_moved || d->any_focus;
+	const struct tree_glyphs *g = label_glyphs(false);
+	bool any = d->any_moved || d->any_focus || d->any_unrecorded || d->any_hidden;
+	struct strbuf sb = STRBUF_INIT;
 	int k;
 
 	for (k = 0; k < EDGE_KINDS; k++)
@@ -317,9 +327,19 @@ static void put_legend(struct dot *d)
 	if (d->any_moved)
 		put_legend_node(d, "moved", ATTR_MOVED,
 				_("* reparented: the real parent is not the CABA"));
+	if (d->any_unrecorded) {
+		label_legend(&sb, MARK_UNRECORDED, g);
+		put_legend_node(d, "unrecorded", "shape=\"box\"", sb.s);
+		sb_reset(&sb);
+	}
+	if (d->any_hidden) {
+		label_legend(&sb, MARK_HIDDEN, g);
+		put_legend_node(d, "hidden", "shape=\"box\"", sb.s);
+	}
 	if (d->any_focus)
 		put_legend_node(d, "focus", ATTR_FOCUS, _("focus: a process named by -p"));
 	fputs("  }\n", d->f);
+	sb_free(&sb);
 }
 
 /* A graph label for what the picture cannot show. */
@@ -344,6 +364,9 @@ static void put_note(struct dot *d)
 		sb_addf(&sb, P_("born tree incomplete: %llu event lost by the recorder",
 				"born tree incomplete: %llu events lost by the recorder",
 				m->lost_events), m->lost_events);
+	/* The snapshot alone: no line break after it. */
+	if (sb.len && sb.s[sb.len - 1] == '\n')
+		sb.s[--sb.len] = '\0';
 	if (sb.len) {
 		fputs("  labelloc=\"t\";\n  label=", d->f);
 		put_text(d, sb.s);
@@ -366,6 +389,8 @@ static int dot_render(const struct render_ctx *rc)
 		.lopts = { .pgids = o->pgids, .uid_changes = o->uid_changes,
 			   .sids = o->sids, .arguments = o->arguments },
 	};
+
+	d.lopts.born_shown = d.born;
 	size_t i;
 
 	fputs("digraph cabatree {\n"

@@ -74,6 +74,9 @@ static struct json_object *process_object(const struct render_ctx *rc,
 			       json_object_new_int(p->caba) : NULL);
 	json_object_object_add(o, "caba_status",
 			       json_object_new_string(caba_status_name(p->caba_status)));
+	if (p->caba_status == CABA_INFERRED)
+		json_object_object_add(o, "caba_from_reaper",
+				       json_object_new_boolean(p->caba_from_reaper));
 	json_object_object_add(o, "name", jstr(tmp, p->name, p->name_len));
 	json_object_object_add(o, "cmdline", cmdline_array(p, tmp));
 	json_object_object_add(o, "uid", json_object_new_int64(p->uid));

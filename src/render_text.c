@@ -23,6 +23,7 @@
 #define SGR_HEADER "\033[1m"
 #define SGR_MOVED "\033[33m"
 #define SGR_FOCUS "\033[1;4m"
+#define SGR_FOCUS_MOVED "\033[1;4;33m"
 
 struct text {
 	const struct render_ctx *rc;
@@ -30,8 +31,7 @@ struct text {
 	struct label_esc esc;		/* names and arguments for the terminal */
 	struct label_opts lopts;
 	struct strbuf key_a, key_b;	/* scratch for compaction */
-	bool any_moved;
-	bool any_inferred;	/* a born link guessed by the recorder was drawn */
+	bool any[MARK_COUNT];	/* the marks drawn, for the legend */
 };
 
 enum conn { CONN_NONE, CONN_TEE, CONN_ELL };
@@ -79,6 +79,10 @@ static void line_label(struct text *tx, enum ct_tree t, const struct line *ln,
 	}
 	label_build(&lb, tx->rc->m, ln->node, t, &tx->lopts, tx->rc->users);
 	label_add_head(sb, &lb, &tx->esc, with_ids);
+	tx->any[MARK_MOVED] |= lb.reparented;
+	tx->any[MARK_INFERRED] |= lb.inferred;
+	tx->any[MARK_UNRECORDED] |= lb.unrecorded;
+	tx->any[MARK_HIDDEN] |= lb.hidden;
 	if (lb.outside)
 		sb_adds(sb, _(" [born outside this namespace]"));
 	label_add_args(sb, &lb, &tx->esc);
@@ -214,11 +218,6 @@ static size_t line_text(struct tree_iter *it, struct strbuf *sb)
 	}
 	if (ln->thread < 0 && tx->rc->m->nodes[ln->node].focus)
 		sb_adds(sb, tx->g->focus);
-	if (ln->thread < 0 && tx->rc->m->nodes[ln->node].reparented)
-		tx->any_moved = true;
-	if (ln->thread < 0 && it->t == TREE_BORN &&
-	    tx->rc->m->nodes[ln->node].p->caba_status == CABA_INFERRED)
-		tx->any_inferred = true;
 	return 2 * ln->depth + text_width(sb->s + start, sb->len - start, tx->rc->s->utf8);
 }
 
@@ -267,8 +266,12 @@ static void put_line(struct tree_iter *it, struct strbuf *out, struct strbuf *tm
 		sb_adds(tmp, tx->g->ellipsis);
 		w = used + ell;
 	}
-	if (tx->rc->s->color && it->cur.thread < 0)
-		sgr = nd->focus ? SGR_FOCUS : nd->reparented ? SGR_MOVED : NULL;
+	if (tx->rc->s->color && it->cur.thread < 0) {
+		bool moved = nd->reparented && tx->lopts.born_shown;
+
+		sgr = nd->focus ? (moved ? SGR_FOCUS_MOVED : SGR_FOCUS) :
+		      moved ? SGR_MOVED : NULL;
+	}
 	if (sgr && stem_bytes < tmp->len) {
 		sb_add(out, tmp->s, stem_bytes);
 		sb_adds(out, sgr);
@@ -390,12 +393,14 @@ static int text_render(const struct render_ctx *rc)
 	bool born_known = rc->m->caba_source != CABA_SRC_NONE;
 	bool real = o->trees != SHOW_BORN;
 	bool born = o->trees != SHOW_REAL && born_known;
-	int ret = 0;
+	bool first;
+	int ret = 0, k;
 
 	tx.esc.out = LABEL_TERMINAL;
 	tx.esc.utf8 = rc->s->utf8;
 	tx.lopts = (struct label_opts){ .pgids = o->pgids, .uid_changes = o->uid_changes,
-					.sids = o->sids, .arguments = o->arguments };
+					.sids = o->sids, .arguments = o->arguments,
+					.born_shown = born, .utf8_marks = o->utf8_glyphs };
 	if (real && born) {
 		size_t lw = tree_width(&tx, TREE_REAL, &tmp);
 		size_t rw = tree_width(&tx, TREE_BORN, &tmp);
@@ -444,17 +449,16 @@ static int text_render(const struct render_ctx *rc)
 	} else if (born) {
 		write_tree(&tx, TREE_BORN, &out, &tmp, rc->out);
 	}
-	if (tx.any_moved) {
-		sb_addc(&out, '\n');
-		put_text(&tx, &out, _("* reparented: the real parent is not where the process was born (its CABA)"),
-			 NULL, rc->s->max_width, false);
-		sb_addc(&out, '\n');
-	}
-	if (tx.any_inferred) {
-		if (!tx.any_moved)
+	/* One legend line per mark drawn, after an empty line. */
+	for (k = 0, first = true; k < MARK_COUNT; k++) {
+		if (!tx.any[k])
+			continue;
+		if (first)
 			sb_addc(&out, '\n');
-		put_text(&tx, &out, _("? inferred: running before the recorder started; its CABA is taken to be its parent then"),
-			 NULL, rc->s->max_width, false);
+		first = false;
+		sb_reset(&tmp);
+		label_legend(&tmp, (enum label_mark)k, tx.g);
+		put_text(&tx, &out, tmp.s, NULL, rc->s->max_width, false);
 		sb_addc(&out, '\n');
 	}
 	if (flush(&out, rc->out))

@@ -92,13 +92,13 @@ static const char *const head_keys[NHEAD] = {
 enum proc_key {
 	K_PID, K_PPID, K_CABA, K_STATUS, K_NAME, K_CMDLINE, K_UID, K_USER,
 	K_PGID, K_SID, K_STATE, K_START, K_THREADS, K_REPARENTED, K_THREAD_LIST,
-	NPROC
+	K_FROM_REAPER, NPROC
 };
 
 static const char *const proc_keys[NPROC] = {
 	"pid", "ppid", "caba", "caba_status", "name", "cmdline", "uid",
 	"user", "pgid", "sid", "state", "start_time", "threads",
-	"reparented", "thread_list",
+	"reparented", "thread_list", "caba_from_reaper",
 };
 
 enum thread_key { T_TID, T_NAME, NTHREAD };
@@ -160,6 +160,9 @@ static const struct {
 	{ "outside_namespace", CABA_OUTSIDE },
 	{ "witnessed", CABA_WITNESSED },
 	{ "inferred", CABA_INFERRED },
+	{ "defined", CABA_DEFINED },
+	{ "hidden", CABA_HIDDEN },
+	{ "unrecorded", CABA_UNRECORDED },
 	{ "unknown", CABA_UNKNOWN },
 };
 
@@ -976,7 +979,8 @@ static bool status_fits(enum caba_source src, enum caba_status st)
 	case CABA_SRC_KERNEL:
 		return st == CABA_KERNEL || st == CABA_OUTSIDE || st == CABA_UNKNOWN;
 	case CABA_SRC_RECORDER:
-		return st == CABA_WITNESSED || st == CABA_INFERRED || st == CABA_UNKNOWN;
+		return st == CABA_WITNESSED || st == CABA_INFERRED || st == CABA_DEFINED ||
+		       st == CABA_HIDDEN || st == CABA_UNRECORDED || st == CABA_UNKNOWN;
 	case CABA_SRC_SNAPSHOT:
 		break;
 	}
@@ -1022,11 +1026,22 @@ static int check_caba(struct pctx *c, struct ct_proc *p, bool final)
 				      memcmp(statuses[i].name, s, len) != 0); i++)
 		;
 	if (i == NSTATUSES)
-		return bad(c, _("\"caba_status\" \"%s\" is not one of kernel, outside_namespace, witnessed, inferred, unknown"),
+		return bad(c, _("\"caba_status\" \"%s\" is not one of kernel, outside_namespace, witnessed, inferred, defined, hidden, unrecorded, unknown"),
 			   shown(tmp, sizeof(tmp), s, len));
 	p->caba_status = statuses[i].status;
 	if (c->source_known && !status_fits(c->s->caba_source, p->caba_status))
 		return misfit(c, p->caba_status);
+	if (v[K_FROM_REAPER].kind != J_NONE) {
+		if (p->caba_status != CABA_INFERRED)
+			return bad(c, _("\"caba_from_reaper\" is given, but caba_status \"%s\" is not \"inferred\""),
+				   s);
+		if (want(c, "caba_from_reaper", v[K_FROM_REAPER].kind, J_BOOL))
+			return -EBADMSG;
+		p->caba_from_reaper = v[K_FROM_REAPER].b;
+	} else if (final) {
+		/* Older documents: the guess may hide a reparenting, as they showed it. */
+		p->caba_from_reaper = p->caba_status == CABA_INFERRED;
+	}
 	known = caba_status_known(p->caba_status);
 	ret = present(c, &v[K_CABA], "caba", final);
 	if (ret <= 0)
@@ -1615,8 +1630,7 @@ static int missing_root(struct pctx *c, size_t i, enum ct_tree t)
 			   (int)p->ppid, (int)p->pid);
 	if (!caba_status_known(p->caba_status))
 		return bad(c, _("caba_status \"%s\" makes it a root, but pid %d is not in born_roots"),
-			   p->caba_status == CABA_OUTSIDE ? "outside_namespace" : "unknown",
-			   (int)p->pid);
+			   status_name(p->caba_status), (int)p->pid);
 	if (p->caba == 0)
 		return bad(c, _("caba 0 makes it a root, but pid %d is not in born_roots"),
 			   (int)p->pid);

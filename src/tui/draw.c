@@ -24,6 +24,55 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define SIDE_MIN_COLS 80	/* narrower than this, auto layout stacks */
 #define START_MAX 253402300799LL	/* 9999-12-31T23:59:59Z: later start dates are not shown */
+#define NOTE_MAX_LINES 3
+
+/*
+ * Where line i of the note starts (*off) and how long it is (*len), the
+ * note wrapped at spaces to the screen's width; false past its end.
+ */
+static bool note_line(const struct tui *ui, int i, size_t *off, size_t *len)
+{
+	const char *s = ui->note.s;
+	size_t n = ui->note.len, pos = 0, cut, used;
+	int k;
+
+	for (k = 0; s && pos < n; k++) {
+		cut = text_cut(s + pos, n - pos, COLS > 0 ? (size_t)COLS : 1, ui->s->utf8, &used);
+		if (cut == 0)
+			cut = 1;
+		if (pos + cut < n && s[pos + cut] != ' ') {
+			size_t b = cut;
+
+			while (b > 0 && s[pos + b - 1] != ' ')
+				b--;
+			if (b > 0)
+				cut = b;
+		}
+		if (k == i) {
+			*off = pos;
+			*len = cut;
+			/* The last line shown takes the rest: put() cuts it. */
+			if (k == ui->note_h - 1)
+				*len = n - pos;
+			return true;
+		}
+		pos += cut;
+		while (pos < n && s[pos] == ' ')
+			pos++;
+	}
+	return false;
+}
+
+static int note_lines_needed(struct tui *ui)
+{
+	size_t off, len;
+	int k;
+
+	ui->note_h = NOTE_MAX_LINES + 1;	/* no line takes the rest yet */
+	for (k = 0; k < NOTE_MAX_LINES && note_line(ui, k, &off, &len); k++)
+		;
+	return k;
+}
 
 static void layout(struct tui *ui)
 {
@@ -36,7 +85,14 @@ static void layout(struct tui *ui)
 	ui->status_y = lines - 1;
 	ui->detail_h = lines >= 18 ? 6 : lines >= 10 ? 2 : 0;
 	ui->detail_y = lines - 1 - ui->detail_h;
-	area = ui->detail_y;
+	ui->note_h = 0;
+	if (ui->note.len && lines >= 10) {
+		int need = note_lines_needed(ui);
+
+		ui->note_h = lines >= 18 ? need : 1;
+	}
+	ui->note_y = ui->detail_y - ui->note_h;
+	area = ui->note_y;
 	if (area < 1)
 		area = 1;
 	memset(ui->pane, 0, sizeof(ui->pane));
@@ -101,6 +157,32 @@ static void fill(int y, int x, int cols)
 		mvhline(y, x, ' ', cols);
 }
 
+/* Is the born tree drawn (and so are the marks that compare with it)? */
+static bool born_drawn(const struct tui *ui)
+{
+	return ui->v.born_known && view_tree_shown(&ui->v, TREE_BORN);
+}
+
+/* The marks that rows of the model may show now, for the help's legend. */
+static void marks_shown(const struct tui *ui, bool any[MARK_COUNT])
+{
+	const struct label_opts lo = { .born_shown = true };
+	struct label lb;
+	size_t i;
+
+	memset(any, 0, MARK_COUNT * sizeof(*any));
+	if (!born_drawn(ui))
+		return;
+	/* The born tree's labels carry every mark, as the rows draw them. */
+	for (i = 0; i < ui->v.m->n; i++) {
+		label_build(&lb, ui->v.m, (int)i, TREE_BORN, &lo, NULL);
+		any[MARK_MOVED] |= lb.reparented;
+		any[MARK_INFERRED] |= lb.inferred;
+		any[MARK_UNRECORDED] |= lb.unrecorded;
+		any[MARK_HIDDEN] |= lb.hidden;
+	}
+}
+
 /* The label of row r: as in text output, then the fold and the arguments. */
 static void row_label(struct tui *ui, enum ct_tree t, const struct view_row *r,
 		      struct strbuf *sb)
@@ -112,6 +194,8 @@ static void row_label(struct tui *ui, enum ct_tree t, const struct view_row *r,
 		.uid_changes = ui->s->uid_changes,
 		.sids = ui->s->sids,
 		.arguments = ui->v.show_args,
+		.born_shown = born_drawn(ui),
+		.utf8_marks = ui->s->utf8_glyphs,
 	};
 	struct label lb;
 
@@ -180,7 +264,7 @@ static void draw_row(struct tui *ui, enum ct_tree t, size_t ri, int y,
 	if (selected)
 		base = t == ui->v.active ? A_REVERSE | A_BOLD : A_REVERSE;
 	if (r->thread < 0) {
-		if (nd->reparented && ui->color)
+		if (nd->reparented && ui->color && born_drawn(ui))
 			label |= COLOR_PAIR(PAIR_MOVED);
 		if (nd->focus)
 			label |= A_BOLD | A_UNDERLINE;
@@ -208,6 +292,39 @@ static void draw_row(struct tui *ui, enum ct_tree t, size_t ri, int y,
 	attrset(A_NORMAL);
 }
 
+/* A time of the recorder (seconds since the epoch), as a local date and time. */
+static void add_time(struct strbuf *sb, long long secs)
+{
+	char buf[64];
+	struct tm tm;
+	time_t t = (time_t)secs;
+
+	if (secs > 0 && secs <= START_MAX && localtime_r(&t, &tm) &&
+	    strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm))
+		sb_adds(sb, buf);
+}
+
+/* Where the born tree of a live procfs comes from: the recorder, and how it is. */
+static void add_recorder_title(struct tui *ui, struct strbuf *sb)
+{
+	const struct rec_source *rs = &ui->rec;
+
+	if (ui->v.m->snapshot || !ui->have_rec) {
+		sb_adds(sb, _(" from the recorder"));
+		return;
+	}
+	if (!rs->running && rs->stopped_at > 0) {
+		sb_adds(sb, _(" as the recorder left it, stopped since "));
+		add_time(sb, rs->stopped_at);
+	} else if (!rs->running) {
+		sb_adds(sb, _(" as the recorder left it (stopped)"));
+	} else {
+		sb_adds(sb, _(" from the recorder"));
+	}
+	if (rs->filtered)
+		sb_adds(sb, _(", your processes' links only"));
+}
+
 static void draw_pane(struct tui *ui, enum ct_tree t)
 {
 	const struct pane *p = &ui->pane[t];
@@ -223,7 +340,7 @@ static void draw_pane(struct tui *ui, enum ct_tree t)
 	if (!ui->v.born_known)
 		sb_adds(&ui->line, _(" - born tree unknown (no NScaba: in status)"));
 	else if (t == TREE_BORN && ui->v.m->caba_source == CABA_SRC_RECORDER)
-		sb_adds(&ui->line, _(" from the recorder"));
+		add_recorder_title(ui, &ui->line);
 	if (t == TREE_BORN && ui->v.m->lost_events)
 		sb_addf(&ui->line, _(", incomplete: %llu events lost"),
 			ui->v.m->lost_events);
@@ -285,6 +402,18 @@ static void add_reparent(struct tui *ui, int node, struct strbuf *sb)
 	}
 	if (!ui->v.born_known) {
 		sb_adds(sb, _("where it was born is unknown: the kernel shows no NScaba:"));
+		return;
+	}
+	if (nd->p->caba_status == CABA_UNRECORDED) {
+		sb_adds(sb, _("where it was born is unknown: the recorder does not know this process"));
+		return;
+	}
+	if (nd->p->caba_status == CABA_HIDDEN) {
+		sb_adds(sb, _("born under another user's process, which /proc does not show you"));
+		return;
+	}
+	if (!caba_status_known(nd->p->caba_status)) {
+		sb_adds(sb, _("where it was born is unknown"));
 		return;
 	}
 	if (!nd->reparented) {
@@ -359,7 +488,7 @@ static void draw_detail(struct tui *ui)
 		sb_adds(&ui->line, _(", a thread of "));
 	}
 	add_name(ui, node, &ui->line);
-	if (m->nodes[node].reparented)
+	if (m->nodes[node].reparented && born_drawn(ui))
 		sb_addc(&ui->line, '*');
 	sb_adds(&ui->line, _("  user "));
 	if (user)
@@ -399,12 +528,27 @@ static void draw_detail(struct tui *ui)
 	sb_adds(&ui->line, _("real: "));
 	add_chain(ui, TREE_REAL, node, &ui->line, limit);
 	detail_line(ui, y++);
-	if (p->caba_status == CABA_INFERRED)
-		sb_adds(&ui->line, _("born (inferred: its parent when the recorder started): "));
-	else if (p->caba_status == CABA_WITNESSED)
+	switch (p->caba_status) {
+	case CABA_INFERRED:
+		sb_adds(&ui->line, p->caba_from_reaper ?
+			_("born (inferred: its parent when the recorder started, a reaper): ") :
+			_("born (inferred: its creator, its parent when the recorder started): "));
+		break;
+	case CABA_WITNESSED:
 		sb_adds(&ui->line, _("born (seen by the recorder): "));
-	else
+		break;
+	case CABA_DEFINED:
+		sb_adds(&ui->line, _("born (started by the kernel): "));
+		break;
+	case CABA_UNRECORDED:
+		sb_adds(&ui->line, _("born (unknown to the recorder): "));
+		break;
+	case CABA_HIDDEN:
+		sb_adds(&ui->line, _("born (under another user's process): "));
+		break;
+	default:
 		sb_adds(&ui->line, _("born: "));
+	}
 	if (ui->v.born_known)
 		add_chain(ui, TREE_BORN, node, &ui->line, limit);
 	else
@@ -513,23 +657,78 @@ static const char *const help_text[] = {
 
 #define HELP_LINES ARRAY_SIZE(help_text)
 
-size_t draw_help_lines(void)
+/* After the keys: an empty line, a title and one line per mark shown. */
+static size_t help_marks(const struct tui *ui, bool any[MARK_COUNT])
 {
-	return HELP_LINES;
+	size_t n = 0;
+	int k;
+
+	marks_shown(ui, any);
+	for (k = 0; k < MARK_COUNT; k++)
+		n += any[k];
+	return n ? n + 2 : 0;
+}
+
+size_t draw_help_lines(struct tui *ui)
+{
+	bool any[MARK_COUNT];
+
+	return HELP_LINES + help_marks(ui, any);
+}
+
+/* Help line i past the keys (the marks' legend) into ui->tmp. */
+static void help_mark_line(struct tui *ui, const bool any[MARK_COUNT], size_t i)
+{
+	size_t seen = 0;
+	int k;
+
+	sb_reset(&ui->tmp);
+	if (i == 1)
+		sb_adds(&ui->tmp, _("Marks in the trees:"));
+	for (k = 0; k < MARK_COUNT && i >= 2; k++) {
+		if (any[k] && seen++ == i - 2) {
+			label_legend(&ui->tmp, (enum label_mark)k, ui->g);
+			return;
+		}
+	}
 }
 
 static void draw_help(struct tui *ui)
 {
+	bool any[MARK_COUNT];
+	size_t total = HELP_LINES + help_marks(ui, any);
 	int y;
 
-	for (y = 0; y < LINES && ui->help_top + (size_t)y < HELP_LINES; y++) {
-		const char *s = help_text[ui->help_top + (size_t)y];
+	for (y = 0; y < LINES && ui->help_top + (size_t)y < total; y++) {
+		size_t i = ui->help_top + (size_t)y;
+		const char *s;
 		int cols = COLS;
 
-		if (*s)
-			s = _(s);
+		if (i < HELP_LINES) {
+			s = help_text[i];
+			if (*s)
+				s = _(s);
+		} else {
+			help_mark_line(ui, any, i - HELP_LINES);
+			s = ui->tmp.s ? ui->tmp.s : "";
+		}
 		attrset(y == 0 && ui->help_top == 0 ? A_BOLD : A_NORMAL);
 		put(y, 0, s, strlen(s), 0, &cols, ui->s->utf8);
+	}
+	attrset(A_NORMAL);
+}
+
+/* The note, wrapped over its lines above the details. */
+static void draw_note(struct tui *ui)
+{
+	size_t off, len;
+	int k;
+
+	attrset(A_BOLD);
+	for (k = 0; k < ui->note_h && note_line(ui, k, &off, &len); k++) {
+		int cols = COLS;
+
+		put(ui->note_y + k, 0, ui->note.s + off, len, 0, &cols, ui->s->utf8);
 	}
 	attrset(A_NORMAL);
 }
@@ -555,6 +754,7 @@ void draw(struct tui *ui)
 		for (t = 0; t < p->h; t++)
 			mvaddstr(p->y + t, p->x - 1, ui->g->vline);
 	}
+	draw_note(ui);
 	draw_detail(ui);
 	draw_status(ui);
 	refresh();
@@ -567,5 +767,6 @@ void draw_free(struct tui *ui)
 	ui->anc_cap = 0;
 	sb_free(&ui->line);
 	sb_free(&ui->tmp);
+	sb_free(&ui->note);
 	label_esc_free(&ui->esc);
 }

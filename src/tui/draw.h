@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "label.h"
+#include "recorder/source.h"
 #include "settings.h"
 #include "tui/view.h"
 #include "users.h"
@@ -36,11 +37,20 @@ struct tui {
 	size_t malformed;	/* skipped by the last refresh */
 	long long btime;	/* boot time (epoch seconds), or -1 */
 	long hz;		/* clock ticks per second, the unit of start_time */
+	/* The recorder, as the last refresh found it (have_rec: it was asked). */
+	struct rec_source rec;
+	bool have_rec;
+	/*
+	 * What the born tree lacks and why, as the command line says it (the
+	 * recorder stopped, or none runs): drawn above the details. Empty: none.
+	 */
+	struct strbuf note;
 	bool color;
 	bool help;
 	size_t help_top;
 	struct pane pane[TREE_COUNT];
 	int detail_y, detail_h, status_y;
+	int note_y, note_h;
 	struct strbuf line, tmp;
 	struct label_esc esc;	/* names and arguments for the terminal */
 	int *anc;		/* scratch: a row's ancestors */
@@ -54,7 +64,7 @@ struct tui {
 void draw(struct tui *ui);
 
 /* Lines of the help screen, for scrolling it. */
-size_t draw_help_lines(void);
+size_t draw_help_lines(struct tui *ui);
 
 /* Free what drawing allocated in ui. */
 void draw_free(struct tui *ui);

@@ -134,6 +134,41 @@ static void apply_focus(struct tui *ui, struct ct_model *m)
 		model_focus(m, ui->focus, n);
 }
 
+/*
+ * Keep what a refresh said of the recorder, and say what the born tree
+ * lacks as the command line says it: why there is none, or that the
+ * recorder stopped. A recorder that stops or starts while the browser
+ * runs is seen at the next refresh.
+ */
+static void take_report(struct tui *ui, const struct source_report *rep,
+			const struct ct_model *m)
+{
+	char buf[1024];
+
+	ui->have_rec = rep && rep->recorder;
+	if (ui->have_rec)
+		ui->rec = *rep->recorder;
+	sb_reset(&ui->note);
+	if (!ui->have_rec || m->snapshot)
+		return;
+	if (m->caba_source == CABA_SRC_NONE) {
+		recorder_explain(&ui->rec, recorder_state_path(), buf, sizeof(buf));
+		sb_adds(&ui->note, buf);
+	} else if (m->caba_source == CABA_SRC_RECORDER && !ui->rec.running) {
+		time_t t = (time_t)ui->rec.stopped_at;
+		struct tm tm;
+
+		if (ui->rec.stopped_at > 0 && localtime_r(&t, &tm) &&
+		    strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm))
+			sb_addf(&ui->note, _("the recorder (cabatreed) has not been running since %s: "), buf);
+		else
+			sb_adds(&ui->note, _("the recorder (cabatreed) is not running: "));
+		sb_addf(&ui->note, _("the born tree is as it was when it stopped, and processes "
+				     "started since are marked %s; start it again as root "
+				     "(systemctl start cabatreed)"), ui->g->unrecorded);
+	}
+}
+
 /* Read the processes again and show them; the old model goes once shown. */
 static void rescan(struct tui *ui)
 {
@@ -164,6 +199,7 @@ static void rescan(struct tui *ui)
 	}
 	ui->malformed = rep.malformed;
 	model_build(&m, &pl, ui->s->numeric);
+	take_report(ui, &rep, &m);
 	apply_focus(ui, &m);
 	view_set_model(&ui->v, &m);
 	model_free(a->m);
@@ -257,7 +293,7 @@ static unsigned int input(struct tui *ui, int ch)
 		return VIEW_REDRAW;
 	if (ui->help) {
 		if (ch == KEY_DOWN || ch == 'j' || ch == KEY_NPAGE) {
-			if (ui->help_top + 1 < draw_help_lines())
+			if (ui->help_top + 1 < draw_help_lines(ui))
 				ui->help_top++;
 			return VIEW_REDRAW;
 		}
@@ -378,6 +414,7 @@ int tui_run(struct tui_args *a)
 		memcpy(ui.focus, a->s->focus, ui.nfocus * sizeof(*ui.focus));
 	}
 	view_set_model(&ui.v, a->m);
+	take_report(&ui, a->rep, a->m);
 	if (ui.nfocus)
 		view_select_pid(&ui.v, ui.focus[0]);
 

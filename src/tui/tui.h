@@ -20,6 +20,8 @@ struct tui_args {
 	/* The latest records and their model; replaced at every refresh. */
 	struct ct_proclist *pl;
 	struct ct_model *m;
+	/* What that first refresh said beside them. */
+	const struct source_report *rep;
 };
 
 /*

@@ -38,6 +38,7 @@ struct fx_proc {
 	char state;
 	unsigned long long start_time;
 	int nthreads;
+	bool from_reaper;	/* with CABA_INFERRED: caba_from_reaper */
 };
 
 /* A copy of len bytes of s, NUL-terminated as the records are. */
@@ -61,6 +62,7 @@ static inline struct ct_proc *fx_add(struct ct_proclist *pl, const struct fx_pro
 	p->ppid = s->ppid;
 	p->caba = s->caba;
 	p->caba_status = s->cs;
+	p->caba_from_reaper = s->from_reaper;
 	p->name = fx_bytes(s->name, s->name_len);
 	p->name_len = s->name_len;
 	if (s->cmdline) {

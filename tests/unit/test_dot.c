@@ -29,6 +29,7 @@ struct dproc {
 	pid_t pid, ppid, caba;
 	enum caba_status cs;
 	const char *name;
+	bool from_reaper;
 };
 
 struct graph {
@@ -51,6 +52,7 @@ static void render(struct graph *g, const struct dproc *procs, size_t n,
 		const struct fx_proc s = {
 			.pid = procs[i].pid, .ppid = procs[i].ppid,
 			.caba = procs[i].caba, .cs = procs[i].cs,
+			.from_reaper = procs[i].from_reaper,
 			.name = procs[i].name, .name_len = strlen(procs[i].name),
 			.nthreads = 1,
 		};
@@ -101,14 +103,17 @@ static void lacks(const struct graph *g, const char *text)
 /*
  * The recorder's born tree: 10 was witnessed being born under 2 and was
  * adopted by 1; 3 and 4 were running before the recorder, 3 under 1 then
- * and now, 4 under 3 then and under 1 now.
+ * and now, 4 under 3 then and under 1 now. 3 and 4 had reapers for
+ * parents then (3 a subreaper), so their links are guesses that may hide
+ * a reparenting; 5's parent then was its creator, 2.
  */
 static const struct dproc recorder_procs[] = {
-	{ 1, 0, 0, CABA_INFERRED, "init" },
-	{ 2, 1, 1, CABA_WITNESSED, "sh" },
-	{ 3, 1, 1, CABA_INFERRED, "old" },
-	{ 4, 1, 3, CABA_INFERRED, "older" },
-	{ 10, 1, 2, CABA_WITNESSED, "daemon" },
+	{ 1, 0, 0, CABA_DEFINED, "init", false },
+	{ 2, 1, 1, CABA_WITNESSED, "sh", false },
+	{ 3, 1, 1, CABA_INFERRED, "old", true },
+	{ 4, 1, 3, CABA_INFERRED, "older", true },
+	{ 5, 2, 2, CABA_INFERRED, "job", false },
+	{ 10, 1, 2, CABA_WITNESSED, "daemon", false },
 };
 
 static void test_recorder_inferred(void **state)
@@ -119,6 +124,8 @@ static void test_recorder_inferred(void **state)
 	render(&g, recorder_procs, ARRAY_SIZE(recorder_procs), 0);
 	has(&g, "  p1 -> p2 [color=\"black:blue\"];\n");
 	has(&g, "  p1 -> p3 [color=\"black:blue\", style=\"dotted\"];\n");
+	/* Born under the parent it had then: as good as witnessed. */
+	has(&g, "  p2 -> p5 [color=\"black:blue\"];\n");
 	has(&g, "  p1 -> p4 [color=\"black\"];\n");
 	has(&g, "  p3 -> p4 [color=\"blue\", style=\"dotted\"];\n");
 	has(&g, "  p1 -> p10 [color=\"black\"];\n");
@@ -130,8 +137,40 @@ static void test_recorder_inferred(void **state)
 	has(&g, "legend_e2_from -> legend_e2 [color=\"blue\", style=\"dashed\"]");
 	has(&g, "legend_e3_from -> legend_e3 [color=\"black:blue\", style=\"dotted\"]");
 	has(&g, "legend_e4_from -> legend_e4 [color=\"blue\", style=\"dotted\"]");
-	has(&g, "inferred by the recorder");
+	has(&g, "inferred by the recorder: a reaper when it started");
 	lacks(&g, "labelloc");
+	lacks(&g, "legend_unrecorded");
+	lacks(&g, "legend_hidden");
+	graph_free(&g);
+}
+
+/*
+ * Processes the recorder does not know, or whose CABA is another user's:
+ * roots of the born tree with their marks, and a legend line for each.
+ */
+static void test_recorder_unknown(void **state)
+{
+	static const struct dproc procs[] = {
+		{ 1, 0, 0, CABA_DEFINED, "init", false },
+		{ 7, 1, 0, CABA_UNRECORDED, "new", false },
+		{ 8, 1, 0, CABA_HIDDEN, "theirs", false },
+	};
+	struct graph g = { 0 };
+
+	(void)state;
+	render(&g, procs, ARRAY_SIZE(procs), 0);
+	has(&g, "  p7 [label=\"new(7)!\"];\n");
+	has(&g, "  p8 [label=\"theirs(8)^\"];\n");
+	has(&g, "  p1 -> p7 [color=\"black\"];\n");
+	lacks(&g, "-> p7 [color=\"blue");
+	has(&g, "legend_unrecorded [shape=\"box\", label=\"! unrecorded: ");
+	has(&g, "legend_hidden [shape=\"box\", label=\"^ hidden: ");
+	graph_free(&g);
+	/* The real tree alone: neither mark, nor their legend. */
+	g.o.trees = SHOW_REAL;
+	render(&g, procs, ARRAY_SIZE(procs), 0);
+	has(&g, "  p7 [label=\"new(7)\"];\n");
+	lacks(&g, "legend_unrecorded");
 	graph_free(&g);
 }
 
@@ -157,8 +196,8 @@ static void test_recorder_lost(void **state)
 static void test_outside(void **state)
 {
 	static const struct dproc procs[] = {
-		{ 1, 0, 0, CABA_OUTSIDE, "init" },
-		{ 5, 1, 1, CABA_KERNEL, "sh" },
+		{ 1, 0, 0, CABA_OUTSIDE, "init", false },
+		{ 5, 1, 1, CABA_KERNEL, "sh", false },
 	};
 	struct graph g = { 0 };
 
@@ -182,11 +221,11 @@ static void test_outside(void **state)
 static void test_focus_edges(void **state)
 {
 	static const struct dproc procs[] = {
-		{ 1, 0, 0, CABA_KERNEL, "init" },
-		{ 2, 1, 1, CABA_KERNEL, "a" },
-		{ 3, 1, 1, CABA_KERNEL, "b" },
-		{ 4, 1, 3, CABA_KERNEL, "c" },
-		{ 5, 2, 2, CABA_KERNEL, "d" },
+		{ 1, 0, 0, CABA_KERNEL, "init", false },
+		{ 2, 1, 1, CABA_KERNEL, "a", false },
+		{ 3, 1, 1, CABA_KERNEL, "b", false },
+		{ 4, 1, 3, CABA_KERNEL, "c", false },
+		{ 5, 2, 2, CABA_KERNEL, "d", false },
 	};
 	pid_t focus = 4;
 	struct graph g = { 0 };
@@ -211,6 +250,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_recorder_inferred),
+		cmocka_unit_test(test_recorder_unknown),
 		cmocka_unit_test(test_recorder_lost),
 		cmocka_unit_test(test_outside),
 		cmocka_unit_test(test_focus_edges),

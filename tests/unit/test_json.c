@@ -257,6 +257,64 @@ static const struct jexpect doc_expect[] = {
 	  100, 0, 0, "kernel", "kthreadd", { NULL }, 0, 0, 0, "S", 2, 1, false },
 };
 
+/*
+ * The recorder's statuses, exact: caba_from_reaper for an inferred process
+ * only; no CABA for the unrecorded and hidden ones, which are born roots;
+ * reparented from the recorder's CABA as from the kernel's.
+ */
+static void test_recorder_statuses(void **state)
+{
+	static const struct fx_proc procs[] = {
+		{ 1, 0, 0, CABA_DEFINED, NAME("init"), .nthreads = 1 },
+		{ 2, 1, 1, CABA_INFERRED, NAME("a"), .nthreads = 1, .from_reaper = true },
+		{ 3, 2, 2, CABA_INFERRED, NAME("b"), .nthreads = 1 },
+		{ 4, 1, 3, CABA_WITNESSED, NAME("c"), .nthreads = 1 },
+		{ 5, 1, 0, CABA_UNRECORDED, NAME("d"), .nthreads = 1 },
+		{ 6, 1, 0, CABA_HIDDEN, NAME("e"), .nthreads = 1 },
+	};
+	static const struct {
+		pid_t pid;
+		const char *status;
+		long long caba;		/* -1: null */
+		int from_reaper;	/* -1: no such key */
+		bool reparented;
+	} want[] = {
+		{ 1, "defined", 0, -1, false },
+		{ 2, "inferred", 1, 1, false },
+		{ 3, "inferred", 2, 0, false },
+		{ 4, "witnessed", 3, -1, true },
+		{ 5, "unrecorded", -1, -1, false },
+		{ 6, "hidden", -1, -1, false },
+	};
+	static const pid_t born_roots[] = { 1, 5, 6 };
+	struct json_object *p, *v;
+	struct doc d;
+	size_t i;
+
+	(void)state;
+	memset(&d, 0, sizeof(d));
+	render_doc(&d, procs, ARRAY_SIZE(procs));
+	assert_jstring(get(d.root, "caba_source"), B("recorder"));
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		p = process(d.root, want[i].pid);
+		assert_jstring(get(p, "caba_status"), want[i].status, strlen(want[i].status));
+		if (want[i].caba < 0)
+			assert_true(json_object_is_type(get(p, "caba"), json_type_null));
+		else
+			assert_int_equal(json_object_get_int(get(p, "caba")), want[i].caba);
+		if (want[i].from_reaper < 0) {
+			assert_false(json_object_object_get_ex(p, "caba_from_reaper", NULL));
+		} else {
+			v = get_typed(p, "caba_from_reaper", json_type_boolean);
+			assert_int_equal(json_object_get_boolean(v), want[i].from_reaper);
+		}
+		v = get_typed(p, "reparented", json_type_boolean);
+		assert_int_equal(json_object_get_boolean(v), want[i].reparented);
+	}
+	assert_int_array(get(d.root, "born_roots"), born_roots, ARRAY_SIZE(born_roots));
+	doc_free(&d);
+}
+
 /* The document as a whole. */
 static void test_document(void **state)
 {
@@ -536,7 +594,7 @@ static void test_hostile_name(void **state)
 	/* The same bytes as the name, as the one argument, as a thread's name. */
 	const struct fx_proc one = {
 		1, 0, 0, CABA_KERNEL, c->in, c->in_len, c->in, c->in_len + 1,
-		0, 1, 1, 'S', 0, 1,
+		0, 1, 1, 'S', 0, 1, false,
 	};
 	struct json_object *p, *tl, *t;
 	struct ct_thread *th;
@@ -581,6 +639,7 @@ int main(void)
 	static struct CMUnitTest names[ARRAY_SIZE(name_cases)];
 	static const struct CMUnitTest doc[] = {
 		cmocka_unit_test(test_document),
+		cmocka_unit_test(test_recorder_statuses),
 		cmocka_unit_test(test_no_user),
 		cmocka_unit_test(test_caba_source_none),
 		cmocka_unit_test(test_empty_model),

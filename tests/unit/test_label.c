@@ -68,7 +68,7 @@ static int setup(void **state)
 	assert_non_null(f);
 	add(f, 1, 0, 0, CABA_KERNEL, 0, "init", B("/sbin/init\0splash"));
 	add(f, 2, 1, 1, CABA_KERNEL, 1000, "sh", B("sh\0-c\0a\nb"));
-	add(f, 3, 1, 2, CABA_INFERRED, 1001, "job\x1b]0;x", NULL, 0);
+	add(f, 3, 1, 2, CABA_INFERRED, 1001, "job\x1b]0;x", NULL, 0)->caba_from_reaper = true;
 	model_build(&f->m, &f->pl, false);
 	f->users = users_new();
 	users_set(f->users, 0, "root");
@@ -106,7 +106,7 @@ static const char *head(struct fixture *f, pid_t pid, enum ct_tree t,
 static void test_plain(void **state)
 {
 	struct fixture *f = *state;
-	struct label_opts o = { 0 };
+	struct label_opts o = { .born_shown = true };
 	struct label lb;
 
 	assert_string_equal(head(f, 1, TREE_REAL, &o, true, &lb), "init(1)");
@@ -118,12 +118,89 @@ static void test_plain(void **state)
 	assert_string_equal(head(f, 3, TREE_BORN, &o, true, &lb), "job\\e]0;x(3)*?");
 	/* Without the pid, nothing is left in the parentheses. */
 	assert_string_equal(head(f, 2, TREE_REAL, &o, false, &lb), "sh");
+	/* The real tree alone (--tree=real): '*' has nothing to compare with. */
+	o.born_shown = false;
+	assert_string_equal(head(f, 3, TREE_REAL, &o, true, &lb), "job\\e]0;x(3)");
+	assert_false(lb.reparented);
+}
+
+/*
+ * The marks of the recorder's statuses, in the born tree only: '?' for an
+ * inferred link whose parent was a reaper when the recorder started, none
+ * for one whose parent was its creator nor for a CABA by definition; the
+ * unrecorded and hidden marks in ASCII and in UTF-8.
+ */
+static void test_recorder_marks(void **state)
+{
+	static const struct {
+		enum caba_status cs;
+		bool from_reaper, utf8;
+		const char *want;
+	} cases[] = {
+		{ CABA_INFERRED, true, false, "p(5)?" },
+		{ CABA_INFERRED, false, false, "p(5)" },
+		{ CABA_DEFINED, false, false, "p(5)" },
+		{ CABA_WITNESSED, false, false, "p(5)" },
+		{ CABA_UNRECORDED, false, false, "p(5)!" },
+		{ CABA_UNRECORDED, false, true, "p(5)\u2205" },
+		{ CABA_HIDDEN, false, false, "p(5)^" },
+		{ CABA_HIDDEN, false, true, "p(5)\u2191" },
+		{ CABA_OUTSIDE, false, false, "p(5)" },
+	};
+	struct fixture *f = *state;
+	struct label lb;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct label_opts o = { .born_shown = true, .utf8_marks = cases[i].utf8 };
+		struct ct_proc *p;
+
+		model_free(&f->m);
+		proclist_free(&f->pl);
+		add(f, 1, 0, 0, CABA_DEFINED, 0, "init", NULL, 0);
+		p = add(f, 5, 1, 1, cases[i].cs, 0, "p", NULL, 0);
+		p->caba_from_reaper = cases[i].from_reaper;
+		model_build(&f->m, &f->pl, false);
+		assert_string_equal(head(f, 5, TREE_BORN, &o, true, &lb), cases[i].want);
+		assert_int_equal(lb.inferred, cases[i].cs == CABA_INFERRED && cases[i].from_reaper);
+		assert_int_equal(lb.unrecorded, cases[i].cs == CABA_UNRECORDED);
+		assert_int_equal(lb.hidden, cases[i].cs == CABA_HIDDEN);
+		/* The real tree has none of them. */
+		assert_string_equal(head(f, 5, TREE_REAL, &o, true, &lb), "p(5)");
+	}
+	/* Unknown and hidden processes are roots of the born tree. */
+	assert_int_equal(f->m.nodes[model_find(&f->m, 5)].parent[TREE_BORN], -1);
+}
+
+/* One legend line per mark, each saying what its mark is. */
+static void test_legend(void **state)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	label_legend(&sb, MARK_INFERRED, label_glyphs(false));
+	assert_true(strncmp(sb.s, "? inferred: ", 12) == 0);
+	assert_non_null(strstr(sb.s, "reaper"));
+	sb_reset(&sb);
+	label_legend(&sb, MARK_UNRECORDED, label_glyphs(false));
+	assert_true(strncmp(sb.s, "! unrecorded: ", 14) == 0);
+	sb_reset(&sb);
+	label_legend(&sb, MARK_UNRECORDED, label_glyphs(true));
+	assert_true(strncmp(sb.s, "\u2205 unrecorded: ", strlen("\u2205 unrecorded: ")) == 0);
+	sb_reset(&sb);
+	label_legend(&sb, MARK_HIDDEN, label_glyphs(false));
+	assert_true(strncmp(sb.s, "^ hidden: ", 10) == 0);
+	sb_reset(&sb);
+	label_legend(&sb, MARK_MOVED, label_glyphs(false));
+	assert_true(strncmp(sb.s, "* reparented: ", 14) == 0);
+	sb_free(&sb);
 }
 
 static void test_options(void **state)
 {
 	struct fixture *f = *state;
-	struct label_opts o = { .pgids = true, .uid_changes = true, .sids = true };
+	struct label_opts o = { .pgids = true, .uid_changes = true, .sids = true,
+				.born_shown = true };
 	struct label lb;
 
 	/* A root has no parent: no user change. */
@@ -144,7 +221,7 @@ static void test_options(void **state)
 static void test_user_per_tree(void **state)
 {
 	struct fixture *f = *state;
-	struct label_opts o = { .uid_changes = true };
+	struct label_opts o = { .uid_changes = true, .born_shown = true };
 	struct label lb;
 
 	f->pl.v[2].uid = 1000;
@@ -295,6 +372,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_args, setup, teardown),
 		cmocka_unit_test(test_thread_and_name),
 		cmocka_unit_test(test_glyphs),
+		cmocka_unit_test_setup_teardown(test_recorder_marks, setup, teardown),
+		cmocka_unit_test(test_legend),
 	};
 	struct CMUnitTest esc[ARRAY_SIZE(esc_cases)];
 	struct CMUnitTest args[ARRAY_SIZE(args_cases)];

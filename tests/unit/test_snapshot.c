@@ -29,6 +29,8 @@
 /* A valid document is HEAD(source), processes, TAIL(real_roots, born_roots). */
 #define HEAD(src) "{\"version\": 1, \"time\": \"2026-11-27T21:14:28Z\", \"caba_source\": \"" \
 	src "\", \"processes\": ["
+#define REC_HEAD "{\"version\": 1, \"time\": \"2026-11-27T21:14:28Z\", " \
+	"\"caba_source\": \"recorder\", \"lost_events\": 0, \"processes\": ["
 #define TAIL(real, born) "], \"real_roots\": [" real "], \"born_roots\": [" born "]}\n"
 /* A process with the usual fields, then x. */
 #define P(pid, ppid, caba, st, rep, x)					\
@@ -268,7 +270,16 @@ static const struct bad_doc bad_docs[] = {
 	  "t.json: processes[0] (pid 1): unknown key \"cpu\"", 0 },
 	{ "bad caba_status",
 	  HEAD("kernel") P(1, 0, 0, "born", false, "") TAIL("1", "1"),
-	  "t.json: processes[0] (pid 1): \"caba_status\" \"born\" is not one of kernel, outside_namespace, witnessed, inferred, unknown", 0 },
+	  "t.json: processes[0] (pid 1): \"caba_status\" \"born\" is not one of kernel, outside_namespace, witnessed, inferred, defined, hidden, unrecorded, unknown", 0 },
+	{ "caba_from_reaper not inferred",
+	  REC_HEAD P(1, 0, 0, "witnessed", false, ", \"caba_from_reaper\": true") TAIL("1", "1"),
+	  "t.json: processes[0] (pid 1): \"caba_from_reaper\" is given, but caba_status \"witnessed\" is not \"inferred\"", 0 },
+	{ "caba_from_reaper a string",
+	  REC_HEAD P(1, 0, 0, "inferred", false, ", \"caba_from_reaper\": \"yes\"") TAIL("1", "1"),
+	  "t.json: processes[0] (pid 1): \"caba_from_reaper\" is a string, not a boolean", 0 },
+	{ "unrecorded with a caba",
+	  REC_HEAD P(1, 0, 0, "unrecorded", false, "") TAIL("1", "1"),
+	  "t.json: processes[0] (pid 1): \"caba\" is 0, but caba_status \"unrecorded\" has no CABA pid (null)", 0 },
 	{ "status against source",
 	  HEAD("kernel") P(1, 0, 0, "witnessed", false, "") TAIL("1", "1"),
 	  "t.json: processes[0] (pid 1): \"caba_status\" \"witnessed\" does not fit caba_source \"kernel\"", 0 },
@@ -689,7 +700,7 @@ static const char *const round_trips[] = {
 	"  \"lost_events\": 18446744073709551615,\n"
 	"  \"focus\": [30, 30],\n"
 	"  \"processes\": [\n"
-	"    { \"pid\": 1, \"ppid\": 0, \"caba\": 0, \"caba_status\": \"inferred\", \"name\": \"init\", \"cmdline\": [ \"/sbin/init\", \"\" ], \"uid\": 0, \"user\": \"root\", \"pgid\": 1, \"sid\": 1, \"state\": \"S\", \"start_time\": 10, \"threads\": 1, \"reparented\": false, \"thread_list\": [ ] },\n"
+	"    { \"pid\": 1, \"ppid\": 0, \"caba\": 0, \"caba_status\": \"inferred\", \"caba_from_reaper\": true, \"name\": \"init\", \"cmdline\": [ \"/sbin/init\", \"\" ], \"uid\": 0, \"user\": \"root\", \"pgid\": 1, \"sid\": 1, \"state\": \"S\", \"start_time\": 10, \"threads\": 1, \"reparented\": false, \"thread_list\": [ ] },\n"
 	"    { \"pid\": 30, \"ppid\": 1, \"caba\": null, \"caba_status\": \"unknown\", \"name\": \"a\\\"b\\\\c\\nd\\u001b\", \"cmdline\": [ ], \"uid\": 4294967294, \"user\": null, \"pgid\": -1, \"sid\": -1, \"state\": \"X\", \"start_time\": 300, \"threads\": 3, \"reparented\": false, \"thread_list\": [ { \"tid\": 31, \"name\": \"w\" }, { \"tid\": 32, \"name\": \"\xc3\xa9\" } ] }\n"
 	"  ],\n"
 	"  \"real_roots\": [1],\n"
@@ -719,7 +730,47 @@ static const char *const round_trips[] = {
 	"  \"real_roots\": [4194304],\n"
 	"  \"born_roots\": []\n"
 	"}\n",
+	"{\n"
+	"  \"version\": 1,\n"
+	"  \"time\": \"2026-11-27T21:14:28Z\",\n"
+	"  \"caba_source\": \"recorder\",\n"
+	"  \"lost_events\": 0,\n"
+	"  \"processes\": [\n"
+	"    { \"pid\": 1, \"ppid\": 0, \"caba\": 0, \"caba_status\": \"defined\", \"name\": \"init\", \"cmdline\": [ ], \"uid\": 0, \"user\": \"root\", \"pgid\": 1, \"sid\": 1, \"state\": \"S\", \"start_time\": 1, \"threads\": 1, \"reparented\": false },\n"
+	"    { \"pid\": 2, \"ppid\": 1, \"caba\": 1, \"caba_status\": \"inferred\", \"caba_from_reaper\": false, \"name\": \"a\", \"cmdline\": [ ], \"uid\": 0, \"user\": \"root\", \"pgid\": 2, \"sid\": 2, \"state\": \"S\", \"start_time\": 2, \"threads\": 1, \"reparented\": false },\n"
+	"    { \"pid\": 3, \"ppid\": 1, \"caba\": null, \"caba_status\": \"unrecorded\", \"name\": \"b\", \"cmdline\": [ ], \"uid\": 0, \"user\": \"root\", \"pgid\": 3, \"sid\": 3, \"state\": \"S\", \"start_time\": 3, \"threads\": 1, \"reparented\": false },\n"
+	"    { \"pid\": 4, \"ppid\": 1, \"caba\": null, \"caba_status\": \"hidden\", \"name\": \"c\", \"cmdline\": [ ], \"uid\": 0, \"user\": \"root\", \"pgid\": 4, \"sid\": 4, \"state\": \"S\", \"start_time\": 4, \"threads\": 1, \"reparented\": false }\n"
+	"  ],\n"
+	"  \"real_roots\": [1],\n"
+	"  \"born_roots\": [1, 3, 4]\n"
+	"}\n",
 };
+
+/*
+ * caba_from_reaper: read where it is given; an inferred process of a
+ * document written before it is taken to have had a reaper for parent.
+ */
+static void test_from_reaper(void **state)
+{
+	static const char doc[] = REC_HEAD
+		P(1, 0, 0, "defined", false, "") ", "
+		P(2, 1, 1, "inferred", false, ", \"caba_from_reaper\": false") ", "
+		P(3, 1, 1, "inferred", false, ", \"caba_from_reaper\": true") ", "
+		P(4, 1, 1, "inferred", false, "")
+		TAIL("1", "1");
+	struct snapshot s;
+	char err[512];
+
+	(void)state;
+	if (snapshot_parse(doc, sizeof(doc) - 1, "t.json", &s, err, sizeof(err)))
+		fail_msg("%s", err);
+	assert_int_equal(s.pl.v[0].caba_status, CABA_DEFINED);
+	assert_false(s.pl.v[0].caba_from_reaper);
+	assert_false(s.pl.v[1].caba_from_reaper);
+	assert_true(s.pl.v[2].caba_from_reaper);
+	assert_true(s.pl.v[3].caba_from_reaper);
+	snapshot_free(&s);
+}
 
 static void test_round_trip(void **state)
 {
@@ -823,6 +874,7 @@ int main(void)
 		cmocka_unit_test(test_too_large),
 		cmocka_unit_test(test_small_err_buffer),
 		cmocka_unit_test(test_fields),
+		cmocka_unit_test(test_from_reaper),
 		cmocka_unit_test(test_focus_one_tree),
 		cmocka_unit_test(test_snapshot_source),
 		cmocka_unit_test(test_clock),
