@@ -115,4 +115,20 @@ seedf state "$st2"'1 3 0 0 i\n40 700 1 3 w\nend\nchecksum crc32 00000000\n' ebpf
 seedf state "$st2"'1 3 0 0 i\n40 700 1 3 w\nend\n' ebpf 0 2
 seedf state "$st2"'1 3 0 0 i\n40 700 1 3 w\nend\nchecksum crc32 1234' ebpf 0 2
 seedf state "$(printf '%s' "$st2" | sed 's/state 2/state 3/')"'end\n' ebpf 0 0
+# Questions to cabatreed and its answers, good and broken.
+q='cabatree-query 1\npidns 4026531836\nwait-ms 250\ncount %s\n'
+seedf proto "$q"'end\n' 0
+seedf proto "$q"'1 3\n2 3\n812 4410\n4194304 18446744073709551615\nend\n' 4
+seedf proto "$q"'1 3\n0 3\nend\n' 2
+seedf proto "$q"'1 3\nend\n' 4194304
+seedf proto "$q"'1 3\nend\nmore\n' 1
+a='cabatree-answer 1\nbackend %s\nlost %s\nsince 1790000000\nfiltered %s\ncount %s\n'
+seedf proto "$a"'end\n' ebpf 0 0 0
+seedf proto "$a"'1 3 d 0 0\n2 3 d 0 0\n812 4410 i 1 3\n900 5000 w 812 4410\n901 5100 r 1 3\n5 6 o 0 0\n7 8 h 0 0\n9 10 u 0 0\nend\n' connector 3 1 8
+seedf proto "$a"'900 5000 w 0 0\nend\n' ebpf 0 0 1
+seedf proto "$a"'900 5000 u 1 3\nend\n' ebpf 0 0 1
+seedf proto "$a"'900 5000 x 1 3\nend\n' ebpf 0 2 1
+seedf proto 'cabatree-error 1\nno process of pid namespace 4026532000 is running\n'
+seedf proto 'cabatree-error 1\n\033[2Jcaf\303\251 \302\233 \342\200\256 \377\001\n'
+seedf proto 'cabatree-error 2\nlater\n'
 echo "seeds: $(find "$corpus" -type f | wc -l) files, $(find "$corpus" -type f -exec cat {} + | wc -c) bytes"
