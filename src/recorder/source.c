@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "nls.h"
@@ -320,4 +321,18 @@ void recorder_explain(const struct rec_source *rs, const char *path,
 				      "system; %s"), path, _(todo));
 		break;
 	}
+}
+
+void recorder_stopped_str(const struct rec_source *rs, char *buf, size_t size)
+{
+	time_t t = (time_t)rs->stopped_at, now = time(NULL);
+	struct tm tm, today;
+
+	buf[0] = '\0';
+	if (rs->stopped_at <= 0 || !localtime_r(&t, &tm) || !localtime_r(&now, &today))
+		return;
+	if (tm.tm_year == today.tm_year && tm.tm_yday == today.tm_yday)
+		strftime(buf, size, "%H:%M:%S", &tm);
+	else
+		strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm);
 }

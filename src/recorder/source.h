@@ -72,4 +72,11 @@ bool recorder_wanted(const struct ct_proclist *pl);
 void recorder_explain(const struct rec_source *rs, const char *path,
 		      char *buf, size_t size);
 
+/*
+ * When the recorder stopped (rs->stopped_at), in local time, for "since
+ * ...": the time of day when it is today, else the date and time; empty
+ * when unknown.
+ */
+void recorder_stopped_str(const struct rec_source *rs, char *buf, size_t size);
+
 #endif
