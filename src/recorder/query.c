@@ -247,6 +247,7 @@ int recorder_ask(const char *sock_path, const struct proto_request *q,
 	}
 	if (!answers(a, q, err, errlen)) {
 		proto_answer_free(a);
+		memset(a, 0, sizeof(*a));
 		ret = -EBADMSG;
 	}
 	goto out;
