@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -30,11 +31,13 @@
 #include "daemon/backend.h"
 #include "daemon/live.h"
 #include "daemon/privs.h"
+#include "daemon/query.h"
 #include "daemon/statedir.h"
 #include "msg.h"
 #include "nls.h"
 #include "procfs.h"
 #include "recorder/born.h"
+#include "recorder/proto.h"
 #include "recorder/state.h"
 #include "xalloc.h"
 
@@ -517,6 +520,33 @@ static long long save_due(long long last_save, long long save_gap, long long dir
 }
 
 /*
+ * The socket that answers cabatree's questions, next to the state file
+ * (its name + PROTO_SOCKET_SUFFIX), waited on with everything else: its
+ * epoll set is in the watch's. Without it, cabatree reads the state file
+ * as before: said, and recording goes on.
+ */
+static void open_socket(struct query_server *qs, struct rec_watch *w, const char *path)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 0 };
+	char *name = xmalloc(strlen(sdir.base) + sizeof(PROTO_SOCKET_SUFFIX));
+	char err[512];
+
+	sprintf(name, "%s" PROTO_SOCKET_SUFFIX, sdir.base);
+	/* data 0: the watch wakes for it, as for the backend's descriptor, and no more. */
+	if (query_open(qs, sdir.fd, name, err, sizeof(err)) < 0 ||
+	    (epoll_ctl(w->epfd, EPOLL_CTL_ADD, qs->epfd, &ev) < 0 &&
+	     snprintf(err, sizeof(err), "%s", strerror(errno)) > 0)) {
+		say(_("cannot make the socket %s%s that answers cabatree (%s): cabatree reads "
+		      "the state file only, which may be older than what it shows"),
+		    path, PROTO_SOCKET_SUFFIX, err);
+		query_close(qs);
+	} else {
+		say(_("answering questions on %s%s"), path, PROTO_SOCKET_SUFFIX);
+	}
+	free(name);
+}
+
+/*
  * The capabilities kept once the backend is set up: CAP_SYS_PTRACE, to
  * read the /proc/PID files of every process under hidepid= and their
  * mount namespaces (for the state file's mode). The connector of a kernel
@@ -549,6 +579,8 @@ int main(int argc, char **argv)
 	struct state_meta meta = { 0 };
 	struct rec_sync_stats ss;
 	struct rec_watch w;
+	struct query_server qs = { .lfd = -1, .epfd = -1 };
+	struct query_ctx qc;
 	struct sigaction sa = { 0 };
 	unsigned long long pidns = 0;
 	unsigned long long base_lost, last_lost = 0;
@@ -669,6 +701,9 @@ int main(int argc, char **argv)
 	}
 	say(_("recording with %s (release: %s); %zu processes running before it are inferred; state in %s"),
 	    b->name, b->release_point, ss.added, o.state);
+	open_socket(&qs, &w, o.state);
+	qc = (struct query_ctx){ .b = b, .t = &t, .w = &w, .procfd = procfd, .pidns = pidns,
+				 .base_lost = base_lost, .since = (long long)time(NULL) };
 	if (!dirty)
 		ready(&o);
 	last_sync = now_ms();
@@ -688,6 +723,9 @@ int main(int argc, char **argv)
 		 * it holds records not yet written, and wakes nobody for more.)
 		 */
 		due = rec_reap_due(&t);
+		if (due && due < wake)
+			wake = due;
+		due = query_due(&qs);
 		if (due && due < wake)
 			wake = due;
 		if (dirty) {
@@ -739,6 +777,11 @@ int main(int argc, char **argv)
 		 */
 		rec_reap(&t, procfd, now + TIMER_SLACK_MS, b->exit_is_zombie ? 0 : SYNC_MS, &ss);
 		if (ss.released > 0 && !dirty) {
+			dirty = true;
+			dirty_since = now;
+		}
+		/* Questions: answered from the table as it is now, made newer first. */
+		if (query_run(&qs, &qc, now) && !dirty) {
 			dirty = true;
 			dirty_since = now;
 		}
@@ -814,9 +857,12 @@ int main(int argc, char **argv)
 	} else if (b->commit) {
 		b->commit(b);
 	}
-	if (o.verbose)
+	query_close(&qs);
+	if (o.verbose) {
 		say(_("%llu forks, %llu releases, %llu events lost, %zu processes alive"),
 		    t.forks, t.releases, t.lost, t.n);
+		say(_("%llu questions answered, %llu refused"), qs.answered, qs.refused);
+	}
 	b->close(b);
 	born_free(&t);
 	rec_watch_free(&w);

@@ -561,3 +561,18 @@ int rec_sweep(struct rec_watch *w, struct born_table *t, size_t max,
 	end_pass(w, t, st);
 	return 0;
 }
+
+void rec_reap_now(struct born_table *t, int procfd, struct rec_sync_stats *st)
+{
+	struct born_proc *p, *nx;
+	unsigned long long start;
+
+	memset(st, 0, sizeof(*st));
+	for (p = t->exited; p; p = nx) {
+		nx = p->xnext;
+		if (rec_stat(procfd, p->pid, &start, NULL) == 0 && start == p->start)
+			continue;	/* a zombie still: its next look stays as planned */
+		born_release(t, p->pid, p->start);
+		st->released++;
+	}
+}

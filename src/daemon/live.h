@@ -43,6 +43,13 @@ int rec_sync(struct born_table *t, int procfd, int add_missing,
 void rec_reap(struct born_table *t, int procfd, long long now_ms,
 	      unsigned int first_ms, struct rec_sync_stats *st);
 
+/*
+ * Look for every exited process in /proc now, whenever it was due: a
+ * question to cabatreed wants every release that happened before it. When
+ * each is looked for next is left as it was.
+ */
+void rec_reap_now(struct born_table *t, int procfd, struct rec_sync_stats *st);
+
 /* When rec_reap will next look at a process (ms), or 0 if at none. */
 long long rec_reap_due(const struct born_table *t);
 
