@@ -28,7 +28,8 @@ cleanup() {
 	[ -n "$upid" ] && kill "$upid" 2>/dev/null
 	[ -n "$holder" ] && kill "$holder" 2>/dev/null && wait "$holder" 2>/dev/null
 	[ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
-	[ -n "${ud:-}" ] && kill "$ud" 2>/dev/null
+	# The user's shell and daemon, by the pids they gave.
+	[ -s "$tmp/upids" ] && kill $(cat "$tmp/upids") 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
@@ -55,7 +56,8 @@ as_user() { nsenter -t "$holder" -m setpriv --reuid="$uid" --regid="$uid" --clea
 : > "$tmp/upids"
 as_user setsid sh -c '(sleep 300 & echo $!); echo $$; exec sleep 300' > "$tmp/upids" &
 upid=$!
-until_ok [ "$(wc -l < "$tmp/upids")" = 2 ]
+two_lines() { [ "$(wc -l < "$tmp/upids")" = 2 ]; }
+until_ok two_lines
 ud=$(sed -n 1p "$tmp/upids") us=$(sed -n 2p "$tmp/upids")
 echo "# the user's shell is $us, their daemon $ud"
 
@@ -73,7 +75,8 @@ check "cabatree says the answer was for the user's processes only" \
 check "... once" [ "$(grep -c "your processes only" "$tmp/err")" = 1 ]
 
 # Everything the user can get, in every form, against the pids of every
-# process of another user, taken before and after.
+# process of another user, taken before and after, but for those the
+# user's own /proc shows them.
 others() { ps -e -o pid=,uid= | awk -v u="$uid" '$2 != u { print $1 }'; }
 others > "$tmp/others"
 {
@@ -88,18 +91,23 @@ others > "$tmp/others"
 		as_user env CABATREE_STATE="$tmp/state" "$CABATREE" $form 2>&1 |
 			grep -oE '\([0-9]+\)' | tr -d '()'
 	done
-} | sort -un > "$tmp/seen"
+} | sort -u > "$tmp/seen"
 others >> "$tmp/others"
-sort -un "$tmp/others" -o "$tmp/others"
+sort -u "$tmp/others" -o "$tmp/others"
+# What the kernel itself tells the user of their own processes: the real
+# parent, process group and session (a daemon's parent is init).
+as_user sh -c 'cat /proc/[0-9]*/stat 2> /dev/null' |
+	awk '{ sub(/.*\) /, ""); print $2; print $3; print $4 }' | sort -u > "$tmp/told"
 echo "# the user saw pids: $(tr '\n' ' ' < "$tmp/seen")"
-leaked=$(comm -12 "$tmp/seen" "$tmp/others" | grep -vx 0 | tr '\n' ' ')
+echo "# ... of which the kernel tells the user as their processes' parent, group or session: $(comm -12 "$tmp/seen" "$tmp/told" | tr '\n' ' ')"
+leaked=$(comm -12 "$tmp/seen" "$tmp/others" | comm -23 - "$tmp/told" | grep -vx 0 | tr '\n' ' ')
 check "no pid of another user's process reaches the user${leaked:+ (leaked: $leaked)}" \
 	[ -z "$leaked" ]
 check "the user's own pids do" grep -qx "$ud" "$tmp/seen"
 
-kill "$ud" "$upid" 2>/dev/null
+kill "$ud" "$us" 2>/dev/null
 wait "$upid" 2>/dev/null
-ud= upid=
+upid=
 kill "$holder"
 wait "$holder" 2>/dev/null
 holder=
