@@ -662,7 +662,8 @@ bool query_run(struct query_server *s, const struct query_ctx *x, long long now)
 				changed |= freshen(x);
 				fresh = true;
 			}
-			if (!conn_read(s, x, c, slot, now))
+			/* An answer ready at once is written at once: no turn of the loop. */
+			if (!conn_read(s, x, c, slot, now) || (c->st == C_WRITE && !conn_write(c)))
 				conn_close(s, slot);
 		} else if (c->st == C_WRITE) {
 			if (!conn_write(c))

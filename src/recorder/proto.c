@@ -159,24 +159,32 @@ static bool num_line(const char *l, const char *k, unsigned long long max,
 	return space(&p) && unum(&p, max, out) && *p == '\0';
 }
 
-/*
- * Line 1: "MAGIC VERSION". 0 when it is magic at this version; 1 when it
- * is another message's magic (for an answer: an error); -EBADMSG else.
- */
-static int magic_line(struct lines *r, const char *magic, const char *what,
-		      char *err, size_t errlen)
+enum message { M_QUESTION, M_ANSWER, M_ERROR };
+
+/* Line 1: "MAGIC VERSION". 0 when it is m's magic at this version; -EBADMSG else. */
+static int magic_line(struct lines *r, enum message m, char *err, size_t errlen)
 {
-	const char *l = next_line(r), *p = l;
+	static const char *const magics[] = { QUERY_MAGIC, ANSWER_MAGIC, ERROR_MAGIC };
+	const char *l = next_line(r), *p = l, *magic = magics[m];
 	unsigned long long v;
 	size_t n = strlen(magic);
 
 	if (!l || strncmp(l, magic, n) != 0 || (p += n, !space(&p)) ||
 	    !unum(&p, UINT_MAX, &v) || *p != '\0')
-		return bad(err, errlen, 1, _("not a %s"), what);
-	if (v != PROTO_VERSION)
-		return bad(err, errlen, 1, _("version %llu of the %s is not supported; only "
-					     "version %d is"), v, what, PROTO_VERSION);
-	return 0;
+		return bad(err, errlen, 1, "%s",
+			   m == M_QUESTION ? _("not a question to the recorder") :
+			   m == M_ANSWER ? _("not an answer of the recorder") :
+			   _("not a message from the recorder"));
+	if (v == PROTO_VERSION)
+		return 0;
+	if (m == M_QUESTION)
+		return bad(err, errlen, 1, _("version %llu of the question is not supported; "
+					     "only version %d is"), v, PROTO_VERSION);
+	if (m == M_ANSWER)
+		return bad(err, errlen, 1, _("version %llu of the recorder's answer is not "
+					     "supported; only version %d is"), v, PROTO_VERSION);
+	return bad(err, errlen, 1, _("version %llu of the recorder's error message is not "
+				     "supported; only version %d is"), v, PROTO_VERSION);
 }
 
 /*
@@ -238,7 +246,7 @@ int proto_parse_request(char *buf, size_t len, struct proto_request *q,
 		err[0] = '\0';
 	ret = no_nul(buf, len, err, errlen);
 	if (!ret)
-		ret = magic_line(&r, QUERY_MAGIC, _("question to the recorder"), err, errlen);
+		ret = magic_line(&r, M_QUESTION, err, errlen);
 	if (ret)
 		return ret;
 	if (!num_line(next_line(&r), "pidns", ULLONG_MAX, &q->pidns) || q->pidns == 0)
@@ -378,12 +386,12 @@ int proto_parse_answer(char *buf, size_t len, struct proto_answer *a,
 		err[0] = '\0';
 	/* An error, whatever its sentence holds (made safe). */
 	if (len > strlen(ERROR_MAGIC) && memcmp(buf, ERROR_MAGIC " ", strlen(ERROR_MAGIC) + 1) == 0) {
-		ret = magic_line(&r, ERROR_MAGIC, _("message from the recorder"), err, errlen);
+		ret = magic_line(&r, M_ERROR, err, errlen);
 		return ret ? ret : error_message(&r, err, errlen);
 	}
 	ret = no_nul(buf, len, err, errlen);
 	if (!ret)
-		ret = magic_line(&r, ANSWER_MAGIC, _("answer of the recorder"), err, errlen);
+		ret = magic_line(&r, M_ANSWER, err, errlen);
 	if (ret)
 		return ret;
 	l = next_line(&r);

@@ -6,7 +6,8 @@
  *   askrec [-n PIDNS] [-w MS] [-p PROC] [-s SECONDS] [-t] SOCKET PID...
  *   askrec -r [-s SECONDS] SOCKET < BYTES
  *
- * Each PID's start time is read from PROC (default /proc)/PID/stat; the
+ * Each PID's start time is read from PROC (default /proc)/PID/stat, or
+ * given as PID:START; the
  * pid namespace is PIDNS, else that of /proc/self/ns/pid. -r sends stdin
  * as it is. -s sends half of it, waits SECONDS, then sends the rest; the
  * end of what is sent is told (shutdown) in every case. -t
@@ -133,8 +134,11 @@ int main(int argc, char **argv)
 		q.n = (size_t)(argc - optind);
 		q.v = xcalloc(q.n ? q.n : 1, sizeof(*q.v));
 		for (i = 0; i < (int)q.n; i++) {
+			const char *colon = strchr(argv[optind + i], ':');
+
 			q.v[i].pid = (pid_t)atoi(argv[optind + i]);
-			q.v[i].start = start_of(proc, q.v[i].pid);
+			q.v[i].start = colon ? strtoull(colon + 1, NULL, 10) :
+				       start_of(proc, q.v[i].pid);
 		}
 		proto_format_request(&out, &q);
 		free(q.v);
