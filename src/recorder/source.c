@@ -186,6 +186,7 @@ static void apply_file(int dirfd, const char *path, unsigned long long pidns,
 	if (st.owner != 0 && st.owner != geteuid()) {
 		rs->result = REC_UNTRUSTED;
 		rs->err_no = (int)st.owner;
+		rs->err[0] = '\0';
 		state_free(&st);
 		return;
 	}
@@ -245,6 +246,7 @@ void recorder_apply(int dirfd, const char *path, struct ct_proclist *pl,
 	if (ret == -EPERM) {
 		rs->result = REC_UNTRUSTED;
 		rs->err_no = atoi(ask_err);
+		snprintf(rs->err, sizeof(rs->err), "%s", PROTO_SOCKET_SUFFIX);
 		return;
 	}
 	if (ret < 0)
@@ -301,6 +303,13 @@ void recorder_explain(const struct rec_source *rs, const char *path,
 				      "state file '%s': %s"), path, strerror(rs->err_no));
 		break;
 	case REC_UNTRUSTED:
+		if (rs->err[0]) {	/* its socket's listener */
+			snprintf(buf, size, _("the born (CABA) tree is unknown: uid %d listens on "
+					      "the recorder's socket '%s%s', neither root nor you, "
+					      "so it is not asked; %s"), rs->err_no, path, rs->err,
+				 _(todo));
+			break;
+		}
 		snprintf(buf, size, _("the born (CABA) tree is unknown: the recorder's state file "
 				      "'%s' belongs to uid %d, neither root nor you, so it is not "
 				      "trusted; %s"), path, rs->err_no, _(todo));

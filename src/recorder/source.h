@@ -19,8 +19,9 @@ enum rec_result {
 	REC_STALE,		/* written for another boot or pid namespace */
 	REC_BAD,		/* malformed: reason in err */
 	REC_ERROR,		/* cannot be read: errno in err_no */
-	REC_UNTRUSTED,		/* the file, or the socket's listener, is neither
-				 * root's nor the caller's: err_no is its uid */
+	REC_UNTRUSTED,		/* the file, or the socket's listener (then err is
+				 * the socket's suffix), is neither root's nor the
+				 * caller's: err_no is its uid */
 	REC_NS_UNKNOWN,		/* the pid namespace of the procfs read cannot be
 				 * told: the recorder is not asked */
 	REC_FOREIGN,		/* the recorder did not answer (why in err) and its
