@@ -9,6 +9,12 @@
 
 #include "recorder/born.h"
 
+/* A process: its pid and start time (clock ticks after boot). */
+struct rec_task {
+	pid_t pid;
+	unsigned long long start;
+};
+
 struct rec_backend {
 	const char *name;		/* "ebpf" or "connector" */
 	const char *release_point;	/* what "released" is taken from */
@@ -34,6 +40,14 @@ struct rec_backend {
 	void (*commit)(struct rec_backend *b);
 	/* Events lost so far (ring full, socket buffer overrun, gaps). */
 	unsigned long long (*lost)(struct rec_backend *b);
+	/*
+	 * The processes that are child subreapers now (prctl
+	 * PR_SET_CHILD_SUBREAPER, which /proc does not show), sorted by pid,
+	 * into *v (to free) and *n: 0, or -errno when it cannot tell. NULL:
+	 * this backend cannot tell them, no_subreapers says why.
+	 */
+	int (*subreapers)(struct rec_backend *b, struct rec_task **v, size_t *n);
+	const char *no_subreapers;
 	void (*close)(struct rec_backend *b);
 };
 

@@ -434,7 +434,11 @@ static void load_previous(const char *path, const struct state_meta *meta,
 		say(_("continuing from %s: %zu processes"), path, st.n);
 		if (st.version == 1)
 			say(_("the state file %s is of version 1, without a checksum: it is written "
-			      "again as version 2"), path);
+			      "again as version 3"), path);
+		else if (st.version == 2)
+			say(_("the state file %s is of version 2, which does not say which inferred "
+			      "CABAs may hide a reparenting: all of them are taken to; it is written "
+			      "again as version 3"), path);
 		state_free(&st);
 		return;
 	}
@@ -669,6 +673,10 @@ int main(int argc, char **argv)
 	snprintf(meta.backend, sizeof(meta.backend), "%s", b->name);
 	b->on_ns = on_ns;
 	b->on_ns_arg = &w;
+	rec_subreapers_from(b);
+	if (o.verbose && !b->subreapers)
+		say(_("child subreapers cannot be told (%s): a process running before the recorder under one is taken as its child"),
+		    _(b->no_subreapers));
 	nkeep = caps_to_keep(b, keep);
 	if (rec_drop_privileges(keep, nkeep, err, sizeof(err)) < 0) {
 		say(_("cannot give up its privileges (%s); stopping"), err);

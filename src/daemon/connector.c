@@ -222,6 +222,7 @@ int rec_connector_open(struct rec_backend **out, size_t bufsize, char *err,
 	c->b.name = "connector";
 	c->b.release_point = "exit, then gone from /proc";
 	c->b.exit_is_zombie = true;
+	c->b.no_subreapers = N_("the proc connector does not tell them");
 	c->b.wait_fd = c->sock;
 	c->b.drain = conn_drain;
 	c->b.lost = conn_lost;

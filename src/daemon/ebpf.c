@@ -21,6 +21,10 @@
  * only once the state holding those events is on disk. A restart takes
  * the pins back and replays what the last state does not hold. A clean
  * stop removes the pins, which detaches the programs.
+ *
+ * A task iterator of its own (reapers.bpf.c), loaded at each start, tells
+ * which processes are child subreapers, which /proc does not: the processes
+ * seen at the start under one may have been adopted by it.
  */
 #include "config.h"
 
@@ -44,6 +48,7 @@
 #include "daemon/backend.h"
 #include "recorder/events.h"
 #include "born.skel.h"
+#include "reapers.skel.h"
 #include "xalloc.h"
 
 #define BPFFS "/sys/fs/bpf"
@@ -61,6 +66,8 @@ struct ebpf {
 	size_t ring, page;
 	unsigned long pending;		/* consumer position past the applied events */
 	int ncpus;
+	struct reapers *rskel;		/* the subreapers' iterator, or NULL */
+	struct bpf_link *iter_link;
 };
 
 static int drain(struct rec_backend *b, struct born_table *t)
@@ -138,6 +145,71 @@ static unsigned long long lost(struct rec_backend *b)
 	return sum;
 }
 
+static int cmp_task(const void *a, const void *b)
+{
+	const struct rec_task *x = a, *y = b;
+
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* A run of the iterator: one reaper_record per child subreaper. */
+static int subreapers(struct rec_backend *b, struct rec_task **v, size_t *n)
+{
+	struct ebpf *e = (struct ebpf *)b;
+	struct strbuf sb = STRBUF_INIT;
+	struct reaper_record r;
+	size_t i, k = 0;
+	ssize_t got;
+	int fd;
+
+	*v = NULL;
+	*n = 0;
+	fd = bpf_iter_create(bpf_link__fd(e->iter_link));
+	if (fd < 0)
+		return -errno;
+	/* Records stay whole however the reads cut the stream: read it all. */
+	got = sb_read_fd(&sb, fd, 64 << 20);
+	close(fd);
+	if (got < 0) {
+		sb_free(&sb);
+		return (int)got;
+	}
+	*v = xcalloc(sb.len / sizeof(r) + 1, sizeof(**v));
+	for (i = 0; i + sizeof(r) <= sb.len; i += sizeof(r)) {
+		memcpy(&r, sb.s + i, sizeof(r));
+		(*v)[k].pid = r.pid;
+		(*v)[k++].start = rec_ns_to_ticks(r.start);
+	}
+	sb_free(&sb);
+	qsort(*v, k, sizeof(**v), cmp_task);
+	*n = k;
+	return 0;
+}
+
+/*
+ * Load the subreapers' iterator; without it (an older kernel, a verifier
+ * that refuses it), the rules that /proc allows do without.
+ */
+static void open_reapers(struct ebpf *e)
+{
+	long err_l;
+
+	e->b.no_subreapers = N_("the eBPF task iterator that finds them cannot be loaded");
+	e->rskel = reapers__open_and_load();
+	if (!e->rskel)
+		return;
+	e->iter_link = bpf_program__attach_iter(e->rskel->progs.subreapers, NULL);
+	err_l = libbpf_get_error(e->iter_link);
+	if (err_l || !e->iter_link) {
+		e->iter_link = NULL;
+		reapers__destroy(e->rskel);
+		e->rskel = NULL;
+		return;
+	}
+	e->b.subreapers = subreapers;
+	e->b.no_subreapers = NULL;
+}
+
 static const char *const pins[] = { "events", "drops", "fork", "exec", "exit",
 				    "release_task", "sched_process_free" };
 
@@ -159,6 +231,9 @@ static void teardown(struct ebpf *e, bool keep_pins)
 {
 	if (!keep_pins)
 		unpin(e);
+	bpf_link__destroy(e->iter_link);
+	if (e->rskel)
+		reapers__destroy(e->rskel);
 	if (e->consumer)
 		munmap(e->consumer, e->page);
 	if (e->producer)
@@ -406,6 +481,7 @@ int rec_ebpf_open(struct rec_backend **out, size_t bufsize, const char *key,
 			    strerror(-ret));
 	}
 	e->data = (unsigned char *)e->producer + e->page;
+	open_reapers(e);
 	e->pending = __atomic_load_n(e->consumer, __ATOMIC_ACQUIRE);
 	e->b.name = "ebpf";
 	e->b.durable = e->pindir != NULL;

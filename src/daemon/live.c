@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -100,6 +101,192 @@ static void collect_gone(const struct born_proc *p, void *arg)
 	g->out[g->nout++] = (struct born_proc *)p;
 }
 
+/*
+ * ---- What an inferred CABA may hide ----
+ *
+ * A process seen running when the recorder starts (or found later, its
+ * fork missed) takes its parent of the moment as its CABA. That guess can
+ * only be wrong where the process was reparented, and a process is only
+ * ever reparented to a reaper: the init of its pid namespace, or a child
+ * subreaper (prctl PR_SET_CHILD_SUBREAPER) above it. So a process whose
+ * parent is no reaper was created by that parent, which is alive: its
+ * CABA, as good as witnessed. The exception is a CLONE_PARENT child: its
+ * creator gave it its own parent, which it did not create; a guess cannot
+ * see that, and a witnessed fork can (eBPF: the connector cannot either).
+ *
+ * A parent is taken as a reaper (from_reaper: the guess may hide a
+ * reparenting) when it is pid 1 or the init of another pid namespace
+ * (NSpid: ends in 1), a child subreaper (where the backend can tell:
+ * /proc does not show it), or it has a child older than itself, which it
+ * can only have adopted (a parent that started after the child is one).
+ * What cannot be told (a parent not in /proc, a status not read) counts
+ * as a reaper. A process whose parent is the idle task (ppid 0: pid 1,
+ * kthreadd) has its CABA by definition: none.
+ */
+
+static struct rec_backend *reaper_src;
+
+void rec_subreapers_from(struct rec_backend *b)
+{
+	reaper_src = b;
+}
+
+/* What is known while judging parents: the subreapers, asked for once. */
+struct judge {
+	int procfd;
+	bool fetched;
+	struct rec_task *sub;
+	size_t nsub;
+};
+
+static bool is_subreaper(struct judge *j, pid_t pid, unsigned long long start)
+{
+	size_t lo = 0, hi;
+
+	if (!j->fetched) {
+		j->fetched = true;
+		if (!reaper_src || !reaper_src->subreapers ||
+		    reaper_src->subreapers(reaper_src, &j->sub, &j->nsub) < 0) {
+			free(j->sub);
+			j->sub = NULL;
+			j->nsub = 0;
+		}
+	}
+	for (hi = j->nsub; lo < hi;) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (j->sub[mid].pid == pid)
+			return j->sub[mid].start == start;
+		if (j->sub[mid].pid < pid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/*
+ * Is pid the init of a pid namespace: does its NSpid: line end in 1?
+ * 1 or 0; -1 when it cannot be told.
+ */
+static int ns_init(int procfd, pid_t pid)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char path[32], *l, *e;
+	int fd, ret = -1;
+
+	snprintf(path, sizeof(path), "%d/status", (int)pid);
+	fd = openat(procfd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (sb_read_fd(&sb, fd, 1 << 20) > 0 && (l = strstr(sb.s, "\nNSpid:"))) {
+		l += strlen("\nNSpid:");
+		e = l + strcspn(l, "\n");
+		while (e > l && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
+		/* The last id, the one in the innermost namespace. */
+		if (e > l && e[-1] >= '0' && e[-1] <= '9') {
+			char *d = e;
+
+			while (d > l && d[-1] >= '0' && d[-1] <= '9')
+				d--;
+			if (d == l || d[-1] == ' ' || d[-1] == '\t')
+				ret = e - d == 1 && *d == '1';
+		}
+	}
+	close(fd);
+	sb_free(&sb);
+	return ret;
+}
+
+/*
+ * Has pid (started at start) a child older than itself, which it must
+ * have adopted? Its threads' children files say whom it has; true when
+ * they cannot be read (not known).
+ */
+static bool adopted_any(int procfd, pid_t pid, unsigned long long start)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct dirent *de;
+	char path[48];
+	bool adopted = false;
+	int dfd, fd;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "%d/task", (int)pid);
+	dfd = openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = dfd < 0 ? NULL : fdopendir(dfd);
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
+		return true;
+	}
+	while (!adopted && (de = readdir(d))) {
+		const char *p;
+
+		if (de->d_name[0] < '1' || de->d_name[0] > '9' ||
+		    strlen(de->d_name) > 12)
+			continue;
+		snprintf(path, sizeof(path), "%s/children", de->d_name);
+		fd = openat(dirfd(d), path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		sb_reset(&sb);
+		if (fd < 0 || sb_read_fd(&sb, fd, 1 << 20) < 0) {
+			/*
+			 * A thread that is gone has no children to tell of;
+			 * one there without the file (a kernel without
+			 * CONFIG_PROC_CHILDREN) cannot say.
+			 */
+			adopted = fd >= 0 || errno != ENOENT ||
+				  faccessat(dirfd(d), de->d_name, F_OK, 0) == 0;
+			if (fd >= 0)
+				close(fd);
+			continue;
+		}
+		close(fd);
+		for (p = sb.s; *p && !adopted;) {
+			unsigned long long cstart;
+			char *end;
+			long kid = strtol(p, &end, 10);
+
+			if (end == p)
+				break;
+			p = end + strspn(end, " \n");
+			if (kid > 0 && kid <= INT_MAX && rec_stat(procfd, (pid_t)kid, &cstart, NULL) == 0)
+				adopted = cstart < start;
+		}
+	}
+	closedir(d);
+	sb_free(&sb);
+	return adopted;
+}
+
+/* Was the parent par (in the table) a reaper for a child started at start? */
+static bool reaper_now(struct judge *j, const struct born_proc *par,
+		       unsigned long long start)
+{
+	if (par->pid == 1 || par->start > start || is_subreaper(j, par->pid, par->start))
+		return true;
+	return ns_init(j->procfd, par->pid) != 0 || adopted_any(j->procfd, par->pid, par->start);
+}
+
+/*
+ * The same for the parent v[k] of a scan, adopted if a child in the scan
+ * is older; verdict[k] keeps the answer (0: not judged yet, 1: a
+ * reaper, 2: not).
+ */
+static bool reaper_in_scan(struct judge *j, const struct procfs_light *v, size_t k,
+			   const bool *adopted, unsigned char *verdict)
+{
+	if (!verdict[k]) {
+		bool r = v[k].pid == 1 || adopted[k] ||
+			 is_subreaper(j, v[k].pid, v[k].start_time) ||
+			 ns_init(j->procfd, v[k].pid) != 0;
+
+		verdict[k] = r ? 1 : 2;
+	}
+	return verdict[k] == 1;
+}
+
 /* The procfs directory procfd for readdir(), or NULL with errno set. */
 static DIR *open_proc_dir(int procfd)
 {
@@ -145,26 +332,46 @@ int rec_sync(struct born_table *t, int procfd, int add_missing,
 	free(g.out);
 
 	if (add_missing) {
+		struct judge j = { .procfd = procfd };
+		bool *fresh = xcalloc(n + 1, sizeof(*fresh)), *adopted = xcalloc(n + 1, 1);
+		unsigned char *verdict = xcalloc(n + 1, 1);
+
 		for (i = 0; i < n; i++) {
+			const struct procfs_light *par = find_seen(v, n, v[i].ppid);
+
+			if (par && v[i].ppid > 0 && v[i].start_time < par->start_time)
+				adopted[par - v] = true;
 			if (!born_find(t, v[i].pid, v[i].start_time)) {
 				born_seed(t, v[i].pid, v[i].start_time);
+				fresh[i] = true;
 				st->added++;
-			} else {
-				v[i].ppid = -1;	/* known: leave its CABA alone */
 			}
 		}
 		for (i = 0; i < n; i++) {
 			const struct procfs_light *par;
-			struct born_proc *p;
+			struct born_proc *p = born_find(t, v[i].pid, v[i].start_time);
 
-			if (v[i].ppid < 0)
+			if (!p || !p->inferred)
+				continue;	/* witnessed or defined: as it is */
+			if (v[i].ppid == 0) {
+				/* pid 1 and kthreadd (also known from an older state). */
+				born_set_defined(t, p);
 				continue;
-			p = born_find(t, v[i].pid, v[i].start_time);
+			}
+			if (!fresh[i])
+				continue;	/* known: leave its CABA alone */
 			par = find_seen(v, n, v[i].ppid);
-			if (p && p->inferred && par)
-				born_set_inferred_caba(t, p,
-						       born_find(t, par->pid, par->start_time));
+			if (!par)
+				born_set_inferred(t, p, NULL, true);
+			else
+				born_set_inferred(t, p, born_find(t, par->pid, par->start_time),
+						  reaper_in_scan(&j, v, (size_t)(par - v),
+								 adopted, verdict));
 		}
+		free(fresh);
+		free(adopted);
+		free(verdict);
+		free(j.sub);
 	}
 	free(v);
 	return 0;
@@ -485,7 +692,7 @@ static void end_pass(struct rec_watch *w, struct born_table *t,
 
 /* One process of a pass: in the table (or added to it), its namespace seen. */
 static void sweep_one(struct rec_watch *w, struct born_table *t, pid_t pid,
-		      struct rec_sync_stats *st)
+		      struct judge *j, struct rec_sync_stats *st)
 {
 	unsigned long long ino;
 
@@ -500,9 +707,15 @@ static void sweep_one(struct rec_watch *w, struct born_table *t, pid_t pid,
 
 			/* Unknown: a fork that was missed, unless it is still queued. */
 			if (rec_stat(w->procfd, pid, &start, &ppid) == 0 && start < w->before) {
+				struct born_proc *par = ppid > 0 ? born_find_pid(t, ppid) : NULL;
+
 				p = born_seed(t, pid, start);
 				p->sweep = w->gen;
-				born_set_inferred_caba(t, p, born_find_pid(t, ppid));
+				if (ppid == 0)
+					born_set_defined(t, p);
+				else
+					born_set_inferred(t, p, par,
+							  !par || reaper_now(j, par, start));
 				st->added++;
 			}
 		}
@@ -520,6 +733,7 @@ static void sweep_one(struct rec_watch *w, struct born_table *t, pid_t pid,
 int rec_sweep(struct rec_watch *w, struct born_table *t, size_t max,
 	      struct rec_sync_stats *st)
 {
+	struct judge j = { .procfd = w->procfd };
 	struct dirent *de;
 	size_t n = 0;
 
@@ -544,6 +758,7 @@ int rec_sweep(struct rec_watch *w, struct born_table *t, size_t max,
 			/* Half a pass proves nothing: the next one starts over. */
 			closedir(w->dir);
 			w->dir = NULL;
+			free(j.sub);
 			return -err;
 		}
 		if (!de)
@@ -551,9 +766,10 @@ int rec_sweep(struct rec_watch *w, struct born_table *t, size_t max,
 		pid = strtol(de->d_name, &end, 10);
 		if (*end || pid <= 0)
 			continue;
-		sweep_one(w, t, (pid_t)pid, st);
+		sweep_one(w, t, (pid_t)pid, &j, st);
 		n++;
 	}
+	free(j.sub);
 	if (max && n == max)
 		return 0;
 	closedir(w->dir);

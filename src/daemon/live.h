@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "daemon/backend.h"
 #include "recorder/born.h"
 
 /* Start time (and parent, if ppid) of pid from PID/stat; 0 or -errno. */
@@ -27,6 +28,15 @@ struct rec_sync_stats {
  */
 int rec_sync(struct born_table *t, int procfd, int add_missing,
 	     struct rec_sync_stats *st);
+
+/*
+ * The backend rec_sync and rec_sweep ask which processes are child
+ * subreapers, when they add a process as inferred (NULL, or a backend
+ * that cannot tell: only what /proc shows). Whether its parent then was a
+ * reaper is its from_reaper (see live.c); a process whose parent is the
+ * idle task (ppid 0: pid 1, kthreadd) is defined.
+ */
+void rec_subreapers_from(struct rec_backend *b);
 
 /* Exited processes are looked for in /proc after at most this long, and again... */
 #define REC_REAP_MIN_MS 10

@@ -118,6 +118,7 @@ static struct born_proc *insert(struct born_table *t, pid_t pid,
 	p->pid = pid;
 	p->start = start;
 	p->inferred = true;
+	p->from_reaper = true;	/* until its parent is known */
 	p->hnext = t->buckets[h];
 	t->buckets[h] = p;
 	t->n++;
@@ -143,16 +144,40 @@ static bool is_under(const struct born_proc *from, const struct born_proc *p)
 	return false;
 }
 
-void born_set_inferred_caba(struct born_table *t, struct born_proc *p,
-			    struct born_proc *parent)
+void born_set_inferred(struct born_table *t, struct born_proc *p,
+		       struct born_proc *parent, bool from_reaper)
 {
-	if (!p->inferred || p->caba == parent)
+	if (!p->inferred)
 		return;
 	/* A guess must not make a loop (pids of a racing scan can). */
-	if (parent && is_under(parent, p))
+	if (parent && is_under(parent, p)) {
+		p->from_reaper = true;
+		return;
+	}
+	p->from_reaper = from_reaper;
+	if (p->caba == parent)
 		return;
 	unlink_from(t, p);
 	link_under(t, p, parent);
+}
+
+void born_set_inferred_caba(struct born_table *t, struct born_proc *p,
+			    struct born_proc *parent)
+{
+	born_set_inferred(t, p, parent, true);
+}
+
+void born_set_defined(struct born_table *t, struct born_proc *p)
+{
+	if (!p->inferred)
+		return;
+	p->inferred = false;
+	p->from_reaper = false;
+	p->defined = true;
+	if (p->caba) {
+		unlink_from(t, p);
+		link_under(t, p, NULL);
+	}
 }
 
 /* Remove p: its CABA descendants move onto its CABA, in O(descendants). */
@@ -242,6 +267,8 @@ struct born_proc *born_fork(struct born_table *t, pid_t cpid,
 	if (creator == p || (creator && is_under(creator, p)))
 		return p;	/* inconsistent input: never make a loop */
 	p->inferred = false;
+	p->from_reaper = false;
+	p->defined = false;
 	if (p->caba != creator) {
 		unlink_from(t, p);
 		link_under(t, p, creator);

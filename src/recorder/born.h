@@ -53,19 +53,38 @@ struct born_proc *born_find_pid(const struct born_table *t, pid_t pid);
 
 /*
  * A process that was there before we looked: its CABA is inferred (set it
- * with born_set_inferred_caba once its parent is in the table). Returns the
- * existing entry if (pid, start) is known already.
+ * with born_set_inferred or born_set_inferred_caba once its parent is in
+ * the table, or born_set_defined), from_reaper until said otherwise.
+ * Returns the existing entry if (pid, start) is known already.
  */
 struct born_proc *born_seed(struct born_table *t, pid_t pid,
 			    unsigned long long start);
 
-/* Make parent the inferred CABA of p (NULL: none); p must be inferred. */
+/*
+ * Make parent, p's parent when it was first seen, its inferred CABA (NULL:
+ * none known); nothing happens unless p is inferred. from_reaper: whether
+ * that parent was a reaper then (or it cannot be told); false says it
+ * created p, which makes the guess as good as witnessed. A guess that
+ * would make a loop (pids of a racing scan can) is refused, and p is left
+ * from_reaper: nothing sure is known of it.
+ */
+void born_set_inferred(struct born_table *t, struct born_proc *p,
+		       struct born_proc *parent, bool from_reaper);
+
+/* The same when nothing is known of the parent: p is from_reaper. */
 void born_set_inferred_caba(struct born_table *t, struct born_proc *p,
 			    struct born_proc *parent);
 
 /*
+ * p (inferred) has its CABA by definition: none. For pid 1 and kthreadd,
+ * whose parent is the idle task (ppid 0). A witnessed p is left alone.
+ */
+void born_set_defined(struct born_table *t, struct born_proc *p);
+
+/*
  * Process (cpid, cstart) created process (pid, start). The child is
- * witnessed; an unknown creator is added as inferred with no CABA. Any
+ * witnessed (neither inferred nor defined any more); an unknown creator is
+ * added as inferred with no CABA, from_reaper (nothing is known). Any
  * older process with the child's pid has been released (the kernel frees a
  * pid only on release), so it is released here. Applying the same fork
  * twice is harmless.

@@ -20,4 +20,11 @@ struct born_event {
 	__u64 cstart;
 };
 
+/* What the subreapers' iterator writes: a child subreaper. */
+struct reaper_record {
+	__s32 pid;
+	__u32 pad;
+	__u64 start;		/* start_boottime, in nanoseconds */
+};
+
 #endif

@@ -134,16 +134,16 @@ static int ask(const char *path, unsigned long long pidns, struct ct_proclist *p
 static bool file_caba(const struct state *st, const struct ct_proclist *pl,
 		      const struct state_entry *e, struct ct_proc *p)
 {
-	bool inferred = false;
+	bool inferred = false, from_reaper = false;
 	size_t steps;
 
 	for (steps = 0; e && steps <= st->n; steps++) {
 		inferred |= e->inferred;
+		from_reaper |= e->inferred && e->from_reaper;
 		if (caba_shown(pl, e->caba, e->caba_start)) {
 			p->caba = e->caba;
-			/* Whether its parent then was a reaper is not in the file. */
 			p->caba_status = inferred ? CABA_INFERRED : CABA_WITNESSED;
-			p->caba_from_reaper = inferred;
+			p->caba_from_reaper = from_reaper;
 			return true;
 		}
 		if (e->caba == 0)
@@ -214,8 +214,8 @@ static void apply_file(int dirfd, const char *path, unsigned long long pidns,
 
 		p->caba = 0;
 		p->caba_from_reaper = false;
-		/* Only pid 1 and kthreadd have none: the idle task, by definition. */
-		if (e && e->caba == 0) {
+		/* pid 1 and kthreadd: the idle task, by definition. */
+		if (e && (e->defined || (e->caba == 0 && st.version < 3))) {
 			p->caba_status = CABA_DEFINED;
 			continue;
 		}

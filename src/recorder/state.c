@@ -2,16 +2,25 @@
 /*
  * The state file, line by line:
  *
- *   cabatree-recorder-state 2
+ *   cabatree-recorder-state 3
  *   boot_id <id>  backend <name>  pidns <inode>  daemon <pid> <start>
  *   updated <seconds>  lost <events>  processes <count>   (one per line)
- *   <pid> <start> <caba> <caba start> w|i                 (count lines)
+ *   <pid> <start> <caba> <caba start> w|i|p|d             (count lines)
  *   end
  *   checksum crc32 <8 hexadecimal digits>
  *
- * The checksum covers every byte before its line. Version 1, which the
- * previous release wrote, is the same without the checksum line; it is
- * still read, as it always was.
+ * The letter says how the CABA is known: w witnessed (the recorder saw the
+ * process being created); i inferred, the process's parent when the
+ * recorder first saw it, and that parent was a reaper (an init, a child
+ * subreaper) or could not be told: it may have adopted the process, so
+ * the guess may hide a reparenting; p inferred the same way from a parent
+ * that was no reaper, so that it created the process; d by definition
+ * (pid 1, kthreadd: none, so caba and caba start are 0).
+ *
+ * The checksum covers every byte before its line. Versions 1 and 2, which
+ * earlier releases wrote, are still read: version 2 is the same with w
+ * and i only (i: not known whether from a reaper, so taken as from one),
+ * version 1 that without the checksum line.
  *
  * Anything else, a short file, a count that does not match or a checksum
  * that does not is malformed: a reader never trusts half a file, nor a
@@ -35,7 +44,7 @@
 #include "xalloc.h"
 
 #define MAGIC "cabatree-recorder-state "
-#define FORMAT_VERSION 2	/* what state_format() writes */
+#define FORMAT_VERSION 3	/* what state_format() writes */
 #define SUM_KEY "checksum crc32 "
 #define SUM_LINE_LEN (sizeof(SUM_KEY) - 1 + 8)	/* and its newline */
 
@@ -131,7 +140,7 @@ static void put_entry(const struct born_proc *p, void *arg)
 	*d++ = ' ';
 	d += put_uint(d, p->caba ? p->caba->start : 0);
 	*d++ = ' ';
-	*d++ = p->inferred ? 'i' : 'w';
+	*d++ = p->defined ? 'd' : !p->inferred ? 'w' : p->from_reaper ? 'i' : 'p';
 	*d++ = '\n';
 	*d = '\0';
 	sb->len = (size_t)(d - sb->s);
@@ -406,19 +415,22 @@ static int parse_lines(char *buf, size_t len, struct state *st, char *err,
 				  i, count);
 			goto body_error;
 		}
-		/* pid start caba caba-start w|i */
+		/* pid start caba caba-start w|i|p|d (p and d: version 3) */
 		p = l;
 		if (!unum(&p, INT_MAX, &v) || v == 0 || !space(&p) ||
 		    !unum(&p, ULLONG_MAX, &e->start) || !space(&p) ||
 		    !unum(&p, INT_MAX, &w) || !space(&p) ||
 		    !unum(&p, ULLONG_MAX, &e->caba_start) || !space(&p) ||
-		    (p[0] != 'w' && p[0] != 'i') || p[1] != '\0') {
+		    !strchr(st->version >= 3 ? "wipd" : "wi", p[0]) || !p[0] || p[1] != '\0' ||
+		    (p[0] == 'd' && (w || e->caba_start))) {
 			ret = bad(err, errlen, line, _("malformed process line"));
 			goto body_error;
 		}
 		e->pid = (pid_t)v;
 		e->caba = (pid_t)w;
-		e->inferred = p[0] == 'i';
+		e->inferred = p[0] == 'i' || p[0] == 'p';
+		e->from_reaper = p[0] == 'i';
+		e->defined = p[0] == 'd';
 		st->n++;
 	}
 	line++;
@@ -468,7 +480,7 @@ static int parse_body(char *buf, size_t len, struct state *st, char *err,
 	return bad(err, errlen, line, _("NUL byte"));
 }
 
-/* The version line 1 says, 1 or 2; buf is left as it is. */
+/* The version line 1 says, 1 to 3; buf is left as it is. */
 static int read_version(const char *buf, size_t len, unsigned int *version,
 			char *err, size_t errlen)
 {
@@ -480,16 +492,16 @@ static int read_version(const char *buf, size_t len, unsigned int *version,
 	p = ok ? buf + strlen(MAGIC) : NULL;
 	if (!ok || !unum(&p, UINT_MAX, &v) || p != nl)
 		return bad(err, errlen, 1, _("not a cabatree recorder state file"));
-	if (v != 1 && v != 2)
+	if (v < 1 || v > FORMAT_VERSION)
 		return bad(err, errlen, 1, _("version %llu of the state file is not supported; "
-					     "only versions 1 and 2 are"), v);
+					     "only versions 1 to %d are"), v, FORMAT_VERSION);
 	*version = (unsigned int)v;
 	return 0;
 }
 
 /*
- * The checksum line at the end of buf[0..len), left as it is. Version 2
- * must end with a right one; *body is then where it starts (the end of
+ * The checksum line at the end of buf[0..len), left as it is. Versions 2
+ * and 3 must end with a right one; *body is then where it starts (the end of
  * what it covers). Version 1 has none (*body is len), but a version 2 file
  * whose version was damaged into 1 has one: that is checked all the same,
  * so the damage is told for what it is. On an error, *body is the end of
@@ -709,8 +721,13 @@ void state_to_table(const struct state *st, struct born_table *t)
 		struct born_proc *p = born_find(t, e->pid, e->start);
 		struct born_proc *c = e->caba ? born_find(t, e->caba, e->caba_start) : NULL;
 
-		born_set_inferred_caba(t, p, c);
+		if (e->defined) {
+			born_set_defined(t, p);
+			continue;
+		}
+		born_set_inferred(t, p, c, e->from_reaper);
 		p->inferred = e->inferred;
+		p->from_reaper = e->inferred && e->from_reaper;
 	}
 	t->lost = st->meta.lost;
 }

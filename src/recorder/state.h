@@ -15,13 +15,20 @@
 
 #define STATE_DEFAULT_PATH "/run/cabatree/state"
 
-/* One process alive: its identity and its CABA's (caba 0: none known). */
+/*
+ * One process alive: its identity and its CABA's (caba 0: none known).
+ * Its CABA is witnessed, inferred (and then from_reaper or not, as
+ * born_proc says), or defined (caba 0): one of the three.
+ */
 struct state_entry {
 	pid_t pid;
 	unsigned long long start;
 	pid_t caba;
 	unsigned long long caba_start;
 	bool inferred;
+	bool from_reaper;		/* inferred: the parent then was a reaper (or
+					 * not known: always so from versions 1 and 2) */
+	bool defined;			/* pid 1, kthreadd (never from versions 1 and 2) */
 };
 
 struct state_meta {
@@ -39,7 +46,7 @@ struct state {
 	struct state_entry *v;		/* sorted by (pid, start) */
 	size_t n;
 	uid_t owner;			/* the file's owner */
-	unsigned int version;		/* of the file read: 1 (no checksum) or 2 */
+	unsigned int version;		/* of the file read: 1 (no checksum), 2 or 3 */
 	/* Filled by state_salvage: */
 	bool header_ok;			/* meta was read whole */
 	size_t announced;		/* processes the header announced */
@@ -57,7 +64,7 @@ struct state {
 int state_save(int dirfd, const char *name, const struct born_table *t,
 	       const struct state_meta *meta, mode_t mode);
 
-/* Append the text of the state file of t and meta to sb (version 2). */
+/* Append the text of the state file of t and meta to sb (version 3). */
 struct strbuf;
 void state_format(struct strbuf *sb, const struct born_table *t,
 		  const struct state_meta *meta);

@@ -2,12 +2,13 @@
 /*
  * The recorder's state file into state_parse(). The format is exact, so a
  * file it accepts must be what state_format() writes for what was read
- * (the process lines in any order; version 1 without, version 2 with the
- * checksum line), and the born table rebuilt from it must write the same
- * processes again. A rejection says on which line. Any one byte changed
- * in an accepted version 2 file makes it rejected.
+ * (the process lines in any order; version 1 without, versions 2 and 3
+ * with the checksum line), and the born table rebuilt from it must write
+ * the same processes again, each known the same way (witnessed, inferred
+ * from a reaper or not, defined). A rejection says on which line. Any one
+ * byte changed in an accepted version 2 or 3 file makes it rejected.
  *
- * A mutated version 2 file seldom has a right checksum, so each one is
+ * A mutated version 2 or 3 file seldom has a right checksum, so each one is
  * also tried signed again (its last line replaced by a right checksum
  * line): the lines under the checksum are fuzzed as well. The checksum is
  * computed here one bit at a time, apart from the table of state.c.
@@ -118,6 +119,12 @@ static bool signed_right(const char *s, size_t n)
 	return fuzz_same(s + at, n - at, want, (size_t)len);
 }
 
+/* The letter of e's kind, as state_format() writes it. */
+static char kind(const struct state_entry *e)
+{
+	return e->defined ? 'd' : !e->inferred ? 'w' : e->from_reaper ? 'i' : 'p';
+}
+
 /* The text state_format() would write for st, processes in st's order. */
 static void format_state(struct strbuf *sb, const struct state *st)
 {
@@ -130,10 +137,9 @@ static void format_state(struct strbuf *sb, const struct state *st)
 		st->meta.lost, st->n);
 	for (i = 0; i < st->n; i++)
 		sb_addf(sb, "%d %llu %d %llu %c\n", (int)st->v[i].pid, st->v[i].start,
-			(int)st->v[i].caba, st->v[i].caba_start,
-			st->v[i].inferred ? 'i' : 'w');
+			(int)st->v[i].caba, st->v[i].caba_start, kind(&st->v[i]));
 	sb_adds(sb, "end\n");
-	if (st->version == 2)
+	if (st->version >= 2)
 		sb_addf(sb, "checksum crc32 %08x\n", (unsigned int)crc32_bits(sb->s, sb->len));
 }
 
@@ -169,7 +175,14 @@ static void check_sorted(const struct state *st)
 	size_t i;
 
 	for (i = 0; i < st->n; i++) {
-		FUZZ_CHECK(st->v[i].pid > 0 && st->v[i].caba >= 0);
+		const struct state_entry *e = &st->v[i];
+
+		FUZZ_CHECK(e->pid > 0 && e->caba >= 0);
+		/* One of witnessed, inferred (from a reaper or not), defined. */
+		FUZZ_CHECK(!(e->defined && e->inferred) && (!e->from_reaper || e->inferred));
+		FUZZ_CHECK(!e->defined || (e->caba == 0 && e->caba_start == 0));
+		/* Versions 1 and 2 know no better than from a reaper. */
+		FUZZ_CHECK(st->version >= 3 || (!e->defined && e->from_reaper == e->inferred));
 		if (i)
 			FUZZ_CHECK(st->v[i - 1].pid < st->v[i].pid ||
 				   (st->v[i - 1].pid == st->v[i].pid &&
@@ -201,13 +214,13 @@ static bool check_one(const char *data, size_t size)
 		return false;
 	}
 	check_sorted(&st);
-	FUZZ_CHECK(st.version == 1 || st.version == 2);
+	FUZZ_CHECK(st.version >= 1 && st.version <= 3);
 
 	/* The file was exactly what the writer writes for what was read. */
 	format_state(&sb, &st);
 	at = size;
 	sat = sb.len;
-	if (st.version == 2) {
+	if (st.version >= 2) {
 		/* Its checksum is right; the lines under it, in any order. */
 		FUZZ_CHECK(signed_right(data, size));
 		FUZZ_CHECK(signed_right(sb.s, sb.len));
@@ -232,14 +245,15 @@ static bool check_one(const char *data, size_t size)
 	state_format(&sb, &t, &st.meta);
 	FUZZ_CHECK(signed_right(sb.s, sb.len));
 	FUZZ_CHECK(state_parse(sb.s, sb.len, &st2, err, sizeof(err)) == 0);
-	FUZZ_CHECK(st2.version == 2);
+	FUZZ_CHECK(st2.version == 3);
 	FUZZ_CHECK(st2.n == st.n);
 	FUZZ_CHECK(memcmp(&st2.meta, &st.meta, sizeof(st.meta)) == 0);
 	for (i = 0; i < st.n; i++) {
 		const struct state_entry *a = &st.v[i], *b = &st2.v[i];
 
 		FUZZ_CHECK(a->pid == b->pid && a->start == b->start);
-		FUZZ_CHECK(a->inferred == b->inferred);
+		FUZZ_CHECK(a->inferred == b->inferred && a->from_reaper == b->from_reaper &&
+			   a->defined == b->defined);
 		/* A CABA that is not listed, or would close a loop, is dropped. */
 		FUZZ_CHECK((b->caba == a->caba && b->caba_start == a->caba_start) ||
 			   (b->caba == 0 && b->caba_start == 0));
@@ -255,14 +269,15 @@ static bool check_one(const char *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char v2[] = "cabatree-recorder-state 2\n";
+	static const char v2[] = "cabatree-recorder-state 2\n", v3[] = "cabatree-recorder-state 3\n";
 	const char *s = (const char *)data;
 	struct strbuf sb = STRBUF_INIT;
 	size_t at;
 
 	check_one(s, size);
-	/* Version 2 signed again: what is under the checksum gets fuzzed too. */
-	if (size >= sizeof(v2) - 1 && memcmp(s, v2, sizeof(v2) - 1) == 0) {
+	/* Versions 2 and 3 signed again: what is under the checksum gets fuzzed too. */
+	if (size >= sizeof(v2) - 1 && (memcmp(s, v2, sizeof(v2) - 1) == 0 ||
+				       memcmp(s, v3, sizeof(v3) - 1) == 0)) {
 		at = last_line(s, size);
 		if (memcmp(s + at, "checksum ", size - at < 9 ? size - at : 9) != 0)
 			at = size;

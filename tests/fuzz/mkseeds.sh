@@ -110,10 +110,20 @@ seed2 "$st2"'1 3 0 0 i\n50 70 60 80 w\n60 80 50 70 w\nend\n' connector 0 3
 seed2 "$st2"'1 3 0 0 i\nend\n' ebpf 0 2
 seed2 "$st2"'1 3 0 0 x\nend\n' ebpf 0 1
 seed2 "$st2"'1 3 0 0 i\n1 3 0 0 w\nend\n' ebpf 0 2
+# Version 3: how each CABA is known (w, i from a reaper, p not, d defined).
+st3=$(printf '%s' "$st" | sed 's/state 1/state 3/')
+seed2 "$st3"'end\n' ebpf 0 0
+seed2 "$st3"'1 3 0 0 d\n2 3 0 0 d\n700 900 1 3 i\n812 4410 1 3 i\n900 5000 812 4410 w\n901 5100 900 5000 w\n950 4000 700 900 p\nend\n' ebpf 0 7
+seed2 "$st3"'1 3 0 0 d\n40 700 1 3 p\n41 800 40 700 p\nend\n' connector 0 3
+seed2 "$st3"'1 3 0 0 d\n50 70 60 80 p\n60 80 50 70 i\nend\n' connector 0 3
+seed2 "$st3"'1 3 2 3 d\nend\n' ebpf 0 1
+seed2 "$st3"'1 3 0 0 q\nend\n' ebpf 0 1
+seed2 "$st2"'1 3 0 0 d\n40 700 1 3 p\nend\n' ebpf 0 2
 # Signed, then damaged: a digit, the checksum, the end cut, the version.
 seedf state "$st2"'1 3 0 0 i\n40 700 1 3 w\nend\nchecksum crc32 00000000\n' ebpf 0 2
 seedf state "$st2"'1 3 0 0 i\n40 700 1 3 w\nend\n' ebpf 0 2
 seedf state "$st2"'1 3 0 0 i\n40 700 1 3 w\nend\nchecksum crc32 1234' ebpf 0 2
+<<<<<<< HEAD
 seedf state "$(printf '%s' "$st2" | sed 's/state 2/state 3/')"'end\n' ebpf 0 0
 # Questions to cabatreed and its answers, good and broken.
 q='cabatree-query 1\npidns 4026531836\nwait-ms 250\ncount %s\n'
@@ -131,4 +141,8 @@ seedf proto "$a"'900 5000 x 1 3\nend\n' ebpf 0 2 1
 seedf proto 'cabatree-error 1\nno process of pid namespace 4026532000 is running\n'
 seedf proto 'cabatree-error 1\n\033[2Jcaf\303\251 \302\233 \342\200\256 \377\001\n'
 seedf proto 'cabatree-error 2\nlater\n'
+=======
+seedf state "$st3"'1 3 0 0 d\n40 700 1 3 p\nend\nchecksum crc32 00000000\n' ebpf 0 2
+seedf state "$(printf '%s' "$st2" | sed 's/state 2/state 4/')"'end\n' ebpf 0 0
+>>>>>>> seed
 echo "seeds: $(find "$corpus" -type f | wc -l) files, $(find "$corpus" -type f -exec cat {} + | wc -c) bytes"

@@ -43,8 +43,19 @@ sign() {
 	{ cat "$1.body"; printf 'checksum crc32 %s\n' "$(crc32 < "$1.body")"; } > "$1"
 	rm -f "$1.body"
 }
-# to_v1 FILE: FILE as the previous release wrote it (version 1, no checksum).
-to_v1() { sed -e '1s/^cabatree-recorder-state 2$/cabatree-recorder-state 1/' -e '$d' "$1"; }
+# to_v1 FILE: FILE as an earlier release wrote it (version 1, no checksum,
+# every CABA witnessed or inferred).
+to_v1() {
+	sed -e '1s/^cabatree-recorder-state 3$/cabatree-recorder-state 1/' -e '$d' \
+		-e 's/^\([0-9]* [0-9]* [0-9]* [0-9]*\) [pd]$/\1 i/' "$1"
+}
+# to_v2 FILE: the same in version 2, with its checksum.
+to_v2() {
+	to_v1 "$1" | sed '1s/ 1$/ 2/' > "$1.v2"
+	printf 'checksum crc32 %s\n' "$(crc32 < "$1.v2")" >> "$1.v2"
+	cat "$1.v2"
+	rm -f "$1.v2"
+}
 # A whole, well-formed state file (what a writer makes, nothing less), its
 # checksum right; read once, as a writer may replace it meanwhile.
 whole_state() {
@@ -52,7 +63,7 @@ whole_state() {
 	[ "$(tail -c 1 "$tmp/whole-check" | od -An -c | tr -d ' ')" = '\n' ] &&
 	[ "$(tail -n 1 "$tmp/whole-check")" = \
 	  "checksum crc32 $(head -n -1 "$tmp/whole-check" | crc32)" ] &&
-	awk 'NR == 1 { ok = $0 == "cabatree-recorder-state 2"; next }
+	awk 'NR == 1 { ok = $0 == "cabatree-recorder-state 3"; next }
 	     NR == 2 { ok = ok && $1 == "boot_id" && NF == 2; next }
 	     NR == 3 { ok = ok && $1 == "backend" && NF == 2; next }
 	     NR == 4 { ok = ok && $1 == "pidns" && NF == 2; next }
@@ -60,7 +71,7 @@ whole_state() {
 	     NR == 6 { ok = ok && $1 == "updated" && NF == 2; next }
 	     NR == 7 { ok = ok && $1 == "lost" && NF == 2; next }
 	     NR == 8 { ok = ok && $1 == "processes" && NF == 2; n = $2; next }
-	     NR <= 8 + n { ok = ok && /^[0-9]+ [0-9]+ [0-9]+ [0-9]+ [wi]$/; next }
+	     NR <= 8 + n { ok = ok && /^[0-9]+ [0-9]+ [0-9]+ [0-9]+ [wipd]$/; next }
 	     NR == 9 + n { ok = ok && $0 == "end"; next }
 	     NR == 10 + n { ok = ok && /^checksum crc32 [0-9a-f]+$/ && length($0) == 23; next }
 	     { ok = 0 }
@@ -184,7 +195,7 @@ chain="$a $b $c"
 sleep 0.3
 stop_daemon
 check "damaged: the chain was witnessed" [ "$(line_of "$st" "$c" | cut -d' ' -f3,5)" = "$b w" ]
-check "the state file is of version 2, whole, its checksum right" whole_state "$st"
+check "the state file is of version 3, whole, its checksum right" whole_state "$st"
 cp "$st" "$tmp/whole"
 total=$(sed -n 's/^processes //p' "$st")
 
@@ -196,12 +207,35 @@ check "version 1: ... with its witnessed CABAs" \
 	[ "$(jq -r ".processes[] | select(.pid == $c) | \"\\(.caba) \\(.caba_status)\"" "$tmp/json")" = "$b witnessed" ]
 start_daemon "$st" "$log"
 check "version 1: cabatreed continues from it" grep -q "continuing from $st: $total processes" "$log"
-check "... says it writes it again as version 2" grep -q \
-	"the state file $st is of version 1, without a checksum: it is written again as version 2" "$log"
+check "... says it writes it again as version 3" grep -q \
+	"the state file $st is of version 1, without a checksum: it is written again as version 3" "$log"
 sleep 0.3
 check "... and does" whole_state "$st"
 check "version 1: what it recorded is kept, witnessed" \
 	[ "$(line_of "$st" "$c" | cut -d' ' -f3,5)" = "$b w" ]
+stop_daemon
+
+# 3a'. Version 2 did not say which inferred CABAs came from a reaper: all
+# are taken to; pid 1 and kthreadd are found defined again.
+to_v2 "$tmp/whole" > "$tmp/v2"
+cp "$tmp/v2" "$st"
+check "version 2: pid 1 is inferred in it" [ "$(line_of "$st" 1 | cut -d' ' -f5)" = i ]
+"$CABATREE" --json > "$tmp/json" 2> "$tmp/err"
+check "version 2: cabatree uses it" [ "$(jq -r .caba_source "$tmp/json")" = recorder ]
+start_daemon "$st" "$log"
+check "version 2: cabatreed continues from it" grep -q "continuing from $st: $total processes" "$log"
+check "... says it writes it again as version 3" grep -q \
+	"the state file $st is of version 2, which does not say which inferred CABAs may hide a reparenting: all of them are taken to; it is written again as version 3" "$log"
+sleep 0.3
+check "... and does" whole_state "$st"
+check "version 2: what it recorded is kept, witnessed" \
+	[ "$(line_of "$st" "$c" | cut -d' ' -f3,5)" = "$b w" ]
+check "version 2: pid 1 and kthreadd are defined" \
+	[ "$(line_of "$st" 1 | cut -d' ' -f3,5) $(line_of "$st" 2 | cut -d' ' -f3,5)" = "0 d 0 d" ]
+check "version 2: an inferred CABA it held stays from a reaper" awk '
+	NR == FNR { if (NF == 5 && $5 == "i") v[$1 " " $2] = 1; next }
+	NF == 5 && ($1 " " $2) in v && $5 != "i" && $5 != "d" { bad++ }
+	END { exit bad > 0 }' "$tmp/v2" "$st"
 stop_daemon
 
 # cabatree takes nothing from the state file: label $1.
@@ -247,20 +281,24 @@ check "damaged: ... for root's eyes only" [ "$(stat -c %a "$st.corrupt")" = 600 
 sleep 0.3
 check "damaged: a witnessed CABA before the damage is kept" \
 	[ "$(line_of "$st" "$a" | cut -d' ' -f3,5)" = "$$ w" ]
-check "damaged: the process cut off is back, inferred" [ "$(line_of "$st" "$b" | cut -d' ' -f5)" = i ]
+check "damaged: the process cut off is back, inferred from its parent, no reaper" \
+	[ "$(line_of "$st" "$b" | cut -d' ' -f5)" = p ]
 check "damaged: the one whose CABA was cut off is inferred, not a witnessed root" \
-	[ "$(line_of "$st" "$c" | cut -d' ' -f3,5)" = "$b i" ]
-# (A process or CABA gone since is left out: its line changed for good.)
+	[ "$(line_of "$st" "$c" | cut -d' ' -f3,5)" = "$b p" ]
+# (A process or CABA gone since is left out: its line changed for good;
+# pid 1 and kthreadd, inferred in version 1, are found defined.)
 kept_same=$(sed -n "9,$((7 + total))p" "$tmp/damaged" | awk -v c="$c" '$1 != c' |
 	while read -r p s cp cs k; do
 		[ "$(start_of "$p" 2>/dev/null)" = "$s" ] || continue
 		[ "$cp" = 0 ] || [ "$(start_of "$cp" 2>/dev/null)" = "$cs" ] || continue
-		[ "$(line_of "$st" "$p")" = "$p $s $cp $cs $k" ] || echo "$p"
+		[ "$(line_of "$st" "$p")" = "$p $s $cp $cs $k" ] ||
+			{ [ "$cp $k" = "0 i" ] && [ "$(line_of "$st" "$p")" = "$p $s 0 0 d" ]; } ||
+			echo "$p"
 	done)
 check "damaged: every record kept is applied as it was" [ -z "$kept_same" ]
 stop_daemon
 
-# 3c. Version 2 cut short: its checksum cannot vouch for what is left.
+# 3c. Version 3 cut short: its checksum cannot vouch for what is left.
 total=$(sed -n 's/^processes //p' "$tmp/whole")
 reorder_cut "$tmp/whole" > "$tmp/cut"
 cp "$tmp/cut" "$st"
@@ -279,11 +317,11 @@ check "cut short: cabatreed keeps none of it, and says how many it dropped" grep
 check "cut short: the damaged file is kept aside" cmp -s "$st.corrupt" "$tmp/cut"
 sleep 0.3
 check "cut short: a CABA before the damage is inferred again" \
-	[ "$(line_of "$st" "$a" | cut -d' ' -f3,5)" = "$$ i" ]
-check "cut short: ... and the one after it" [ "$(line_of "$st" "$c" | cut -d' ' -f3,5)" = "$b i" ]
+	[ "$(line_of "$st" "$a" | cut -d' ' -f3,5)" = "$$ p" ]
+check "cut short: ... and the one after it" [ "$(line_of "$st" "$c" | cut -d' ' -f3,5)" = "$b p" ]
 stop_daemon
 
-# 3d. One digit of a pid changed in a whole version 2 file: c's CABA b
+# 3d. One digit of a pid changed in a whole version 3 file: c's CABA b
 # made another pid. The line still reads well; the checksum tells.
 awk -v c="$c" '$1 == c && NF == 5 {
 		$3 = substr($3, 1, length($3) - 1) (substr($3, length($3)) + 1) % 10
@@ -307,9 +345,9 @@ check "changed digit: cabatreed keeps none of it, and says how many it dropped" 
 check "changed digit: the damaged file is kept aside" cmp -s "$st.corrupt" "$tmp/flipped"
 sleep 0.3
 check "changed digit: the changed CABA is not applied; the parent is, inferred" \
-	[ "$(line_of "$st" "$c" | cut -d' ' -f3,5)" = "$b i" ]
+	[ "$(line_of "$st" "$c" | cut -d' ' -f3,5)" = "$b p" ]
 check "changed digit: no CABA of it stays witnessed" \
-	[ "$(line_of "$st" "$a" | cut -d' ' -f3,5)" = "$$ i" ]
+	[ "$(line_of "$st" "$a" | cut -d' ' -f3,5)" = "$$ p" ]
 stop_daemon
 printf 'cabatree-recorder-state 1\nboot_id \033[31m\n' > "$st"
 start_daemon "$st" "$log"
@@ -321,7 +359,7 @@ stop_daemon
 
 # ---- 4. a state file of another boot ----
 sed -e 's/^boot_id .*/boot_id 00000000-0000-4000-8000-000000000000/' \
-	-e "s/^$c [0-9]* [0-9]* [0-9]* [wi]\$/$c $(start_of "$c") $a $(start_of "$a") w/" \
+	-e "s/^$c [0-9]* [0-9]* [0-9]* [wipd]\$/$c $(start_of "$c") $a $(start_of "$a") w/" \
 	"$st" > "$tmp/other"
 sign "$tmp/other"
 cp "$tmp/other" "$st"
@@ -337,7 +375,7 @@ check "other boot: cabatreed discards it and says so" grep -q \
 	"the state file $st was written during another boot (boot id 00000000-0000-4000-8000-000000000000, this one is $(cat /proc/sys/kernel/random/boot_id)): its pids mean nothing now, so its $n processes were discarded; the file was moved to $st.other-boot" "$log"
 check "other boot: the old file is kept aside" cmp -s "$st.other-boot" "$tmp/other"
 sleep 0.3
-check "other boot: its CABA is not applied" [ "$(line_of "$st" "$c" | cut -d' ' -f3,5)" = "$b i" ]
+check "other boot: its CABA is not applied" [ "$(line_of "$st" "$c" | cut -d' ' -f3,5)" = "$b p" ]
 stop_daemon
 
 kill $chain 2>/dev/null

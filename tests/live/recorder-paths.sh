@@ -226,7 +226,16 @@ kid_done() {
 	kid_sh=
 }
 # The programs a cabatreed loaded itself: the descriptors it holds.
-progs_held() { ls -l "/proc/$1/fd" 2>/dev/null | grep -c 'anon_inode:bpf-prog'; }
+# The recording programs that process $1 holds: those but the subreapers'
+# task iterator, which it loads at each start.
+progs_held() {
+	for _f in /proc/"$1"/fd/*; do
+		[ "$(readlink "$_f" 2>/dev/null)" = anon_inode:bpf-prog ] || continue
+		_id=$(sed -n 's/^prog_id:[[:space:]]*//p' "/proc/$1/fdinfo/${_f##*/}")
+		[ "$(bpftool -j prog show id "$_id" 2>/dev/null | jq -r .name)" = subreapers ] ||
+			echo "$_id"
+	done | wc -l
+}
 # The link pinned as fork in $1, and its program: "LINK PROG".
 fork_link() { bpftool -j link show pinned "$1/fork" 2>/dev/null | jq -r '"\(.id) \(.prog_id)"'; }
 

@@ -24,12 +24,16 @@ tmp=$(root_tmpdir) || need "no directory that root alone may write to keep a sta
 : > "$tmp/daemon.log"
 dpid=
 hpid=
+spid=
+tpid=
 cleanup() {
 	if [ "$fail" != 0 ]; then
 		echo "# cabatreed said:"
 		sed 's/^/#   /' "$tmp/daemon.log"
 	fi
-	exec 9>&- 2>/dev/null	# the workload ends its processes on EOF
+	exec 9>&- 5>&- 2>/dev/null	# the workloads end their processes on EOF
+	[ -n "$spid" ] && kill "$spid" 2>/dev/null
+	[ -n "$tpid" ] && wait "$tpid" 2>/dev/null
 	[ -n "$hpid" ] && sleep 0.5 && kill "$hpid" 2>/dev/null && wait "$hpid" 2>/dev/null
 	[ -n "$dpid" ] && kill -CONT "$dpid" 2>/dev/null && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
 	rm -rf "$tmp"
@@ -39,7 +43,7 @@ export CABATREE_STATE=$tmp/state
 
 # Started once it says it is ready, its state written (fd 9 is the workload's).
 start_recorder() {
-	start_daemon "$tmp/state" "$tmp/daemon.log" --backend="$BACKEND" -v "$@" 9>&- &&
+	start_daemon "$tmp/state" "$tmp/daemon.log" --backend="$BACKEND" -v "$@" 9>&- 5>&- &&
 		grep -q "^backend $BACKEND\$" "$tmp/state" 2>/dev/null
 }
 
@@ -87,9 +91,44 @@ is_caba() { # NAME PID WANT: a witnessed CABA
 }
 
 echo "# backend: $BACKEND"
+# Running before it starts: a child subreaper with a child it adopted and
+# one it made (tests/live/mktree), and a shell's child.
+mkfifo "$tmp/hold"
+"$TOP_BUILDDIR/tests/live/mktree" < "$tmp/hold" > "$tmp/tree" 9>&- &
+tpid=$!
+exec 5> "$tmp/hold"
+sh -c 'sleep 600 & echo $$ $! > "$0"; wait' "$tmp/shell" 9>&- 5>&- &
+spid=$!
+until_ok sh -c '[ -s "$0" ] && [ -s "$1" ]' "$tmp/tree" "$tmp/shell"
+read -r tP tM tO tZ < "$tmp/tree"
+read -r ssh ssleep < "$tmp/shell"
+
 check "cabatreed starts with the $BACKEND backend" start_recorder
 grep -q "recording with $BACKEND" "$tmp/daemon.log"
 check "it says what it records with" [ $? = 0 ]
+
+# How the state says each CABA found at the start is known: the letter
+# ending its line (w, i from a reaper, p from a parent that made it, d).
+kind() { awk -v p="$1" '$1 == p && NF == 5 { print $3 "/" $5 }' "$tmp/state"; }
+check "pid 1's CABA is by definition" [ "$(kind 1)" = 0/d ]
+check "kthreadd's CABA is by definition" [ "$(kind 2)" = 0/d ]
+check "init's children are inferred from a reaper, all of them" \
+	awk '$3 == 1 && $5 == "i" { i++ } $3 == 1 && $5 == "p" { p++ } END { exit !(i && !p) }' \
+	"$tmp/state"
+check "the subreaper, this shell's child, is inferred from it: no reaper" [ "$(kind "$tP")" = "$$/p" ]
+check "a shell's child is inferred from the shell, no reaper" [ "$(kind "$ssleep")" = "$ssh/p" ]
+if [ "$BACKEND" = ebpf ]; then
+	check "a subreaper's adopted child is inferred from a reaper" [ "$(kind "$tO")" = "$tP/i" ]
+	check "so is the child it made: it cannot be told apart" [ "$(kind "$tZ")" = "$tP/i" ]
+else
+	# The connector cannot tell a subreaper: /proc does not show one.
+	check "a subreaper's children are inferred from it (connector)" \
+		[ "$(kind "$tO")$(kind "$tZ")" = "$tP/p$tP/p" ]
+fi
+exec 5>&-
+kill "$spid" "$ssleep" 2>/dev/null
+wait "$tpid" "$spid" 2>/dev/null
+spid= tpid=
 
 # the complex sessions of cabatree(1); the second time, cabatreed is killed with
 # -9 between the births and the deaths, and started again after them.
@@ -190,8 +229,10 @@ end_helper
 
 "$CABATREE" -A > "$tmp/text" 2> "$tmp/err"
 check "text: inferred links are explained" grep -q "^? inferred" "$tmp/text"
+check "text: pid 1's link is not marked inferred" sh -c '! grep -q "(1)?" "$0"' "$tmp/text"
 snap
 check "json: pid 1's CABA is by definition" [ "$(field 1 caba_status)" = defined ]
+check "json: pid 1 has no CABA" [ "$(field 1 caba)" = 0 ]
 "$CABATREE" --load "$tmp/json" --json > "$tmp/json2" 2> "$tmp/err"
 check "json: the recorder's snapshot comes back byte for byte" cmp "$tmp/json" "$tmp/json2"
 

@@ -348,6 +348,60 @@ static void test_unknown_creator(void **state)
 	assert_int_equal(caba_of(&t, 41), 40);
 	assert_int_equal(caba_of(&t, 40), 0);
 	assert_true(inferred(&t, 40));
+	/* Nothing is known of its parent: it may have been adopted. */
+	assert_true(born_find(&t, 40, ST(40))->from_reaper);
+	assert_false(born_find(&t, 41, ST(41))->from_reaper);
+	born_free(&t);
+}
+
+/*
+ * What is known of a seeded process: from a reaper until its parent is
+ * told to be none, defined for pid 1 and kthreadd; a witnessed fork
+ * clears both, and what was witnessed stays so.
+ */
+static void test_seed_kinds(void **state)
+{
+	struct born_table t;
+	struct born_proc *init, *kthreadd, *sh, *kid, *orphan;
+
+	born_init(&t);
+	init = born_seed(&t, 1, ST(1));
+	kthreadd = born_seed(&t, 2, ST(2));
+	sh = born_seed(&t, 20, ST(20));
+	kid = born_seed(&t, 21, ST(21));
+	orphan = born_seed(&t, 22, ST(22));
+	assert_true(init->inferred && init->from_reaper && !init->defined);
+	born_set_inferred_caba(&t, init, kid);	/* a racing scan's guess */
+	born_set_defined(&t, init);
+	born_set_defined(&t, kthreadd);
+	assert_true(init->defined && !init->inferred && !init->from_reaper);
+	assert_null(init->caba);
+	assert_true(kthreadd->defined && !kthreadd->caba);
+	born_set_inferred(&t, sh, init, true);
+	born_set_inferred(&t, kid, sh, false);
+	born_set_inferred(&t, orphan, NULL, true);
+	assert_true(sh->inferred && sh->from_reaper);
+	assert_true(kid->inferred && !kid->from_reaper);
+	assert_ptr_equal(kid->caba, sh);
+	/* Neither is a defined process made inferred again, nor a guess defined twice. */
+	born_set_inferred(&t, init, sh, false);
+	assert_true(init->defined && !init->inferred && !init->caba);
+	/* A guess refused (a loop) knows nothing: from a reaper. */
+	born_set_inferred(&t, sh, kid, false);
+	assert_ptr_equal(sh->caba, init);
+	assert_true(sh->from_reaper);
+	/* born_set_inferred_caba knows nothing of the parent. */
+	born_set_inferred_caba(&t, kid, sh);
+	assert_true(kid->from_reaper);
+	born_set_inferred(&t, kid, sh, false);
+	/* Witnessed: a guess and a definition no longer apply. */
+	born_fork(&t, 20, ST(20), 22, ST(22));
+	assert_true(!orphan->inferred && !orphan->from_reaper && !orphan->defined);
+	born_set_inferred(&t, orphan, init, true);
+	born_set_defined(&t, orphan);
+	assert_true(!orphan->inferred && !orphan->from_reaper && !orphan->defined);
+	assert_ptr_equal(orphan->caba, sh);
+	check_consistent(&t);
 	born_free(&t);
 }
 
@@ -426,7 +480,7 @@ static void test_state_round_trip(void **state)
 	apply(&t, sessions, ARRAY_SIZE(sessions));
 	assert_int_equal(state_save(AT_FDCWD, path, &t, &meta, 0644), 0);
 	assert_int_equal(state_load(path, &st, err, sizeof(err)), 0);
-	assert_int_equal(st.version, 2);
+	assert_int_equal(st.version, 3);
 	assert_int_equal(st.n, 5);
 	assert_string_equal(st.meta.backend, "ebpf");
 	assert_string_equal(st.meta.boot_id, "b-1");
@@ -437,7 +491,10 @@ static void test_state_round_trip(void **state)
 	assert_int_equal(e->caba, 4);
 	assert_int_equal(e->caba_start, ST(4));
 	assert_false(e->inferred);
+	assert_false(e->from_reaper);
+	assert_false(e->defined);
 	assert_true(state_find(&st, 1, ST(1))->inferred);
+	assert_true(state_find(&st, 1, ST(1))->from_reaper);
 	assert_null(state_find(&st, 7, ST(7) + 1));
 	/* Back into a table, as cabatreed does after a restart. */
 	born_init(&u);
@@ -467,6 +524,14 @@ static void test_state_round_trip(void **state)
 /* ... of HDR2 "processes 1\n5 10 1 1 w\nend\n". */
 #define SUM1 "0c3dfd2e"
 
+/* Version 3, and the CRC-32 of HDR3 "processes 0\nend\n". */
+#define HDR3 "cabatree-recorder-state 3\nboot_id b\nbackend ebpf\npidns 1\n" \
+	"daemon 9 3\nupdated 5\nlost 0\n"
+#define SUM30 "5f1b9f1f"
+/* ... of HDR3 with a process of each kind. */
+#define KINDS3 "processes 4\n1 1 0 0 d\n2 2 1 1 w\n3 3 1 1 i\n4 4 2 2 p\nend\n"
+#define SUMK3 "4021eee4"
+
 static const struct bad_case {
 	const char *name, *text;
 } bad_cases[] = {
@@ -495,6 +560,10 @@ static const struct bad_case {
 	{ "negative lost", "cabatree-recorder-state 1\nboot_id b\nbackend ebpf\n"
 	  "pidns 1\ndaemon 9 3\nupdated 5\nlost -1\nprocesses 0\nend\n" },
 	{ "a count far too large", HDR "processes 2000000000\n5 10 1 1 w\nend\n" },
+	/* Letters of version 3 only, and d only with no CABA. */
+	{ "p in version 1", HDR "processes 1\n5 10 1 1 p\nend\n" },
+	{ "d in version 1", HDR "processes 1\n1 1 0 0 d\nend\n" },
+	{ "no kind", HDR "processes 1\n5 10 1 1 \nend\n" },
 	{ "tab for a space", "cabatree-recorder-state 1\nboot_id\tb\nbackend ebpf\n"
 	  "pidns 1\ndaemon 9 3\nupdated 5\nlost 0\nprocesses 0\nend\n" },
 };
@@ -503,11 +572,11 @@ static const struct bad_case {
 static const struct said_case {
 	const char *name, *text, *says;
 } said_cases[] = {
-	/* Versions: 1 and 2 only, written as the writer writes them. */
-	{ "version 3", "cabatree-recorder-state 3\nboot_id b\n",
-	  "line 1: version 3 of the state file is not supported; only versions 1 and 2 are" },
+	/* Versions: 1 to 3 only, written as the writer writes them. */
+	{ "version 4", "cabatree-recorder-state 4\nboot_id b\n",
+	  "line 1: version 4 of the state file is not supported; only versions 1 to 3 are" },
 	{ "version 0", "cabatree-recorder-state 0\n",
-	  "line 1: version 0 of the state file is not supported; only versions 1 and 2 are" },
+	  "line 1: version 0 of the state file is not supported; only versions 1 to 3 are" },
 	{ "version far too large", "cabatree-recorder-state 99999999999999999999\n",
 	  "line 1: not a cabatree recorder state file" },
 	{ "version 02", "cabatree-recorder-state 02\n", "line 1: not a cabatree recorder state file" },
@@ -543,6 +612,18 @@ static const struct said_case {
 	  "line 10: no checksum line at the end: the file is cut short or damaged" },
 	{ "version 1 with a checksum", HDR "processes 0\nend\nchecksum crc32 07b4276a\n",
 	  "line 10: data after 'end'" },
+	/* Version 3: a checksum too; p and d are its letters, not version 2's. */
+	{ "version 3 without checksum", HDR3 "processes 0\nend\n",
+	  "line 9: no checksum line at the end: the file is cut short or damaged" },
+	{ "version 3 made 2", HDR2 KINDS3 "checksum crc32 " SUMK3 "\n",
+	  "line 14: checksum mismatch: the file was changed or damaged" },
+	{ "defined made from a reaper", HDR3 "processes 4\n1 1 0 0 i\n2 2 1 1 w\n3 3 1 1 i\n"
+	  "4 4 2 2 p\nend\nchecksum crc32 " SUMK3 "\n",
+	  "line 14: checksum mismatch: the file was changed or damaged" },
+	{ "d with a CABA", HDR3 "processes 1\n1 1 2 2 d\nend\nchecksum crc32 538277ed\n",
+	  "line 9: malformed process line" },
+	{ "p in version 2", HDR2 "processes 1\n5 10 1 1 p\nend\nchecksum crc32 1138cd96\n",
+	  "line 9: malformed process line" },
 };
 
 /* A NUL byte hides the rest of its line from C string functions. */
@@ -696,16 +777,17 @@ static void small_state(struct strbuf *sb, struct born_table *t)
 				   .daemon_pid = 9, .daemon_start = 3, .updated = 5 };
 
 	born_init(t);
-	born_set_inferred_caba(t, born_seed(t, 1, 3), NULL);
+	born_set_defined(t, born_seed(t, 1, 3));
 	born_fork(t, 1, 3, 40, 700);
 	born_fork(t, 40, 700, 41, 800);
 	born_seed(t, 7, 90);
-	born_set_inferred_caba(t, born_find(t, 7, 90), born_find(t, 1, 3));
+	born_set_inferred(t, born_find(t, 7, 90), born_find(t, 1, 3), true);
+	born_set_inferred(t, born_seed(t, 8, 95), born_find(t, 7, 90), false);
 	state_format(sb, t, &meta);
 }
 
-/* state_format() -> state_parse(): version 2, its checksum, the same table. */
-static void test_state_v2_round_trip(void **state)
+/* state_format() -> state_parse(): version 3, its checksum, the same table. */
+static void test_state_v3_round_trip(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct born_table t;
@@ -714,7 +796,7 @@ static void test_state_v2_round_trip(void **state)
 	const char *last;
 
 	small_state(&sb, &t);
-	assert_memory_equal(sb.s, "cabatree-recorder-state 2\n", 26);
+	assert_memory_equal(sb.s, "cabatree-recorder-state 3\n", 26);
 	/* The last line: the CRC-32 of everything before it. */
 	last = sb.s + sb.len - 1;
 	while (last[-1] != '\n')
@@ -722,14 +804,26 @@ static void test_state_v2_round_trip(void **state)
 	snprintf(want, sizeof(want), "checksum crc32 %08x\n",
 		 (unsigned int)state_crc32(sb.s, (size_t)(last - sb.s)));
 	assert_string_equal(last, want);
+	assert_non_null(strstr(sb.s, "\n1 3 0 0 d\n"));
+	assert_non_null(strstr(sb.s, "\n7 90 1 3 i\n"));
+	assert_non_null(strstr(sb.s, "\n8 95 7 90 p\n"));
+	assert_non_null(strstr(sb.s, "\n41 800 40 700 w\n"));
 	assert_int_equal(state_parse(sb.s, sb.len, &st, err, sizeof(err)), 0);
-	assert_int_equal(st.version, 2);
-	assert_int_equal(st.n, 4);
+	assert_int_equal(st.version, 3);
+	assert_int_equal(st.n, 5);
 	assert_int_equal(state_find(&st, 41, 800)->caba, 40);
 	assert_int_equal(state_find(&st, 41, 800)->caba_start, 700);
 	assert_false(state_find(&st, 41, 800)->inferred);
+	assert_false(state_find(&st, 41, 800)->from_reaper);
+	assert_false(state_find(&st, 41, 800)->defined);
 	assert_true(state_find(&st, 7, 90)->inferred);
+	assert_true(state_find(&st, 7, 90)->from_reaper);
 	assert_int_equal(state_find(&st, 7, 90)->caba, 1);
+	assert_true(state_find(&st, 8, 95)->inferred);
+	assert_false(state_find(&st, 8, 95)->from_reaper);
+	assert_false(state_find(&st, 1, 3)->inferred);
+	assert_false(state_find(&st, 1, 3)->from_reaper);
+	assert_true(state_find(&st, 1, 3)->defined);
 	assert_int_equal(st.meta.daemon_start, 3);
 	state_free(&st);
 	sb_free(&sb);
@@ -752,7 +846,7 @@ static void test_state_flips(void **state)
 	unsigned int v;
 
 	small_state(&sb, &t);
-	first = strlen("cabatree-recorder-state 2\n");
+	first = strlen("cabatree-recorder-state 3\n");
 	for (sum = sb.len - 1; sb.s[sum - 1] != '\n'; sum--)
 		;
 	buf = xmalloc(sb.len);
@@ -815,7 +909,7 @@ static void test_state_cut(void **state)
 	/* Within the checksum line: said as such, on its line. */
 	memcpy(buf, sb.s, sb.len);
 	assert_int_equal(state_parse(buf, sb.len - 4, &st, err, sizeof(err)), -EBADMSG);
-	assert_string_equal(err, "line 14: no checksum line at the end: the file is cut short or damaged");
+	assert_string_equal(err, "line 15: no checksum line at the end: the file is cut short or damaged");
 	free(buf);
 	sb_free(&sb);
 	born_free(&t);
@@ -824,7 +918,7 @@ static void test_state_cut(void **state)
 /* An empty table has a checksum too: what gzip computes for its text. */
 static void test_state_empty(void **state)
 {
-	static const char text[] = HDR2 "processes 0\nend\nchecksum crc32 " SUM0 "\n";
+	static const char text[] = HDR3 "processes 0\nend\nchecksum crc32 " SUM30 "\n";
 	struct state_meta meta = { .backend = "ebpf", .boot_id = "b", .pidns = 1,
 				   .daemon_pid = 9, .daemon_start = 3, .updated = 5 };
 	struct strbuf sb = STRBUF_INIT;
@@ -837,7 +931,7 @@ static void test_state_empty(void **state)
 	assert_string_equal(sb.s, text);
 	assert_int_equal(state_parse(sb.s, sb.len, &st, err, sizeof(err)), 0);
 	assert_int_equal(st.n, 0);
-	assert_int_equal(st.version, 2);
+	assert_int_equal(st.version, 3);
 	state_free(&st);
 	sb_free(&sb);
 	born_free(&t);
@@ -869,7 +963,12 @@ static void test_state_v1(void **state)
 		assert_int_equal(st.v[i].caba, st2.v[i].caba);
 		assert_int_equal(st.v[i].caba_start, st2.v[i].caba_start);
 		assert_int_equal(st.v[i].inferred, st2.v[i].inferred);
+		assert_int_equal(st.v[i].from_reaper, st2.v[i].from_reaper);
+		assert_int_equal(st.v[i].defined, st2.v[i].defined);
 	}
+	/* Inferred then, not known from what: from a reaper; nothing defined. */
+	assert_true(st.v[0].inferred && st.v[0].from_reaper && !st.v[0].defined);
+	assert_true(!st.v[1].inferred && !st.v[1].from_reaper && !st.v[1].defined);
 	assert_memory_equal(&st.meta, &st2.meta, sizeof(st.meta));
 	state_free(&st);
 	state_free(&st2);
@@ -946,6 +1045,59 @@ static void test_state_salvage_v2(void **state)
 	state_free(&st);
 	free(text);
 	unlink(path);
+}
+
+/*
+ * Version 3 says how each CABA is known, and a table rebuilt from it (a
+ * restart) keeps it: the next file says the same. Versions 1 and 2 knew
+ * no better than inferred: from a reaper, never defined.
+ */
+static void test_state_kinds(void **state)
+{
+	static const char text[] = HDR3 KINDS3 "checksum crc32 " SUMK3 "\n";
+	struct strbuf sb = STRBUF_INIT;
+	struct born_table t;
+	struct state st, st2;
+	const struct born_proc *p;
+	char buf[sizeof(text)], err[128];
+	size_t i;
+
+	memcpy(buf, text, sizeof(text));
+	assert_int_equal(state_parse(buf, sizeof(text) - 1, &st, err, sizeof(err)), 0);
+	assert_int_equal(st.version, 3);
+	assert_int_equal(st.n, 4);
+	assert_true(st.v[0].defined && !st.v[0].inferred && !st.v[0].from_reaper);
+	assert_true(!st.v[1].defined && !st.v[1].inferred && !st.v[1].from_reaper);
+	assert_true(!st.v[2].defined && st.v[2].inferred && st.v[2].from_reaper);
+	assert_true(!st.v[3].defined && st.v[3].inferred && !st.v[3].from_reaper);
+	born_init(&t);
+	state_to_table(&st, &t);
+	p = born_find(&t, 1, 1);
+	assert_true(p->defined && !p->inferred && !p->from_reaper && !p->caba);
+	p = born_find(&t, 4, 4);
+	assert_true(p->inferred && !p->from_reaper && p->caba->pid == 2);
+	assert_true(born_find(&t, 3, 3)->from_reaper);
+	assert_false(born_find(&t, 2, 2)->inferred);
+	check_consistent(&t);
+	state_format(&sb, &t, &st.meta);
+	assert_int_equal(state_parse(sb.s, sb.len, &st2, err, sizeof(err)), 0);
+	assert_int_equal(st2.n, st.n);
+	for (i = 0; i < st.n; i++) {
+		const struct state_entry *a = &st.v[i], *b = &st2.v[i];
+
+		assert_true(a->pid == b->pid && a->start == b->start && a->caba == b->caba &&
+			    a->caba_start == b->caba_start && a->inferred == b->inferred &&
+			    a->from_reaper == b->from_reaper && a->defined == b->defined);
+	}
+	/* A witnessed fork wins over what was known. */
+	born_fork(&t, 99, 99, 1, 1);
+	born_fork(&t, 2, 2, 4, 4);
+	assert_false(born_find(&t, 1, 1)->defined);
+	assert_false(born_find(&t, 4, 4)->inferred);
+	state_free(&st2);
+	state_free(&st);
+	sb_free(&sb);
+	born_free(&t);
 }
 
 static void test_state_missing(void **state)
@@ -1132,6 +1284,30 @@ static void fake_add(struct fake_proc *f, pid_t pid, pid_t ppid,
 	snprintf(path, sizeof(path), "%s/%d/mountinfo", f->dir, (int)pid);
 	snprintf(text, sizeof(text), PROC_MOUNTS, mounts);
 	write_file(path, text);
+}
+
+/* pid's status, with its NSpid: line (ids, tab-separated). */
+static void fake_nspid(struct fake_proc *f, pid_t pid, const char *ids)
+{
+	char path[160], text[256];
+
+	snprintf(path, sizeof(path), "%s/%d/status", f->dir, (int)pid);
+	snprintf(text, sizeof(text), "Name:\tx\nPid:\t%d\nNSpid:\t%s\nNSpgid:\t1\n",
+		 (int)pid, ids);
+	write_file(path, text);
+}
+
+/* pid's children (as its main thread's children file lists them). */
+static void fake_children(struct fake_proc *f, pid_t pid, const char *kids)
+{
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s/%d/task", f->dir, (int)pid);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/%d/task/%d", f->dir, (int)pid, (int)pid);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/%d/task/%d/children", f->dir, (int)pid, (int)pid);
+	write_file(path, kids);
 }
 
 static void fake_del(struct fake_proc *f, pid_t pid)
@@ -1332,6 +1508,136 @@ static void test_sweep(void **state)
 	fake_free(&f);
 }
 
+/* A backend that tells the child subreapers: 40, and 50 as another holder of its pid. */
+static int fake_subreapers(struct rec_backend *b, struct rec_task **v, size_t *n)
+{
+	(void)b;
+	*v = xcalloc(2, sizeof(**v));
+	(*v)[0] = (struct rec_task){ 40, ST(40) };
+	(*v)[1] = (struct rec_task){ 50, ST(50) + 7 };
+	*n = 2;
+	return 0;
+}
+
+/* The kind of pid in t: w, d, i (from a reaper), p (not), or '-' if absent. */
+static char kind_of(const struct born_table *t, pid_t pid, unsigned long long start)
+{
+	const struct born_proc *p = born_find(t, pid, start);
+
+	if (!p)
+		return '-';
+	return p->defined ? 'd' : !p->inferred ? 'w' : p->from_reaper ? 'i' : 'p';
+}
+
+/*
+ * Processes found running are seeded with their parent as CABA, marked
+ * from a reaper only where that parent may have adopted them: pid 1, a
+ * namespace's init, a subreaper the backend tells of, one with a child
+ * older than itself, one not known. pid 1 and kthreadd are defined. The
+ * same rules hold for a process a later pass finds (its fork missed),
+ * where the parent's children files tell whether it adopted one.
+ */
+static void test_seed_rules(void **state)
+{
+	struct rec_backend fb = { .subreapers = fake_subreapers };
+	struct rec_sync_stats st;
+	struct rec_watch w;
+	struct fake_proc f;
+	struct born_table t;
+	static const struct {
+		pid_t pid, ppid;
+		int age;	/* start: ST(pid) - age */
+		char kind;	/* after the first sync */
+		pid_t caba;
+	} procs[] = {
+		{ 1, 0, 0, 'd', 0 }, { 2, 0, 0, 'd', 0 },
+		{ 3, 2, 0, 'p', 2 },		/* kthreadd made it */
+		{ 5, 1, 0, 'w', 1 },		/* witnessed: as it was */
+		{ 10, 1, 0, 'i', 1 },		/* under init */
+		{ 11, 10, 0, 'p', 10 },		/* a shell's child */
+		{ 20, 1, 0, 'i', 1 },
+		{ 21, 20, 0, 'i', 20 },		/* 20 adopted 22, so it is a reaper */
+		{ 22, 20, 10, 'i', 20 },	/* older than its parent */
+		{ 30, 1, 0, 'i', 1 },
+		{ 31, 30, 0, 'i', 30 },		/* 30 is a namespace's init */
+		{ 40, 1, 0, 'i', 1 },
+		{ 41, 40, 0, 'i', 40 },		/* 40 is a subreaper */
+		{ 50, 1, 0, 'i', 1 },
+		{ 51, 50, 0, 'p', 50 },		/* another 50 was the subreaper */
+		{ 60, 99, 0, 'i', 0 },		/* its parent is not in /proc */
+		{ 80, 1, 0, 'i', 1 },
+		{ 81, 80, 0, 'i', 80 },		/* 80's status cannot be read */
+	};
+	size_t i;
+
+	fake_init(&f);
+	for (i = 0; i < ARRAY_SIZE(procs); i++) {
+		fake_add(&f, procs[i].pid, procs[i].ppid, ST(procs[i].pid) - procs[i].age, 'A', "");
+		if (procs[i].pid != 80)
+			fake_nspid(&f, procs[i].pid, procs[i].pid == 30 ? "30\t1" : "7");
+	}
+	fake_nspid(&f, 1, "1");
+	fake_children(&f, 10, "11 ");
+	fake_children(&f, 20, "21 22 ");
+	born_init(&t);
+	born_seed(&t, 2, ST(2));			/* known from an older state */
+	/* 1 and 5 known too: 1 as the unknown creator of 5 */
+	born_fork(&t, 1, ST(1), 5, ST(5));
+	rec_subreapers_from(&fb);
+	assert_int_equal(rec_sync(&t, f.fd, 1, &st), 0);
+	assert_int_equal(st.added, ARRAY_SIZE(procs) - 3);
+	for (i = 0; i < ARRAY_SIZE(procs); i++) {
+		const struct born_proc *p = born_find(&t, procs[i].pid,
+						      ST(procs[i].pid) - procs[i].age);
+
+		assert_non_null(p);
+		if (kind_of(&t, p->pid, p->start) != procs[i].kind)
+			fail_msg("%d is '%c', not '%c'", (int)p->pid,
+				 kind_of(&t, p->pid, p->start), procs[i].kind);
+		assert_int_equal(p->caba ? p->caba->pid : 0, procs[i].caba);
+	}
+	check_consistent(&t);
+
+	/* Without a backend that tells, a subreaper's child looks created by it. */
+	fake_add(&f, 42, 40, ST(42), 'A', "");
+	rec_subreapers_from(NULL);
+	assert_int_equal(rec_sync(&t, f.fd, 1, &st), 0);
+	assert_int_equal(st.added, 1);
+	assert_int_equal(kind_of(&t, 42, ST(42)), 'p');
+	rec_subreapers_from(&fb);
+
+	/* Found by a pass: its fork was missed. */
+	fake_add(&f, 90, 10, ST(90), 'A', "");		/* 10 adopted none */
+	fake_add(&f, 91, 20, ST(91), 'A', "");		/* 20 adopted 22 */
+	fake_add(&f, 92, 0, ST(92), 'A', "");
+	fake_add(&f, 93, 40, ST(93), 'A', "");		/* the subreaper */
+	fake_add(&f, 94, 95, ST(94), 'A', "");		/* 95 is not known */
+	fake_add(&f, 96, 11, ST(96), 'A', "");		/* 11's children not told */
+	fake_add(&f, 97, 10, ST(10) - 1, 'A', "");	/* older than its parent */
+	fake_add(&f, 98, 31, ST(98), 'A', "");		/* 31: not an init */
+	fake_nspid(&f, 31, "31\t2");
+	fake_children(&f, 31, "98");
+	assert_int_equal(rec_watch_init(&w, f.fd), 0);
+	sweep_to_end(&w, &t, 3, &st);
+	assert_int_equal(st.added, 8);
+	assert_int_equal(kind_of(&t, 90, ST(90)), 'p');
+	assert_int_equal(born_find(&t, 90, ST(90))->caba->pid, 10);
+	assert_int_equal(kind_of(&t, 91, ST(91)), 'i');
+	assert_int_equal(kind_of(&t, 92, ST(92)), 'd');
+	assert_null(born_find(&t, 92, ST(92))->caba);
+	assert_int_equal(kind_of(&t, 93, ST(93)), 'i');
+	assert_int_equal(kind_of(&t, 94, ST(94)), 'i');
+	assert_null(born_find(&t, 94, ST(94))->caba);
+	assert_int_equal(kind_of(&t, 96, ST(96)), 'i');
+	assert_int_equal(kind_of(&t, 97, ST(10) - 1), 'i');
+	assert_int_equal(kind_of(&t, 98, ST(98)), 'p');
+	check_consistent(&t);
+	rec_subreapers_from(NULL);
+	rec_watch_free(&w);
+	born_free(&t);
+	fake_free(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1344,10 +1650,12 @@ int main(void)
 		cmocka_unit_test(test_reap),
 		cmocka_unit_test(test_reap_backoff),
 		cmocka_unit_test(test_sweep),
+		cmocka_unit_test(test_seed_rules),
 		cmocka_unit_test(test_pid_reuse),
 		cmocka_unit_test(test_pid_reuse_same_tick),
 		cmocka_unit_test(test_seed),
 		cmocka_unit_test(test_unknown_creator),
+		cmocka_unit_test(test_seed_kinds),
 		cmocka_unit_test(test_no_loops),
 		cmocka_unit_test(test_many),
 		cmocka_unit_test(test_state_round_trip),
@@ -1355,7 +1663,8 @@ int main(void)
 		cmocka_unit_test(test_state_salvage_whole),
 		cmocka_unit_test(test_state_nul),
 		cmocka_unit_test(test_state_crc32),
-		cmocka_unit_test(test_state_v2_round_trip),
+		cmocka_unit_test(test_state_v3_round_trip),
+		cmocka_unit_test(test_state_kinds),
 		cmocka_unit_test(test_state_flips),
 		cmocka_unit_test(test_state_cut),
 		cmocka_unit_test(test_state_empty),
