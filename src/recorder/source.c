@@ -140,14 +140,14 @@ static bool file_caba(const struct state *st, const struct ct_proclist *pl,
 	for (steps = 0; e && steps <= st->n; steps++) {
 		inferred |= e->inferred;
 		from_reaper |= e->inferred && e->from_reaper;
+		if (e->caba == 0)
+			break;	/* none known: only pid 1 and kthreadd have none */
 		if (caba_shown(pl, e->caba, e->caba_start)) {
 			p->caba = e->caba;
 			p->caba_status = inferred ? CABA_INFERRED : CABA_WITNESSED;
 			p->caba_from_reaper = from_reaper;
 			return true;
 		}
-		if (e->caba == 0)
-			break;
 		e = state_find(st, e->caba, e->caba_start);
 	}
 	return false;
