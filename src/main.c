@@ -200,6 +200,35 @@ static int snapshot_note(const struct ct_options *o, const struct source *src,
 	return CT_EXIT_OK;
 }
 
+/* What the born tree from the recorder lacks, when it lacks anything. */
+static void recorder_note(const struct rec_source *rs)
+{
+	char since[64];
+
+	if (rs->result != REC_USED)
+		return;
+	if (rs->filtered)
+		ct_say("%s", _("the recorder answered with your processes only "
+			       "(/proc hides others' processes: hidepid=)"));
+	if (rs->live)
+		return;
+	if (!rs->running) {
+		recorder_stopped_str(rs, since, sizeof(since));
+		if (since[0])
+			ct_say(_("the recorder (cabatreed) has not been running since %s: the "
+			         "born tree is as it was then; processes started since are "
+			         "marked as unknown to it"), since);
+		else
+			ct_say("%s", _("the recorder (cabatreed) is not running: the born tree is "
+			               "as it was when it stopped; processes started since are "
+			               "marked as unknown to it"));
+		return;
+	}
+	ct_say(_("the recorder (cabatreed) runs but did not answer (%s): the born tree "
+	         "is from its state file, which may lack the newest processes; they are "
+	         "marked as unknown to it"), rs->err);
+}
+
 int main(int argc, char **argv)
 {
 	static char outbuf[1 << 16];
@@ -293,9 +322,8 @@ int main(int argc, char **argv)
 			ct_say(P_("born tree incomplete: %llu event lost by the recorder",
 			          "born tree incomplete: %llu events lost by the recorder",
 			          m.lost_events), m.lost_events);
-		if (rep.recorder && !rep.recorder->running)
-			ct_say(_("the recorder (cabatreed) is not running: the born tree is as it "
-			         "was when it stopped; processes started since are shown as roots"));
+		if (rep.recorder)
+			recorder_note(rep.recorder);
 	}
 	if (rep.hidden && o.format != FMT_JSON)
 		ct_say(P_("%zu process under '%s' could not be read (hidepid= or permissions); its children are shown as roots",

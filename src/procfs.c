@@ -1468,7 +1468,70 @@ unsigned long long procfs_pid_ns(int dirfd)
 	return (unsigned long long)sb.st_ino;
 }
 
+bool procfs_is_live(int dirfd)
+{
+	return is_live(dirfd);
+}
+
 bool procfs_is_own(int dirfd)
 {
 	return is_live(dirfd) && procfs_self_pid(dirfd) == getpid();
+}
+
+/* pid's pid namespace, when the procfs shows pid in its own (NSpid: one pid). */
+static unsigned long long pid_ns_if_own(int dirfd, pid_t pid)
+{
+	struct strbuf tmp = STRBUF_INIT;
+	char path[48];
+	const char *l, *end;
+	struct stat sb;
+	size_t fields = 0;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%d/status", (int)pid);
+	n = read_file_at(dirfd, path, &tmp, SMALL_FILE_MAX);
+	l = n > 0 ? strstr(tmp.s, "\nNSpid:") : NULL;
+	if (l) {
+		l += strlen("\nNSpid:");
+		end = strchr(l, '\n');
+		if (!end)
+			end = tmp.s + n;
+		while (l < end) {
+			while (l < end && (*l == ' ' || *l == '\t'))
+				l++;
+			if (l == end)
+				break;
+			fields++;
+			while (l < end && *l != ' ' && *l != '\t')
+				l++;
+		}
+	}
+	sb_free(&tmp);
+	if (fields != 1)
+		return 0;
+	snprintf(path, sizeof(path), "%d/ns/pid", (int)pid);
+	if (fstatat(dirfd, path, &sb, 0) < 0)
+		return 0;
+	return (unsigned long long)sb.st_ino;
+}
+
+unsigned long long procfs_root_pid_ns(int dirfd, const struct ct_proclist *pl)
+{
+	unsigned long long ino;
+	size_t i;
+
+	if (!is_live(dirfd))
+		return 0;
+	if (procfs_is_own(dirfd))
+		return procfs_pid_ns(dirfd);
+	/*
+	 * Another procfs (a container's, seen from outside): its init is in
+	 * its namespace by definition; else any process whose NSpid: lists
+	 * one pid, the one in this procfs's namespace. A process of a nested
+	 * namespace is listed too, but has more, and its ns/pid is that one's.
+	 */
+	ino = pid_ns_if_own(dirfd, 1);
+	for (i = 0; !ino && pl && i < pl->n; i++)
+		ino = pid_ns_if_own(dirfd, pl->v[i].pid);
+	return ino;
 }

@@ -125,11 +125,22 @@ bool procfs_self_has_caba(int dirfd);
 /* The inode of the pid namespace the procfs shows, or 0 if unknown. */
 unsigned long long procfs_pid_ns(int dirfd);
 
+/* Is the directory a procfs, not a copy of one (a fixture, a tarball)? */
+bool procfs_is_live(int dirfd);
+
 /*
  * Is the directory a procfs (not a copy of one) of the caller's own pid
  * namespace: the live system as the caller sees it?
  */
 bool procfs_is_own(int dirfd);
+
+/*
+ * The inode of the pid namespace whose processes the live procfs at dirfd
+ * shows, its own or not (a container's /proc seen from outside): pl, read
+ * from it, names processes to look at. 0 when it cannot be told (not a
+ * live procfs; no process whose namespace may be read).
+ */
+unsigned long long procfs_root_pid_ns(int dirfd, const struct ct_proclist *pl);
 
 /* The calling process's pid in the procfs's pid namespace, or -1. */
 pid_t procfs_self_pid(int dirfd);

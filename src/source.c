@@ -63,7 +63,7 @@ static int procfs_refresh(struct source *src, unsigned int want,
 			 src->name);
 		return diag.malformed ? -EBADMSG : -ENOENT;
 	}
-	/* A stock kernel: the recorder knows the born tree of the live /proc. */
+	/* A stock kernel: the recorder knows the born tree of a live procfs. */
 	if (ps->recorder && recorder_wanted(out)) {
 		recorder_apply(dirfd, recorder_state_path(), out, &ps->rs);
 		rep->recorder = &ps->rs;
@@ -135,8 +135,8 @@ int source_procfs_open(const char *root, struct source **src, char *err,
 	ps->src.live = true;
 	ps->src.thread_lists = true;
 	ps->sc = sc;
-	/* The recorder follows the processes of its own pid namespace only. */
-	ps->recorder = procfs_is_own(procfs_scanner_dirfd(sc));
+	/* The recorder answers for any live procfs, in its pid namespace. */
+	ps->recorder = procfs_is_live(procfs_scanner_dirfd(sc));
 	ps->rs.result = REC_ABSENT;
 	*src = &ps->src;
 	return 0;

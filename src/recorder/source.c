@@ -7,11 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "nls.h"
 #include "procfs.h"
+#include "recorder/query.h"
 #include "recorder/source.h"
+#include "xalloc.h"
 
 const char *recorder_state_path(void)
 {
@@ -20,8 +23,140 @@ const char *recorder_state_path(void)
 	return env && *env ? env : STATE_DEFAULT_PATH;
 }
 
-void recorder_apply(int dirfd, const char *path, struct ct_proclist *pl,
-		    struct rec_source *rs)
+/* How long cabatree waits for an answer beyond what it lets cabatreed wait. */
+#define ASK_MARGIN_MS 500
+
+/* Is the link p -> (caba, caba_start) drawable here? */
+static bool caba_shown(const struct ct_proclist *pl, pid_t caba,
+		       unsigned long long caba_start)
+{
+	const struct ct_proc *c;
+
+	if (caba == 0)
+		return true;	/* the idle task */
+	c = proclist_find(pl, caba);
+	return c && c->start_time == caba_start;
+}
+
+/*
+ * The recorder's answer about every process of pl, in order. A CABA not in
+ * pl: the recorder answered after the scan, so it was alive then; the
+ * scan missed it (it raced the scan, or /proc hides it). Its pid would
+ * draw a link to nothing or, reused, to another process: it is hidden.
+ */
+static void apply_answer(struct ct_proclist *pl, const struct proto_answer *a,
+			 struct rec_source *rs)
+{
+	size_t i;
+
+	for (i = 0; i < pl->n; i++) {
+		struct ct_proc *p = &pl->v[i];
+		const struct proto_entry *e = &a->v[i];
+
+		p->caba = 0;
+		p->caba_from_reaper = false;
+		switch (e->kind) {
+		case PK_WITNESSED:
+			p->caba_status = CABA_WITNESSED;
+			break;
+		case PK_INFERRED:
+			p->caba_status = CABA_INFERRED;
+			break;
+		case PK_REAPER:
+			p->caba_status = CABA_INFERRED;
+			p->caba_from_reaper = true;
+			break;
+		case PK_DEFINED:
+			p->caba_status = CABA_DEFINED;
+			continue;
+		case PK_OUTSIDE:
+			p->caba_status = CABA_OUTSIDE;
+			continue;
+		case PK_HIDDEN:
+			p->caba_status = CABA_HIDDEN;
+			rs->hidden++;
+			continue;
+		default:
+			p->caba_status = CABA_UNRECORDED;
+			rs->unmatched++;
+			continue;
+		}
+		if (!caba_shown(pl, e->caba, e->caba_start)) {
+			p->caba_status = CABA_HIDDEN;
+			p->caba_from_reaper = false;
+			rs->hidden++;
+			continue;
+		}
+		p->caba = e->caba;
+	}
+	snprintf(rs->meta.backend, sizeof(rs->meta.backend), "%s", a->backend);
+	rs->meta.lost = a->lost;
+	rs->running = true;
+	rs->live = true;
+	rs->filtered = a->filtered;
+}
+
+/* Ask the recorder at path's socket about pl: 0 and rs filled, or -errno. */
+static int ask(const char *path, unsigned long long pidns, struct ct_proclist *pl,
+	       struct rec_source *rs, char *err, size_t errlen)
+{
+	struct proto_request q = { .pidns = pidns, .wait_ms = PROTO_DEFAULT_WAIT_MS };
+	struct proto_answer a;
+	char *sock;
+	size_t i;
+	int ret;
+
+	sock = xmalloc(strlen(path) + sizeof(PROTO_SOCKET_SUFFIX));
+	strcpy(sock, path);
+	strcat(sock, PROTO_SOCKET_SUFFIX);
+	q.n = pl->n;
+	q.v = xreallocarray(NULL, q.n ? q.n : 1, sizeof(*q.v));
+	for (i = 0; i < pl->n; i++) {
+		q.v[i].pid = pl->v[i].pid;
+		q.v[i].start = pl->v[i].start_time;
+	}
+	ret = recorder_ask(sock, &q, &a, PROTO_DEFAULT_WAIT_MS + ASK_MARGIN_MS, err, errlen);
+	if (ret == 0) {
+		apply_answer(pl, &a, rs);
+		proto_answer_free(&a);
+	}
+	free(q.v);
+	free(sock);
+	return ret;
+}
+
+/*
+ * The CABA of e from the state file: its CABA if the scan shows it, else
+ * that one's, and so on (a CABA that died since the file was written is
+ * no longer the closest alive one). Inferred if any link on the way is.
+ * false when the chain leaves the file: the file cannot tell.
+ */
+static bool file_caba(const struct state *st, const struct ct_proclist *pl,
+		      const struct state_entry *e, struct ct_proc *p)
+{
+	bool inferred = false, from_reaper = false;
+	size_t steps;
+
+	for (steps = 0; e && steps <= st->n; steps++) {
+		inferred |= e->inferred;
+		from_reaper |= e->inferred && e->from_reaper;
+		if (e->caba == 0)
+			break;	/* none known: only pid 1 and kthreadd have none */
+		if (caba_shown(pl, e->caba, e->caba_start)) {
+			p->caba = e->caba;
+			p->caba_status = inferred ? CABA_INFERRED : CABA_WITNESSED;
+			p->caba_from_reaper = from_reaper;
+			return true;
+		}
+		e = state_find(st, e->caba, e->caba_start);
+	}
+	return false;
+}
+
+/* The state file, when the recorder did not answer (why: ask_err). */
+static void apply_file(int dirfd, const char *path, unsigned long long pidns,
+		       struct ct_proclist *pl, struct rec_source *rs,
+		       const char *ask_err)
 {
 	struct state st;
 	char boot[64];
@@ -29,7 +164,6 @@ void recorder_apply(int dirfd, const char *path, struct ct_proclist *pl,
 	size_t i;
 	int err;
 
-	memset(rs, 0, sizeof(*rs));
 	err = state_load(path, &st, rs->err, sizeof(rs->err));
 	if (err == -ENOENT) {
 		rs->result = REC_ABSENT;
@@ -52,37 +186,78 @@ void recorder_apply(int dirfd, const char *path, struct ct_proclist *pl,
 	if (st.owner != 0 && st.owner != geteuid()) {
 		rs->result = REC_UNTRUSTED;
 		rs->err_no = (int)st.owner;
+		rs->err[0] = '\0';
 		state_free(&st);
 		return;
 	}
 	rs->meta = st.meta;
 	state_boot_id(boot, sizeof(boot));
-	if (strcmp(boot, st.meta.boot_id) != 0 || procfs_pid_ns(dirfd) != st.meta.pidns) {
+	if (strcmp(boot, st.meta.boot_id) != 0) {
 		rs->result = REC_STALE;
+		state_free(&st);
+		return;
+	}
+	if (st.meta.pidns != pidns) {
+		/* Its pids are another namespace's: none of them is meant here. */
+		rs->result = procfs_is_own(dirfd) ? REC_STALE : REC_FOREIGN;
+		snprintf(rs->err, sizeof(rs->err), "%s", ask_err);
 		state_free(&st);
 		return;
 	}
 	d = proclist_find(pl, st.meta.daemon_pid);
 	rs->running = d && d->start_time == st.meta.daemon_start;
+	rs->stopped_at = st.meta.updated;
+	snprintf(rs->err, sizeof(rs->err), "%s", ask_err);
 	for (i = 0; i < pl->n; i++) {
 		struct ct_proc *p = &pl->v[i];
 		const struct state_entry *e = state_find(&st, p->pid, p->start_time);
-		const struct ct_proc *c;
 
-		if (!e) {
-			rs->unmatched++;
+		p->caba = 0;
+		p->caba_from_reaper = false;
+		/* pid 1 and kthreadd: the idle task, by definition. */
+		if (e && (e->defined || (e->caba == 0 && st.version < 3))) {
+			p->caba_status = CABA_DEFINED;
 			continue;
 		}
-		if (e->caba) {
-			c = proclist_find(pl, e->caba);
-			if (!c || c->start_time != e->caba_start)
-				continue;	/* not visible here: say nothing */
+		if (!e || !file_caba(&st, pl, e, p)) {
+			/* Started since the file was written, or its chain is lost. */
+			p->caba_status = CABA_UNRECORDED;
+			rs->unmatched++;
 		}
-		p->caba = e->caba;
-		p->caba_status = e->inferred ? CABA_INFERRED : CABA_WITNESSED;
 	}
 	rs->result = REC_USED;
 	state_free(&st);
+}
+
+void recorder_apply(int dirfd, const char *path, struct ct_proclist *pl,
+		    struct rec_source *rs)
+{
+	unsigned long long pidns;
+	char ask_err[sizeof(rs->err)];
+	int ret;
+
+	memset(rs, 0, sizeof(*rs));
+	pidns = procfs_root_pid_ns(dirfd, pl);
+	if (!pidns) {
+		rs->result = REC_NS_UNKNOWN;
+		return;
+	}
+	ret = ask(path, pidns, pl, rs, ask_err, sizeof(ask_err));
+	if (ret == -EPERM) {
+		rs->result = REC_UNTRUSTED;
+		rs->err_no = atoi(ask_err);
+		snprintf(rs->err, sizeof(rs->err), "%s", PROTO_SOCKET_SUFFIX);
+		return;
+	}
+	if (ret < 0)
+		apply_file(dirfd, path, pidns, pl, rs, ask_err);
+	else
+		rs->result = REC_USED;
+	rs->meta.pidns = pidns;
+	if (rs->result == REC_USED) {
+		pl->meta.caba_source_given = true;
+		pl->meta.caba_source = CABA_SRC_RECORDER;
+	}
 }
 
 bool recorder_wanted(const struct ct_proclist *pl)
@@ -109,9 +284,10 @@ void recorder_explain(const struct rec_source *rs, const char *path,
 				      "support and the recorder is not running; %s"), _(todo));
 		break;
 	case REC_DENIED:
-		snprintf(buf, size, _("the born (CABA) tree is unknown: the recorder's state file "
-				      "'%s' is readable by root only (cabatreed keeps it so "
-				      "when /proc hides processes); run cabatree as root"), path);
+		snprintf(buf, size, _("the born (CABA) tree is unknown: the recorder did not "
+				      "answer, and its state file '%s' is readable by root only "
+				      "(cabatreed keeps it so when /proc hides processes); run "
+				      "cabatree as root"), path);
 		break;
 	case REC_STALE:
 		snprintf(buf, size, _("the born (CABA) tree is unknown: the recorder's state file "
@@ -127,13 +303,45 @@ void recorder_explain(const struct rec_source *rs, const char *path,
 				      "state file '%s': %s"), path, strerror(rs->err_no));
 		break;
 	case REC_UNTRUSTED:
+		if (rs->err[0]) {	/* its socket's listener */
+			snprintf(buf, size, _("the born (CABA) tree is unknown: uid %d listens on "
+					      "the recorder's socket '%s%s', neither root nor you, "
+					      "so it is not asked; %s"), rs->err_no, path, rs->err,
+				 _(todo));
+			break;
+		}
 		snprintf(buf, size, _("the born (CABA) tree is unknown: the recorder's state file "
 				      "'%s' belongs to uid %d, neither root nor you, so it is not "
 				      "trusted; %s"), path, rs->err_no, _(todo));
+		break;
+	case REC_NS_UNKNOWN:
+		snprintf(buf, size, "%s", _("the born (CABA) tree is unknown: the pid namespace of "
+					    "this procfs cannot be told (no process in it whose "
+					    "ns/pid may be read), so the recorder is not asked; "
+					    "run cabatree as root"));
+		break;
+	case REC_FOREIGN:
+		snprintf(buf, size, _("the born (CABA) tree is unknown: the recorder did not "
+				      "answer (%s), and its state file '%s' is for another pid "
+				      "namespace; %s"), rs->err, path, _(todo));
 		break;
 	case REC_USED:
 		snprintf(buf, size, _("the recorder's state file '%s' has no process of this "
 				      "system; %s"), path, _(todo));
 		break;
 	}
+}
+
+void recorder_stopped_str(const struct rec_source *rs, char *buf, size_t size)
+{
+	time_t t = (time_t)rs->stopped_at, now = time(NULL);
+	struct tm tm, today;
+
+	buf[0] = '\0';
+	if (rs->stopped_at <= 0 || !localtime_r(&t, &tm) || !localtime_r(&now, &today))
+		return;
+	if (tm.tm_year == today.tm_year && tm.tm_yday == today.tm_yday)
+		strftime(buf, size, "%H:%M:%S", &tm);
+	else
+		strftime(buf, size, "%Y-%m-%d %H:%M:%S", &tm);
 }

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* cabatree's side of the recorder: born links from cabatreed's state file. */
+/*
+ * cabatree's side of the recorder: born links from cabatreed, asked over
+ * its socket, else read from its state file.
+ */
 #ifndef CABATREE_RECORDER_SOURCE_H
 #define CABATREE_RECORDER_SOURCE_H
 
@@ -16,7 +19,13 @@ enum rec_result {
 	REC_STALE,		/* written for another boot or pid namespace */
 	REC_BAD,		/* malformed: reason in err */
 	REC_ERROR,		/* cannot be read: errno in err_no */
-	REC_UNTRUSTED,		/* owned by neither root nor the caller: err_no is the uid */
+	REC_UNTRUSTED,		/* the file, or the socket's listener (then err is
+				 * the socket's suffix), is neither root's nor the
+				 * caller's: err_no is its uid */
+	REC_NS_UNKNOWN,		/* the pid namespace of the procfs read cannot be
+				 * told: the recorder is not asked */
+	REC_FOREIGN,		/* the recorder did not answer (why in err) and its
+				 * state file is for another pid namespace */
 };
 
 struct rec_source {
@@ -38,10 +47,18 @@ struct rec_source {
 const char *recorder_state_path(void);
 
 /*
- * Give the processes of pl (read from the procfs at dirfd, which must be
- * the live one) the CABA the recorder's state file at path knows. Only
- * processes in pl are touched, and a CABA that is not itself in pl is
- * dropped: nothing the caller's procfs does not show comes out of here.
+ * Give the processes of pl, read from the live procfs at dirfd (the
+ * caller's own or another pid namespace's), the CABA the recorder knows.
+ * It is asked first, over the socket next to its state file at path,
+ * about every process of pl in that procfs's pid namespace: its answer is
+ * at least as new as the scan (rs->live). When it does not answer, its
+ * state file is read, which may be older than the scan: a process it does
+ * not know is CABA_UNRECORDED, never left without a word (rs->err then
+ * says why the socket gave nothing). Only processes in pl are touched,
+ * and a CABA that is not itself in pl (with its start time) is never
+ * drawn: such a process is CABA_HIDDEN. Nothing the procfs does not show
+ * comes out of here. With REC_USED, pl->meta names the recorder as the
+ * source of the born tree.
  */
 void recorder_apply(int dirfd, const char *path, struct ct_proclist *pl,
 		    struct rec_source *rs);
@@ -55,5 +72,12 @@ bool recorder_wanted(const struct ct_proclist *pl);
  */
 void recorder_explain(const struct rec_source *rs, const char *path,
 		      char *buf, size_t size);
+
+/*
+ * When the recorder stopped (rs->stopped_at), in local time, for "since
+ * ...": the time of day when it is today, else the date and time; empty
+ * when unknown.
+ */
+void recorder_stopped_str(const struct rec_source *rs, char *buf, size_t size);
 
 #endif

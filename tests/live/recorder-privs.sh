@@ -162,12 +162,23 @@ check "hidepid: the user cannot read the state file" [ $? != 0 ]
 check "hidepid: ... and learns nothing from it" [ ! -s "$tmp/leak" ]
 in_ns env CABATREE_STATE="$st" "$CABATREE" > /dev/null 2> "$tmp/err"
 check "hidepid: cabatree runs as the user" [ $? = 0 ]
-check "hidepid: ... and says the state is root's only" grep -q "is readable by root only" "$tmp/err"
+check "hidepid: ... and says the recorder answered for the user's processes only" \
+	grep -q "the recorder answered with your processes only" "$tmp/err"
 in_ns env CABATREE_STATE="$st" "$CABATREE" --json > "$tmp/json"
 check "hidepid: only the user's processes are listed" \
 	[ "$(jq '[.processes[] | select(.uid != 65534)] | length' "$tmp/json")" = 0 ]
-check "hidepid: no CABA is given" \
+check "hidepid: every CABA given is a process listed" jq -e > /dev/null \
+	'[.processes[].pid] as $p | all(.processes[]; .caba == null or .caba == 0 or (.caba as $c | $p | index($c) != null))' \
+	"$tmp/json"
+# Without the socket, the state file alone: root's only, and said so.
+mv "$st.sock" "$st.sock.away"
+in_ns env CABATREE_STATE="$st" "$CABATREE" > /dev/null 2> "$tmp/err"
+check "hidepid, no answer: cabatree says the state is root's only" \
+	grep -q "is readable by root only" "$tmp/err"
+in_ns env CABATREE_STATE="$st" "$CABATREE" --json > "$tmp/json"
+check "hidepid, no answer: no CABA is given" \
 	[ "$(jq '[.processes[] | select(.caba != null)] | length' "$tmp/json")" = 0 ]
+mv "$st.sock.away" "$st.sock"
 kill "$holder"
 wait "$holder" 2>/dev/null
 holder=

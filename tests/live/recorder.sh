@@ -299,8 +299,8 @@ hidepid_unlock
 
 check "cabatreed stops cleanly on SIGTERM" stop_daemon
 "$CABATREE" > /dev/null 2> "$tmp/err"
-check "a stopped recorder: cabatree says its born tree is as it was" \
-	grep -q "recorder (cabatreed) is not running" "$tmp/err"
+check "a stopped recorder: cabatree says since when its born tree is as it was" \
+	grep -q "recorder (cabatreed) has not been running since" "$tmp/err"
 
 # A storm while the reader is stopped overflows a small buffer: the loss
 # must be counted and shown, never a silently wrong tree.
