@@ -19,6 +19,7 @@
 #include "escape.h"
 #include "nls.h"
 #include "records.h"
+#include "recorder/lines.h"
 #include "recorder/proto.h"
 #include "xalloc.h"
 
@@ -116,34 +117,6 @@ static char *next_line(struct lines *r)
 	*nl = '\0';
 	r->pos = nl + 1;
 	return s;
-}
-
-/* Decimal digits without sign or leading zero, at most max. */
-static bool unum(const char **pp, unsigned long long max, unsigned long long *out)
-{
-	const char *p = *pp;
-	unsigned long long v = 0;
-
-	if (*p < '0' || *p > '9' || (p[0] == '0' && p[1] >= '0' && p[1] <= '9'))
-		return false;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		unsigned int d = (unsigned int)(*p - '0');
-
-		if (d > max || v > (max - d) / 10)
-			return false;
-		v = v * 10 + d;
-	}
-	*pp = p;
-	*out = v;
-	return true;
-}
-
-static bool space(const char **pp)
-{
-	if (**pp != ' ')
-		return false;
-	(*pp)++;
-	return true;
 }
 
 /* "KEY NUMBER" as the whole line, the number at most max. */

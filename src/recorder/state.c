@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "nls.h"
+#include "recorder/lines.h"
 #include "recorder/state.h"
 #include "xalloc.h"
 
@@ -312,25 +313,6 @@ static bool word(const char **pp, char *out, size_t size)
 	return true;
 }
 
-static bool unum(const char **pp, unsigned long long max, unsigned long long *out)
-{
-	const char *p = *pp;
-	unsigned long long v = 0;
-
-	if (*p < '0' || *p > '9' || (p[0] == '0' && p[1] >= '0' && p[1] <= '9'))
-		return false;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		unsigned int d = (unsigned int)(*p - '0');
-
-		if (v > (max - d) / 10)
-			return false;
-		v = v * 10 + d;
-	}
-	*pp = p;
-	*out = v;
-	return true;
-}
-
 static bool snum(const char **pp, long long *out)
 {
 	const char *p = *pp;
@@ -342,14 +324,6 @@ static bool snum(const char **pp, long long *out)
 		return false;
 	*pp = p;
 	*out = neg ? -(long long)v : (long long)v;
-	return true;
-}
-
-static bool space(const char **pp)
-{
-	if (**pp != ' ')
-		return false;
-	(*pp)++;
 	return true;
 }
 
