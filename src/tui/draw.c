@@ -292,18 +292,6 @@ static void draw_row(struct tui *ui, enum ct_tree t, size_t ri, int y,
 	attrset(A_NORMAL);
 }
 
-/* A time of the recorder (seconds since the epoch), as a local date and time. */
-static void add_time(struct strbuf *sb, long long secs)
-{
-	char buf[64];
-	struct tm tm;
-	time_t t = (time_t)secs;
-
-	if (secs > 0 && secs <= START_MAX && localtime_r(&t, &tm) &&
-	    strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm))
-		sb_adds(sb, buf);
-}
-
 /* Where the born tree of a live procfs comes from: the recorder, and how it is. */
 static void add_recorder_title(struct tui *ui, struct strbuf *sb)
 {
@@ -314,8 +302,12 @@ static void add_recorder_title(struct tui *ui, struct strbuf *sb)
 		return;
 	}
 	if (!rs->running && rs->stopped_at > 0) {
+		char since[64];
+
+		/* The time of day alone when it is today's: the title stays short. */
+		recorder_stopped_str(rs, since, sizeof(since));
 		sb_adds(sb, _(" as the recorder left it, stopped since "));
-		add_time(sb, rs->stopped_at);
+		sb_adds(sb, since);
 	} else if (!rs->running) {
 		sb_adds(sb, _(" as the recorder left it (stopped)"));
 	} else {
