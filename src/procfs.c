@@ -1478,36 +1478,47 @@ bool procfs_is_own(int dirfd)
 	return is_live(dirfd) && procfs_self_pid(dirfd) == getpid();
 }
 
-/* pid's pid namespace, when the procfs shows pid in its own (NSpid: one pid). */
-static unsigned long long pid_ns_if_own(int dirfd, pid_t pid)
+int procfs_nspid(int dirfd, pid_t pid, long long *ids, int max)
 {
 	struct strbuf tmp = STRBUF_INIT;
 	char path[48];
-	const char *l, *end;
-	struct stat sb;
-	size_t fields = 0;
-	ssize_t n;
+	const char *l;
+	int n = -1;
 
 	snprintf(path, sizeof(path), "%d/status", (int)pid);
-	n = read_file_at(dirfd, path, &tmp, SMALL_FILE_MAX);
-	l = n > 0 ? strstr(tmp.s, "\nNSpid:") : NULL;
-	if (l) {
+	if (read_file_at(dirfd, path, &tmp, SMALL_FILE_MAX) > 0 &&
+	    (l = strstr(tmp.s, "\nNSpid:"))) {
 		l += strlen("\nNSpid:");
-		end = strchr(l, '\n');
-		if (!end)
-			end = tmp.s + n;
-		while (l < end) {
-			while (l < end && (*l == ' ' || *l == '\t'))
+		for (n = 0; n < max;) {
+			char *end;
+			long long x;
+
+			while (*l == ' ' || *l == '\t')
 				l++;
-			if (l == end)
+			if (*l < '0' || *l > '9')
 				break;
-			fields++;
-			while (l < end && *l != ' ' && *l != '\t')
-				l++;
+			errno = 0;
+			x = strtoll(l, &end, 10);
+			if (errno || x > CT_PID_MAX) {
+				n = -1;
+				break;
+			}
+			ids[n++] = x;
+			l = end;
 		}
 	}
 	sb_free(&tmp);
-	if (fields != 1)
+	return n;
+}
+
+/* pid's pid namespace, when the procfs shows pid in its own (NSpid: one pid). */
+static unsigned long long pid_ns_if_own(int dirfd, pid_t pid)
+{
+	char path[48];
+	struct stat sb;
+	long long ids[2];
+
+	if (procfs_nspid(dirfd, pid, ids, 2) != 1)
 		return 0;
 	snprintf(path, sizeof(path), "%d/ns/pid", (int)pid);
 	if (fstatat(dirfd, path, &sb, 0) < 0)

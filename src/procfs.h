@@ -143,6 +143,12 @@ bool procfs_is_own(int dirfd);
 unsigned long long procfs_root_pid_ns(int dirfd, const struct ct_proclist *pl);
 
 /* The calling process's pid in the procfs's pid namespace, or -1. */
+/*
+ * The ids of the NSpid: line of PID/status, outermost first, up to max;
+ * how many, or -1 when it cannot be read or is malformed.
+ */
+int procfs_nspid(int dirfd, pid_t pid, long long *ids, int max);
+
 pid_t procfs_self_pid(int dirfd);
 
 /* The calling process's executable, into buf; its length or -errno. */

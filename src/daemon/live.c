@@ -171,32 +171,11 @@ static bool is_subreaper(struct judge *j, pid_t pid, unsigned long long start)
  */
 static int ns_init(int procfd, pid_t pid)
 {
-	struct strbuf sb = STRBUF_INIT;
-	char path[32], *l, *e;
-	int fd, ret = -1;
+	long long ids[33];	/* pid namespaces nest 32 deep at most */
+	int n = procfs_nspid(procfd, pid, ids, 33);
 
-	snprintf(path, sizeof(path), "%d/status", (int)pid);
-	fd = openat(procfd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (sb_read_fd(&sb, fd, 1 << 20) > 0 && (l = strstr(sb.s, "\nNSpid:"))) {
-		l += strlen("\nNSpid:");
-		e = l + strcspn(l, "\n");
-		while (e > l && (e[-1] == ' ' || e[-1] == '\t'))
-			e--;
-		/* The last id, the one in the innermost namespace. */
-		if (e > l && e[-1] >= '0' && e[-1] <= '9') {
-			char *d = e;
-
-			while (d > l && d[-1] >= '0' && d[-1] <= '9')
-				d--;
-			if (d == l || d[-1] == ' ' || d[-1] == '\t')
-				ret = e - d == 1 && *d == '1';
-		}
-	}
-	close(fd);
-	sb_free(&sb);
-	return ret;
+	/* The last id, the one in the innermost namespace. */
+	return n <= 0 ? -1 : ids[n - 1] == 1;
 }
 
 /*

@@ -207,7 +207,7 @@ static int pidmap_build(struct pidmap *m, int procfd, unsigned long long ns)
 {
 	struct ns_seen *seen = NULL;
 	size_t nseen = 0, cap = 0, i;
-	char path[64], buf[STATUS_MAX];
+	char path[64];
 	struct dirent *de;
 	bool found = false;
 	int dfd;
@@ -257,10 +257,7 @@ static int pidmap_build(struct pidmap *m, int procfd, unsigned long long ns)
 		if (depth < 0)
 			continue;
 		found = true;
-		snprintf(path, sizeof(path), "%ld/status", pid);
-		if (read_small(procfd, path, buf, sizeof(buf)) < 0)
-			continue;
-		n = status_nums(buf, "NSpid", nspid, MAX_NS_LEVEL + 1);
+		n = procfs_nspid(procfd, (pid_t)pid, nspid, MAX_NS_LEVEL + 1);
 		if (n < depth + 1 || nspid[0] != pid || nspid[n - 1 - depth] <= 0)
 			continue;
 		if ((m->n & (m->n - 1)) == 0) {
