@@ -60,6 +60,12 @@ struct label {
 	bool outside;		/* born outside this pid namespace */
 	bool focus;		/* named by -p */
 	bool args;		/* the arguments after argv[0] are shown */
+	/*
+	 * In the real tree, with reparented: the process it was born to
+	 * (its CABA), drawn after the label as " ⇐ name(pid)"; NULL when
+	 * not reparented, not in the real tree, or the CABA is not shown.
+	 */
+	const struct ct_proc *born_from;
 };
 
 /*

@@ -80,6 +80,11 @@ struct ct_proc {
 	char *cmdline;		/* NUL-separated arguments, when read */
 	size_t cmdline_len;
 	bool has_cmdline;
+	/*
+	 * A kernel thread: PF_KTHREAD in stat's flags, or in a snapshot
+	 * without the field, kthreadd (pid 2) and its children.
+	 */
+	bool kthread;
 	struct ct_thread *threads;	/* other threads than the leader, with -t */
 	size_t nthreads_listed;
 };

@@ -27,6 +27,9 @@ struct ct_settings {
 	bool uid_changes;	/* -u */
 	bool numeric;		/* -n: children by pid */
 	bool threads;		/* threads listed (-t, or a snapshot's own) */
+	bool kthreads;		/* kernel threads shown (hidden by default) */
+	pid_t highlight;	/* -h, -H: this process and its ancestors are
+				 * highlighted; 0 for none */
 	bool utf8;		/* names may be shown as UTF-8 */
 	bool utf8_glyphs;	/* draw the tree with UTF-8 glyphs */
 	bool color;		/* colours wanted */

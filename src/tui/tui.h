@@ -22,6 +22,11 @@ struct tui_args {
 	struct ct_model *m;
 	/* What that first refresh said beside them. */
 	const struct source_report *rep;
+	/*
+	 * Text shown over the trees when the browser starts (the demo's
+	 * story), until a key is pressed; ? shows it again. NULL for none.
+	 */
+	const char *story;
 };
 
 /*
