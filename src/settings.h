@@ -33,6 +33,7 @@ struct ct_settings {
 	bool utf8;		/* names may be shown as UTF-8 */
 	bool utf8_glyphs;	/* draw the tree with UTF-8 glyphs */
 	bool color;		/* colours wanted */
+	bool color_age;		/* -C age: colour by how long ago it started */
 	unsigned int term_width;	/* columns of the terminal, 0 if not one */
 	unsigned int max_width;	/* cut text lines to this, 0 for never */
 	unsigned int label_cols;	/* cut DOT argument lines here, 0 never */
