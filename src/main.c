@@ -145,13 +145,16 @@ static int find_process(struct source *src, const struct ct_model *m, pid_t pid)
 	return idx;
 }
 
-/* The PID or USER operand: only the subtrees from there, as pstree shows. */
-static int operand(const struct ct_options *o, struct source *src, struct ct_model *m)
+/*
+ * The PID or USER operand: only the subtrees from there, as pstree shows;
+ * *from is the process of a thread's id.
+ */
+static int operand(const struct ct_options *o, struct source *src, struct ct_model *m,
+		   pid_t *from)
 {
-	unsigned char *sel;
-	size_t i;
-	int idx = -1;
+	int idx;
 
+	*from = 0;
 	if (o->root_pid && !o->show_parents) {
 		idx = find_process(src, m, o->root_pid);
 		if (idx < 0) {
@@ -163,21 +166,13 @@ static int operand(const struct ct_options *o, struct source *src, struct ct_mod
 				       src->name);
 			return CT_EXIT_NO_PID;
 		}
-	} else if (!o->user) {
-		return CT_EXIT_OK;
-	}
-	sel = xcalloc(m->n ? m->n : 1, 1);
-	if (idx >= 0)
-		sel[idx] = 1;
-	for (i = 0; o->user && i < m->n; i++)
-		sel[i] = m->nodes[i].p->uid == o->uid;
-	if (!model_subtrees(m, sel)) {
-		free(sel);
+		*from = m->nodes[idx].p->pid;
+		model_show_from(m, *from, false, 0);
+	} else if (o->user && !model_show_from(m, 0, true, o->uid)) {
 		ct_say(_("user %s has no process under '%s'"), o->user,
 		       m->snapshot ? m->snapshot : src->name);
 		return CT_EXIT_NO_PID;
 	}
-	free(sel);
 	return CT_EXIT_OK;
 }
 
@@ -320,7 +315,7 @@ int main(int argc, char **argv)
 	struct ct_settings set;
 	pid_t *focus_pids = NULL;
 	size_t nfocus = 0;
-	pid_t hl = 0;
+	pid_t hl = 0, from = 0;
 	const struct renderer *r;
 	unsigned int want = 0;
 	int status = CT_EXIT_OK;
@@ -355,7 +350,7 @@ int main(int argc, char **argv)
 	model_build(&m, &pl, o.numeric);
 	status = focus(&o, src, &m, &focus_pids, &nfocus);
 	if (status == CT_EXIT_OK)
-		status = operand(&o, src, &m);
+		status = operand(&o, src, &m, &from);
 	if (status == CT_EXIT_OK)
 		status = highlight(&o, src, &m, &hl);
 	if (status != CT_EXIT_OK)
@@ -370,6 +365,9 @@ int main(int argc, char **argv)
 			ct_say(_("cannot open the terminal for keys: %s"), strerror(errno));
 		resolve_settings(&o, src, focus_pids, nfocus, &set);
 		set.highlight = hl;
+		set.from_pid = from;
+		set.by_user = o.user != NULL;
+		set.user = o.uid;
 		status = tui_run(&ta);
 		goto out;
 	}

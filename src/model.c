@@ -313,6 +313,26 @@ size_t model_subtrees(struct ct_model *m, const unsigned char *sel)
 	return nsel;
 }
 
+bool model_show_from(struct ct_model *m, pid_t pid, bool by_user, uid_t user)
+{
+	unsigned char *sel = xcalloc(m->n ? m->n : 1, 1);
+	int idx = by_user ? -1 : model_find(m, pid);
+	size_t i, n = 0;
+
+	if (idx >= 0) {
+		sel[idx] = 1;
+		n = 1;
+	}
+	for (i = 0; by_user && i < m->n; i++) {
+		sel[i] = m->nodes[i].p->uid == user;
+		n += sel[i];
+	}
+	if (n)
+		model_subtrees(m, sel);
+	free(sel);
+	return n > 0;
+}
+
 void model_free(struct ct_model *m)
 {
 	int t;

@@ -68,6 +68,13 @@ pid_t model_focus(struct ct_model *m, const pid_t *pids, size_t n);
  */
 size_t model_subtrees(struct ct_model *m, const unsigned char *sel);
 
+/*
+ * The subtrees from the process pid, or, with by_user, from each process
+ * of user whose parent is not the user's: pstree's operands. Returns
+ * false when there is no such process (nothing is changed then).
+ */
+bool model_show_from(struct ct_model *m, pid_t pid, bool by_user, uid_t user);
+
 void model_free(struct ct_model *m);
 
 #endif

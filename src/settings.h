@@ -41,6 +41,10 @@ struct ct_settings {
 	const pid_t *focus;	/* processes to focus on (-p, threads mapped
 				 * to their process), or a snapshot's own */
 	size_t nfocus;
+	/* The operand: the subtrees from this process, or this user's. */
+	pid_t from_pid;		/* 0: none */
+	bool by_user;
+	uid_t user;
 };
 
 #endif
