@@ -598,6 +598,10 @@ int main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	bindtextdomain(PACKAGE, nls_localedir());
 	textdomain(PACKAGE);
+	/* getopt's messages start with argv[0], argp's with this: one name. */
+	program_invocation_name = program_invocation_short_name = (char *)"cabatreed";
+	if (argc > 0)
+		argv[0] = program_invocation_name;
 	argp_parse(&argp, argc, argv, 0, NULL, &o);
 	o.notify = getenv("NOTIFY_SOCKET");
 	if (o.notify && !*o.notify)

@@ -3,6 +3,7 @@
 # Every option that cabatree --help lists has an entry in the OPTIONS
 # section of cabatree(1), and every option documented there exists; the
 # same for cabatreed and cabatreed(8).  A failure names the differences.
+# Option errors start with the program's name.
 set -u
 
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
@@ -58,5 +59,19 @@ compare() {
 
 compare "$CABATREE" "$TOP_SRCDIR/man/cabatree.1"
 compare "$TOP_BUILDDIR/src/cabatreed" "$TOP_SRCDIR/man/cabatreed.8"
+
+# Run by a path, a program names itself in option errors as in all its
+# other messages: by its name, not by the path.
+for prog in "$CABATREE" "$TOP_BUILDDIR/src/cabatreed"; do
+	for bad in --no-such-option -%; do
+		LC_ALL=C "$prog" "$bad" > /dev/null 2> "$tmp/err"
+		if head -n 1 "$tmp/err" | grep -q "^${prog##*/}: .*option"; then
+			ok "${prog##*/} $bad: the error starts with '${prog##*/}:'"
+		else
+			not_ok "${prog##*/} $bad: the error starts with '${prog##*/}:'"
+			sed 's/^/# /' "$tmp/err"
+		fi
+	done
+done
 
 finish
