@@ -150,7 +150,7 @@ check "at the first {}" grep -qx \
 (ulimit -v $limit && exec "$CABATREE" --load /dev/zero > "$tmp/out" 2> "$tmp/err")
 st=$?
 check "/dev/zero: refused within $limit KiB, status 4" [ $st = 4 ]
-check "at its first byte" grep -qx "cabatree: /dev/zero:1:1: a NUL byte: not JSON text" "$tmp/err"
+check "at its first byte: not a snapshot" grep -qx "cabatree: /dev/zero: not a cabatree snapshot (written by cabatree --json)" "$tmp/err"
 # White space without end: read as it comes, up to the limit.
 (ulimit -v $limit && head -c 1073741825 /dev/zero | tr '\0' ' ' |
 	"$CABATREE" --load - > "$tmp/out" 2> "$tmp/err")
