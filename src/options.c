@@ -329,8 +329,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 					    "with --load or --proc-root, use -H PID"));
 		if ((o->highlight_self || o->highlight) && o->format == FMT_JSON)
 			argp_error(state, _("-h and -H highlight in the text, the DOT output and the browser, not in --json"));
-		if (o->color_age && o->format != FMT_TEXT)
-			argp_error(state, _("-C age colours the text and the browser, not --json or --dot"));
+		if (o->color_age && (o->format != FMT_TEXT || o->interactive))
+			argp_error(state, _("-C age colours the text output, not --json, --dot or -i"));
 		/* Asked for by name: colours even in a pipe, unless --color=never. */
 		if (o->color_age && o->color == WHEN_AUTO)
 			o->color = WHEN_ALWAYS;
