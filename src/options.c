@@ -418,20 +418,21 @@ void options_parse(int argc, char **argv, struct ct_options *o)
 {
 	struct argp argp = { option_table, parse_first, N_("[PID|USER]"), doc, NULL, NULL,
 			     NULL };
-	char **args = xreallocarray(NULL, (size_t)argc + 1, sizeof(*args));
+	char *argv0 = argc > 0 ? argv[0] : NULL;
 
 	memset(o, 0, sizeof(*o));
 	o->proc_root = "/proc";
 	argp_err_exit_status = CT_EXIT_USAGE;
-	/* getopt's messages start with argv[0], argp's with this: one name. */
+	/*
+	 * getopt's messages start with argv[0], argp's with this: one name.
+	 * argv[0] is put back for those that run the program again (--demo).
+	 */
 	program_invocation_name = program_invocation_short_name = (char *)PACKAGE;
-	memcpy(args, argv, (size_t)argc * sizeof(*args));
-	args[argc] = NULL;
 	if (argc > 0)
-		args[0] = (char *)PACKAGE;
-	argp_parse(&argp, argc, args, 0, NULL, o);
-	/* The operand and the option arguments point into argv itself. */
-	free(args);
+		argv[0] = program_invocation_name;
+	argp_parse(&argp, argc, argv, 0, NULL, o);
+	if (argc > 0)
+		argv[0] = argv0;
 }
 
 void options_free(struct ct_options *o)
