@@ -559,6 +559,86 @@ static void test_focus(void **state)
 	proclist_free(&pl);
 }
 
+/* ---- pstree's operands: subtrees drawn from their tops ---- */
+
+/*
+ * init(1) has sshd(10) has bash(20, uid 7) has vim(30, uid 7); daemon(40,
+ * uid 7) was born to bash and reparented to init; cron(50) under init.
+ */
+static void build_operands(struct ct_proclist *pl, struct ct_model *m)
+{
+	memset(pl, 0, sizeof(*pl));
+	fx_add_plain(pl, 1, 0, 0, K, "init", 0, 0);
+	fx_add_plain(pl, 10, 1, 1, K, "sshd", 0, 0);
+	fx_add_plain(pl, 20, 10, 10, K, "bash", 7, 0);
+	fx_add_plain(pl, 30, 20, 20, K, "vim", 7, 0);
+	fx_add_plain(pl, 40, 1, 20, K, "daemon", 7, 0);
+	fx_add_plain(pl, 50, 1, 1, K, "cron", 0, 0);
+	model_build(m, pl, false);
+}
+
+static void assert_shown(const struct ct_model *m, enum ct_tree t, const pid_t *want)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++) {
+		if (m->nodes[i].shown[t] != in_list(want, m->nodes[i].p->pid))
+			print_error("pid %d: shown %d in the %s tree\n", (int)m->nodes[i].p->pid,
+				    m->nodes[i].shown[t], t == TREE_REAL ? "real" : "born");
+		assert_int_equal(m->nodes[i].shown[t], in_list(want, m->nodes[i].p->pid));
+	}
+}
+
+static void test_show_from_pid(void **state)
+{
+	struct ct_proclist pl;
+	struct ct_model m;
+
+	(void)state;
+	build_operands(&pl, &m);
+	assert_true(model_show_from(&m, 20, false, 0));
+	/* The born tree has the reparented daemon under bash, the real not. */
+	assert_shown(&m, TREE_REAL, (const pid_t[]){ 20, 30, 0 });
+	assert_shown(&m, TREE_BORN, (const pid_t[]){ 20, 30, 40, 0 });
+	assert_roots(&m, TREE_REAL, (const pid_t[]){ 20, 0 });
+	assert_roots(&m, TREE_BORN, (const pid_t[]){ 20, 0 });
+	model_free(&m);
+	proclist_free(&pl);
+}
+
+static void test_show_from_user(void **state)
+{
+	struct ct_proclist pl;
+	struct ct_model m;
+
+	(void)state;
+	build_operands(&pl, &m);
+	assert_true(model_show_from(&m, 0, true, 7));
+	/* Each subtree from a process whose parent is not the user's. */
+	assert_shown(&m, TREE_REAL, (const pid_t[]){ 20, 30, 40, 0 });
+	assert_shown(&m, TREE_BORN, (const pid_t[]){ 20, 30, 40, 0 });
+	assert_roots(&m, TREE_REAL, (const pid_t[]){ 20, 40, 0 });
+	assert_roots(&m, TREE_BORN, (const pid_t[]){ 20, 0 });
+	model_free(&m);
+	proclist_free(&pl);
+}
+
+static void test_show_from_none(void **state)
+{
+	struct ct_proclist pl;
+	struct ct_model m;
+
+	(void)state;
+	build_operands(&pl, &m);
+	/* Nothing to show from: the model is left as it was. */
+	assert_false(model_show_from(&m, 99, false, 0));
+	assert_false(model_show_from(&m, 0, true, 8));
+	assert_shown(&m, TREE_REAL, (const pid_t[]){ 1, 10, 20, 30, 40, 50, 0 });
+	assert_roots(&m, TREE_REAL, (const pid_t[]){ 1, 0 });
+	model_free(&m);
+	proclist_free(&pl);
+}
+
 /* ---- size: no recursion, no quadratic walk ---- */
 
 #define DEEP 100000
@@ -693,6 +773,9 @@ int main(void)
 		cmocka_unit_test(test_deep_chain),
 		cmocka_unit_test(test_deep_chain_descending),
 		cmocka_unit_test(test_long_cycle),
+		cmocka_unit_test(test_show_from_pid),
+		cmocka_unit_test(test_show_from_user),
+		cmocka_unit_test(test_show_from_none),
 	};
 	int failed = 0;
 
