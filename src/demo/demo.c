@@ -301,7 +301,7 @@ static void story_build(struct story *t, const struct scenario *s,
 	int wb = (int)s->host[7], init = (int)s->init;
 
 	sb_adds(&t->intro, _("cabatree draws two trees of the same processes. The real "
-			     "tree puts each process under its parent of now (PPid), as "
+			     "tree puts each process under its current parent (PPid), as "
 			     "pstree does. The born tree puts it under the process that "
 			     "started it or, if that one has ended, under the closest of "
 			     "its ancestors still alive: its CABA. When a process's parent "
@@ -314,7 +314,7 @@ static void story_build(struct story *t, const struct scenario *s,
 			      "detach, so service-manager(%d), a child subreaper, adopted "
 			      "the daemon. Look at daemon(%d): the real tree shows it under "
 			      "service-manager(%d), the born tree under launcher(%d), which "
-			      "started it. Its * says that it was reparented: its parent "
+			      "started it. The * after it says that it was reparented: its parent "
 			      "is not where it was born."),
 		d->launcher, d->daemon, d->manager, d->daemon, d->manager, d->launcher);
 	sb_addf(&t->sessions, _("2. Two sessions, in a pid namespace of their own.\n"

@@ -14,6 +14,7 @@ CABATREED=$TOP_BUILDDIR/src/cabatreed
 export CABATREED
 . "$TOP_SRCDIR/tests/live/lib.sh"
 export LC_ALL=C.UTF-8
+unset LANGUAGE
 
 [ "$(id -u)" = 0 ] || need "--demo needs root"
 command -v jq > /dev/null || need "needs jq (Debian package jq)"
