@@ -105,7 +105,8 @@ _cabatree_value()
 	local long=$1 meta=$2 val=$3 root=$4 words=
 
 	case $long in
-	--color | --colour) words="auto always never" ;;
+	--color | --colour) words="auto always never age" ;;
+	-C) words="age" ;;
 	--layout) words="auto side stacked" ;;
 	--tree) words="real born both" ;;
 	--backend) words="auto ebpf connector" ;;

@@ -13,14 +13,14 @@
 static const struct tree_glyphs ascii_glyphs = {
 	.pipe = "| ", .blank = "  ", .tee = "|-", .ell = "`-", .focus = " <==",
 	.ellipsis = "+", .more = "<", .arrow = " <- ", .vline = "|", .hline = "-",
-	.unrecorded = "!", .hidden = "^",
+	.unrecorded = "!", .hidden = "^", .highlight = " <#",
 };
 
 static const struct tree_glyphs utf8_glyphs = {
 	.pipe = "\u2502 ", .blank = "  ", .tee = "\u251c\u2500", .ell = "\u2514\u2500",
 	.focus = " \u25c0", .ellipsis = "\u2026", .more = "\u2026", .arrow = " \u2190 ",
 	.vline = "\u2502", .hline = "\u2500",
-	.unrecorded = "\u2205", .hidden = "\u2191",
+	.unrecorded = "\u2205", .hidden = "\u2191", .highlight = " \u25c6",
 };
 
 const struct tree_glyphs *label_glyphs(bool utf8)
@@ -44,6 +44,10 @@ void label_legend(struct strbuf *sb, enum label_mark k, const struct tree_glyphs
 	case MARK_HIDDEN:
 		sb_addf(sb, _("%s hidden: its CABA is another user's process, which /proc does not show you"),
 			g->hidden);
+		break;
+	case MARK_HIGHLIGHT:
+		sb_addf(sb, _("%s highlighted (-h, -H): the process named and its ancestors"),
+			g->highlight + 1);
 		break;
 	case MARK_COUNT:
 		break;

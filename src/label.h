@@ -109,6 +109,8 @@ struct tree_glyphs {
 	const char *hline;	/* above the details */
 	const char *unrecorded;	/* a process the recorder does not know */
 	const char *hidden;	/* a process whose CABA is another user's */
+	const char *highlight;	/* after a -h or -H process or ancestor,
+				 * when not in colour */
 };
 
 const struct tree_glyphs *label_glyphs(bool utf8);
@@ -117,7 +119,8 @@ const struct tree_glyphs *label_glyphs(bool utf8);
  * The legend line of a mark: "? inferred: ...", with the glyph g gives the
  * mark (for unrecorded and hidden).
  */
-enum label_mark { MARK_MOVED, MARK_INFERRED, MARK_UNRECORDED, MARK_HIDDEN, MARK_COUNT };
+enum label_mark { MARK_MOVED, MARK_INFERRED, MARK_UNRECORDED, MARK_HIDDEN, MARK_HIGHLIGHT,
+		  MARK_COUNT };
 void label_legend(struct strbuf *sb, enum label_mark k, const struct tree_glyphs *g);
 
 /* The title over tree t. */

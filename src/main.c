@@ -107,6 +107,12 @@ static int focus(const struct ct_options *o, struct source *src, struct ct_model
 	size_t i, n = o->npids ? o->npids : src->nfocus;
 	pid_t missing;
 
+	/* -s PID: pstree's parents of PID, which is what -p PID shows. */
+	if (o->show_parents && o->root_pid) {
+		from = &o->root_pid;
+		n = 1;
+	}
+
 	*nfocus = n;
 	*focus = n ? xreallocarray(NULL, n, sizeof(**focus)) : NULL;
 	if (n)
@@ -125,6 +131,72 @@ static int focus(const struct ct_options *o, struct source *src, struct ct_model
 		ct_say(_("no process with pid %d in the snapshot %s"), (int)missing, m->snapshot);
 	else
 		ct_say(_("no process with pid %d under '%s'"), (int)missing, src->name);
+	return CT_EXIT_NO_PID;
+}
+
+/* The process named by pid, or the process of the thread pid; -1 if none. */
+static int find_process(struct source *src, const struct ct_model *m, pid_t pid)
+{
+	int idx = model_find(m, pid);
+	pid_t tgid;
+
+	if (idx < 0 && (tgid = source_tgid_of(src, pid)) > 0)
+		idx = model_find(m, tgid);
+	return idx;
+}
+
+/*
+ * The PID or USER operand: only the subtrees from there, as pstree shows;
+ * *from is the process of a thread's id.
+ */
+static int operand(const struct ct_options *o, struct source *src, struct ct_model *m,
+		   pid_t *from)
+{
+	int idx;
+
+	*from = 0;
+	if (o->root_pid && !o->show_parents) {
+		idx = find_process(src, m, o->root_pid);
+		if (idx < 0) {
+			if (m->snapshot)
+				ct_say(_("no process with pid %d in the snapshot %s"), (int)o->root_pid,
+				       m->snapshot);
+			else
+				ct_say(_("no process with pid %d under '%s'"), (int)o->root_pid,
+				       src->name);
+			return CT_EXIT_NO_PID;
+		}
+		*from = m->nodes[idx].p->pid;
+		model_show_from(m, *from, false, 0);
+	} else if (o->user && !model_show_from(m, 0, true, o->uid)) {
+		ct_say(_("user %s has no process under '%s'"), o->user,
+		       m->snapshot ? m->snapshot : src->name);
+		return CT_EXIT_NO_PID;
+	}
+	return CT_EXIT_OK;
+}
+
+/* -h: cabatree itself; -H PID: that process. 0 and CT_EXIT_OK for none. */
+static int highlight(const struct ct_options *o, struct source *src, const struct ct_model *m,
+		     pid_t *pid)
+{
+	pid_t want = o->highlight ? o->highlight : o->highlight_self ? getpid() : 0;
+	int idx;
+
+	*pid = 0;
+	if (!want)
+		return CT_EXIT_OK;
+	idx = find_process(src, m, want);
+	if (idx >= 0) {
+		*pid = m->nodes[idx].p->pid;
+		return CT_EXIT_OK;
+	}
+	if (!o->highlight)
+		return CT_EXIT_OK;
+	if (m->snapshot)
+		ct_say(_("no process with pid %d in the snapshot %s"), (int)want, m->snapshot);
+	else
+		ct_say(_("no process with pid %d under '%s'"), (int)want, src->name);
 	return CT_EXIT_NO_PID;
 }
 
@@ -157,6 +229,7 @@ static void resolve_settings(const struct ct_options *o, const struct source *sr
 	s->utf8 = locale_is_utf8();
 	s->utf8_glyphs = o->glyphs == GLYPHS_UTF8 || (o->glyphs == GLYPHS_AUTO && s->utf8);
 	s->color = want_color(o->color, tty);
+	s->color_age = o->color_age && s->color;
 	if (!o->interactive) {
 		s->term_width = tty ? terminal_width() : 0;
 		s->max_width = o->width ? o->width :
@@ -242,6 +315,7 @@ int main(int argc, char **argv)
 	struct ct_settings set;
 	pid_t *focus_pids = NULL;
 	size_t nfocus = 0;
+	pid_t hl = 0, from = 0;
 	const struct renderer *r;
 	unsigned int want = 0;
 	int status = CT_EXIT_OK;
@@ -275,6 +349,10 @@ int main(int argc, char **argv)
 	}
 	model_build(&m, &pl, o.numeric);
 	status = focus(&o, src, &m, &focus_pids, &nfocus);
+	if (status == CT_EXIT_OK)
+		status = operand(&o, src, &m, &from);
+	if (status == CT_EXIT_OK)
+		status = highlight(&o, src, &m, &hl);
 	if (status != CT_EXIT_OK)
 		goto out;
 	if (o.interactive) {
@@ -286,6 +364,10 @@ int main(int argc, char **argv)
 		    !freopen("/dev/tty", "r", stdin))
 			ct_say(_("cannot open the terminal for keys: %s"), strerror(errno));
 		resolve_settings(&o, src, focus_pids, nfocus, &set);
+		set.highlight = hl;
+		set.from_pid = from;
+		set.by_user = o.user != NULL;
+		set.user = o.uid;
 		status = tui_run(&ta);
 		goto out;
 	}
@@ -336,6 +418,10 @@ int main(int argc, char **argv)
 		       m.cycles);
 
 	resolve_settings(&o, src, focus_pids, nfocus, &set);
+	set.highlight = hl;
+	if (set.color_age && m.boot_time < 0)
+		ct_say("%s", _("-C age: the start times are unknown here (no boot time): "
+			       "not coloured by age"));
 	rc.m = &m;
 	rc.s = &set;
 	rc.out = stdout;

@@ -267,6 +267,72 @@ pid_t model_focus(struct ct_model *m, const pid_t *pids, size_t n)
 	return missing;
 }
 
+size_t model_subtrees(struct ct_model *m, const unsigned char *sel)
+{
+	int *stack = xmalloc((m->n ? m->n : 1) * sizeof(*stack));
+	size_t i, nsel = 0;
+	int t;
+
+	for (i = 0; i < m->n; i++)
+		nsel += sel[i] != 0;
+	for (t = 0; t < TREE_COUNT; t++) {
+		for (i = 0; i < m->n; i++)
+			m->nodes[i].shown[t] = false;
+		for (i = 0; i < m->n; i++) {
+			size_t sp = 0;
+
+			if (!sel[i] || m->nodes[i].shown[t])
+				continue;
+			m->nodes[i].shown[t] = true;
+			stack[sp++] = (int)i;
+			while (sp) {
+				const struct ct_node *v = &m->nodes[stack[--sp]];
+				unsigned int c;
+
+				for (c = 0; c < v->nchild[t]; c++) {
+					int ch = m->children[t][v->first[t] + c];
+
+					if (!m->nodes[ch].shown[t]) {
+						m->nodes[ch].shown[t] = true;
+						stack[sp++] = ch;
+					}
+				}
+			}
+		}
+		/* Each subtree is drawn from its top, in pid order. */
+		m->roots[t] = xreallocarray(m->roots[t], m->n ? m->n : 1, sizeof(*m->roots[t]));
+		m->nroots[t] = 0;
+		for (i = 0; i < m->n; i++) {
+			const struct ct_node *nd = &m->nodes[i];
+
+			if (nd->shown[t] && (nd->parent[t] < 0 || !m->nodes[nd->parent[t]].shown[t]))
+				m->roots[t][m->nroots[t]++] = (int)i;
+		}
+	}
+	free(stack);
+	return nsel;
+}
+
+bool model_show_from(struct ct_model *m, pid_t pid, bool by_user, uid_t user)
+{
+	unsigned char *sel = xcalloc(m->n ? m->n : 1, 1);
+	int idx = by_user ? -1 : model_find(m, pid);
+	size_t i, n = 0;
+
+	if (idx >= 0) {
+		sel[idx] = 1;
+		n = 1;
+	}
+	for (i = 0; by_user && i < m->n; i++) {
+		sel[i] = m->nodes[i].p->uid == user;
+		n += sel[i];
+	}
+	if (n)
+		model_subtrees(m, sel);
+	free(sel);
+	return n > 0;
+}
+
 void model_free(struct ct_model *m)
 {
 	int t;

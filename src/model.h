@@ -61,6 +61,20 @@ int model_find(const struct ct_model *m, pid_t pid);
  */
 pid_t model_focus(struct ct_model *m, const pid_t *pids, size_t n);
 
+/*
+ * Show only the subtrees of the processes selected (sel, one byte per
+ * node), in each tree, each drawn from its top as a root: pstree's PID and
+ * USER operands. Returns how many were selected.
+ */
+size_t model_subtrees(struct ct_model *m, const unsigned char *sel);
+
+/*
+ * The subtrees from the process pid, or, with by_user, from each process
+ * of user whose parent is not the user's: pstree's operands. Returns
+ * false when there is no such process (nothing is changed then).
+ */
+bool model_show_from(struct ct_model *m, pid_t pid, bool by_user, uid_t user);
+
 void model_free(struct ct_model *m);
 
 #endif

@@ -4,6 +4,8 @@
 #include <argp.h>
 #include <errno.h>
 #include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,9 +30,12 @@ static const struct argp_option option_table[] = {
 	{ NULL, 0, NULL, 0, N_("What to show:"), 1 },
 	{ "pid", 'p', N_("PID"), 0,
 	  N_("focus on PID: its ancestors and its whole subtree, in each tree (repeatable)"), 1 },
+	{ "show-parents", 's', NULL, 0,
+	  N_("with the PID operand: show its ancestors too (as -p PID)"), 1 },
 	{ "tree", OPT_TREE, N_("WHICH"), 0,
 	  N_("real, born or both (default both)"), 1 },
 	{ "threads", 't', NULL, 0, N_("show threads as {name}(tid)"), 1 },
+	{ "hide-threads", 'T', NULL, 0, N_("do not show threads (the default; of -t and -T the last wins)"), 1 },
 	{ "proc-root", OPT_PROC_ROOT, N_("DIR"), 0,
 	  N_("read processes from DIR instead of /proc (a container's procfs, a copy of /proc)"), 1 },
 	{ "load", OPT_LOAD, N_("FILE"), 0,
@@ -43,6 +48,10 @@ static const struct argp_option option_table[] = {
 	{ "uid-changes", 'u', NULL, 0, N_("show the user where it differs from the parent's"), 2 },
 	{ "compact-not", 'c', NULL, 0, N_("do not fold identical leaf siblings into N*[name]"), 2 },
 	{ "numeric-sort", 'n', NULL, 0, N_("order siblings by pid, not by name"), 2 },
+	{ "highlight-all", 'h', NULL, 0,
+	  N_("highlight cabatree itself and its ancestors"), 2 },
+	{ "highlight-pid", 'H', N_("PID"), 0, N_("highlight PID and its ancestors"), 2 },
+	{ "security-context", 'Z', NULL, OPTION_HIDDEN, NULL, 2 },
 
 	{ NULL, 0, NULL, 0, N_("Output:"), 3 },
 	{ "json", OPT_JSON, NULL, 0, N_("write one JSON object instead of text (see cabatree(1))"), 3 },
@@ -54,9 +63,12 @@ static const struct argp_option option_table[] = {
 	{ "long", 'l', NULL, 0, N_("do not cut lines to the terminal's width"), 3 },
 	{ "ascii", 'A', NULL, 0, N_("draw the trees with ASCII characters"), 3 },
 	{ "unicode", 'U', NULL, 0, N_("draw the trees with UTF-8 characters"), 3 },
+	{ "vt100", 'G', NULL, 0, N_("as -U: line drawing (pstree's VT100 lines)"), 3 },
 	{ "color", OPT_COLOR, N_("WHEN"), OPTION_ARG_OPTIONAL,
 	  N_("colour reparented and focused processes: auto (default: on a terminal, unless NO_COLOR is set), always or never"), 3 },
 	{ "colour", OPT_COLOR, N_("WHEN"), OPTION_ARG_OPTIONAL | OPTION_ALIAS, NULL, 3 },
+	{ NULL, 'C', N_("age"), 0,
+	  N_("colour processes by age: green started less than a minute ago, yellow less than an hour, red earlier (also --color=age)"), 3 },
 
 	{ NULL, 0, NULL, 0, N_("Interactive:"), 4 },
 	{ "interactive", 'i', NULL, 0,
@@ -119,12 +131,70 @@ static long parse_tenths(const char *arg)
 	return whole >= 1 && whole <= 36000 ? whole : -1;
 }
 
+/*
+ * pstree's -p shows pids, which cabatree always does; its -p takes a PID.
+ * Letters only of pstree's options ("-pa", "-p al") mean pstree's habit:
+ * their suggestion, the letters without p, in buf; NULL when s is not one.
+ */
+static const char *pstree_letters(const char *s, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	if (!*s)
+		return NULL;
+	for (; *s; s++) {
+		if (!strchr("aAcglnpsStTuUGhZ", *s))
+			return NULL;
+		if (*s != 'p' && n + 1 < size && !memchr(buf, *s, n))
+			buf[n++] = *s;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+/* Say what to type instead of pstree's -p in "-CLUSTER" (letters with p). */
+static void no_show_pids(struct argp_state *state, const char *cluster, const char *letters,
+			 const char *operand)
+{
+	if (!*letters)
+		argp_error(state, _("'%s': cabatree always shows pids, and its -p takes a PID "
+				    "(-p PID focuses on a process): leave -p out"), cluster);
+	argp_error(state, _("'%s': cabatree always shows pids, and its -p takes a PID "
+			    "(-p PID focuses on a process): type -%s%s%s"),
+		   cluster, letters, operand ? " " : "", operand ? operand : "");
+}
+
+/* The operand: a PID or a USER, as pstree takes it. */
+static void parse_operand(struct argp_state *state, struct ct_options *o, const char *arg)
+{
+	const struct passwd *pw;
+	long v;
+
+	if (o->root_pid || o->user)
+		argp_error(state, _("one PID or USER only, not '%s' too (-p PID, repeatable, "
+				    "focuses on several processes)"), arg);
+	if (*arg >= '0' && *arg <= '9') {
+		v = parse_positive(arg, INT_MAX);
+		if (v < 0)
+			argp_error(state, _("'%s' is not a process id"), arg);
+		o->root_pid = (pid_t)v;
+		return;
+	}
+	pw = getpwnam(arg);
+	if (!pw)
+		argp_error(state, _("'%s' is neither a process id nor a user name known to this system"),
+			   arg);
+	o->user = arg;
+	o->uid = pw->pw_uid;
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	static const char *const layouts[] = { "auto", "side", "stacked", NULL };
 	static const char *const trees[] = { "both", "real", "born", NULL };
 	static const char *const whens[] = { "auto", "always", "never", NULL };
 	struct ct_options *o = state->input;
+	char letters[32];
 	long v;
 	int i;
 
@@ -136,13 +206,51 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'l': o->long_lines = true; break;
 	case 'n': o->numeric = true; break;
 	case 't': o->threads = true; break;
+	case 'T': o->threads = false; break;
+	case 's': o->show_parents = true; break;
+	case 'h': o->highlight_self = true; break;
+	case 'Z':
+		argp_error(state, _("-Z: cabatree does not show SELinux contexts (ps -eZ --forest does)"));
+		break;
+	case 'C':
+		if (strcmp(arg, "age") != 0)
+			argp_error(state, _("-C takes age (colour by age), not '%s'"), arg);
+		o->color_age = true;
+		break;
+	case 'H':
+		v = parse_positive(arg, INT_MAX);
+		if (v < 0)
+			argp_error(state, _("'%s' is not a process id"), arg);
+		o->highlight = (pid_t)v;
+		break;
 	case 'u': o->uid_changes = true; break;
 	case 'i': o->interactive = true; break;
 	case OPT_DEMO: o->demo = true; break;
 	case 'A': o->glyphs = GLYPHS_ASCII; break;
-	case 'U': o->glyphs = GLYPHS_UTF8; break;
+	case 'U':
+	case 'G':
+		o->glyphs = GLYPHS_UTF8;
+		break;
 	case 'p':
 		v = parse_positive(arg, INT_MAX);
+		if (v < 0 && pstree_letters(arg, letters, sizeof(letters))) {
+			/* "-pa", or "-p a": the letters are options. */
+			const char *prev = state->argv[state->next - 1];
+			const char *next = state->next < state->argc ? state->argv[state->next] : NULL;
+			char said[64];
+
+			snprintf(said, sizeof(said), prev == arg ? "-p %s" : "%s", prev);
+			no_show_pids(state, said, letters, next && next[0] != '-' ? next : NULL);
+		}
+		if (v < 0 && state->argv[state->next - 1] == arg && state->next >= 2) {
+			/* "-ap USER": pstree's pids and arguments of USER's trees. */
+			const char *prev = state->argv[state->next - 2];
+
+			if (prev[0] == '-' && prev[1] != '-' && strlen(prev) > 2 &&
+			    prev[strlen(prev) - 1] == 'p' &&
+			    pstree_letters(prev + 1, letters, sizeof(letters)))
+				no_show_pids(state, prev, letters, arg);
+		}
 		if (v < 0)
 			argp_error(state, _("'%s' is not a process id"), arg);
 		o->pids = xreallocarray(o->pids, o->npids + 1, sizeof(*o->pids));
@@ -188,16 +296,44 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->trees = (enum ct_trees)i;
 		break;
 	case OPT_COLOR:
+		if (arg && strcmp(arg, "age") == 0) {
+			o->color_age = true;
+			break;
+		}
 		if (!arg)
 			i = WHEN_ALWAYS;
 		else if ((i = pick(arg, whens)) < 0)
-			argp_error(state, _("--color takes auto, always or never, not '%s'"), arg);
+			argp_error(state, _("--color takes auto, always, never or age, not '%s'"), arg);
 		o->color = (enum ct_when)i;
 		break;
 	case ARGP_KEY_ARG:
-		argp_error(state, _("unexpected argument '%s' (use -p PID to focus on a process)"), arg);
+		parse_operand(state, o, arg);
 		break;
 	case ARGP_KEY_END:
+		if (o->delay_ds && !o->interactive)
+			argp_error(state, _("-d sets how often the browser refreshes: use it with -i"));
+		if (o->root_pid && o->npids)
+			argp_error(state, _("-p PID and a PID operand cannot be used together: "
+					    "PID alone shows its subtrees, -p PID its ancestors too"));
+		if (o->user && o->npids)
+			argp_error(state, _("-p PID and a USER cannot be used together"));
+		if (o->show_parents && o->user)
+			argp_error(state, _("-s shows the ancestors of a PID, not of a user's processes"));
+		if (o->show_parents && !o->root_pid && !o->npids)
+			argp_error(state, _("-s shows the ancestors of a PID: give one (cabatree -s PID)"));
+		if ((o->root_pid || o->user) && o->format == FMT_JSON)
+			argp_error(state, _("--json writes a snapshot of every process, or of -p PID: "
+					    "not of a PID or USER operand"));
+		if (o->highlight_self && (o->load || o->proc_root_given))
+			argp_error(state, _("-h highlights cabatree itself, in the live /proc: "
+					    "with --load or --proc-root, use -H PID"));
+		if ((o->highlight_self || o->highlight) && o->format == FMT_JSON)
+			argp_error(state, _("-h and -H highlight in the text, the DOT output and the browser, not in --json"));
+		if (o->color_age && o->format != FMT_TEXT)
+			argp_error(state, _("-C age colours the text and the browser, not --json or --dot"));
+		/* Asked for by name: colours even in a pipe, unless --color=never. */
+		if (o->color_age && o->color == WHEN_AUTO)
+			o->color = WHEN_ALWAYS;
 		if (o->interactive && o->format == FMT_JSON)
 			argp_error(state, _("-i and --json cannot be used together"));
 		if (o->interactive && o->format == FMT_DOT)
@@ -238,6 +374,8 @@ static const char *const argp_words[] __attribute__((unused)) = {
 static const char doc[] = N_(
 	"Show the real process tree (PPid) and the born tree (CABA: closest "
 	"alive born ancestor) side by side.\v"
+	"As pstree: PID shows the trees from that process (its subtree in each "
+	"tree), USER the trees of that user's processes.\n\n"
 	"The born tree comes from NScaba: in /proc/PID/status, shown by kernels "
 	"with the CABA patches (see patches/ in the source). On other kernels "
 	"it comes from the recorder, cabatreed, for the live /proc; links it "
@@ -245,17 +383,53 @@ static const char doc[] = N_(
 	"A snapshot is the output of --json saved to a file; --load FILE shows "
 	"it later, or elsewhere, with any output (text, --json, -i).\n\n"
 	"Exit status: 0 success, 1 failure (procfs unreadable, output not "
-	"written), 2 bad usage, 3 a -p PID does not exist, 4 malformed process "
+	"written), 2 bad usage, 3 a -p PID, -H PID or the PID does not exist or "
+	"USER has no process, 4 malformed process "
 	"files were skipped or the --load snapshot is malformed.");
+
+/*
+ * "-ap" last: getopt would say -p lacks an argument; pstree's habit is
+ * meant (its pids and arguments).
+ */
+static void trailing_show_pids(struct argp_state *state)
+{
+	const char *last = state->argc > 1 ? state->argv[state->argc - 1] : "";
+	size_t n = strlen(last);
+	char letters[32];
+
+	if (n > 2 && last[0] == '-' && last[1] != '-' && last[n - 1] == 'p' &&
+	    pstree_letters(last + 1, letters, sizeof(letters)))
+		no_show_pids(state, last, letters, NULL);
+}
+
+/* Before the first option: argp's state names the program from then on. */
+static error_t parse_first(int key, char *arg, struct argp_state *state)
+{
+	if (key != ARGP_KEY_INIT && !state->hook) {
+		state->hook = state;
+		trailing_show_pids(state);
+	}
+	return parse_opt(key, arg, state);
+}
 
 void options_parse(int argc, char **argv, struct ct_options *o)
 {
-	struct argp argp = { option_table, parse_opt, NULL, doc, NULL, NULL, NULL };
+	struct argp argp = { option_table, parse_first, N_("[PID|USER]"), doc, NULL, NULL,
+			     NULL };
+	char **args = xreallocarray(NULL, (size_t)argc + 1, sizeof(*args));
 
 	memset(o, 0, sizeof(*o));
 	o->proc_root = "/proc";
 	argp_err_exit_status = CT_EXIT_USAGE;
-	argp_parse(&argp, argc, argv, 0, NULL, o);
+	/* getopt's messages start with argv[0], argp's with this: one name. */
+	program_invocation_name = program_invocation_short_name = (char *)PACKAGE;
+	memcpy(args, argv, (size_t)argc * sizeof(*args));
+	args[argc] = NULL;
+	if (argc > 0)
+		args[0] = (char *)PACKAGE;
+	argp_parse(&argp, argc, args, 0, NULL, o);
+	/* The operand and the option arguments point into argv itself. */
+	free(args);
 }
 
 void options_free(struct ct_options *o)

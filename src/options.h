@@ -14,7 +14,8 @@ enum ct_exit {
 	CT_EXIT_OK = 0,
 	CT_EXIT_FAILURE = 1,	/* cannot read the procfs, cannot write output */
 	CT_EXIT_USAGE = 2,	/* bad options */
-	CT_EXIT_NO_PID = 3,	/* a -p PID does not exist */
+	CT_EXIT_NO_PID = 3,	/* a -p PID or the PID operand does not exist,
+				 * or the USER operand has no process */
 	CT_EXIT_BAD_INPUT = 4,	/* malformed process files were skipped, or a
 				 * malformed snapshot */
 };
@@ -46,6 +47,14 @@ struct ct_options {
 	unsigned int width;	/* -w: 0 means not given */
 	pid_t *pids;		/* -p, repeatable */
 	size_t npids;
+	/* The operand, as pstree's: a PID (its subtrees) or a USER. */
+	pid_t root_pid;		/* 0: none */
+	const char *user;	/* NULL: none */
+	uid_t uid;		/* user's */
+	bool show_parents;	/* -s */
+	bool highlight_self;	/* -h */
+	pid_t highlight;	/* -H: 0 for none */
+	bool color_age;		/* -C age */
 };
 
 /* Parse argv into o; exits with CT_EXIT_USAGE on misuse, 0 on --help. */

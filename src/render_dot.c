@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "escape.h"
@@ -35,6 +36,7 @@ static const char *const edge_attrs[EDGE_KINDS] = {
 
 #define ATTR_MOVED "style=\"filled\", fillcolor=\"#ffe08a\""
 #define ATTR_FOCUS "color=\"red\", penwidth=\"3\""
+#define ATTR_HIGHLIGHT "peripheries=\"2\""
 
 struct dot {
 	const struct render_ctx *rc;
@@ -51,6 +53,9 @@ struct dot {
 	bool any_focus;
 	bool any_unrecorded;
 	bool any_hidden;
+	bool any_highlight;
+	unsigned char *hl;	/* -h, -H: the process and its ancestors in a
+				 * drawn tree; NULL for none */
 };
 
 /*
@@ -243,6 +248,10 @@ static void put_node(struct dot *d, int node)
 		fputs(", " ATTR_FOCUS, d->f);
 		d->any_focus = true;
 	}
+	if (d->hl && d->hl[node]) {
+		fputs(", " ATTR_HIGHLIGHT, d->f);
+		d->any_highlight = true;
+	}
 	fputs("];\n", d->f);
 }
 
@@ -309,7 +318,8 @@ static void put_legend(struct dot *d)
 		[EDGE_BORN_INFERRED] = N_("born parent as inferred by the recorder: a reaper when it started, so a reparenting may hide behind it"),
 	};
 	const struct tree_glyphs *g = label_glyphs(false);
-	bool any = d->any_moved || d->any_focus || d->any_unrecorded || d->any_hidden;
+	bool any = d->any_moved || d->any_focus || d->any_unrecorded || d->any_hidden ||
+		   d->any_highlight;
 	struct strbuf sb = STRBUF_INIT;
 	int k;
 
@@ -338,6 +348,9 @@ static void put_legend(struct dot *d)
 	}
 	if (d->any_focus)
 		put_legend_node(d, "focus", ATTR_FOCUS, _("focus: a process named by -p"));
+	if (d->any_highlight)
+		put_legend_node(d, "highlight", ATTR_HIGHLIGHT,
+				_("highlighted (-h, -H): the process named and its ancestors"));
 	fputs("  }\n", d->f);
 	sb_free(&sb);
 }
@@ -375,6 +388,22 @@ static void put_note(struct dot *d)
 	sb_free(&sb);
 }
 
+/* -h, -H: the process and its ancestors, in each tree drawn. */
+static void highlight_init(struct dot *d)
+{
+	const struct ct_model *m = d->rc->m;
+	int idx = d->rc->s->highlight ? model_find(m, d->rc->s->highlight) : -1;
+	int a;
+
+	if (idx < 0)
+		return;
+	d->hl = xcalloc(m->n, 1);
+	for (a = idx; d->real && a >= 0; a = m->nodes[a].parent[TREE_REAL])
+		d->hl[a] = 1;
+	for (a = idx; d->born && a >= 0; a = m->nodes[a].parent[TREE_BORN])
+		d->hl[a] = 1;
+}
+
 static int dot_render(const struct render_ctx *rc)
 {
 	const struct ct_settings *o = rc->s;
@@ -399,6 +428,7 @@ static int dot_render(const struct render_ctx *rc)
 	      "  node [shape=\"box\", fontsize=\"10\"];\n"
 	      "  edge [arrowsize=\"0.6\"];\n", d.f);
 	put_note(&d);
+	highlight_init(&d);
 	for (i = 0; i < m->n; i++) {
 		if (drawn(&d, (int)i))
 			put_node(&d, (int)i);
@@ -409,6 +439,7 @@ static int dot_render(const struct render_ctx *rc)
 	}
 	put_legend(&d);
 	fputs("}\n", d.f);
+	free(d.hl);
 	sb_free(&d.label);
 	label_esc_free(&d.esc);
 	sb_free(&d.out);

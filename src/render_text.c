@@ -7,6 +7,7 @@
  */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,9 +22,6 @@
 
 #define SGR_RESET "\033[0m"
 #define SGR_HEADER "\033[1m"
-#define SGR_MOVED "\033[33m"
-#define SGR_FOCUS "\033[1;4m"
-#define SGR_FOCUS_MOVED "\033[1;4;33m"
 
 struct text {
 	const struct render_ctx *rc;
@@ -32,6 +30,7 @@ struct text {
 	struct label_opts lopts;
 	struct strbuf key_a, key_b;	/* scratch for compaction */
 	bool any[MARK_COUNT];	/* the marks drawn, for the legend */
+	unsigned char *hl[TREE_COUNT];	/* -h, -H: highlighted, per tree */
 };
 
 enum conn { CONN_NONE, CONN_TEE, CONN_ELL };
@@ -93,7 +92,10 @@ static bool is_leaf_item(const struct tree_iter *it, int child)
 {
 	if (child < 0)
 		return true;
-	return !it->tx->rc->m->nodes[child].focus && !walk_has_items(&it->w, child);
+	/* Nor are a focus and a highlighted process folded away. */
+	return !it->tx->rc->m->nodes[child].focus &&
+	       !(it->tx->hl[it->t] && it->tx->hl[it->t][child]) &&
+	       !walk_has_items(&it->w, child);
 }
 
 /* How many items from pos on fold into one line with it. */
@@ -218,6 +220,11 @@ static size_t line_text(struct tree_iter *it, struct strbuf *sb)
 	}
 	if (ln->thread < 0 && tx->rc->m->nodes[ln->node].focus)
 		sb_adds(sb, tx->g->focus);
+	if (ln->thread < 0 && tx->hl[it->t] && tx->hl[it->t][ln->node] &&
+	    !tx->rc->s->color) {
+		sb_adds(sb, tx->g->highlight);
+		tx->any[MARK_HIGHLIGHT] = true;
+	}
 	return 2 * ln->depth + text_width(sb->s + start, sb->len - start, tx->rc->s->utf8);
 }
 
@@ -240,6 +247,55 @@ static size_t tree_width(struct text *tx, enum ct_tree t, struct strbuf *tmp)
 	return max;
 }
 
+/* -C age: pstree's colours, green under a minute, yellow an hour, red. */
+static const char *age_color(const struct ct_model *m, const struct ct_proc *p)
+{
+	long long started, age;
+
+	if (m->boot_time < 0 || m->clock_ticks <= 0)
+		return NULL;
+	started = m->boot_time + (long long)(p->start_time / (unsigned long long)m->clock_ticks);
+	age = m->time - started;
+	return age < 60 ? "32" : age < 3600 ? "33" : "31";
+}
+
+/*
+ * The SGR of the current process line, or NULL: bold and underlined for a
+ * focus, yellow when reparented (under -C age the age's colour instead),
+ * reverse video when highlighted.
+ */
+static const char *line_sgr(const struct tree_iter *it, bool moved, char *buf, size_t size)
+{
+	const struct text *tx = it->tx;
+	const struct ct_node *nd = &tx->rc->m->nodes[it->cur.node];
+	const char *col = tx->rc->s->color_age ? age_color(tx->rc->m, nd->p) :
+			  moved ? "33" : NULL;
+	bool hl = tx->hl[it->t] && tx->hl[it->t][it->cur.node];
+
+	if (!nd->focus && !col && !hl)
+		return NULL;
+	snprintf(buf, size, "\033[%s%s%s%s%sm", nd->focus ? "1;4" : "",
+		 nd->focus && col ? ";" : "", col ? col : "",
+		 hl && (nd->focus || col) ? ";" : "", hl ? "7" : "");
+	return buf;
+}
+
+/* -h, -H: the process and its ancestors, in each tree. */
+static void highlight_init(struct text *tx)
+{
+	const struct ct_model *m = tx->rc->m;
+	int idx = tx->rc->s->highlight ? model_find(m, tx->rc->s->highlight) : -1;
+	int t, a;
+
+	if (idx < 0)
+		return;
+	for (t = 0; t < TREE_COUNT; t++) {
+		tx->hl[t] = xcalloc(m->n, 1);
+		for (a = idx; a >= 0; a = m->nodes[a].parent[t])
+			tx->hl[t][a] = 1;
+	}
+}
+
 /*
  * Write the current line of it, cut to cols columns (0: no limit) and, when
  * pad, padded to exactly cols. tmp is scratch.
@@ -251,6 +307,7 @@ static void put_line(struct tree_iter *it, struct strbuf *out, struct strbuf *tm
 	const struct ct_node *nd = &tx->rc->m->nodes[it->cur.node];
 	size_t stem_bytes, w, keep, used;
 	const char *sgr = NULL;
+	char sgr_buf[32];
 
 	sb_reset(tmp);
 	w = line_text(it, tmp);
@@ -269,8 +326,7 @@ static void put_line(struct tree_iter *it, struct strbuf *out, struct strbuf *tm
 	if (tx->rc->s->color && it->cur.thread < 0) {
 		bool moved = nd->reparented && tx->lopts.born_shown;
 
-		sgr = nd->focus ? (moved ? SGR_FOCUS_MOVED : SGR_FOCUS) :
-		      moved ? SGR_MOVED : NULL;
+		sgr = line_sgr(it, moved, sgr_buf, sizeof(sgr_buf));
 	}
 	if (sgr && stem_bytes < tmp->len) {
 		sb_add(out, tmp->s, stem_bytes);
@@ -396,6 +452,7 @@ static int text_render(const struct render_ctx *rc)
 	bool first;
 	int ret = 0, k;
 
+	highlight_init(&tx);
 	tx.esc.out = LABEL_TERMINAL;
 	tx.esc.utf8 = rc->s->utf8;
 	tx.lopts = (struct label_opts){ .pgids = o->pgids, .uid_changes = o->uid_changes,
@@ -464,6 +521,8 @@ static int text_render(const struct render_ctx *rc)
 	if (flush(&out, rc->out))
 		ret = -1;
 	label_esc_free(&tx.esc);
+	free(tx.hl[TREE_REAL]);
+	free(tx.hl[TREE_BORN]);
 	sb_free(&tx.key_a);
 	sb_free(&tx.key_b);
 	sb_free(&out);

@@ -33,6 +33,7 @@ struct ct_settings {
 	bool utf8;		/* names may be shown as UTF-8 */
 	bool utf8_glyphs;	/* draw the tree with UTF-8 glyphs */
 	bool color;		/* colours wanted */
+	bool color_age;		/* -C age: colour by how long ago it started */
 	unsigned int term_width;	/* columns of the terminal, 0 if not one */
 	unsigned int max_width;	/* cut text lines to this, 0 for never */
 	unsigned int label_cols;	/* cut DOT argument lines here, 0 never */
@@ -40,6 +41,10 @@ struct ct_settings {
 	const pid_t *focus;	/* processes to focus on (-p, threads mapped
 				 * to their process), or a snapshot's own */
 	size_t nfocus;
+	/* The operand: the subtrees from this process, or this user's. */
+	pid_t from_pid;		/* 0: none */
+	bool by_user;
+	uid_t user;
 };
 
 #endif

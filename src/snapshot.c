@@ -1933,6 +1933,10 @@ static int parse_text(struct pctx *c)
 	ch = skip_ws(c);
 	if (ch < 0)
 		return c->ioerr ? c->ioerr : bad(c, _("empty, not a snapshot"));
+	/* Not JSON at all: another kind of file, not a damaged snapshot. */
+	if (ch != '{' && ch != '[' && ch != '"' && ch != '-' && !is_digit(ch) &&
+	    (!ch || !strchr("tfnIN", ch)))
+		return bad(c, _("not a cabatree snapshot (written by cabatree --json)"));
 	if (ch != '{') {
 		ret = read_value(c, NULL);
 		if (!ret)

@@ -201,6 +201,10 @@ static void rescan(struct tui *ui)
 	model_build(&m, &pl, ui->s->numeric);
 	take_report(ui, &rep, &m);
 	apply_focus(ui, &m);
+	if ((ui->s->from_pid || ui->s->by_user) &&
+	    !model_show_from(&m, ui->s->from_pid, ui->s->by_user, ui->s->user))
+		snprintf(ui->v.msg, sizeof(ui->v.msg), "%s",
+			 _("no process left of the PID or USER given; showing all processes"));
 	view_set_model(&ui->v, &m);
 	model_free(a->m);
 	proclist_free(a->pl);

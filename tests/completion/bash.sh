@@ -73,8 +73,10 @@ comp "$CABATREE" --layout ""
 expect "--layout offers auto, side, stacked" auto side stacked
 for o in --color --colour; do
 	comp "$CABATREE" "$o" = ""
-	expect "$o= offers auto, always, never" auto always never
+	expect "$o= offers auto, always, never, age" auto always never age
 done
+comp "$CABATREE" -C ""
+expect "-C offers age" age
 comp "$CABATREE" --tr
 expect "--tr completes to --tree=" --tree=
 comp "$CABATREED" --backend ""
@@ -105,6 +107,8 @@ comp "$CABATREE" -p "${pname%z}"
 expect "-p NAME-PREFIX offers exactly that process's pid" "$kid"
 comp "$CABATREE" --pid = "${pname%z}"
 expect "--pid=NAME-PREFIX offers exactly that process's pid" "$kid"
+comp "$CABATREE" -H "${pname%z}"
+expect "-H NAME-PREFIX offers exactly that process's pid" "$kid"
 comp "$CABATREE" -p "$kid"
 if grep -qx "$kid" "$tmp/got" && ! grep -qv "^$kid" "$tmp/got"; then
 	ok "-p PID-PREFIX offers pids starting with it"

@@ -132,7 +132,9 @@ expect "--tree= offers real, born, both" real born both
 comp "cabatree --layout="
 expect "--layout= offers auto, side, stacked" auto side stacked
 comp "cabatree --colour="
-expect "--colour= offers auto, always, never" auto always never
+expect "--colour= offers auto, always, never, age" auto always never age
+comp "cabatree -C "
+expect "-C offers age" age
 comp "cabatreed --backend "
 expect "cabatreed --backend offers auto, ebpf, connector" auto ebpf connector
 

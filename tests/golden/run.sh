@@ -7,7 +7,8 @@
 # UPDATE=1 rewrites the expected files (review them before committing).
 # Every run is bounded by CASE_TIMEOUT seconds, and its stdout and stderr
 # must be safe for a terminal (terminal-safe.pl): ASCII only in the C
-# locale, valid UTF-8 without controls otherwise, ESC only with --color.
+# locale, valid UTF-8 without controls otherwise, ESC only with --color
+# or -C age.
 # VALGRIND=1 runs every case under valgrind's memcheck: any error or leak
 # fails the case.  Check scripts run cabatree as $RUN "$CABATREE".
 set -u
@@ -70,7 +71,8 @@ for c in "$cases"/*/; do
 		ok=0
 	fi
 	safe=
-	case " $args " in *" --color=always "*|*" --colour=always "*) safe=-e ;; esac
+	case " $args " in *" --color=always "*|*" --colour=always "*|*" -C age "*) safe=-e ;; esac
+	case " $args " in *" --color=never "*) safe= ;; esac
 	case "$(cat "$c/env" 2>/dev/null)" in
 	*LC_ALL=C|*LC_ALL=C\ *)
 		case " $args " in *" --json "*|*" --dot "*|*" -j "*|*--glyphs=utf8*) ;; *) safe="$safe -a" ;; esac ;;
