@@ -360,7 +360,7 @@ static int tell(int argc, char **argv, const struct story *t,
 	unsigned int cols = tty_columns();
 	size_t width = cols ? (cols > 100 ? 100 : cols < 40 ? 40 : cols) : 78;
 	char root[16];
-	const char *extra[] = { "-j", "-p", root, NULL };
+	const char *extra[] = { "-j", root, NULL };
 	int status;
 
 	putchar('\n');
@@ -437,23 +437,31 @@ int demo_run(int argc, char **argv, const struct ct_options *o)
 		if (!interrupted)
 			status = tell(argc, argv, &t, &s, &d);
 	} else if (!interrupted) {
-		/* One drawing of both: JSON and DOT stay one document; the browser. */
-		char p1[16], p2[16];
+		/*
+		 * One drawing of both. JSON and DOT stay one document, focused
+		 * on the workloads; the browser shows the trees from this
+		 * process, the workloads' parent (and the browser's).
+		 */
+		char p1[16], p2[16], self[16];
 		const char *extra[] = { "-j", "-p", p1, "-p", p2, NULL };
+		const char *browse[] = { "-j", self, NULL };
 
 		snprintf(p1, sizeof(p1), "%d", (int)d.manager);
 		snprintf(p2, sizeof(p2), "%d", (int)s.init);
+		snprintf(self, sizeof(self), "%d", (int)getpid());
 		if (o->interactive) {
 			struct strbuf all = STRBUF_INIT;
 
-			sb_addf(&all, "%s\n\n%s\n\n%s\n\n%s", t.intro.s, t.daemon.s,
-				t.sessions.s,
-				_("Here both workloads are focused, below the processes "
-				  "that started this demo."));
+			sb_addf(&all, "%s\n\n%s\n\n%s\n\n", t.intro.s, t.daemon.s,
+				t.sessions.s);
+			sb_addf(&all, _("Both workloads are drawn under this demo, "
+					"cabatree(%d), beside this browser and the "
+					"recorder, cabatreed, if the demo started it."),
+				(int)getpid());
 			setenv(DEMO_STORY_ENV, all.s, 1);
 			sb_free(&all);
 		}
-		status = draw(argc, argv, extra);
+		status = draw(argc, argv, o->interactive ? browse : extra);
 	}
 out:
 	story_free(&t);
