@@ -99,4 +99,51 @@ check "--demo --json: standard output is one JSON document" \
 	[ "$(jq -s length "$tmp/json" 2> /dev/null)" = 1 ]
 check "--demo --json: ... with the daemon and the sessions" \
 	[ "$(jq -r '[.processes[].name | select(. == "daemon" or . == "leader-b")] | sort | join(" ")' "$tmp/json")" = "daemon leader-b" ]
+
+# The browser: the demo hands it the story, draws from its own process,
+# and ends everything when the browser quits.
+if command -v tmux > /dev/null; then
+	tm() { tmux -L "cabatree-demo-$$" "$@"; }
+	tm -f /dev/null new-session -d -x 120 -y 40 \
+		"sh -c '\"\$0\" --demo -i; echo \$? > \"\$1\"' '$CABATREE' '$tmp/i-status'"
+	shell=$(tm display-message -p '#{pane_pid}')
+	demo= browser=
+	for i in $(seq 600); do
+		demo=$(pgrep -P "$shell" -x cabatree | head -n 1)
+		[ -n "$demo" ] && browser=$(pgrep -P "$demo" -x cabatree | head -n 1)
+		[ -n "$browser" ] && grep -qa CABATREE_DEMO_STORY= "/proc/$browser/environ" 2>/dev/null &&
+			break
+		sleep 0.1
+	done
+	grep -z '^CABATREE_DEMO_STORY=' "/proc/$browser/environ" 2> /dev/null | tr -d '\0' |
+		sed '1s/^CABATREE_DEMO_STORY=//' > "$tmp/story"
+	check "--demo -i: the browser has the story" grep -q '^cabatree draws two trees' "$tmp/story"
+	check "--demo -i: ... the daemon's, then the sessions'" \
+		sh -c 'd=$(grep -n "^1\. A daemon" "$1" | cut -d: -f1); s=$(grep -n "^2\. Two sessions" "$1" | cut -d: -f1); [ -n "$d" ] && [ "${s:-0}" -gt "$d" ]' sh "$tmp/story"
+	check "--demo -i: ... and says the trees are drawn from the demo, cabatree($demo)" \
+		grep -q "under this demo, cabatree($demo)" "$tmp/story"
+	tr '\0' ' ' < "/proc/$browser/cmdline" > "$tmp/i-cmdline" 2> /dev/null
+	check "--demo -i: the browser draws from the demo's process" \
+		grep -q " $demo \$" "$tmp/i-cmdline"
+	grep -oE '(daemon|launcher|service-manager|ns-init|leader-[ab]|worker-[ab])\([0-9]+\)' \
+		"$tmp/story" | sed 's/.*(\(.*\))/\1/' | sort -u > "$tmp/i-pids"
+	check "--demo -i: the story names the workloads' processes" \
+		[ "$(wc -l < "$tmp/i-pids")" = 8 ]
+	# A first key may only put the story away; the next one quits.
+	for i in $(seq 600); do
+		[ -s "$tmp/i-status" ] && break
+		[ $((i % 20)) = 1 ] && tm send-keys q 2> /dev/null
+		sleep 0.1
+	done
+	check "--demo -i: q quits, status 0" [ "$(cat "$tmp/i-status" 2> /dev/null)" = 0 ]
+	left=
+	for p in $(cat "$tmp/i-pids"); do
+		[ "$p" != "$demo" ] && [ -d "/proc/$p" ] && left="$left $p"
+	done
+	check "--demo -i: none of the workloads' processes is left" [ -z "$left" ]
+	[ -z "$left" ] || ps -o pid,ppid,comm -p "${left# }" | sed "s/^/# left: /"
+	tm kill-server 2> /dev/null
+else
+	skip_part "--demo -i: needs tmux (Debian package tmux)"
+fi
 finish
