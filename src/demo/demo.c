@@ -307,7 +307,9 @@ static void story_build(struct story *t, const struct scenario *s,
 			     "its ancestors still alive: its CABA. When a process's parent "
 			     "ends, Linux hands it to a reaper (init, or a process that made "
 			     "itself a child subreaper), and only the born tree still says "
-			     "where it came from. cabatree-caba(7) tells more."));
+			     "where it came from. Each line is a process, name(pid), and "
+			     "[sid N] after it is its session. cabatree-caba(7) tells "
+			     "more."));
 	sb_addf(&t->daemon, _("1. A daemon that detached itself by a double fork.\n"
 			      "launcher(%d) started a service, which forked a child that "
 			      "forked daemon(%d); both exited at once, as daemons do to "
@@ -324,11 +326,11 @@ static void story_build(struct story *t, const struct scenario *s,
 				"a session of its own and started a process that started "
 				"worker-b(%d). Both middle processes have exited: leader-a, "
 				"then a subreaper, adopted worker-b, and ns-init adopted "
-				"leader-b. [sid N] is a process's session: in the real tree "
-				"each leader has a child of the other's session, and nothing "
-				"says which session came first. The born tree does: leader-b "
-				"was born under leader-a, so leader-a's session is the older, "
-				"and worker-a and worker-b were both born under leader-b."),
+				"leader-b. In the real tree each leader has a child of the "
+				"other's session ([sid N]), and nothing says which session "
+				"came first. The born tree does: leader-b was born under "
+				"leader-a, so leader-a's session is the older, and worker-a "
+				"and worker-b were both born under leader-b."),
 		init, a, b, wa, wb);
 }
 

@@ -78,7 +78,8 @@ check "it says where to look: the daemon is under service-manager in one tree, l
 check "the daemon is drawn reparented" grep -q "daemon($d)\*" "$tmp/d1"
 
 # Every mark that appears is explained.
-check "[sid N] is explained" grep -q '\[sid N\] is a process.s session' "$tmp/text2"
+check "[sid N] is explained before the first trees" \
+	grep -q '\[sid N\] after it is its session' "$tmp/text1"
 check "* is explained" grep -q '^\* reparented' "$tmp/out"
 for m in '?' '!' '^' '⇐'; do
 	if cut -c1- "$tmp/d1" "$tmp/d2" | grep -qF -- ")$m"; then
