@@ -78,7 +78,7 @@ static const struct argp_option option_table[] = {
 
 	{ NULL, 0, NULL, 0, N_("Demonstration:"), 5 },
 	{ "demo", OPT_DEMO, NULL, 0,
-	  N_("as root: record, run a workload whose trees differ (sessions, a double-forking daemon), show them, clean up"), 5 },
+	  N_("as root: record two workloads whose trees differ (a double-forking daemon, sessions), explain and show them, clean up"), 5 },
 	{ NULL, 0, NULL, 0, NULL, 0 }
 };
 
