@@ -234,14 +234,18 @@ static int draw(int argc, char **argv, const char *const *extra)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : CT_EXIT_FAILURE;
 }
 
-/* The columns of the terminal on standard output, or 0. */
-static unsigned int tty_columns(void)
+/*
+ * How wide the story is filled: -w, else the terminal's width up to 100
+ * columns (longer lines are hard to read), else 78.
+ */
+static size_t story_width(const struct ct_options *o)
 {
 	struct winsize ws;
+	unsigned int cols = o->width;
 
-	if (!isatty(STDOUT_FILENO) || ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) < 0)
-		return 0;
-	return ws.ws_col;
+	if (!cols && isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0)
+		cols = ws.ws_col > 100 ? 100 : ws.ws_col;
+	return cols ? cols : 78;
 }
 
 /*
@@ -356,11 +360,9 @@ static void on_signal(int sig)
 }
 
 /* Text: each workload's trees from its first process, after what to look at. */
-static int tell(int argc, char **argv, const struct story *t,
+static int tell(int argc, char **argv, const struct story *t, size_t width,
 		const struct scenario *s, const struct daemonise *d)
 {
-	unsigned int cols = tty_columns();
-	size_t width = cols ? (cols > 100 ? 100 : cols < 40 ? 40 : cols) : 78;
 	char root[16];
 	const char *extra[] = { "-j", root, NULL };
 	int status;
@@ -432,12 +434,12 @@ int demo_run(int argc, char **argv, const struct ct_options *o)
 		usleep(300000);
 	story_build(&t, &s, &d);
 	if (text) {
-		unsigned int cols = tty_columns();
+		size_t width = story_width(o);
 
 		fflush(stderr);
-		say_filled(t.intro.s, cols ? (cols > 100 ? 100 : cols < 40 ? 40 : cols) : 78);
+		say_filled(t.intro.s, width);
 		if (!interrupted)
-			status = tell(argc, argv, &t, &s, &d);
+			status = tell(argc, argv, &t, width, &s, &d);
 	} else if (!interrupted) {
 		/*
 		 * One drawing of both. JSON and DOT stay one document, focused

@@ -88,10 +88,14 @@ for m in '?' '!' '^' '⇐'; do
 done
 check "it says where CABA is explained" grep -q 'cabatree-caba(7)' "$tmp/out"
 
-# ASCII glyphs: the whole story is ASCII too.
-timeout 300 "$CABATREE" --demo -A > "$tmp/ascii" 2> "$tmp/err"
-check "--demo -A: status 0" [ $? = 0 ]
-check "--demo -A: ASCII only" sh -c '! LC_ALL=C grep -q "[^ -~]" "$1"' sh "$tmp/ascii"
+# ASCII glyphs: the whole story is ASCII too; -w fills it to that width.
+timeout 300 "$CABATREE" --demo -A -w 50 > "$tmp/ascii" 2> "$tmp/err"
+check "--demo -A -w 50: status 0" [ $? = 0 ]
+check "--demo -A -w 50: ASCII only" sh -c '! LC_ALL=C grep -q "[^ -~]" "$1"' sh "$tmp/ascii"
+check "--demo -A -w 50: the story is filled to 50 columns" \
+	awk '/^REAL TREE/ { exit } length > 50 { bad = 1 } END { exit bad }' "$tmp/ascii"
+check "--demo -A -w 50: ... not to fewer than 40" \
+	awk '/^REAL TREE/ { exit } length > 40 { n++ } END { exit !(n > 5) }' "$tmp/ascii"
 
 # JSON: one document on standard output, with both workloads.
 timeout 300 "$CABATREE" --demo --json > "$tmp/json" 2> "$tmp/err"
