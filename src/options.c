@@ -342,6 +342,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, _("--load and --proc-root cannot be used together"));
 		if (o->load && o->demo)
 			argp_error(state, _("--load and --demo cannot be used together"));
+		if (o->demo && (o->npids || o->root_pid || o->user))
+			argp_error(state, _("--demo draws its own workloads, each from its first "
+					    "process: leave out -p, PID and USER"));
 		/* A column for each tree and one between them. */
 		if (o->layout == LAYOUT_SIDE && o->width && o->width < 3)
 			argp_error(state, _("--layout=side needs a width of 3 columns or more, not %u"),
