@@ -345,11 +345,26 @@ static void story_free(struct story *t)
 	sb_free(&t->sessions);
 }
 
+/*
+ * The environment is the user's: text that could act on the terminal
+ * (what esc_message() would escape, line ends aside) is not shown at all.
+ */
 const char *demo_story(void)
 {
-	const char *s = getenv(DEMO_STORY_ENV);
+	const char *s = getenv(DEMO_STORY_ENV), *p, *eol;
+	struct strbuf sb = STRBUF_INIT;
+	bool ok = true;
 
-	return s && *s ? s : NULL;
+	if (!s || !*s)
+		return NULL;
+	for (p = s; ok && *p; p = *eol ? eol + 1 : eol) {
+		eol = strchrnul(p, '\n');
+		sb_reset(&sb);
+		esc_message(&sb, p, (size_t)(eol - p), locale_charset());
+		ok = sb.len == (size_t)(eol - p) && (sb.len == 0 || memcmp(sb.s, p, sb.len) == 0);
+	}
+	sb_free(&sb);
+	return ok ? s : NULL;
 }
 
 static volatile sig_atomic_t interrupted;
