@@ -42,13 +42,18 @@ configure_and_build() {
 	if [ ! -f "$builddir/Makefile" ] || [ configure -nt "$builddir/config.status" ]; then
 		(cd "$builddir" && "$top/configure" --enable-werror ${CONFIGURE_FLAGS:-})
 	fi
-	make -C "$builddir" -j"$(nproc)"
+	# shellcheck disable=SC2086
+	make -C "$builddir" -j"$(nproc)" $make_quiet
 }
+make_quiet=
 
 case "${1:-}" in
 run)
 	install_deps
-	configure_and_build
+	# Only what was rebuilt, if anything, and on standard error: standard
+	# output is cabatree's alone ("./build.sh run --json | jq").
+	make_quiet="-s --no-print-directory"
+	configure_and_build >&2
 	shift
 	# Without options: the demo, which needs root; else the trees of now.
 	if [ $# = 0 ] && [ "$(id -u)" = 0 ]; then

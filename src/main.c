@@ -326,7 +326,7 @@ int main(int argc, char **argv)
 	textdomain(PACKAGE);
 	options_parse(argc, argv, &o);
 	if (o.demo) {
-		status = demo_run(argc, argv, o.format != FMT_TEXT);
+		status = demo_run(argc, argv, &o);
 		options_free(&o);
 		return status;
 	}
@@ -357,7 +357,7 @@ int main(int argc, char **argv)
 		goto out;
 	if (o.interactive) {
 		struct tui_args ta = { .s = &set, .src = src, .pl = &pl, .m = &m,
-				       .rep = &rep };
+				       .rep = &rep, .story = demo_story() };
 
 		/* -i reads keys from the terminal once standard input is read. */
 		if (o.load && strcmp(o.load, "-") == 0 && isatty(STDOUT_FILENO) &&

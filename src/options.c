@@ -78,7 +78,7 @@ static const struct argp_option option_table[] = {
 
 	{ NULL, 0, NULL, 0, N_("Demonstration:"), 5 },
 	{ "demo", OPT_DEMO, NULL, 0,
-	  N_("as root: record, run a workload whose trees differ (sessions, a double-forking daemon), show them, clean up"), 5 },
+	  N_("as root: record two workloads whose trees differ (a double-forking daemon, sessions), explain and show them, clean up"), 5 },
 	{ NULL, 0, NULL, 0, NULL, 0 }
 };
 
@@ -344,6 +344,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, _("--demo shows the processes it starts: no PID or USER with it"));
 		if (o->load && o->demo)
 			argp_error(state, _("--load and --demo cannot be used together"));
+		if (o->demo && (o->npids || o->root_pid || o->user))
+			argp_error(state, _("--demo draws its own workloads, each from its first "
+					    "process: leave out -p, PID and USER"));
 		/* A column for each tree and one between them. */
 		if (o->layout == LAYOUT_SIDE && o->width && o->width < 3)
 			argp_error(state, _("--layout=side needs a width of 3 columns or more, not %u"),

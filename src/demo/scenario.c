@@ -96,25 +96,25 @@ static void session_two(int rep, int go_fd)
 	pid_t p3, p4, p6;
 
 	setsid();
-	report(rep, 2, "ns2-session");
+	report(rep, 2, "leader-a");
 	if (pipe(die3) || pipe(die6) || pipe(ready))
 		_exit(1);
 	p3 = fork_story();
 	if (p3 == 0) {
-		report(rep, 3, "ns3-middle");
+		report(rep, 3, "middle-a");
 		p4 = fork_story();
 		if (p4 == 0) {
-			report(rep, 4, "ns4-session");
+			report(rep, 4, "leader-b");
 			if (fork_story() == 0) {
-				report(rep, 5, "ns5");
+				report(rep, 5, "worker-a");
 				forever();
 			}
 			setsid();
 			p6 = fork_story();
 			if (p6 == 0) {
-				report(rep, 6, "ns6-middle");
+				report(rep, 6, "middle-b");
 				if (fork_story() == 0) {
-					report(rep, 7, "ns7");
+					report(rep, 7, "worker-b");
 					forever();
 				}
 				wait_byte(die6[0], 'x');
@@ -162,7 +162,7 @@ int scenario_sessions_start(struct scenario *s, int go_fd)
 		/* The namespace must not outlive whoever started it. */
 		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		close(rep[0]);
-		report(rep[1], 1, "ns1-init");
+		report(rep[1], 1, "ns-init");
 		if (fork_story() == 0)
 			session_two(rep[1], go_fd);
 		forever();
@@ -275,11 +275,11 @@ int scenario_daemonise_start(struct daemonise *d)
 				_exit(1);
 			m = fork_story();
 			if (m == 0) {
-				prctl(PR_SET_NAME, "svc-start");
+				prctl(PR_SET_NAME, "service");
 				if (fork_story() == 0) {
 					setsid();
 					if (fork_story() == 0) {
-						prctl(PR_SET_NAME, "svc-daemon");
+						prctl(PR_SET_NAME, "daemon");
 						if (write(rep[1], &(pid_t){ getpid() },
 							  sizeof(pid_t)) != sizeof(pid_t))
 							_exit(1);

@@ -9,7 +9,9 @@
 #include <sys/types.h>
 
 /*
- * the complex-sessions example of cabatree(1) in a new pid namespace. Phase one
+ * The sessions example of cabatree-caba(7) in a new pid namespace, its
+ * processes named after their parts: ns-init (1), leader-a (2), middle-a
+ * (3), leader-b (4), worker-a (5), middle-b (6), worker-b (7). Phase one
  * makes pids 1 to 7 (the namespace's numbering); go_fd is then read for
  * one byte (or not at all if go_fd < 0) before phase two: 2 becomes a
  * subreaper, 6 dies, 2 clears the flag, 3 dies. host[i] receives the
@@ -35,7 +37,8 @@ int scenario_sessions_finish(struct scenario *s);
 /*
  * A service manager (a child subreaper) starts a launcher, which starts a
  * service that daemonises by double fork: the daemon is adopted by the
- * manager, but was born under the launcher. Returns 0 or -errno.
+ * manager, but was born under the launcher. Named service-manager,
+ * launcher, service and daemon. Returns 0 or -errno.
  */
 struct daemonise {
 	pid_t manager, launcher, daemon;

@@ -14,7 +14,7 @@ need "needs MAKE, which make check passes" [ -n "${MAKE:-}" ]
 need "needs INST_DIRS, which make check passes" [ -n "${INST_DIRS:-}" ]
 for kv in $INST_DIRS; do
 	case ${kv%%=*} in
-	bindir | sbindir | man1dir | man8dir | docdir | localedir | \
+	bindir | sbindir | man1dir | man7dir | man8dir | docdir | localedir | \
 	bashcompletiondir | zshcompletiondir | systemdsystemunitdir)
 		eval "${kv%%=*}=\${kv#*=}" ;;
 	esac
@@ -29,6 +29,7 @@ trap 'exit 1' INT TERM
 	echo "x $bindir/cabatree"
 	echo "x $sbindir/cabatreed"
 	echo "- $man1dir/cabatree.1"
+	echo "- $man7dir/cabatree-caba.7"
 	echo "- $man8dir/cabatreed.8"
 	echo "- $bashcompletiondir/cabatree"
 	echo "- $bashcompletiondir/cabatreed"

@@ -165,8 +165,8 @@ sessions() {
 	check "$name: caba_source is recorder" [ "$(jq -r .caba_source "$tmp/json")" = recorder ]
 	check "$name: no event lost" [ "$(jq -r .lost_events "$tmp/json")" = 0 ]
 	"$CABATREE" -A -p "$h1" --tree=born > "$tmp/text" 2> "$tmp/err"
-	check "$name: text born tree: 4 under 2" drawn_under "ns2-session($h2)" "ns4-session($h4)"
-	check "$name: text born tree: 7 under 4" drawn_under "ns4-session($h4)" "ns7($h7)"
+	check "$name: text born tree: 4 under 2" drawn_under "leader-a($h2)" "leader-b($h4)"
+	check "$name: text born tree: 7 under 4" drawn_under "leader-b($h4)" "worker-b($h7)"
 	end_helper
 }
 sessions sessions
