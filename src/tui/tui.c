@@ -187,6 +187,8 @@ static void rescan(struct tui *ui)
 		want |= SOURCE_CMDLINE;
 	if (ui->v.show_threads)
 		want |= SOURCE_THREADS;
+	if (ui->s->ns_changes)
+		want |= SOURCE_NS;
 	forget_stderr();
 	err = source_refresh(a->src, want, &pl, &rep);
 	if (err < 0) {
@@ -201,6 +203,8 @@ static void rescan(struct tui *ui)
 	model_build(&m, &pl, ui->s->numeric);
 	take_report(ui, &rep, &m);
 	apply_focus(ui, &m);
+	if (!ui->s->kthreads)
+		model_hide_kthreads(&m);
 	view_set_model(&ui->v, &m);
 	model_free(a->m);
 	proclist_free(a->pl);
