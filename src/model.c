@@ -165,6 +165,7 @@ void model_build(struct ct_model *m, struct ct_proclist *pl, bool numeric)
 	int t;
 
 	memset(m, 0, sizeof(*m));
+	m->numeric = numeric;
 	m->lost_events = pl->meta.lost_events;
 	m->time = pl->meta.time;
 	m->snapshot = pl->meta.snapshot;
@@ -267,10 +268,38 @@ pid_t model_focus(struct ct_model *m, const pid_t *pids, size_t n)
 	return missing;
 }
 
+/* Rebuild the children lists of tree t after parent links were cut. */
+static void relink(struct ct_model *m, enum ct_tree t, bool numeric)
+{
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		m->nodes[i].nchild[t] = 0;
+	free(m->children[t]);
+	free(m->roots[t]);
+	link_tree(m, t, numeric);
+}
+
 size_t model_hide_kthreads(struct ct_model *m)
 {
 	size_t i, n = 0;
+	int t;
 
+	for (t = 0; t < TREE_COUNT; t++) {
+		bool cut = false;
+
+		for (i = 0; i < m->n; i++) {
+			struct ct_node *nd = &m->nodes[i];
+
+			if (!nd->p->kthread && nd->parent[t] >= 0 &&
+			    m->nodes[nd->parent[t]].p->kthread) {
+				nd->parent[t] = -1;
+				cut = true;
+			}
+		}
+		if (cut)
+			relink(m, (enum ct_tree)t, m->numeric);
+	}
 	for (i = 0; i < m->n; i++) {
 		struct ct_node *nd = &m->nodes[i];
 
@@ -334,15 +363,11 @@ void model_split_ns(struct ct_model *m, enum ct_ns type, bool numeric)
 				  model_ns(m, (int)i, type, (enum ct_tree)t) !=
 				  model_ns(m, par, type, (enum ct_tree)t));
 		}
-		for (i = 0; i < m->n; i++) {
+		for (i = 0; i < m->n; i++)
 			if (cut[i])
 				m->nodes[i].parent[t] = -1;
-			m->nodes[i].nchild[t] = 0;
-		}
 		free(cut);
-		free(m->children[t]);
-		free(m->roots[t]);
-		link_tree(m, (enum ct_tree)t, numeric);
+		relink(m, (enum ct_tree)t, numeric);
 	}
 }
 

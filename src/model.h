@@ -41,6 +41,7 @@ struct ct_model {
 	long clock_ticks;		/* start_time units per second; 0: unknown
 					 * (then boot_time is unknown too) */
 	const char *snapshot;		/* loaded from this snapshot (--load), or NULL */
+	bool numeric;			/* children ordered by pid alone */
 	int *hash;			/* pid -> node index, open addressing */
 	size_t hash_mask;
 };
@@ -63,8 +64,10 @@ pid_t model_focus(struct ct_model *m, const pid_t *pids, size_t n);
 
 /*
  * Hide the kernel threads in both trees (clear their shown[]): pstree's
- * default view. Composes with model_focus (call it after). Returns how
- * many were shown before, for the line that says so.
+ * default view. A process that is not one but whose parent is (one the
+ * kernel started, a CABA that is a kernel thread) becomes a root, so that
+ * it stays in view. Composes with model_focus (call it after). Returns
+ * how many were shown before, for the line that says so.
  */
 size_t model_hide_kthreads(struct ct_model *m);
 

@@ -693,6 +693,7 @@ static void test_hide_kthreads(void **state)
 		{ 1, 0, 0, K, "init" }, { 2, 0, 0, K, "kthreadd" },
 		{ 3, 2, 2, K, "kworker" }, { 4, 2, 2, K, "ksoftirqd" },
 		{ 10, 1, 1, K, "sshd" }, { 11, 10, 10, K, "bash" },
+		{ 12, 3, 3, K, "modprobe" },
 	};
 	static const pid_t focus_bash = 11;
 	struct ct_proclist pl;
@@ -709,6 +710,13 @@ static void test_hide_kthreads(void **state)
 	for (i = 0; i < m.n; i++)
 		for (t = 0; t < TREE_COUNT; t++)
 			assert_int_equal(m.nodes[i].shown[t], !m.nodes[i].p->kthread);
+	/* A kernel thread's child that is not one is a root, in view. */
+	for (t = 0; t < TREE_COUNT; t++) {
+		assert_int_equal(m.nodes[node_of(&m, 12)].parent[t], -1);
+		assert_int_equal(m.nodes[node_of(&m, 3)].nchild[t], 0);
+		assert_int_equal(m.nroots[t], 3);
+	}
+	assert_forest(&m);
 	/* Hidden already: none more. */
 	assert_int_equal(model_hide_kthreads(&m), 0);
 	model_free(&m);
