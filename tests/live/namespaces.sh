@@ -13,7 +13,10 @@ export LC_ALL=C.UTF-8 COLUMNS=
 tmp=$(mktemp -d)
 pids=
 cleanup() {
-	for p in $pids; do kill "$p" 2> /dev/null; done
+	# unshare -f ignores SIGTERM and waits for its child, which as the
+	# init of its pid namespace takes only SIGKILL from outside.
+	for p in $pids; do kill -KILL "$p" 2> /dev/null; done
+	wait
 	rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
@@ -68,6 +71,7 @@ upid=$!
 pids="$upid"
 wait_for "unshare's child" sh -c "[ -n \"\$(cat /proc/$upid/task/$upid/children 2> /dev/null)\" ]"
 child=$(children "$upid" | awk '{ print $1 }')
+pids="$pids $child"
 "$CABATREE" -S -l --tree=real -p "$upid" > "$tmp/s" 2>&1
 check "-S: the child in the new pid namespace says pid: $(grep "($child" "$tmp/s")" \
 	grep -q "sleep($child,pid)" "$tmp/s"
