@@ -219,6 +219,12 @@ static int render_ns_groups(struct render_ctx *rc, struct ct_model *m, enum ct_n
 		if (!j || keys[i] != keys[j - 1])
 			keys[j++] = keys[i];
 	n = j;
+	if (!n) {
+		/* Nothing shown: the titles and the line about kernel threads. */
+		free(saved);
+		free(keys);
+		return render_text.render(rc);
+	}
 	rc->marks = marks;
 	for (j = 0; j < n && ret == 0; j++) {
 		for (i = 0; i < m->n; i++) {
