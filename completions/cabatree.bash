@@ -109,6 +109,7 @@ _cabatree_value()
 	-C) words="age" ;;
 	--layout) words="auto side stacked" ;;
 	--tree) words="real born both" ;;
+	--ns-sort) words="ipc mnt net pid user uts cgroup time" ;;
 	--backend) words="auto ebpf connector" ;;
 	--pid) meta=PID ;;
 	--proc-root) meta=DIR ;;

@@ -41,6 +41,7 @@ struct ct_model {
 	long clock_ticks;		/* start_time units per second; 0: unknown
 					 * (then boot_time is unknown too) */
 	const char *snapshot;		/* loaded from this snapshot (--load), or NULL */
+	bool numeric;			/* children ordered by pid alone */
 	int *hash;			/* pid -> node index, open addressing */
 	size_t hash_mask;
 };
@@ -74,6 +75,38 @@ size_t model_subtrees(struct ct_model *m, const unsigned char *sel);
  * false when there is no such process (nothing is changed then).
  */
 bool model_show_from(struct ct_model *m, pid_t pid, bool by_user, uid_t user);
+
+/*
+ * Hide the kernel threads in both trees (clear their shown[]): pstree's
+ * default view. A process that is not one but whose parent is (one the
+ * kernel started, a CABA that is a kernel thread) becomes a root, so that
+ * it stays in view. Composes with model_focus (call it after). Returns
+ * how many were shown before, for the line that says so.
+ */
+size_t model_hide_kthreads(struct ct_model *m);
+
+/*
+ * The inode of node's namespace of type: its own, or where it could not
+ * be read (another user's process), its parent's in tree t; 0 when no
+ * ancestor's is known.
+ */
+unsigned long long model_ns(const struct ct_model *m, int node, enum ct_ns type,
+			    enum ct_tree t);
+
+/*
+ * Does node's namespace of type differ from its parent's in tree t? Not
+ * when either is unknown. Pid namespaces are also told by the depth of
+ * NSpid:, which needs no privileges.
+ */
+bool model_ns_changed(const struct ct_model *m, int node, enum ct_ns type,
+		      enum ct_tree t);
+
+/*
+ * pstree -N: cut every link, in each tree, between a process and a parent
+ * in another namespace of type, so that each namespace's processes hang
+ * from roots of their own (children ordered as model_build did).
+ */
+void model_split_ns(struct ct_model *m, enum ct_ns type, bool numeric);
 
 void model_free(struct ct_model *m);
 

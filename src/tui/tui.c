@@ -187,6 +187,8 @@ static void rescan(struct tui *ui)
 		want |= SOURCE_CMDLINE;
 	if (ui->v.show_threads)
 		want |= SOURCE_THREADS;
+	if (ui->s->ns_changes)
+		want |= SOURCE_NS;
 	forget_stderr();
 	err = source_refresh(a->src, want, &pl, &rep);
 	if (err < 0) {
@@ -205,6 +207,8 @@ static void rescan(struct tui *ui)
 	    !model_show_from(&m, ui->s->from_pid, ui->s->by_user, ui->s->user))
 		snprintf(ui->v.msg, sizeof(ui->v.msg), "%s",
 			 _("no process left of the PID or USER given; showing all processes"));
+	if (!ui->s->kthreads)
+		model_hide_kthreads(&m);
 	view_set_model(&ui->v, &m);
 	model_free(a->m);
 	proclist_free(a->pl);
