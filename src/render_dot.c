@@ -51,6 +51,7 @@ struct dot {
 	bool any_focus;
 	bool any_unrecorded;
 	bool any_hidden;
+	bool any_born_from;
 };
 
 /*
@@ -221,6 +222,12 @@ static void put_node(struct dot *d, int node)
 	if (lbl.inferred)
 		lbl.mark = NULL;
 	lbl.inferred = false;
+	/* Where a reparented process was born, as the real tree says it. */
+	if (d->real && !lbl.born_from) {
+		lbl.born_from = label_born_from(d->rc->m, node);
+		lbl.reparented |= lbl.born_from != NULL;
+	}
+	d->any_born_from |= lbl.born_from != NULL;
 	d->any_unrecorded |= lbl.unrecorded;
 	d->any_hidden |= lbl.hidden;
 	sb_reset(&d->label);
@@ -309,7 +316,8 @@ static void put_legend(struct dot *d)
 		[EDGE_BORN_INFERRED] = N_("born parent as inferred by the recorder: a reaper when it started, so a reparenting may hide behind it"),
 	};
 	const struct tree_glyphs *g = label_glyphs(false);
-	bool any = d->any_moved || d->any_focus || d->any_unrecorded || d->any_hidden;
+	bool any = d->any_moved || d->any_focus || d->any_unrecorded || d->any_hidden ||
+		   d->any_born_from;
 	struct strbuf sb = STRBUF_INIT;
 	int k;
 
@@ -327,6 +335,11 @@ static void put_legend(struct dot *d)
 	if (d->any_moved)
 		put_legend_node(d, "moved", ATTR_MOVED,
 				_("* reparented: the real parent is not the CABA"));
+	if (d->any_born_from) {
+		label_legend(&sb, MARK_BORN_FROM, g);
+		put_legend_node(d, "born_from", "shape=\"box\"", sb.s);
+		sb_reset(&sb);
+	}
 	if (d->any_unrecorded) {
 		label_legend(&sb, MARK_UNRECORDED, g);
 		put_legend_node(d, "unrecorded", "shape=\"box\"", sb.s);

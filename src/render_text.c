@@ -32,6 +32,7 @@ struct text {
 	struct label_opts lopts;
 	struct strbuf key_a, key_b;	/* scratch for compaction */
 	bool any[MARK_COUNT];	/* the marks drawn, for the legend */
+	bool moved;		/* the last label has '*' */
 };
 
 enum conn { CONN_NONE, CONN_TEE, CONN_ELL };
@@ -79,7 +80,9 @@ static void line_label(struct text *tx, enum ct_tree t, const struct line *ln,
 	}
 	label_build(&lb, tx->rc->m, ln->node, t, &tx->lopts, tx->rc->users);
 	label_add_head(sb, &lb, &tx->esc, with_ids);
+	tx->moved = lb.reparented;
 	tx->any[MARK_MOVED] |= lb.reparented;
+	tx->any[MARK_BORN_FROM] |= lb.born_from != NULL;
 	tx->any[MARK_INFERRED] |= lb.inferred;
 	tx->any[MARK_UNRECORDED] |= lb.unrecorded;
 	tx->any[MARK_HIDDEN] |= lb.hidden;
@@ -267,7 +270,7 @@ static void put_line(struct tree_iter *it, struct strbuf *out, struct strbuf *tm
 		w = used + ell;
 	}
 	if (tx->rc->s->color && it->cur.thread < 0) {
-		bool moved = nd->reparented && tx->lopts.born_shown;
+		bool moved = tx->moved;
 
 		sgr = nd->focus ? (moved ? SGR_FOCUS_MOVED : SGR_FOCUS) :
 		      moved ? SGR_MOVED : NULL;
