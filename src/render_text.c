@@ -91,12 +91,18 @@ static void line_label(struct text *tx, enum ct_tree t, const struct line *ln,
 	label_add_args(sb, &lb, &tx->esc);
 }
 
-/* A thread, or a process drawn without anything below it. */
+/*
+ * A thread, or a process drawn without anything below it. A focused or
+ * reparented process is what one looks for: it keeps its own line.
+ */
 static bool is_leaf_item(const struct tree_iter *it, int child)
 {
+	const struct ct_node *nd;
+
 	if (child < 0)
 		return true;
-	return !it->tx->rc->m->nodes[child].focus && !walk_has_items(&it->w, child);
+	nd = &it->tx->rc->m->nodes[child];
+	return !nd->focus && !nd->reparented && !walk_has_items(&it->w, child);
 }
 
 /* How many items from pos on fold into one line with it. */
