@@ -294,7 +294,7 @@ static void put_line(struct tree_iter *it, struct strbuf *out, struct strbuf *tm
 			sb_addc(out, ' ');
 }
 
-/* Our own text (a title, the legend), cut to cols and maybe padded. */
+/* Our own text (a title, the legend), cut to cols (0: never) and maybe padded. */
 static void put_text(struct text *tx, struct strbuf *out, const char *text,
 		     const char *sgr, size_t cols, bool pad)
 {
@@ -467,7 +467,8 @@ static int text_render(const struct render_ctx *rc)
 		first = false;
 		sb_reset(&tmp);
 		label_legend(&tmp, (enum label_mark)k, tx.g);
-		put_text(&tx, &out, tmp.s, NULL, rc->s->max_width, false);
+		/* Whole: the only explanation of the marks. */
+		put_text(&tx, &out, tmp.s, NULL, 0, false);
 		sb_addc(&out, '\n');
 	}
 	if (flush(&out, rc->out))
