@@ -230,12 +230,14 @@ static size_t line_text(struct tree_iter *it, struct strbuf *sb)
 	return 2 * ln->depth + text_width(sb->s + start, sb->len - start, tx->rc->s->utf8);
 }
 
-/* Width of the widest line of tree t. */
-static size_t tree_width(struct text *tx, enum ct_tree t, struct strbuf *tmp)
+/* Width of the widest line of tree t, with the arguments or without. */
+static size_t tree_width(struct text *tx, enum ct_tree t, bool args, struct strbuf *tmp)
 {
+	bool arguments = tx->lopts.arguments;
 	struct tree_iter it;
 	size_t max = 0;
 
+	tx->lopts.arguments = arguments && args;
 	iter_init(&it, tx, t);
 	while (iter_next(&it)) {
 		size_t w;
@@ -246,7 +248,28 @@ static size_t tree_width(struct text *tx, enum ct_tree t, struct strbuf *tmp)
 			max = w;
 	}
 	iter_free(&it);
+	tx->lopts.arguments = arguments;
 	return max;
+}
+
+/*
+ * Share avail columns between two that want a and b: all they want if it
+ * fits, else half each, and what one leaves to the other.
+ */
+static void share(size_t avail, size_t *a, size_t *b)
+{
+	size_t half = avail / 2;
+
+	if (*a + *b <= avail)
+		return;
+	if (*a <= half) {
+		*b = avail - *a;
+	} else if (*b <= avail - half) {
+		*a = avail - *b;
+	} else {
+		*a = half;
+		*b = avail - half;
+	}
 }
 
 /*
@@ -411,18 +434,30 @@ static int text_render(const struct render_ctx *rc)
 					.sids = o->sids, .arguments = o->arguments,
 					.born_shown = born, .utf8_marks = o->utf8_glyphs };
 	if (real && born) {
-		size_t lw = tree_width(&tx, TREE_REAL, &tmp);
-		size_t rw = tree_width(&tx, TREE_BORN, &tmp);
+		size_t lw = tree_width(&tx, TREE_REAL, true, &tmp);
+		size_t rw = tree_width(&tx, TREE_BORN, true, &tmp);
 		size_t lh = title_width(TREE_REAL, rc->s->utf8);
 		size_t rh = title_width(TREE_BORN, rc->s->utf8);
 		size_t limit = rc->s->max_width ? rc->s->max_width :
 			       rc->s->term_width ? rc->s->term_width : SIDE_AUTO_MAX;
+		/* Each column's width without arguments: what it cuts them to first. */
+		size_t lmin = lw, rmin = rw;
 		bool side;
 
 		lw = lw > lh ? lw : lh;
 		rw = rw > rh ? rw : rh;
+		/*
+		 * When lines are cut, arguments are cut to their column rather
+		 * than making the trees go one after the other.
+		 */
+		if (o->arguments && rc->s->max_width) {
+			lmin = tree_width(&tx, TREE_REAL, false, &tmp);
+			rmin = tree_width(&tx, TREE_BORN, false, &tmp);
+		}
+		lmin = lmin > lh ? lmin : lh;
+		rmin = rmin > rh ? rmin : rh;
 		if (o->layout == LAYOUT_AUTO)
-			side = lw + GAP + rw <= limit;
+			side = lmin + GAP + rmin <= limit;
 		else
 			side = o->layout == LAYOUT_SIDE;
 		if (side) {
@@ -430,20 +465,21 @@ static int text_render(const struct render_ctx *rc)
 
 			/* Cut only when a width applies, sharing it fairly. */
 			if (rc->s->max_width && lw + gap + rw > rc->s->max_width) {
-				size_t avail, half;
+				size_t avail;
 
 				/* Narrower than the gap: a column each at least. */
 				if (rc->s->max_width < gap + 2)
 					gap = rc->s->max_width > 3 ? rc->s->max_width - 2 : 1;
 				avail = rc->s->max_width > gap + 2 ? rc->s->max_width - gap : 2;
-				half = avail / 2;
-				if (lw <= half)
-					rw = avail - lw;
-				else if (rw <= avail - half)
-					lw = avail - rw;
-				else {
-					lw = half;
-					rw = avail - half;
+				if (lmin + rmin <= avail) {
+					/* The labels fit: share what is left for the arguments. */
+					size_t la = lw - lmin, ra = rw - rmin;
+
+					share(avail - lmin - rmin, &la, &ra);
+					lw = lmin + la;
+					rw = rmin + ra;
+				} else {
+					share(avail, &lw, &rw);
 				}
 			}
 			write_side(&tx, &out, &tmp, lw, gap, rc->s->max_width ? rw : 0,
