@@ -13,14 +13,14 @@
 static const struct tree_glyphs ascii_glyphs = {
 	.pipe = "| ", .blank = "  ", .tee = "|-", .ell = "`-", .focus = " <==",
 	.ellipsis = "+", .more = "<", .arrow = " <- ", .vline = "|", .hline = "-",
-	.unrecorded = "!", .hidden = "^", .highlight = " <#",
+	.unrecorded = "!", .hidden = "^", .highlight = " <#", .born_from = "<=",
 };
 
 static const struct tree_glyphs utf8_glyphs = {
 	.pipe = "\u2502 ", .blank = "  ", .tee = "\u251c\u2500", .ell = "\u2514\u2500",
 	.focus = " \u25c0", .ellipsis = "\u2026", .more = "\u2026", .arrow = " \u2190 ",
 	.vline = "\u2502", .hline = "\u2500",
-	.unrecorded = "\u2205", .hidden = "\u2191", .highlight = " \u25c6",
+	.unrecorded = "\u2205", .hidden = "\u2191", .highlight = " \u25c6", .born_from = "\u21d0",
 };
 
 const struct tree_glyphs *label_glyphs(bool utf8)
@@ -33,6 +33,10 @@ void label_legend(struct strbuf *sb, enum label_mark k, const struct tree_glyphs
 	switch (k) {
 	case MARK_MOVED:
 		sb_adds(sb, _("* reparented: the real parent is not where the process was born (its CABA)"));
+		break;
+	case MARK_BORN_FROM:
+		sb_addf(sb, _("%s born under: the reparented process on its left was born under the one on its right (its CABA)"),
+			g->born_from);
 		break;
 	case MARK_INFERRED:
 		sb_adds(sb, _("? inferred: under a reaper (init, subreaper) when the recorder started: may hide a reparenting"));
@@ -79,6 +83,21 @@ void label_esc_free(struct label_esc *e)
 	sb_free(&e->tmp);
 }
 
+const struct ct_proc *label_born_from(const struct ct_model *m, int node)
+{
+	const struct ct_node *nd = &m->nodes[node];
+	int b = nd->parent[TREE_BORN];
+
+	/*
+	 * The born parent is the CABA unless the CABA is not in the model or
+	 * a cycle through it was broken: then where it was born is not known
+	 * here.
+	 */
+	if (!nd->reparented || nd->p->caba <= 0 || b < 0 || m->nodes[b].p->pid != nd->p->caba)
+		return NULL;
+	return m->nodes[b].p;
+}
+
 void label_build(struct label *lb, const struct ct_model *m, int node,
 		 enum ct_tree t, const struct label_opts *o, struct users *users)
 {
@@ -93,8 +112,14 @@ void label_build(struct label *lb, const struct ct_model *m, int node,
 	if (lb->user)
 		lb->user_name = users_name(users, p->uid);
 	lb->sid = o->sids;
-	/* '*' compares the two trees: nothing to compare with the real one alone. */
-	lb->reparented = nd->reparented && o->born_shown;
+	/*
+	 * '*' compares the two trees; in the real one alone, with where the
+	 * process was born, when that is known.
+	 */
+	if (t == TREE_REAL)
+		lb->born_from = label_born_from(m, node);
+	lb->born_glyph = label_glyphs(o->utf8_marks)->born_from;
+	lb->reparented = nd->reparented && (o->born_shown || lb->born_from);
 	/*
 	 * An inferred CABA whose parent, when the recorder started, was not a
 	 * reaper is that parent: its creator. Only the other kind may hide a
@@ -168,6 +193,12 @@ void label_add_head(struct strbuf *sb, const struct label *lb, struct label_esc 
 		sb_adds(sb, " [sid ");
 		sb_adduint(sb, (unsigned long long)p->sid);
 		sb_addc(sb, ']');
+	}
+	if (lb->born_from) {
+		sb_addc(sb, ' ');
+		sb_adds(sb, lb->born_glyph);
+		sb_addc(sb, ' ');
+		label_add_name_pid(sb, lb->born_from, e);
 	}
 }
 

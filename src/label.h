@@ -52,7 +52,7 @@ struct label {
 	bool user;		/* show the user: it differs from the parent's */
 	const char *user_name;	/* its name, or NULL: show the uid */
 	bool sid;		/* show p->sid */
-	bool reparented;	/* '*', when the born tree is drawn */
+	bool reparented;	/* '*', when the born tree is drawn or born_from is */
 	bool inferred;		/* '?': guessed by the recorder, and the guess may
 				 * hide a reparenting (caba_from_reaper) */
 	bool unrecorded;	/* not known to the recorder (CABA_UNRECORDED) */
@@ -69,6 +69,7 @@ struct label {
 	 * not reparented, not in the real tree, or the CABA is not shown.
 	 */
 	const struct ct_proc *born_from;
+	const char *born_glyph;	/* the glyph before born_from: ⇐ or <= */
 };
 
 /*
@@ -79,11 +80,19 @@ void label_build(struct label *lb, const struct ct_model *m, int node,
 		 enum ct_tree t, const struct label_opts *o, struct users *users);
 
 /*
+ * The process node was born to, when it is reparented and that process is
+ * in the model (not the idle task, not born outside, not unknown to the
+ * recorder); else NULL.
+ */
+const struct ct_proc *label_born_from(const struct ct_model *m, int node);
+
+/*
  * "name(pid,pgid,user,ns...)*?", then " [sid N]" (the '?' stands for any mark of
- * the born status: '?', the unrecorded or the hidden glyph): the label without its
- * arguments and its outside and focus marks. Without with_pid the pid is
- * left out (and the parentheses when nothing else is in them): the part
- * that identical siblings share.
+ * the born status: '?', the unrecorded or the hidden glyph), then
+ * " ⇐ name(pid)" with born_from: the label without its arguments and its
+ * outside and focus marks. Without with_pid the pid is left out (and the
+ * parentheses when nothing else is in them): the part that identical
+ * siblings share.
  */
 void label_add_head(struct strbuf *sb, const struct label *lb, struct label_esc *e,
 		    bool with_pid);
@@ -114,6 +123,7 @@ struct tree_glyphs {
 	const char *hidden;	/* a process whose CABA is another user's */
 	const char *highlight;	/* after a -h or -H process or ancestor,
 				 * when not in colour */
+	const char *born_from;	/* before the process a reparented one was born to */
 };
 
 const struct tree_glyphs *label_glyphs(bool utf8);
@@ -122,8 +132,10 @@ const struct tree_glyphs *label_glyphs(bool utf8);
  * The legend line of a mark: "? inferred: ...", with the glyph g gives the
  * mark (for unrecorded and hidden).
  */
-enum label_mark { MARK_MOVED, MARK_INFERRED, MARK_UNRECORDED, MARK_HIDDEN, MARK_HIGHLIGHT,
-		  MARK_COUNT };
+enum label_mark {
+	MARK_MOVED, MARK_BORN_FROM, MARK_INFERRED, MARK_UNRECORDED, MARK_HIDDEN, MARK_HIGHLIGHT,
+	MARK_COUNT
+};
 void label_legend(struct strbuf *sb, enum label_mark k, const struct tree_glyphs *g);
 
 /* The title over tree t. */

@@ -41,6 +41,22 @@ static unsigned int terminal_width(void)
 	return 80;
 }
 
+/* pstree's width for -a in a pipe: $COLUMNS, else 132 columns. */
+static unsigned int pipe_width(void)
+{
+	const char *env = getenv("COLUMNS");
+	char *end;
+	unsigned long n;
+
+	if (env && *env) {
+		errno = 0;
+		n = strtoul(env, &end, 10);
+		if (!errno && !*end && n > 0 && n <= 100000)
+			return (unsigned int)n;
+	}
+	return 132;
+}
+
 static bool want_color(enum ct_when when, bool tty)
 {
 	const char *no = getenv("NO_COLOR");
@@ -235,7 +251,9 @@ static void resolve_settings(const struct ct_options *o, const struct source *sr
 	if (!o->interactive) {
 		s->term_width = tty ? terminal_width() : 0;
 		s->max_width = o->width ? o->width :
-			       (tty && !o->long_lines) ? s->term_width : 0;
+			       o->long_lines ? 0 :
+			       tty ? s->term_width :
+			       o->arguments ? pipe_width() : 0;
 	}
 	s->label_cols = o->width ? o->width : o->long_lines ? 0 : SETTINGS_LABEL_COLS;
 	s->delay_ds = o->delay_ds;

@@ -56,6 +56,7 @@ struct dot {
 	bool any_highlight;
 	unsigned char *hl;	/* -h, -H: the process and its ancestors in a
 				 * drawn tree; NULL for none */
+	bool any_born_from;
 };
 
 /*
@@ -226,6 +227,12 @@ static void put_node(struct dot *d, int node)
 	if (lbl.inferred)
 		lbl.mark = NULL;
 	lbl.inferred = false;
+	/* Where a reparented process was born, as the real tree says it. */
+	if (d->real && !lbl.born_from) {
+		lbl.born_from = label_born_from(d->rc->m, node);
+		lbl.reparented |= lbl.born_from != NULL;
+	}
+	d->any_born_from |= lbl.born_from != NULL;
 	d->any_unrecorded |= lbl.unrecorded;
 	d->any_hidden |= lbl.hidden;
 	sb_reset(&d->label);
@@ -319,7 +326,7 @@ static void put_legend(struct dot *d)
 	};
 	const struct tree_glyphs *g = label_glyphs(false);
 	bool any = d->any_moved || d->any_focus || d->any_unrecorded || d->any_hidden ||
-		   d->any_highlight;
+		   d->any_highlight || d->any_born_from;
 	struct strbuf sb = STRBUF_INIT;
 	int k;
 
@@ -337,6 +344,11 @@ static void put_legend(struct dot *d)
 	if (d->any_moved)
 		put_legend_node(d, "moved", ATTR_MOVED,
 				_("* reparented: the real parent is not the CABA"));
+	if (d->any_born_from) {
+		label_legend(&sb, MARK_BORN_FROM, g);
+		put_legend_node(d, "born_from", "shape=\"box\"", sb.s);
+		sb_reset(&sb);
+	}
 	if (d->any_unrecorded) {
 		label_legend(&sb, MARK_UNRECORDED, g);
 		put_legend_node(d, "unrecorded", "shape=\"box\"", sb.s);

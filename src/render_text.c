@@ -31,6 +31,7 @@ struct text {
 	struct strbuf key_a, key_b;	/* scratch for compaction */
 	bool any[MARK_COUNT];	/* the marks drawn, for the legend */
 	unsigned char *hl[TREE_COUNT];	/* -h, -H: highlighted, per tree */
+	bool moved;		/* the last label has '*' */
 };
 
 enum conn { CONN_NONE, CONN_TEE, CONN_ELL };
@@ -78,7 +79,9 @@ static void line_label(struct text *tx, enum ct_tree t, const struct line *ln,
 	}
 	label_build(&lb, tx->rc->m, ln->node, t, &tx->lopts, tx->rc->users);
 	label_add_head(sb, &lb, &tx->esc, with_ids);
+	tx->moved = lb.reparented;
 	tx->any[MARK_MOVED] |= lb.reparented;
+	tx->any[MARK_BORN_FROM] |= lb.born_from != NULL;
 	tx->any[MARK_INFERRED] |= lb.inferred;
 	tx->any[MARK_UNRECORDED] |= lb.unrecorded;
 	tx->any[MARK_HIDDEN] |= lb.hidden;
@@ -87,13 +90,19 @@ static void line_label(struct text *tx, enum ct_tree t, const struct line *ln,
 	label_add_args(sb, &lb, &tx->esc);
 }
 
-/* A thread, or a process drawn without anything below it. */
+/*
+ * A thread, or a process drawn without anything below it. A focused or
+ * reparented process is what one looks for: it keeps its own line.
+ */
 static bool is_leaf_item(const struct tree_iter *it, int child)
 {
+	const struct ct_node *nd;
+
 	if (child < 0)
 		return true;
-	/* Nor are a focus and a highlighted process folded away. */
-	return !it->tx->rc->m->nodes[child].focus &&
+	nd = &it->tx->rc->m->nodes[child];
+	/* Nor are a focus, a reparented and a highlighted process folded away. */
+	return !nd->focus && !nd->reparented &&
 	       !(it->tx->hl[it->t] && it->tx->hl[it->t][child]) &&
 	       !walk_has_items(&it->w, child);
 }
@@ -228,12 +237,14 @@ static size_t line_text(struct tree_iter *it, struct strbuf *sb)
 	return 2 * ln->depth + text_width(sb->s + start, sb->len - start, tx->rc->s->utf8);
 }
 
-/* Width of the widest line of tree t. */
-static size_t tree_width(struct text *tx, enum ct_tree t, struct strbuf *tmp)
+/* Width of the widest line of tree t, with the arguments or without. */
+static size_t tree_width(struct text *tx, enum ct_tree t, bool args, struct strbuf *tmp)
 {
+	bool arguments = tx->lopts.arguments;
 	struct tree_iter it;
 	size_t max = 0;
 
+	tx->lopts.arguments = arguments && args;
 	iter_init(&it, tx, t);
 	while (iter_next(&it)) {
 		size_t w;
@@ -244,6 +255,7 @@ static size_t tree_width(struct text *tx, enum ct_tree t, struct strbuf *tmp)
 			max = w;
 	}
 	iter_free(&it);
+	tx->lopts.arguments = arguments;
 	return max;
 }
 
@@ -297,6 +309,26 @@ static void highlight_init(struct text *tx)
 }
 
 /*
+ * Share avail columns between two that want a and b: all they want if it
+ * fits, else half each, and what one leaves to the other.
+ */
+static void share(size_t avail, size_t *a, size_t *b)
+{
+	size_t half = avail / 2;
+
+	if (*a + *b <= avail)
+		return;
+	if (*a <= half) {
+		*b = avail - *a;
+	} else if (*b <= avail - half) {
+		*a = avail - *b;
+	} else {
+		*a = half;
+		*b = avail - half;
+	}
+}
+
+/*
  * Write the current line of it, cut to cols columns (0: no limit) and, when
  * pad, padded to exactly cols. tmp is scratch.
  */
@@ -304,7 +336,6 @@ static void put_line(struct tree_iter *it, struct strbuf *out, struct strbuf *tm
 		     size_t cols, bool pad)
 {
 	struct text *tx = it->tx;
-	const struct ct_node *nd = &tx->rc->m->nodes[it->cur.node];
 	size_t stem_bytes, w, keep, used;
 	const char *sgr = NULL;
 	char sgr_buf[32];
@@ -323,11 +354,8 @@ static void put_line(struct tree_iter *it, struct strbuf *out, struct strbuf *tm
 		sb_adds(tmp, tx->g->ellipsis);
 		w = used + ell;
 	}
-	if (tx->rc->s->color && it->cur.thread < 0) {
-		bool moved = nd->reparented && tx->lopts.born_shown;
-
-		sgr = line_sgr(it, moved, sgr_buf, sizeof(sgr_buf));
-	}
+	if (tx->rc->s->color && it->cur.thread < 0)
+		sgr = line_sgr(it, tx->moved, sgr_buf, sizeof(sgr_buf));
 	if (sgr && stem_bytes < tmp->len) {
 		sb_add(out, tmp->s, stem_bytes);
 		sb_adds(out, sgr);
@@ -341,7 +369,7 @@ static void put_line(struct tree_iter *it, struct strbuf *out, struct strbuf *tm
 			sb_addc(out, ' ');
 }
 
-/* Our own text (a title, the legend), cut to cols and maybe padded. */
+/* Our own text (a title, the legend), cut to cols (0: never) and maybe padded. */
 static void put_text(struct text *tx, struct strbuf *out, const char *text,
 		     const char *sgr, size_t cols, bool pad)
 {
@@ -460,18 +488,30 @@ static int text_render(const struct render_ctx *rc)
 					.born_shown = born, .utf8_marks = o->utf8_glyphs,
 					.ns_changes = o->ns_changes };
 	if (real && born) {
-		size_t lw = tree_width(&tx, TREE_REAL, &tmp);
-		size_t rw = tree_width(&tx, TREE_BORN, &tmp);
+		size_t lw = tree_width(&tx, TREE_REAL, true, &tmp);
+		size_t rw = tree_width(&tx, TREE_BORN, true, &tmp);
 		size_t lh = title_width(TREE_REAL, rc->s->utf8);
 		size_t rh = title_width(TREE_BORN, rc->s->utf8);
 		size_t limit = rc->s->max_width ? rc->s->max_width :
 			       rc->s->term_width ? rc->s->term_width : SIDE_AUTO_MAX;
+		/* Each column's width without arguments: what it cuts them to first. */
+		size_t lmin = lw, rmin = rw;
 		bool side;
 
 		lw = lw > lh ? lw : lh;
 		rw = rw > rh ? rw : rh;
+		/*
+		 * When lines are cut, arguments are cut to their column rather
+		 * than making the trees go one after the other.
+		 */
+		if (o->arguments && rc->s->max_width) {
+			lmin = tree_width(&tx, TREE_REAL, false, &tmp);
+			rmin = tree_width(&tx, TREE_BORN, false, &tmp);
+		}
+		lmin = lmin > lh ? lmin : lh;
+		rmin = rmin > rh ? rmin : rh;
 		if (o->layout == LAYOUT_AUTO)
-			side = lw + GAP + rw <= limit;
+			side = lmin + GAP + rmin <= limit;
 		else
 			side = o->layout == LAYOUT_SIDE;
 		if (side) {
@@ -479,20 +519,21 @@ static int text_render(const struct render_ctx *rc)
 
 			/* Cut only when a width applies, sharing it fairly. */
 			if (rc->s->max_width && lw + gap + rw > rc->s->max_width) {
-				size_t avail, half;
+				size_t avail;
 
 				/* Narrower than the gap: a column each at least. */
 				if (rc->s->max_width < gap + 2)
 					gap = rc->s->max_width > 3 ? rc->s->max_width - 2 : 1;
 				avail = rc->s->max_width > gap + 2 ? rc->s->max_width - gap : 2;
-				half = avail / 2;
-				if (lw <= half)
-					rw = avail - lw;
-				else if (rw <= avail - half)
-					lw = avail - rw;
-				else {
-					lw = half;
-					rw = avail - half;
+				if (lmin + rmin <= avail) {
+					/* The labels fit: share what is left for the arguments. */
+					size_t la = lw - lmin, ra = rw - rmin;
+
+					share(avail - lmin - rmin, &la, &ra);
+					lw = lmin + la;
+					rw = rmin + ra;
+				} else {
+					share(avail, &lw, &rw);
 				}
 			}
 			write_side(&tx, &out, &tmp, lw, gap, rc->s->max_width ? rw : 0,
@@ -520,7 +561,8 @@ static int text_render(const struct render_ctx *rc)
 		first = false;
 		sb_reset(&tmp);
 		label_legend(&tmp, (enum label_mark)k, tx.g);
-		put_text(&tx, &out, tmp.s, NULL, rc->s->max_width, false);
+		/* Whole: the only explanation of the marks. */
+		put_text(&tx, &out, tmp.s, NULL, 0, false);
 		sb_addc(&out, '\n');
 	}
 	/* pstree shows no kernel threads: say that they are there. */

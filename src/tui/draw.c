@@ -166,14 +166,20 @@ static bool born_drawn(const struct tui *ui)
 /* The marks that rows of the model may show now, for the help's legend. */
 static void marks_shown(const struct tui *ui, bool any[MARK_COUNT])
 {
-	const struct label_opts lo = { .born_shown = true };
+	const struct label_opts lo = { .born_shown = born_drawn(ui) };
 	struct label lb;
 	size_t i;
 
 	memset(any, 0, MARK_COUNT * sizeof(*any));
+	/* The real tree's labels say where a reparented process was born. */
+	for (i = 0; i < ui->v.m->n && view_tree_shown(&ui->v, TREE_REAL); i++) {
+		label_build(&lb, ui->v.m, (int)i, TREE_REAL, &lo, NULL);
+		any[MARK_MOVED] |= lb.reparented;
+		any[MARK_BORN_FROM] |= lb.born_from != NULL;
+	}
 	if (!born_drawn(ui))
 		return;
-	/* The born tree's labels carry every mark, as the rows draw them. */
+	/* The born tree's labels carry every other mark, as the rows draw them. */
 	for (i = 0; i < ui->v.m->n; i++) {
 		label_build(&lb, ui->v.m, (int)i, TREE_BORN, &lo, NULL);
 		any[MARK_MOVED] |= lb.reparented;

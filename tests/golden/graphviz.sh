@@ -89,6 +89,11 @@ check "selftest: the focused process has a thick border" \
 	grep -q 'stroke="red" stroke-width="3"' "$tmp/selftest-focus7.svg"
 check "selftest: reparented processes are filled" \
 	[ "$(grep -c 'fill="#ffe08a"' "$tmp/selftest.svg")" = 3 ]
+check "selftest: a reparented process says where it was born" \
+	svg_text selftest 'sh(7)* [sid 4] &lt;= sh(4)'
+check "selftest: so does the real tree alone" svg_text selftest-real 'sh(4)* &lt;= sh(2)'
+check "selftest: the born tree alone has its edges for that" \
+	sh -c '! grep -q "&lt;= sh" "$1"' sh "$tmp/selftest-born.svg"
 
 # A stock kernel: real edges only, and a graph label that says why.
 PROC=$tmp/stock/proc
@@ -128,7 +133,8 @@ check "hostile: a backslash last in a label" svg_text hostile 'C:\\dir\\'
 check "hostile: Graphviz escapes are not expanded" svg_text hostile '\\N\\G\\l\\n\\E(7)'
 check "hostile: HTML entities are not decoded" svg_text hostile 'a&amp;amp;b(8)'
 check "hostile: markup stays text" svg_text hostile '&lt;b&gt;'
-check "hostile: a backslash before the pid" svg_text hostile 'tail\\(9)*'
+check "hostile: a backslash before the pid, and where it was born" \
+	svg_text hostile 'tail\\(9)* &lt;= q&quot;uote(2)'
 check "hostile: UTF-8 arrives" svg_text hostile "$(printf 'caf\303\251(10)')"
 no_control() { ! tr -d '\n' < "$1" | LC_ALL=C grep -q '[[:cntrl:]]'; }
 check "hostile: no control byte in the SVG" no_control "$tmp/hostile.svg"

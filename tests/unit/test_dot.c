@@ -130,7 +130,8 @@ static void test_recorder_inferred(void **state)
 	has(&g, "  p3 -> p4 [color=\"blue\", style=\"dotted\"];\n");
 	has(&g, "  p1 -> p10 [color=\"black\"];\n");
 	has(&g, "  p2 -> p10 [color=\"blue\", style=\"dashed\"];\n");
-	has(&g, "  p10 [label=\"daemon(10)*\", style=\"filled\"");
+	has(&g, "  p10 [label=\"daemon(10)* <= sh(2)\", style=\"filled\"");
+	has(&g, "legend_born_from [shape=\"box\", label=\"<= born under: ");
 	/* Every kind of edge was drawn: the legend explains all five. */
 	has(&g, "legend_e0_from -> legend_e0 [color=\"black:blue\"]");
 	has(&g, "legend_e1_from -> legend_e1 [color=\"black\"]");

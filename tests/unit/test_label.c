@@ -113,15 +113,63 @@ static void test_plain(void **state)
 	assert_false(lb.reparented);
 	assert_false(lb.args);
 	assert_string_equal(head(f, 2, TREE_REAL, &o, true, &lb), "sh(2)");
-	/* The name is escaped; reparented in both trees, inferred in the born one. */
-	assert_string_equal(head(f, 3, TREE_REAL, &o, true, &lb), "job\\e]0;x(3)*");
+	/*
+	 * The name is escaped; reparented in both trees, inferred in the born
+	 * one; the real tree says where it was born.
+	 */
+	assert_string_equal(head(f, 3, TREE_REAL, &o, true, &lb), "job\\e]0;x(3)* <= sh(2)");
+	assert_ptr_equal(lb.born_from, f->m.nodes[model_find(&f->m, 2)].p);
 	assert_string_equal(head(f, 3, TREE_BORN, &o, true, &lb), "job\\e]0;x(3)*?");
+	assert_null(lb.born_from);
 	/* Without the pid, nothing is left in the parentheses. */
 	assert_string_equal(head(f, 2, TREE_REAL, &o, false, &lb), "sh");
-	/* The real tree alone (--tree=real): '*' has nothing to compare with. */
+	assert_null(lb.born_from);
+	/* The real tree alone (--tree=real): '*' with where it was born. */
 	o.born_shown = false;
-	assert_string_equal(head(f, 3, TREE_REAL, &o, true, &lb), "job\\e]0;x(3)");
+	assert_string_equal(head(f, 3, TREE_REAL, &o, true, &lb), "job\\e]0;x(3)* <= sh(2)");
+	assert_true(lb.reparented);
+	o.utf8_marks = true;
+	assert_string_equal(head(f, 3, TREE_REAL, &o, true, &lb), "job\\e]0;x(3)* \u21d0 sh(2)");
+}
+
+/*
+ * Where a reparented process was born, only when that process is in the
+ * model: not the idle task, not a pid gone or hidden; then the real tree
+ * alone has no '*' either.
+ */
+static void test_born_from(void **state)
+{
+	struct fixture f = { 0 };
+	struct label_opts o = { .born_shown = true };
+	struct label lb;
+
+	(void)state;
+	add(&f, 1, 0, 0, CABA_KERNEL, 0, "init", NULL, 0);
+	add(&f, 5, 1, 0, CABA_KERNEL, 0, "idle-born", NULL, 0);
+	add(&f, 6, 1, 99, CABA_WITNESSED, 0, "gone", NULL, 0);
+	add(&f, 7, 1, 8, CABA_WITNESSED, 0, "d", NULL, 0);
+	add(&f, 8, 1, 1, CABA_WITNESSED, 0, "s\x1bh", NULL, 0);
+	add(&f, 9, 8, 1, CABA_HIDDEN, 0, "theirs", NULL, 0);
+	model_build(&f.m, &f.pl, false);
+	f.users = users_new();
+	assert_string_equal(head(&f, 5, TREE_REAL, &o, true, &lb), "idle-born(5)*");
+	assert_null(label_born_from(&f.m, model_find(&f.m, 5)));
+	assert_string_equal(head(&f, 6, TREE_REAL, &o, true, &lb), "gone(6)*");
+	assert_null(lb.born_from);
+	/* The parent's name is escaped as the process's own. */
+	assert_string_equal(head(&f, 7, TREE_REAL, &o, true, &lb), "d(7)* <= s\\eh(8)");
+	assert_string_equal(head(&f, 8, TREE_REAL, &o, true, &lb), "s\\eh(8)");
+	assert_null(label_born_from(&f.m, model_find(&f.m, 8)));
+	/* A CABA the recorder cannot show is no reparenting. */
+	assert_string_equal(head(&f, 9, TREE_REAL, &o, true, &lb), "theirs(9)");
+	o.born_shown = false;
+	assert_string_equal(head(&f, 6, TREE_REAL, &o, true, &lb), "gone(6)");
 	assert_false(lb.reparented);
+	assert_string_equal(head(&f, 7, TREE_REAL, &o, true, &lb), "d(7)* <= s\\eh(8)");
+	model_free(&f.m);
+	proclist_free(&f.pl);
+	users_free(f.users);
+	sb_free(&f.sb);
 }
 
 /*
@@ -193,6 +241,12 @@ static void test_legend(void **state)
 	sb_reset(&sb);
 	label_legend(&sb, MARK_MOVED, label_glyphs(false));
 	assert_true(strncmp(sb.s, "* reparented: ", 14) == 0);
+	sb_reset(&sb);
+	label_legend(&sb, MARK_BORN_FROM, label_glyphs(false));
+	assert_true(strncmp(sb.s, "<= born under: ", 15) == 0);
+	sb_reset(&sb);
+	label_legend(&sb, MARK_BORN_FROM, label_glyphs(true));
+	assert_true(strncmp(sb.s, "\u21d0 born under: ", strlen("\u21d0 born under: ")) == 0);
 	sb_free(&sb);
 }
 
@@ -209,7 +263,7 @@ static void test_options(void **state)
 			    "sh(2,20,alice) [sid 200]");
 	/* A uid without a name is shown as a number. */
 	assert_string_equal(head(f, 3, TREE_REAL, &o, true, &lb),
-			    "job\\e]0;x(3,30,1001)* [sid 300]");
+			    "job\\e]0;x(3,30,1001)* [sid 300] <= sh(2)");
 	assert_string_equal(head(f, 2, TREE_REAL, &o, false, &lb),
 			    "sh(20,alice) [sid 200]");
 	o.pgids = false;
@@ -225,7 +279,7 @@ static void test_user_per_tree(void **state)
 	struct label lb;
 
 	f->pl.v[2].uid = 1000;
-	assert_string_equal(head(f, 3, TREE_REAL, &o, true, &lb), "job\\e]0;x(3,alice)*");
+	assert_string_equal(head(f, 3, TREE_REAL, &o, true, &lb), "job\\e]0;x(3,alice)* <= sh(2)");
 	assert_true(lb.user);
 	assert_string_equal(head(f, 3, TREE_BORN, &o, true, &lb), "job\\e]0;x(3)*?");
 	assert_false(lb.user);
@@ -367,6 +421,7 @@ int main(void)
 {
 	const struct CMUnitTest fixed[] = {
 		cmocka_unit_test_setup_teardown(test_plain, setup, teardown),
+		cmocka_unit_test(test_born_from),
 		cmocka_unit_test_setup_teardown(test_options, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_user_per_tree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_args, setup, teardown),
