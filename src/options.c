@@ -360,8 +360,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, _("-i and --dot cannot be used together"));
 		if (o->load && o->proc_root_given)
 			argp_error(state, _("--load and --proc-root cannot be used together"));
-		if ((o->root_pid || o->user) && o->demo)
-			argp_error(state, _("--demo shows the processes it starts: no PID or USER with it"));
 		if (o->load && o->demo)
 			argp_error(state, _("--load and --demo cannot be used together"));
 		if (o->demo && (o->npids || o->root_pid || o->user))
