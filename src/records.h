@@ -85,6 +85,13 @@ struct ct_proc {
 	 * without the field, kthreadd (pid 2) and its children.
 	 */
 	bool kthread;
+	/*
+	 * What the process used, from stat (fields 14, 15 and 24) when the
+	 * source read them (a snapshot carries none).
+	 */
+	bool has_usage;
+	unsigned long long cpu_ticks;	/* utime + stime, clock ticks */
+	unsigned long long rss_pages;	/* resident set, pages */
 	struct ct_thread *threads;	/* other threads than the leader, with -t */
 	size_t nthreads_listed;
 };
