@@ -788,6 +788,8 @@ static unsigned int search_key(struct view *v, int key)
 		return view_key(v, key);
 	case VK_ENTER:
 		v->typing = false;
+		if (!v->typing_filter && searching(v) && !any_match(v))
+			no_match_msg(v, v->search, v->search_len);
 		/* The filter reads command lines: a scan brings them. */
 		return v->typing_filter && *len ? VIEW_REDRAW | VIEW_RESCAN : VIEW_REDRAW;
 	case VK_ESC:
