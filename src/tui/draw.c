@@ -693,6 +693,8 @@ static void draw_status(struct tui *ui)
 	} else if (ui->v.typing) {
 		sb_addc(&ui->line, '/');
 		esc_terminal(&ui->line, ui->v.search, ui->v.search_len, ui->s->utf8);
+	} else if (ui->v.menu != MENU_NONE && !ui->v.msg[0]) {
+		sb_adds(&ui->line, _("Up and Down choose, Enter picks, Esc cancels"));
 	} else if (ui->v.msg[0]) {
 		if (ui->v.m->snapshot)
 			sb_adds(&ui->line, _("[snapshot] "));
@@ -965,15 +967,11 @@ static void menu_item(struct tui *ui, size_t i, struct strbuf *sb)
 static void draw_menu(struct tui *ui)
 {
 	const struct view *v = &ui->v;
-	int w = COLS < 44 ? COLS : 44, avail = ui->status_y - 1, h, i, cols;
-	size_t top = 0;
+	int w, avail = ui->status_y - 1, h, i, cols;
+	size_t top = 0, width, it;
 
-	if (v->menu == MENU_NONE || avail < 4 || w < 12)
+	if (v->menu == MENU_NONE || avail < 4 || COLS < 12)
 		return;
-	h = (int)v->menu_n + 3 < avail ? (int)v->menu_n + 3 : avail;
-	if (v->menu_sel + 3 >= (size_t)h)
-		top = v->menu_sel + 4 - (size_t)h;
-	box_at(ui, 1, 0, h, w);
 	sb_reset(&ui->line);
 	switch (v->menu) {
 	case MENU_SIGNAL: {
@@ -993,12 +991,28 @@ static void draw_menu(struct tui *ui)
 		sb_adds(&ui->line, _("Sort siblings by"));
 		break;
 	}
+	/* As wide as its title or its widest item, and a frame. */
+	width = text_width(ui->line.s, ui->line.len, ui->s->utf8);
+	for (it = 0; it < v->menu_n; it++) {
+		size_t iw;
+
+		sb_reset(&ui->tmp);
+		sb_adds(&ui->tmp, " ");
+		menu_item(ui, it, &ui->tmp);
+		iw = text_width(ui->tmp.s, ui->tmp.len, ui->s->utf8);
+		if (iw > width)
+			width = iw;
+	}
+	w = width + 4 < (size_t)COLS ? (int)width + 4 : COLS;
+	h = (int)v->menu_n + 3 < avail ? (int)v->menu_n + 3 : avail;
+	if (v->menu_sel + 3 >= (size_t)h)
+		top = v->menu_sel + 4 - (size_t)h;
+	box_at(ui, 1, 0, h, w);
 	attrset(A_BOLD);
 	cols = w - 2;
 	put(2, 1, ui->line.s, ui->line.len, 0, &cols, ui->s->utf8);
 	for (i = 0; i + 3 < h && top + (size_t)i < v->menu_n; i++) {
-		size_t it = top + (size_t)i;
-
+		it = top + (size_t)i;
 		sb_reset(&ui->line);
 		sb_adds(&ui->line, " ");
 		menu_item(ui, it, &ui->line);
