@@ -616,9 +616,15 @@ int tui_run(struct tui_args *a)
 			ui.help_top = 0;
 		}
 		if (flags & VIEW_SIGNAL) {
+			char said[sizeof(ui.v.msg)];
+
+			/* What the signal did shows at once, and what was said stays. */
 			send_signal(&ui);
-			/* What the signal did shows at once. */
-			flags |= VIEW_RESCAN;
+			memcpy(said, ui.v.msg, sizeof(said));
+			if (a->src->live)
+				rescan(&ui);
+			memcpy(ui.v.msg, said, sizeof(said));
+			next = now_ms() + ui.v.delay_ds * 100ULL;
 		}
 		if (flags & VIEW_RESORT) {
 			sort_model(&ui, a->m);
