@@ -108,6 +108,7 @@ _cabatree_value()
 	--color | --colour) words="auto always never" ;;
 	--layout) words="auto side stacked" ;;
 	--tree) words="real born both" ;;
+	--ns-sort) words="ipc mnt net pid user uts cgroup time" ;;
 	--backend) words="auto ebpf connector" ;;
 	--pid) meta=PID ;;
 	--proc-root) meta=DIR ;;

@@ -109,15 +109,23 @@ void label_build(struct label *lb, const struct ct_model *m, int node,
 	lb->outside = t == TREE_BORN && p->caba_status == CABA_OUTSIDE;
 	lb->focus = nd->focus;
 	lb->args = o->arguments && p->has_cmdline && p->cmdline_len;
+	if (o->ns_changes) {
+		int k;
+
+		for (k = 0; k < NS_COUNT; k++)
+			if (model_ns_changed(m, node, (enum ct_ns)k, t))
+				lb->ns_changed |= 1u << k;
+	}
 }
 
 void label_add_head(struct strbuf *sb, const struct label *lb, struct label_esc *e,
 		    bool with_pid)
 {
 	const struct ct_proc *p = lb->p;
+	int k;
 
 	label_esc(e, sb, p->name, p->name_len);
-	if (with_pid || lb->pgid || lb->user) {
+	if (with_pid || lb->pgid || lb->user || lb->ns_changed) {
 		const char *sep = "";
 
 		sb_addc(sb, '(');
@@ -136,6 +144,15 @@ void label_add_head(struct strbuf *sb, const struct label *lb, struct label_esc 
 				label_esc(e, sb, lb->user_name, strlen(lb->user_name));
 			else
 				sb_adduint(sb, (unsigned long long)p->uid);
+			sep = ",";
+		}
+		/* pstree -S: the namespaces entered, by type. */
+		for (k = 0; k < NS_COUNT; k++) {
+			if (lb->ns_changed & (1u << k)) {
+				sb_adds(sb, sep);
+				sb_adds(sb, ct_ns_name[k]);
+				sep = ",";
+			}
 		}
 		sb_addc(sb, ')');
 	}

@@ -42,6 +42,7 @@ struct label_opts {
 	bool arguments;		/* -a */
 	bool born_shown;	/* the born tree is drawn: '*' compares with it */
 	bool utf8_marks;	/* the marks of the born tree from the UTF-8 glyphs */
+	bool ns_changes;	/* -S: the namespaces that differ from the parent's */
 };
 
 /* The parts of one process's label, as drawn in one tree. */
@@ -60,6 +61,8 @@ struct label {
 	bool outside;		/* born outside this pid namespace */
 	bool focus;		/* named by -p */
 	bool args;		/* the arguments after argv[0] are shown */
+	unsigned int ns_changed;	/* -S: 1 << enum ct_ns for each namespace
+					 * not its parent's in this tree */
 	/*
 	 * In the real tree, with reparented: the process it was born to
 	 * (its CABA), drawn after the label as " ⇐ name(pid)"; NULL when
@@ -76,7 +79,7 @@ void label_build(struct label *lb, const struct ct_model *m, int node,
 		 enum ct_tree t, const struct label_opts *o, struct users *users);
 
 /*
- * "name(pid,pgid,user)*?", then " [sid N]" (the '?' stands for any mark of
+ * "name(pid,pgid,user,ns...)*?", then " [sid N]" (the '?' stands for any mark of
  * the born status: '?', the unrecorded or the hidden glyph): the label without its
  * arguments and its outside and focus marks. Without with_pid the pid is
  * left out (and the parentheses when nothing else is in them): the part

@@ -21,6 +21,7 @@
 #include "nls.h"
 #include "options.h"
 #include "demo/demo.h"
+#include "label.h"
 #include "render.h"
 #include "settings.h"
 #include "snapfmt.h"
@@ -148,6 +149,7 @@ static void resolve_settings(const struct ct_options *o, const struct source *sr
 	s->uid_changes = o->uid_changes;
 	s->numeric = o->numeric;
 	s->threads = o->threads;
+	s->ns_changes = o->ns_changes;
 	/* JSON keeps what a snapshot holds, so that it comes back the same. */
 	if (o->format == FMT_JSON && !src->live)
 		s->threads = src->thread_lists;
@@ -166,6 +168,81 @@ static void resolve_settings(const struct ct_options *o, const struct source *sr
 	s->delay_ds = o->delay_ds;
 	s->focus = focus;
 	s->nfocus = nfocus;
+}
+
+/*
+ * Kernel threads are hidden, as pstree does, unless -k asks for them or a
+ * process focused on is one (-p 2: kthreadd and its children).
+ */
+static bool kthreads_wanted(const struct ct_options *o, const struct ct_model *m,
+			    const pid_t *focus, size_t nfocus)
+{
+	size_t i;
+
+	for (i = 0; i < nfocus && !o->kthreads; i++) {
+		int idx = model_find(m, focus[i]);
+
+		if (idx >= 0 && m->nodes[idx].p->kthread)
+			return true;
+	}
+	return o->kthreads;
+}
+
+static int cmp_ull(const void *a, const void *b)
+{
+	unsigned long long x = *(const unsigned long long *)a;
+	unsigned long long y = *(const unsigned long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * -N: the trees of each namespace of type after a line that names it, in
+ * the order of the namespaces' inodes (the first namespaces first). The
+ * model was split with model_split_ns; the legend comes after the last.
+ */
+static int render_ns_groups(struct render_ctx *rc, struct ct_model *m, enum ct_ns type)
+{
+	unsigned long long *keys = xreallocarray(NULL, m->n ? m->n : 1, sizeof(*keys));
+	bool (*saved)[TREE_COUNT] = xreallocarray(NULL, m->n ? m->n : 1, sizeof(*saved));
+	bool marks[MARK_COUNT] = { false };
+	size_t i, j, n = 0;
+	int ret = 0;
+
+	for (i = 0; i < m->n; i++) {
+		memcpy(saved[i], m->nodes[i].shown, sizeof(saved[i]));
+		if (saved[i][TREE_REAL] || saved[i][TREE_BORN])
+			keys[n++] = model_ns(m, (int)i, type, TREE_REAL);
+	}
+	qsort(keys, n, sizeof(*keys), cmp_ull);
+	for (i = 0, j = 0; i < n; i++)
+		if (!j || keys[i] != keys[j - 1])
+			keys[j++] = keys[i];
+	n = j;
+	rc->marks = marks;
+	for (j = 0; j < n && ret == 0; j++) {
+		for (i = 0; i < m->n; i++) {
+			bool in = model_ns(m, (int)i, type, TREE_REAL) == keys[j];
+
+			m->nodes[i].shown[TREE_REAL] = saved[i][TREE_REAL] && in;
+			m->nodes[i].shown[TREE_BORN] = saved[i][TREE_BORN] && in;
+		}
+		if (j)
+			fputc('\n', rc->out);
+		if (keys[j])
+			fprintf(rc->out, "[%s:[%llu]]\n", ct_ns_name[type], keys[j]);
+		else
+			fprintf(rc->out, _("[%s: not readable]\n"), ct_ns_name[type]);
+		rc->more = j + 1 < n;
+		ret = render_text.render(rc);
+	}
+	for (i = 0; i < m->n; i++)
+		memcpy(m->nodes[i].shown, saved[i], sizeof(saved[i]));
+	rc->marks = NULL;
+	rc->more = false;
+	free(saved);
+	free(keys);
+	return ret;
 }
 
 /* Say what is shown: a snapshot, when, and where its born tree came from. */
@@ -244,6 +321,7 @@ int main(int argc, char **argv)
 	size_t nfocus = 0;
 	const struct renderer *r;
 	unsigned int want = 0;
+	bool show_kthreads = true;
 	int status = CT_EXIT_OK;
 	int err;
 
@@ -267,6 +345,8 @@ int main(int argc, char **argv)
 		want |= SOURCE_THREADS;
 	if (o.interactive)
 		want |= SOURCE_AGAIN;
+	if (o.ns_changes || o.ns_sort >= 0)
+		want |= SOURCE_NS;
 	err = source_refresh(src, want, &pl, &rep);
 	if (err < 0) {
 		ct_say("%s", rep.err);
@@ -274,9 +354,16 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	model_build(&m, &pl, o.numeric);
+	if (o.ns_sort >= 0)
+		model_split_ns(&m, (enum ct_ns)o.ns_sort, o.numeric);
 	status = focus(&o, src, &m, &focus_pids, &nfocus);
 	if (status != CT_EXIT_OK)
 		goto out;
+	/* A snapshot keeps every process, kernel threads too. */
+	show_kthreads = kthreads_wanted(&o, &m, focus_pids, nfocus);
+	/* The browser hides them itself: K shows them again. */
+	if (!show_kthreads && o.format != FMT_JSON && !o.interactive)
+		rc.kthreads_hidden = model_hide_kthreads(&m);
 	if (o.interactive) {
 		struct tui_args ta = { .s = &set, .src = src, .pl = &pl, .m = &m,
 				       .rep = &rep };
@@ -286,6 +373,7 @@ int main(int argc, char **argv)
 		    !freopen("/dev/tty", "r", stdin))
 			ct_say(_("cannot open the terminal for keys: %s"), strerror(errno));
 		resolve_settings(&o, src, focus_pids, nfocus, &set);
+		set.kthreads = show_kthreads;
 		status = tui_run(&ta);
 		goto out;
 	}
@@ -336,6 +424,7 @@ int main(int argc, char **argv)
 		       m.cycles);
 
 	resolve_settings(&o, src, focus_pids, nfocus, &set);
+	set.kthreads = show_kthreads;
 	rc.m = &m;
 	rc.s = &set;
 	rc.out = stdout;
@@ -344,7 +433,8 @@ int main(int argc, char **argv)
 	r = o.format == FMT_JSON ? &render_json : &render_text;
 	if (o.format == FMT_DOT)
 		r = &render_dot;
-	if (r->render(&rc) < 0)
+	if (o.ns_sort >= 0 ? render_ns_groups(&rc, &m, (enum ct_ns)o.ns_sort) < 0 :
+	    r->render(&rc) < 0)
 		status = CT_EXIT_FAILURE;
 	users_free(rc.users);
 	if (status == CT_EXIT_OK && rep.malformed)

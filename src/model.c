@@ -267,6 +267,85 @@ pid_t model_focus(struct ct_model *m, const pid_t *pids, size_t n)
 	return missing;
 }
 
+size_t model_hide_kthreads(struct ct_model *m)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < m->n; i++) {
+		struct ct_node *nd = &m->nodes[i];
+
+		if (!nd->p->kthread)
+			continue;
+		if (nd->shown[TREE_REAL] || nd->shown[TREE_BORN])
+			n++;
+		nd->shown[TREE_REAL] = nd->shown[TREE_BORN] = false;
+	}
+	return n;
+}
+
+unsigned long long model_ns(const struct ct_model *m, int node, enum ct_ns type,
+			    enum ct_tree t)
+{
+	size_t steps;
+
+	/* Parent links have no cycles (break_cycles): m->n steps at most. */
+	for (steps = 0; node >= 0 && steps <= m->n; steps++) {
+		if (m->nodes[node].p->ns[type])
+			return m->nodes[node].p->ns[type];
+		node = m->nodes[node].parent[t];
+	}
+	return 0;
+}
+
+bool model_ns_changed(const struct ct_model *m, int node, enum ct_ns type,
+		      enum ct_tree t)
+{
+	const struct ct_proc *p = m->nodes[node].p, *q;
+	int par = m->nodes[node].parent[t];
+
+	if (par < 0)
+		return false;
+	q = m->nodes[par].p;
+	if (p->ns[type] && q->ns[type])
+		return p->ns[type] != q->ns[type];
+	/* A child in a new pid namespace has one more id in NSpid:. */
+	return type == NS_PID && p->pid_ns_level && q->pid_ns_level &&
+	       p->pid_ns_level != q->pid_ns_level;
+}
+
+void model_split_ns(struct ct_model *m, enum ct_ns type, bool numeric)
+{
+	size_t i;
+	int t;
+
+	for (t = 0; t < TREE_COUNT; t++) {
+		int *cut = xmalloc((m->n ? m->n : 1) * sizeof(*cut));
+
+		/* Decided on the whole tree first: cutting changes model_ns. */
+		/*
+		 * Where one side's namespace could not be read, the known one
+		 * starts its group: each group then hangs from its own roots.
+		 */
+		for (i = 0; i < m->n; i++) {
+			int par = m->nodes[i].parent[t];
+
+			cut[i] = par >= 0 &&
+				 (model_ns_changed(m, (int)i, type, (enum ct_tree)t) ||
+				  model_ns(m, (int)i, type, (enum ct_tree)t) !=
+				  model_ns(m, par, type, (enum ct_tree)t));
+		}
+		for (i = 0; i < m->n; i++) {
+			if (cut[i])
+				m->nodes[i].parent[t] = -1;
+			m->nodes[i].nchild[t] = 0;
+		}
+		free(cut);
+		free(m->children[t]);
+		free(m->roots[t]);
+		link_tree(m, (enum ct_tree)t, numeric);
+	}
+}
+
 void model_free(struct ct_model *m)
 {
 	int t;

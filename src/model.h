@@ -61,6 +61,36 @@ int model_find(const struct ct_model *m, pid_t pid);
  */
 pid_t model_focus(struct ct_model *m, const pid_t *pids, size_t n);
 
+/*
+ * Hide the kernel threads in both trees (clear their shown[]): pstree's
+ * default view. Composes with model_focus (call it after). Returns how
+ * many were shown before, for the line that says so.
+ */
+size_t model_hide_kthreads(struct ct_model *m);
+
+/*
+ * The inode of node's namespace of type: its own, or where it could not
+ * be read (another user's process), its parent's in tree t; 0 when no
+ * ancestor's is known.
+ */
+unsigned long long model_ns(const struct ct_model *m, int node, enum ct_ns type,
+			    enum ct_tree t);
+
+/*
+ * Does node's namespace of type differ from its parent's in tree t? Not
+ * when either is unknown. Pid namespaces are also told by the depth of
+ * NSpid:, which needs no privileges.
+ */
+bool model_ns_changed(const struct ct_model *m, int node, enum ct_ns type,
+		      enum ct_tree t);
+
+/*
+ * pstree -N: cut every link, in each tree, between a process and a parent
+ * in another namespace of type, so that each namespace's processes hang
+ * from roots of their own (children ordered as model_build did).
+ */
+void model_split_ns(struct ct_model *m, enum ct_ns type, bool numeric);
+
 void model_free(struct ct_model *m);
 
 #endif

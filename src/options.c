@@ -24,6 +24,11 @@ enum {
 	OPT_LOAD,
 };
 
+/* -N's types, as /proc/PID/ns/ names them (enum ct_ns). */
+static const char *const ns_types[] = {
+	"ipc", "mnt", "net", "pid", "user", "uts", "cgroup", "time", NULL
+};
+
 static const struct argp_option option_table[] = {
 	{ NULL, 0, NULL, 0, N_("What to show:"), 1 },
 	{ "pid", 'p', N_("PID"), 0,
@@ -31,6 +36,10 @@ static const struct argp_option option_table[] = {
 	{ "tree", OPT_TREE, N_("WHICH"), 0,
 	  N_("real, born or both (default both)"), 1 },
 	{ "threads", 't', NULL, 0, N_("show threads as {name}(tid)"), 1 },
+	{ "kernel-threads", 'k', NULL, 0,
+	  N_("show kernel threads (hidden by default, unless -p names one)"), 1 },
+	{ "ns-sort", 'N', N_("TYPE"), 0,
+	  N_("separate the trees by namespace of TYPE: ipc, mnt, net, pid, user, uts, cgroup or time"), 1 },
 	{ "proc-root", OPT_PROC_ROOT, N_("DIR"), 0,
 	  N_("read processes from DIR instead of /proc (a container's procfs, a copy of /proc)"), 1 },
 	{ "load", OPT_LOAD, N_("FILE"), 0,
@@ -43,6 +52,8 @@ static const struct argp_option option_table[] = {
 	{ "uid-changes", 'u', NULL, 0, N_("show the user where it differs from the parent's"), 2 },
 	{ "compact-not", 'c', NULL, 0, N_("do not fold identical leaf siblings into N*[name]"), 2 },
 	{ "numeric-sort", 'n', NULL, 0, N_("order siblings by pid, not by name"), 2 },
+	{ "ns-changes", 'S', NULL, 0,
+	  N_("show the namespaces a process does not share with its parent: name(pid,pid,net)"), 2 },
 
 	{ NULL, 0, NULL, 0, N_("Output:"), 3 },
 	{ "json", OPT_JSON, NULL, 0, N_("write one JSON object instead of text (see cabatree(1))"), 3 },
@@ -138,6 +149,14 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 't': o->threads = true; break;
 	case 'u': o->uid_changes = true; break;
 	case 'i': o->interactive = true; break;
+	case 'k': o->kthreads = true; break;
+	case 'S': o->ns_changes = true; break;
+	case 'N':
+		if ((i = pick(arg, ns_types)) < 0)
+			argp_error(state, _("-N takes ipc, mnt, net, pid, user, uts, cgroup or time, not '%s'"),
+				   arg);
+		o->ns_sort = i;
+		break;
 	case OPT_DEMO: o->demo = true; break;
 	case 'A': o->glyphs = GLYPHS_ASCII; break;
 	case 'U': o->glyphs = GLYPHS_UTF8; break;
@@ -206,6 +225,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, _("--load and --proc-root cannot be used together"));
 		if (o->load && o->demo)
 			argp_error(state, _("--load and --demo cannot be used together"));
+		if (o->ns_sort >= 0 && (o->interactive || o->format != FMT_TEXT))
+			argp_error(state, _("-N separates the text output only: leave out %s"),
+				   o->interactive ? "-i" : o->format == FMT_JSON ? "--json" : "--dot");
 		/* A column for each tree and one between them. */
 		if (o->layout == LAYOUT_SIDE && o->width && o->width < 3)
 			argp_error(state, _("--layout=side needs a width of 3 columns or more, not %u"),
@@ -254,6 +276,7 @@ void options_parse(int argc, char **argv, struct ct_options *o)
 
 	memset(o, 0, sizeof(*o));
 	o->proc_root = "/proc";
+	o->ns_sort = -1;
 	argp_err_exit_status = CT_EXIT_USAGE;
 	argp_parse(&argp, argc, argv, 0, NULL, o);
 }

@@ -42,6 +42,9 @@ struct ct_options {
 	bool uid_changes;	/* -u */
 	bool interactive;	/* -i */
 	bool demo;		/* --demo */
+	bool kthreads;		/* -k */
+	bool ns_changes;	/* -S */
+	int ns_sort;		/* -N: an enum ct_ns, or -1 */
 	unsigned int delay_ds;	/* -d, in tenths of a second: 0 means not given */
 	unsigned int width;	/* -w: 0 means not given */
 	pid_t *pids;		/* -p, repeatable */

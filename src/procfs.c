@@ -287,6 +287,15 @@ const char *procfs_parse_status(char *buf, size_t len, struct ct_proc *p,
 			} else if (KEY("NSpgid")) {
 				if (!first_id(val, eol, &p->pgid))
 					return "NSpgid";
+			} else if (KEY("NSpid")) {
+				/* Its depth: one id per pid namespace it is in. */
+				const char *q = skip_blank(val, eol);
+
+				p->pid_ns_level = 0;
+				while (q < eol && parse_num(&q, eol, CT_PID_MAX, &v)) {
+					p->pid_ns_level++;
+					q = skip_blank(q, eol);
+				}
 			} else if (KEY("NSsid")) {
 				if (!first_id(val, eol, &p->sid))
 					return "NSsid";
@@ -358,6 +367,9 @@ next:
 	return NULL;
 }
 
+/* A kernel thread, in stat's flags (include/linux/sched.h). */
+#define PF_KTHREAD 0x00200000
+
 /* The names proc(5) gives the fields 4 to 22 of stat. */
 static const char *const stat_field[] = {
 	"ppid", "pgrp", "session", "tty_nr", "tpgid", "flags", "minflt",
@@ -427,6 +439,10 @@ static const char *parse_stat(const char *buf, size_t len, struct ct_proc *p,
 			if (!parse_num(&q, end, LLONG_MAX / 2, &v))
 				return stat_field[field - 4];
 			p->cpu_ticks = (field == 14 ? 0 : p->cpu_ticks) + (unsigned long long)v;
+		} else if (field == 9) {
+			if (!parse_num(&q, end, LLONG_MAX / 10, &v))
+				return "flags";
+			p->kthread = (v & PF_KTHREAD) != 0;
 		} else {
 			if (q < end && *q == '-')
 				q++;
@@ -580,6 +596,7 @@ struct pid_entry {
 	int status_fd;			/* -1: not held open */
 	unsigned long long ino;		/* of its directory (live procfs); 0: unknown */
 	unsigned long long start_time;
+	bool kthread;			/* what stat said, for a rescan without it */
 };
 
 static void entry_close(struct pid_entry *e)
@@ -587,6 +604,36 @@ static void entry_close(struct pid_entry *e)
 	if (e->status_fd >= 0)
 		close(e->status_fd);
 	e->status_fd = -1;
+}
+
+/*
+ * The inodes of p's namespaces: each ns/TYPE link reads "TYPE:[inode]".
+ * One that cannot be read (another user's process, an older kernel
+ * without the type) stays 0, unknown.
+ */
+static void read_ns(int pdir, struct ct_proc *p)
+{
+	char path[16], link[64];
+	int i;
+
+	for (i = 0; i < NS_COUNT; i++) {
+		size_t nl = strlen(ct_ns_name[i]);
+		const char *q, *end;
+		long long v;
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "ns/%s", ct_ns_name[i]);
+		n = readlinkat(pdir, path, link, sizeof(link) - 1);
+		if (n <= 0)
+			continue;
+		end = link + n;
+		q = link + nl + 2;
+		if ((size_t)n < nl + 4 || memcmp(link, ct_ns_name[i], nl) != 0 ||
+		    link[nl] != ':' || link[nl + 1] != '[' || end[-1] != ']' ||
+		    !parse_num(&q, end - 1, LLONG_MAX, &v) || q != end - 1 || v <= 0)
+			continue;
+		p->ns[i] = (unsigned long long)v;
+	}
 }
 
 /*
@@ -680,9 +727,10 @@ static int read_proc(int dirfd, const char *root_name, pid_t pid,
 	/* The same process as before: status said all that stat would. */
 	if (start && p->state && p->pgid >= 0 && p->sid >= 0) {
 		p->start_time = *start;
+		p->kthread = known->kthread;
 		if (p->state == 'X')
 			goto gone;
-		if (!(flags & (PROCFS_CMDLINE | PROCFS_THREADS)))
+		if (!(flags & (PROCFS_CMDLINE | PROCFS_THREADS | PROCFS_NS)))
 			goto done;
 	} else {
 		start = NULL;
@@ -725,6 +773,8 @@ static int read_proc(int dirfd, const char *root_name, pid_t pid,
 			goto malformed_file;
 		}
 	}
+	if (flags & PROCFS_NS)
+		read_ns(pdir, p);
 	if ((flags & PROCFS_THREADS) &&
 	    read_threads(pdir, root_name, p, tmp, why) < 0) {
 		ret = -1;
@@ -732,6 +782,7 @@ static int read_proc(int dirfd, const char *root_name, pid_t pid,
 	}
 done:
 	ent->start_time = p->start_time;
+	ent->kthread = p->kthread;
 	ret = 1;
 	goto out;
 

@@ -22,6 +22,7 @@ enum {
 	PROCFS_CMDLINE = 1 << 0,	/* read cmdline */
 	PROCFS_THREADS = 1 << 1,	/* list task/ */
 	PROCFS_KEEP_OPEN = 1 << 2,	/* a rescan follows: keep what makes it cheaper */
+	PROCFS_NS = 1 << 3,		/* read the namespaces' inodes (ns/) */
 };
 
 /* Open the procfs root directory; returns a fd or -errno. */

@@ -6,6 +6,10 @@
 
 #include "records.h"
 
+const char *const ct_ns_name[NS_COUNT] = {
+	"ipc", "mnt", "net", "pid", "user", "uts", "cgroup", "time",
+};
+
 void proc_free(struct ct_proc *p)
 {
 	size_t i;

@@ -51,6 +51,12 @@ enum caba_source {
 	CABA_SRC_SNAPSHOT,	/* a snapshot that names no other source */
 };
 
+/* The namespace types -S and -N know, in pstree's order. */
+enum ct_ns { NS_IPC, NS_MNT, NS_NET, NS_PID, NS_USER, NS_UTS, NS_CGROUP, NS_TIME, NS_COUNT };
+
+/* "ipc", "mnt", ...: the names of /proc/PID/ns/ and of pstree -N. */
+extern const char *const ct_ns_name[NS_COUNT];
+
 struct ct_thread {
 	pid_t tid;
 	char *name;		/* raw bytes from task/TID/comm */
@@ -92,6 +98,13 @@ struct ct_proc {
 	bool has_usage;
 	unsigned long long cpu_ticks;	/* utime + stime, clock ticks */
 	unsigned long long rss_pages;	/* resident set, pages */
+	/*
+	 * The inodes of its namespaces (/proc/PID/ns/TYPE), read for -S and
+	 * -N only; 0 when not read or not readable (another user's process).
+	 */
+	unsigned long long ns[NS_COUNT];
+	int pid_ns_level;	/* ids in NSpid: (1 in the first pid namespace
+				 * the procfs shows); 0 when unknown */
 	struct ct_thread *threads;	/* other threads than the leader, with -t */
 	size_t nthreads_listed;
 };

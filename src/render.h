@@ -16,6 +16,14 @@ struct render_ctx {
 	const struct ct_settings *s;
 	struct users *users;
 	FILE *out;
+	/*
+	 * Text: what comes after the trees. With more, another group of
+	 * trees follows (-N) and the legend waits for the last; marks, if
+	 * not NULL, carries the marks drawn (MARK_COUNT flags) across groups.
+	 */
+	bool more;
+	bool *marks;
+	size_t kthreads_hidden;	/* kernel threads hidden: a line says how many */
 };
 
 struct renderer {

@@ -387,7 +387,8 @@ static int dot_render(const struct render_ctx *rc)
 		.cols = o->label_cols,
 		.esc = { .out = LABEL_DOT },
 		.lopts = { .pgids = o->pgids, .uid_changes = o->uid_changes,
-			   .sids = o->sids, .arguments = o->arguments },
+			   .sids = o->sids, .arguments = o->arguments,
+			   .ns_changes = o->ns_changes },
 	};
 
 	d.lopts.born_shown = d.born;

@@ -87,6 +87,9 @@ static struct json_object *process_object(const struct render_ctx *rc,
 	json_object_object_add(o, "start_time", json_object_new_uint64(p->start_time));
 	json_object_object_add(o, "threads", json_object_new_int(p->nthreads));
 	json_object_object_add(o, "reparented", json_object_new_boolean(nd->reparented));
+	/* Only where true: the other processes' objects stay as they were. */
+	if (p->kthread)
+		json_object_object_add(o, "kernel_thread", json_object_new_boolean(true));
 	if (rc->s->threads) {
 		struct json_object *a = json_object_new_array();
 		size_t i;

@@ -400,7 +400,8 @@ static int text_render(const struct render_ctx *rc)
 	tx.esc.utf8 = rc->s->utf8;
 	tx.lopts = (struct label_opts){ .pgids = o->pgids, .uid_changes = o->uid_changes,
 					.sids = o->sids, .arguments = o->arguments,
-					.born_shown = born, .utf8_marks = o->utf8_glyphs };
+					.born_shown = born, .utf8_marks = o->utf8_glyphs,
+					.ns_changes = o->ns_changes };
 	if (real && born) {
 		size_t lw = tree_width(&tx, TREE_REAL, &tmp);
 		size_t rw = tree_width(&tx, TREE_BORN, &tmp);
@@ -449,8 +450,12 @@ static int text_render(const struct render_ctx *rc)
 	} else if (born) {
 		write_tree(&tx, TREE_BORN, &out, &tmp, rc->out);
 	}
+	if (rc->marks) {
+		for (k = 0; k < MARK_COUNT; k++)
+			tx.any[k] = rc->marks[k] |= tx.any[k];
+	}
 	/* One legend line per mark drawn, after an empty line. */
-	for (k = 0, first = true; k < MARK_COUNT; k++) {
+	for (k = 0, first = true; k < MARK_COUNT && !rc->more; k++) {
 		if (!tx.any[k])
 			continue;
 		if (first)
@@ -459,6 +464,15 @@ static int text_render(const struct render_ctx *rc)
 		sb_reset(&tmp);
 		label_legend(&tmp, (enum label_mark)k, tx.g);
 		put_text(&tx, &out, tmp.s, NULL, rc->s->max_width, false);
+		sb_addc(&out, '\n');
+	}
+	/* pstree shows no kernel threads: say that they are there. */
+	if (rc->kthreads_hidden && !rc->more) {
+		if (first)
+			sb_addc(&out, '\n');
+		sb_addf(&out, P_("(%zu kernel thread hidden: -k shows it)",
+				 "(%zu kernel threads hidden: -k shows them)",
+				 rc->kthreads_hidden), rc->kthreads_hidden);
 		sb_addc(&out, '\n');
 	}
 	if (flush(&out, rc->out))

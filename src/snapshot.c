@@ -92,13 +92,13 @@ static const char *const head_keys[NHEAD] = {
 enum proc_key {
 	K_PID, K_PPID, K_CABA, K_STATUS, K_NAME, K_CMDLINE, K_UID, K_USER,
 	K_PGID, K_SID, K_STATE, K_START, K_THREADS, K_REPARENTED, K_THREAD_LIST,
-	K_FROM_REAPER, NPROC
+	K_FROM_REAPER, K_KTHREAD, NPROC
 };
 
 static const char *const proc_keys[NPROC] = {
 	"pid", "ppid", "caba", "caba_status", "name", "cmdline", "uid",
 	"user", "pgid", "sid", "state", "start_time", "threads",
-	"reparented", "thread_list", "caba_from_reaper",
+	"reparented", "thread_list", "caba_from_reaper", "kernel_thread",
 };
 
 enum thread_key { T_TID, T_NAME, NTHREAD };
@@ -147,6 +147,7 @@ struct pctx {
 					 * after the head: it came later */
 	struct jval proc[NPROC];	/* the process being read */
 	bool pid_ok;
+	bool kthread_key;		/* some process has "kernel_thread" */
 	struct jval thread[NTHREAD];	/* the thread being read */
 };
 
@@ -1164,6 +1165,12 @@ static int check_process(struct pctx *c, size_t idx, struct ct_proc *p,
 	if (ret < 0)
 		return ret;
 	p->nthreads = ret ? (int)x : p->nthreads;
+	if (v[K_KTHREAD].kind != J_NONE) {
+		if (want(c, "kernel_thread", v[K_KTHREAD].kind, J_BOOL))
+			return -EBADMSG;
+		p->kthread = v[K_KTHREAD].b;
+		c->kthread_key = true;
+	}
 	lists = v[K_THREAD_LIST].kind != J_NONE;
 	if (idx == 0 && (final || lists))
 		c->s->thread_lists = lists;
@@ -1427,6 +1434,23 @@ static int cmp_index_by_pid(const void *a, const void *b, void *arg)
 		return (x > y) - (x < y);
 	return (*(const size_t *)a > *(const size_t *)b) -
 	       (*(const size_t *)a < *(const size_t *)b);
+}
+
+/*
+ * Snapshots older than "kernel_thread" do not tell kernel threads: where
+ * pid 2 is kthreadd, it and its children are (every kernel thread is
+ * kthreadd's child, but init's own, rare and short-lived, kernel threads).
+ */
+static void infer_kthreads(struct ct_proclist *pl)
+{
+	static const char name[] = "kthreadd";
+	struct ct_proc *k = proclist_find(pl, 2);
+	size_t i;
+
+	if (!k || k->name_len != strlen(name) || memcmp(k->name, name, strlen(name)) != 0)
+		return;
+	for (i = 0; i < pl->n; i++)
+		pl->v[i].kthread = pl->v[i].pid == 2 || pl->v[i].ppid == 2;
 }
 
 /*
@@ -1986,6 +2010,8 @@ static int parse_doc(struct pctx *c)
 	c->where[0] = '\0';
 	if (sort_processes(c) || check_tids(c) || check_users(c, s->pl.n))
 		return -EBADMSG;
+	if (!c->kthread_key)
+		infer_kthreads(&s->pl);
 	c->where[0] = '\0';
 	for (i = 0; i < s->nfocus; i++) {
 		if (find(s, s->focus[i]) < 0)

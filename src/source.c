@@ -50,6 +50,8 @@ static int procfs_refresh(struct source *src, unsigned int want,
 		flags |= PROCFS_THREADS;
 	if (want & SOURCE_AGAIN)
 		flags |= PROCFS_KEEP_OPEN;
+	if (want & SOURCE_NS)
+		flags |= PROCFS_NS;
 	err = procfs_scanner_scan(ps->sc, flags, out, &diag);
 	rep->malformed = diag.malformed;
 	rep->hidden = diag.hidden;

@@ -23,6 +23,7 @@ enum {
 	SOURCE_THREADS = 1 << 1,	/* every process's threads */
 	SOURCE_AGAIN = 1 << 2,		/* more refreshes will follow: keep what
 					 * makes them cheaper */
+	SOURCE_NS = 1 << 3,		/* every process's namespaces */
 };
 
 /* What a refresh has to say besides the records and their meta. */

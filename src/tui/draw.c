@@ -198,6 +198,7 @@ static void row_label(struct tui *ui, enum ct_tree t, const struct view_row *r,
 		.arguments = ui->v.show_args,
 		.born_shown = born_drawn(ui),
 		.utf8_marks = ui->s->utf8_glyphs,
+		.ns_changes = ui->s->ns_changes,
 	};
 	struct label lb;
 

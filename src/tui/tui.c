@@ -272,6 +272,8 @@ static void rescan(struct tui *ui)
 		want |= SOURCE_CMDLINE;
 	if (ui->v.show_threads)
 		want |= SOURCE_THREADS;
+	if (ui->s->ns_changes)
+		want |= SOURCE_NS;
 	forget_stderr();
 	err = source_refresh(a->src, want, &pl, &rep);
 	if (err < 0) {

@@ -71,6 +71,8 @@ comp "$CABATREE" --tree=r
 expect "--tree=r (one word) offers --tree=real" --tree=real
 comp "$CABATREE" --layout ""
 expect "--layout offers auto, side, stacked" auto side stacked
+comp "$CABATREE" -N u
+expect "-N u offers the namespace types user, uts" user uts
 for o in --color --colour; do
 	comp "$CABATREE" "$o" = ""
 	expect "$o= offers auto, always, never" auto always never

@@ -131,6 +131,8 @@ comp "cabatree --tree="
 expect "--tree= offers real, born, both" real born both
 comp "cabatree --layout="
 expect "--layout= offers auto, side, stacked" auto side stacked
+comp "cabatree --ns-sort="
+expect "--ns-sort= offers the namespace types" ipc mnt net pid user uts cgroup time
 comp "cabatree --colour="
 expect "--colour= offers auto, always, never" auto always never
 comp "cabatreed --backend "

@@ -9,12 +9,14 @@
 #   sid= pgid= uid= start= state= threads=   as in status/stat
 #   cmdline=a|b|c  arguments, '|' separating them
 #   nsdepth=N    ids at N pid-namespace levels (NSpid: PID PID ...)
+#   kthread=1    a kernel thread (PF_KTHREAD in stat's flags, Kthread: 1)
+#   ns=TYPE:INODE,...  links ns/TYPE -> TYPE:[INODE] (others: none)
 
 mkproc() {
 	_pid=$1 _name=$2 _ppid=$3
 	shift 3
 	_caba=$_ppid _tgid=$_pid _sid=$_pid _pgid=$_pid _uid=0 _start=$((_pid * 10))
-	_state=S _threads=1 _cmdline="" _nsdepth=1
+	_state=S _threads=1 _cmdline="" _nsdepth=1 _kthread=0 _nslinks=
 	for _kv in "$@"; do
 		case $_kv in
 		caba=*) _caba=${_kv#caba=} ;;
@@ -27,6 +29,8 @@ mkproc() {
 		threads=*) _threads=${_kv#threads=} ;;
 		cmdline=*) _cmdline=${_kv#cmdline=} ;;
 		nsdepth=*) _nsdepth=${_kv#nsdepth=} ;;
+		kthread=*) _kthread=${_kv#kthread=} ;;
+		ns=*) _nslinks=${_kv#ns=} ;;
 		*) echo "mkproc: unknown $_kv" >&2; return 1 ;;
 		esac
 	done
@@ -49,12 +53,21 @@ mkproc() {
 		"") printf 'NScaba:\n' ;;
 		*) printf 'NScaba:\t%s\n' "$(printf '%s' "$_caba" | tr ' ' '\t')" ;;
 		esac
-		printf 'Kthread:\t0\nVmPeak:\t    2580 kB\nVmSize:\t    2580 kB\n'
+		printf 'Kthread:\t%s\nVmPeak:\t    2580 kB\nVmSize:\t    2580 kB\n' "$_kthread"
 		printf 'Threads:\t%s\nSigQ:\t0/15415\nSeccomp:\t0\n' "$_threads"
 		printf 'voluntary_ctxt_switches:\t3\nnonvoluntary_ctxt_switches:\t0\n'
 	} > "$_d/status"
-	printf '%s (%s) %s %s %s %s 0 -1 4194560 90 0 0 0 0 0 0 0 20 0 %s 0 %s 2641920 192 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n' \
-		"$_pid" "$_name" "$_state" "$_ppid" "$_pgid" "$_sid" "$_threads" "$_start" > "$_d/stat"
+	# flags: PF_KTHREAD (0x200000) for a kernel thread.
+	_flags=4194560
+	[ "$_kthread" = 1 ] && _flags=2129984
+	printf '%s (%s) %s %s %s %s 0 -1 %s 90 0 0 0 0 0 0 0 20 0 %s 0 %s 2641920 192 18446744073709551615 1 1 0 0 0 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n' \
+		"$_pid" "$_name" "$_state" "$_ppid" "$_pgid" "$_sid" "$_flags" "$_threads" "$_start" > "$_d/stat"
+	if [ -n "$_nslinks" ]; then
+		mkdir -p "$_d/ns"
+		for _l in $(printf '%s' "$_nslinks" | tr ',' ' '); do
+			ln -s "${_l%%:*}:[${_l#*:}]" "$_d/ns/${_l%%:*}"
+		done
+	fi
 	if [ -n "$_cmdline" ]; then
 		printf '%s' "$_cmdline" | tr '|' '\0' > "$_d/cmdline"
 		printf '\0' >> "$_d/cmdline"

@@ -684,6 +684,136 @@ static void test_long_cycle(void **state)
 	proclist_free(&pl);
 }
 
+/* ---- kernel threads and namespaces ---- */
+
+/* Kernel threads are hidden in both trees, after a focus, and counted. */
+static void test_hide_kthreads(void **state)
+{
+	static const struct pspec procs[] = {
+		{ 1, 0, 0, K, "init" }, { 2, 0, 0, K, "kthreadd" },
+		{ 3, 2, 2, K, "kworker" }, { 4, 2, 2, K, "ksoftirqd" },
+		{ 10, 1, 1, K, "sshd" }, { 11, 10, 10, K, "bash" },
+	};
+	static const pid_t focus_bash = 11;
+	struct ct_proclist pl;
+	struct ct_model m;
+	size_t i;
+	int t;
+
+	(void)state;
+	pl_fill(&pl, procs, ARRAY_SIZE(procs));
+	for (i = 0; i < pl.n; i++)
+		pl.v[i].kthread = pl.v[i].pid >= 2 && pl.v[i].pid <= 4;
+	model_build(&m, &pl, false);
+	assert_int_equal(model_hide_kthreads(&m), 3);
+	for (i = 0; i < m.n; i++)
+		for (t = 0; t < TREE_COUNT; t++)
+			assert_int_equal(m.nodes[i].shown[t], !m.nodes[i].p->kthread);
+	/* Hidden already: none more. */
+	assert_int_equal(model_hide_kthreads(&m), 0);
+	model_free(&m);
+
+	/* A focus that shows none of them: nothing was hidden. */
+	model_build(&m, &pl, false);
+	assert_int_equal(model_focus(&m, &focus_bash, 1), 0);
+	assert_int_equal(model_hide_kthreads(&m), 0);
+	assert_true(m.nodes[node_of(&m, 11)].shown[TREE_REAL]);
+	assert_false(m.nodes[node_of(&m, 3)].shown[TREE_REAL]);
+	assert_forest(&m);
+	model_free(&m);
+	proclist_free(&pl);
+}
+
+/*
+ * Namespaces: 21 entered new ones (its links say so), 22 inherits them,
+ * 31's links could not be read but NSpid: is one level deeper, 40's
+ * could not be read at all.
+ */
+static void ns_list(struct ct_proclist *pl)
+{
+	static const struct pspec procs[] = {
+		{ 1, 0, 0, K, "init" }, { 20, 1, 1, K, "runc" },
+		{ 21, 20, 20, K, "sh" }, { 22, 21, 21, K, "nginx" },
+		{ 30, 1, 1, K, "unshare" }, { 31, 30, 30, K, "sleep" },
+		{ 40, 1, 1, K, "other" },
+	};
+	size_t i;
+
+	pl_fill(pl, procs, ARRAY_SIZE(procs));
+	for (i = 0; i < pl->n; i++) {
+		struct ct_proc *p = &pl->v[i];
+		bool in = p->pid == 21 || p->pid == 22;
+
+		if (p->pid != 31 && p->pid != 40) {
+			p->ns[NS_PID] = in ? 4026532302ULL : 4026531836ULL;
+			p->ns[NS_NET] = in ? 4026532301ULL : 4026531833ULL;
+			p->ns[NS_USER] = 4026531837ULL;
+		}
+		p->pid_ns_level = p->pid == 40 ? 0 : in || p->pid == 31 ? 2 : 1;
+	}
+}
+
+static void test_ns_changed(void **state)
+{
+	struct ct_proclist pl;
+	struct ct_model m;
+	int t;
+
+	(void)state;
+	ns_list(&pl);
+	model_build(&m, &pl, false);
+	for (t = 0; t < TREE_COUNT; t++) {
+		assert_false(model_ns_changed(&m, node_of(&m, 1), NS_PID, t));
+		assert_false(model_ns_changed(&m, node_of(&m, 20), NS_PID, t));
+		assert_true(model_ns_changed(&m, node_of(&m, 21), NS_PID, t));
+		assert_true(model_ns_changed(&m, node_of(&m, 21), NS_NET, t));
+		assert_false(model_ns_changed(&m, node_of(&m, 21), NS_USER, t));
+		assert_false(model_ns_changed(&m, node_of(&m, 21), NS_IPC, t));
+		assert_false(model_ns_changed(&m, node_of(&m, 22), NS_PID, t));
+		/* By NSpid: alone, for pid namespaces only. */
+		assert_true(model_ns_changed(&m, node_of(&m, 31), NS_PID, t));
+		assert_false(model_ns_changed(&m, node_of(&m, 31), NS_NET, t));
+		/* Unknown is no change. */
+		assert_false(model_ns_changed(&m, node_of(&m, 40), NS_PID, t));
+	}
+	/* Unreadable links: the parent's namespace. */
+	assert_int_equal(model_ns(&m, node_of(&m, 40), NS_NET, TREE_REAL), 4026531833ULL);
+	assert_int_equal(model_ns(&m, node_of(&m, 22), NS_NET, TREE_REAL), 4026532301ULL);
+	model_free(&m);
+	proclist_free(&pl);
+}
+
+/* -N: a link into another namespace is cut; each group has its roots. */
+static void test_split_ns(void **state)
+{
+	struct ct_proclist pl;
+	struct ct_model m;
+	int t;
+
+	(void)state;
+	ns_list(&pl);
+	model_build(&m, &pl, false);
+	model_split_ns(&m, NS_NET, false);
+	for (t = 0; t < TREE_COUNT; t++) {
+		assert_int_equal(m.nroots[t], 2);
+		assert_int_equal(pid_at(&m, m.roots[t][0]), 1);
+		assert_int_equal(pid_at(&m, m.roots[t][1]), 21);
+		assert_int_equal(pid_at(&m, m.nodes[node_of(&m, 22)].parent[t]), 21);
+		assert_int_equal(m.nodes[node_of(&m, 20)].nchild[t], 0);
+	}
+	assert_forest(&m);
+	model_free(&m);
+
+	model_build(&m, &pl, false);
+	model_split_ns(&m, NS_PID, false);
+	/* 31 by NSpid:, with no inode: a root of its own. */
+	assert_int_equal(m.nroots[TREE_REAL], 3);
+	assert_int_equal(pid_at(&m, m.roots[TREE_REAL][2]), 31);
+	assert_forest(&m);
+	model_free(&m);
+	proclist_free(&pl);
+}
+
 int main(void)
 {
 	static struct CMUnitTest build[ARRAY_SIZE(model_cases)];
@@ -693,6 +823,9 @@ int main(void)
 		cmocka_unit_test(test_deep_chain),
 		cmocka_unit_test(test_deep_chain_descending),
 		cmocka_unit_test(test_long_cycle),
+		cmocka_unit_test(test_hide_kthreads),
+		cmocka_unit_test(test_ns_changed),
+		cmocka_unit_test(test_split_ns),
 	};
 	int failed = 0;
 

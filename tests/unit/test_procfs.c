@@ -618,6 +618,43 @@ static void test_stat_usage(void **state)
 	free(p.name);
 }
 
+/* PF_KTHREAD in stat's flags (field 9) makes a kernel thread; NSpid: a depth. */
+static void test_kthread_flags(void **state)
+{
+	static const char kthread[] =
+		"2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 "
+		"10" STAT_TAIL;
+	static const char user[] =
+		"300 (bash) S 1 300 300 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 "
+		"777" STAT_TAIL;
+	static const char status[] =
+		"Name:\tsleep\nTgid:\t41\nPid:\t41\nPPid:\t40\n"
+		"Uid:\t0\t0\t0\t0\nNSpid:\t41\t1\n";
+	struct ct_proc p;
+	pid_t tgid;
+	char *buf;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	buf = exact_copy(kthread, sizeof(kthread) - 1);
+	assert_null(procfs_parse_stat(buf, sizeof(kthread) - 1, &p));
+	free(buf);
+	assert_true(p.kthread);
+	free(p.name);
+	memset(&p, 0, sizeof(p));
+	buf = exact_copy(user, sizeof(user) - 1);
+	assert_null(procfs_parse_stat(buf, sizeof(user) - 1, &p));
+	free(buf);
+	assert_false(p.kthread);
+	free(p.name);
+	memset(&p, 0, sizeof(p));
+	buf = exact_copy(status, sizeof(status) - 1);
+	assert_null(procfs_parse_status(buf, sizeof(status) - 1, &p, &tgid));
+	free(buf);
+	assert_int_equal(p.pid_ns_level, 2);
+	free(p.name);
+}
+
 static void put_file(int dirfd, const char *path, const char *text)
 {
 	FILE *f;
@@ -823,6 +860,7 @@ int main(void)
 		cmocka_unit_test(test_status_empty),
 		cmocka_unit_test(test_status_then_stat),
 		cmocka_unit_test(test_stat_usage),
+		cmocka_unit_test(test_kthread_flags),
 		cmocka_unit_test(test_rescan_copy),
 		cmocka_unit_test(test_boot_time),
 		cmocka_unit_test(test_light),
