@@ -1082,10 +1082,8 @@ static void start_typing(struct view *v, bool filter)
 {
 	v->typing = true;
 	v->typing_filter = filter;
-	if (filter) {
-		v->filter_len = 0;
-		filter_changed(v);
-	} else {
+	/* The filter is edited where it is, as htop's; a search starts anew. */
+	if (!filter) {
 		v->search_len = 0;
 		search_changed(v);
 	}

@@ -363,10 +363,11 @@ static void test_filter(void **state)
 	assert_true(f & VIEW_RESCAN);
 	assert_string_equal(v.filter, "vim");
 	/* Nothing passes: the panes are empty and the message says why. */
+	/* \\ edits it where it is. */
 	view_key(&v, '\\');
 	keys(&v, "xyz");
 	assert_int_equal(v.tree[TREE_REAL].nrows, 0);
-	assert_string_equal(v.msg, "no process matches 'xyz'");
+	assert_string_equal(v.msg, "no process matches 'vimxyz'");
 	/* Emptied, it shows everything again. */
 	keys(&v, "\b");
 	view_key(&v, VK_ESC);
