@@ -51,7 +51,7 @@ struct tui {
 	unsigned long long scan_ms;	/* when the model was read (monotonic) */
 	long page_kb;			/* kB per page, for RSS */
 	bool story;			/* the story is shown over the trees */
-	bool sorted;			/* the model's order was changed once */
+	bool sorting_roots;		/* the sort is at the roots */
 	bool color;
 	bool help;
 	size_t help_top;

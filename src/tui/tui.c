@@ -206,6 +206,11 @@ static int cmp_siblings(const void *a, const void *b, void *arg)
 	int c = 0;
 
 	switch (ui->v.sort) {
+	case VS_NAME:
+		/* Roots by pid, as the model orders them: init first. */
+		if (ui->sorting_roots)
+			return p->pid < q->pid ? -1 : p->pid > q->pid;
+		break;
 	case VS_PID:
 		return p->pid < q->pid ? -1 : p->pid > q->pid;
 	case VS_CPU:
@@ -229,17 +234,19 @@ static int cmp_siblings(const void *a, const void *b, void *arg)
 	return c ? c : p->pid < q->pid ? -1 : p->pid > q->pid;
 }
 
-/* Order the siblings of m (both trees, roots too) as the view's sort says. */
-static void sort_model(struct tui *ui, struct ct_model *m)
+/*
+ * Order the siblings of m (both trees, roots too) as the view's sort says.
+ * A model just built (fresh) is in the default order already: by name, or
+ * by pid with -n.
+ */
+static void sort_model(struct tui *ui, struct ct_model *m, bool fresh)
 {
 	const struct ct_model *shown = ui->v.m;
 	size_t i;
 	int t;
 
-	/* The model's own order is by name, or by pid with -n. */
-	if (ui->v.sort == (ui->s->numeric ? VS_PID : VS_NAME) && !ui->sorted)
+	if (fresh && ui->v.sort == (ui->s->numeric ? VS_PID : VS_NAME))
 		return;
-	ui->sorted = true;
 	ui->v.m = m;	/* the comparison reads the model being sorted */
 	for (t = 0; t < TREE_COUNT; t++) {
 		for (i = 0; i < m->n; i++)
@@ -247,8 +254,10 @@ static void sort_model(struct tui *ui, struct ct_model *m)
 				qsort_r(m->children[t] + m->nodes[i].first[t],
 					m->nodes[i].nchild[t], sizeof(int),
 					cmp_siblings, ui);
+		ui->sorting_roots = true;
 		if (m->nroots[t] > 1)
 			qsort_r(m->roots[t], m->nroots[t], sizeof(int), cmp_siblings, ui);
+		ui->sorting_roots = false;
 	}
 	ui->v.m = shown;
 }
@@ -291,7 +300,7 @@ static void rescan(struct tui *ui)
 	now = now_ms();
 	compute_cpu(ui, &m, a->pl, now - ui->scan_ms);
 	ui->scan_ms = now;
-	sort_model(ui, &m);
+	sort_model(ui, &m, true);
 	view_set_model(&ui->v, &m);
 	model_free(a->m);
 	proclist_free(a->pl);
@@ -629,7 +638,7 @@ int tui_run(struct tui_args *a)
 			next = now_ms() + ui.v.delay_ds * 100ULL;
 		}
 		if (flags & VIEW_RESORT) {
-			sort_model(&ui, a->m);
+			sort_model(&ui, a->m, false);
 			view_rebuild(&ui.v);
 		}
 		if (flags & VIEW_RESCAN && a->src->live) {

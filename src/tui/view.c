@@ -702,8 +702,7 @@ static bool next_match(struct view *v, int dir, bool include_current)
 	for (i = include_current ? 0 : 1; n && i <= n; i++) {
 		long j = ((r + dir * (long)i) % (long)n + (long)n) % (long)n;
 
-		if (tr->rows[j].thread < 0 && (tr->rows[j].flags & ROW_MATCH) &&
-		    (i > 0 || include_current)) {
+		if (tr->rows[j].thread < 0 && (tr->rows[j].flags & ROW_MATCH)) {
 			select_row(v, v->active, (size_t)j);
 			return true;
 		}
