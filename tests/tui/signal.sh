@@ -39,7 +39,7 @@ cp "$(command -v sleep)" "$tmp/ct-victim"
 # NAME.status; its pid in $vpid.
 victim() {
 	sh -c '"$1/ct-victim" 600 & echo $! > "$1/$2.pid"; wait $!; echo $? > "$1/$2.status"' \
-		sh "$tmp" "$1" &
+		sh "$tmp" "$1" 2>/dev/null &
 	victims="$victims $!"
 	wait_for "the $1 sleep starts" test -s "$tmp/$1.pid"
 	vpid=$(cat "$tmp/$1.pid")
@@ -66,10 +66,11 @@ sess=0
 browse() {
 	_pid=$1
 	shift
-	[ "$sess" = 0 ] || tm kill-session -t "$sess" 2>/dev/null
 	sess=$((sess + 1))
 	tm new-session -d -s "$sess" -x 100 -y 30 \
 		env LC_ALL=C.UTF-8 TERM=screen "$@" "$CABATREE" -i -d 600 -p "$_pid"
+	# The old session goes once the new one holds the server up.
+	[ "$sess" = 1 ] || tm kill-session -t "$((sess - 1))" 2>/dev/null
 }
 
 victim term
