@@ -469,7 +469,8 @@ int main(int argc, char **argv)
 		goto out;
 	/* A snapshot keeps every process, kernel threads too. */
 	show_kthreads = kthreads_wanted(&o, &m, focus_pids, nfocus, from);
-	if (!show_kthreads && o.format != FMT_JSON)
+	/* The browser hides them itself: K shows them again. */
+	if (!show_kthreads && o.format != FMT_JSON && !o.interactive)
 		rc.kthreads_hidden = model_hide_kthreads(&m);
 	if (o.interactive) {
 		struct tui_args ta = { .s = &set, .src = src, .pl = &pl, .m = &m,

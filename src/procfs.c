@@ -435,6 +435,10 @@ static const char *parse_stat(const char *buf, size_t len, struct ct_proc *p,
 			if (!parse_num(&q, end, CT_PID_MAX, &v))
 				return "ppid";
 			p->ppid = (pid_t)v;
+		} else if (field == 14 || field == 15) {
+			if (!parse_num(&q, end, LLONG_MAX / 2, &v))
+				return stat_field[field - 4];
+			p->cpu_ticks = (field == 14 ? 0 : p->cpu_ticks) + (unsigned long long)v;
 		} else if (field == 9) {
 			if (!parse_num(&q, end, LLONG_MAX / 10, &v))
 				return "flags";
@@ -446,6 +450,11 @@ static const char *parse_stat(const char *buf, size_t len, struct ct_proc *p,
 				return stat_field[field - 4];
 		}
 	}
+	p->has_usage = true;
+	/* vsize and rss (23, 24): a line that ends before them has no rss. */
+	if (q < end && *q == ' ' && (q++, parse_num(&q, end, LLONG_MAX, &v)) &&
+	    q < end && *q == ' ' && (q++, parse_num(&q, end, LLONG_MAX, &v)))
+		p->rss_pages = (unsigned long long)v;
 	return NULL;
 }
 

@@ -92,6 +92,13 @@ struct ct_proc {
 	 */
 	bool kthread;
 	/*
+	 * What the process used, from stat (fields 14, 15 and 24) when the
+	 * source read them (a snapshot carries none).
+	 */
+	bool has_usage;
+	unsigned long long cpu_ticks;	/* utime + stime, clock ticks */
+	unsigned long long rss_pages;	/* resident set, pages */
+	/*
 	 * The inodes of its namespaces (/proc/PID/ns/TYPE), read for -S and
 	 * -N only; 0 when not read or not readable (another user's process).
 	 */

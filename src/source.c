@@ -6,7 +6,9 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "nls.h"
@@ -102,6 +104,42 @@ static pid_t procfs_tgid(struct source *src, pid_t tid)
 	return procfs_tgid_of(procfs_scanner_dirfd(ps->sc), tid);
 }
 
+/*
+ * Signal the process pid started at start, and no other: a pidfd holds it
+ * while its start time is checked, so a pid reused meanwhile is not hit.
+ */
+static int procfs_signal(struct source *src, pid_t pid, unsigned long long start,
+			 int sig)
+{
+	struct procfs_source *ps = container_of(src, struct procfs_source, src);
+	int dirfd = procfs_scanner_dirfd(ps->sc);
+	struct procfs_light l;
+	int pfd = -1, ret;
+
+	/* A copy, or another pid namespace's procfs: its pids are not ours. */
+	if (!procfs_is_own(dirfd))
+		return -EOPNOTSUPP;
+#ifdef SYS_pidfd_open
+	pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pfd < 0 && errno != ENOSYS)
+		return -errno;
+#endif
+	ret = procfs_light_read(dirfd, pid, &l);
+	if (ret == -ENOENT || (ret == 0 && l.start_time != start))
+		ret = -ESRCH;
+	if (ret == 0) {
+#ifdef SYS_pidfd_send_signal
+		if (pfd >= 0)
+			ret = syscall(SYS_pidfd_send_signal, pfd, sig, NULL, 0) < 0 ? -errno : 0;
+		else
+#endif
+			ret = kill(pid, sig) < 0 ? -errno : 0;
+	}
+	if (pfd >= 0)
+		close(pfd);
+	return ret;
+}
+
 static void procfs_source_free(struct source *src)
 {
 	struct procfs_source *ps = container_of(src, struct procfs_source, src);
@@ -114,6 +152,7 @@ static const struct source_ops procfs_ops = {
 	.update = procfs_refresh,
 	.fetch_cmdline = procfs_fetch_cmdline,
 	.tgid_of = procfs_tgid,
+	.signal = procfs_signal,
 	.free = procfs_source_free,
 };
 

@@ -8,6 +8,7 @@
 #ifndef CABATREE_SOURCE_H
 #define CABATREE_SOURCE_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
@@ -56,6 +57,14 @@ struct source_ops {
 	pid_t (*tgid_of)(struct source *src, pid_t tid);
 	/* Teach u the user names the source brings along (NULL: none). */
 	void (*name_users)(struct source *src, struct users *u);
+	/*
+	 * Send sig to process pid if it is still the one started at start
+	 * (clock ticks after boot). 0, or -errno: -ESRCH when it is gone,
+	 * -EOPNOTSUPP when the source's pids are not the caller's (NULL:
+	 * never, as for a snapshot).
+	 */
+	int (*signal)(struct source *src, pid_t pid, unsigned long long start,
+		      int sig);
 	void (*free)(struct source *src);
 };
 
@@ -107,6 +116,12 @@ static inline void source_name_users(struct source *src, struct users *u)
 {
 	if (src->ops->name_users)
 		src->ops->name_users(src, u);
+}
+
+static inline int source_signal(struct source *src, pid_t pid,
+				unsigned long long start, int sig)
+{
+	return src->ops->signal ? src->ops->signal(src, pid, start, sig) : -EOPNOTSUPP;
 }
 
 static inline void source_free(struct source *src)

@@ -19,12 +19,14 @@
 #include "nls.h"
 #include "snapfmt.h"
 #include "tui/draw.h"
+#include "tui/tui.h"
 #include "xalloc.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define SIDE_MIN_COLS 80	/* narrower than this, auto layout stacks */
 #define START_MAX 253402300799LL	/* 9999-12-31T23:59:59Z: later start dates are not shown */
 #define NOTE_MAX_LINES 3
+#define COLS_W 24		/* the CPU%, RSS and TIME columns, and a space */
 
 /*
  * Where line i of the note starts (*off) and how long it is (*len), the
@@ -257,17 +259,79 @@ static void fit_left(struct tui *ui, enum ct_tree t, int w)
 		tr->left = col > (size_t)w / 3 ? col - (size_t)w / 3 : 0;
 }
 
+/* Resident memory in kB as htop shows it: K, then M and G past 5 digits. */
+static void add_rss(struct strbuf *sb, unsigned long long kb)
+{
+	char buf[32];
+
+	if (kb < 100000)
+		snprintf(buf, sizeof(buf), "%lluK", kb);
+	else if (kb / 1024 < 100000)
+		snprintf(buf, sizeof(buf), "%lluM", kb / 1024);
+	else
+		snprintf(buf, sizeof(buf), "%lluG", kb / 1024 / 1024);
+	sb_addf(sb, "%7s", buf);
+}
+
+/* CPU time as htop's TIME+: M:SS.cc below an hour, then H:MM:SS. */
+static void add_time(struct strbuf *sb, unsigned long long ticks, long hz)
+{
+	unsigned long long cs = ticks * 100 / (unsigned long long)hz, s = cs / 100;
+	char buf[64];
+
+	if (s < 3600)
+		snprintf(buf, sizeof(buf), "%llu:%02llu.%02llu", s / 60, s % 60, cs % 100);
+	else
+		snprintf(buf, sizeof(buf), "%llu:%02llu:%02llu", s / 3600, s / 60 % 60, s % 60);
+	sb_addf(sb, "%9s", buf);
+}
+
+/*
+ * The columns of row r (COLS_W wide): CPU% since the refresh before, RSS
+ * and CPU time; "-" for what is not known (a snapshot, a first refresh).
+ */
+static void row_columns(struct tui *ui, const struct view_row *r, struct strbuf *sb)
+{
+	const struct ct_proc *p = ui->v.m->nodes[r->node].p;
+	float cpu = (size_t)r->node < ui->cpu_cap ? ui->cpu[r->node] : -1;
+
+	if (r->thread >= 0 || !p->has_usage) {
+		sb_addf(sb, "%5s %7s %9s ", "-", "-", "-");
+		return;
+	}
+	if (cpu < 0)
+		sb_addf(sb, "%5s ", "-");
+	else
+		sb_addf(sb, "%5.1f ", cpu < 999.9f ? cpu : 999.9f);
+	add_rss(sb, p->rss_pages * (unsigned long long)ui->page_kb);
+	sb_addc(sb, ' ');
+	add_time(sb, p->cpu_ticks, ui->hz);
+	sb_addc(sb, ' ');
+}
+
 static void draw_row(struct tui *ui, enum ct_tree t, size_t ri, int y,
-		     const struct pane *p, bool selected)
+		     const struct pane *p0, bool selected)
 {
 	const struct view_tree *tr = &ui->v.tree[t];
 	const struct view_row *r = &tr->rows[ri];
 	const struct ct_node *nd = &ui->v.m->nodes[r->node];
 	bool utf8 = ui->s->utf8;
 	attr_t base = A_NORMAL, label = A_NORMAL;
+	struct pane pc = *p0, *p = &pc;
 	size_t stem_w;
-	int cols = p->w;
+	int cols;
 
+	if (ui->v.columns && p->w > COLS_W + 10) {
+		int cw = COLS_W;
+
+		sb_reset(&ui->line);
+		row_columns(ui, r, &ui->line);
+		attrset(selected ? A_REVERSE : A_NORMAL);
+		put(y, p->x, ui->line.s, ui->line.len, 0, &cw, utf8);
+		p->x += COLS_W;
+		p->w -= COLS_W;
+	}
+	cols = p->w;
 	if (selected)
 		base = t == ui->v.active ? A_REVERSE | A_BOLD : A_REVERSE;
 	if (r->thread < 0) {
@@ -277,6 +341,9 @@ static void draw_row(struct tui *ui, enum ct_tree t, size_t ri, int y,
 			label |= A_BOLD | A_UNDERLINE;
 		if (r->flags & ROW_MATCH)
 			label |= A_BOLD | (ui->color ? COLOR_PAIR(PAIR_MATCH) : 0);
+		/* Kept only to hold the filtered processes' tree together. */
+		if (r->flags & ROW_CONTEXT)
+			label |= A_DIM;
 	}
 	sb_reset(&ui->line);
 	add_stem(ui, tr, r, &ui->line);
@@ -324,6 +391,32 @@ static void add_recorder_title(struct tui *ui, struct strbuf *sb)
 		sb_adds(sb, _(", your processes' links only"));
 }
 
+/* What the user chose to see, after a pane's title: search, filter, sort. */
+static void add_view_title(struct tui *ui, struct strbuf *sb)
+{
+	const struct view *v = &ui->v;
+
+	if (v->search_len) {
+		sb_adds(sb, _("  search: "));
+		esc_terminal(sb, v->search, v->search_len, ui->s->utf8);
+	}
+	if (v->filter_len) {
+		sb_adds(sb, _("  filter: "));
+		esc_terminal(sb, v->filter, v->filter_len, ui->s->utf8);
+	}
+	if (v->by_user) {
+		const char *name = users_name(ui->users, v->user);
+
+		sb_adds(sb, _("  user: "));
+		if (name)
+			esc_terminal(sb, name, strlen(name), ui->s->utf8);
+		else
+			sb_addf(sb, "%u", (unsigned int)v->user);
+	}
+	if (v->sort != (ui->s->numeric ? VS_PID : VS_NAME))
+		sb_addf(sb, _("  sorted by %s"), view_sort_name(v->sort));
+}
+
 static void draw_pane(struct tui *ui, enum ct_tree t)
 {
 	const struct pane *p = &ui->pane[t];
@@ -343,12 +436,18 @@ static void draw_pane(struct tui *ui, enum ct_tree t)
 	if (t == TREE_BORN && ui->v.m->lost_events)
 		sb_addf(&ui->line, _(", incomplete: %llu events lost"),
 			ui->v.m->lost_events);
-	if (ui->v.search_len) {
-		sb_adds(&ui->line, _("  search: "));
-		esc_terminal(&ui->line, ui->v.search, ui->v.search_len, ui->s->utf8);
-	}
+	add_view_title(ui, &ui->line);
 	attrset(both && t == ui->v.active ? A_REVERSE | A_BOLD : A_BOLD);
-	put(p->y, p->x, ui->line.s, ui->line.len, 0, &cols, ui->s->utf8);
+	if (ui->v.columns && p->w > COLS_W + 10) {
+		char head[COLS_W + 1];
+		int cw = COLS_W;
+
+		/* ps's and htop's names of the columns, never translated. */
+		snprintf(head, sizeof(head), "%5s %7s %9s ", "CPU%", "RSS", "TIME");
+		put(p->y, p->x, head, strlen(head), 0, &cw, ui->s->utf8);
+		cols = p->w - COLS_W;
+	}
+	put(p->y, p->x + p->w - cols, ui->line.s, ui->line.len, 0, &cols, ui->s->utf8);
 	fill(p->y, p->x + p->w - cols, cols);
 	attrset(A_NORMAL);
 	fit_left(ui, t, p->w);
@@ -358,6 +457,12 @@ static void draw_pane(struct tui *ui, enum ct_tree t)
 		if (ri >= tr->nrows)
 			break;
 		draw_row(ui, t, ri, p->y + 1 + i, p, (long)ri == sel);
+	}
+	if (tr->nrows == 0 && p->h > 1 && (ui->v.filter_len || ui->v.by_user)) {
+		const char *s = _("no process passes the filter: F4 changes it, Esc clears it");
+
+		cols = p->w;
+		put(p->y + 1, p->x, s, strlen(s), 0, &cols, ui->s->utf8);
 	}
 }
 
@@ -586,11 +691,17 @@ static void add_tail(struct strbuf *sb, const char *name, bool utf8, size_t used
 static void draw_status(struct tui *ui)
 {
 	int cols = COLS;
+	size_t kth;
 
 	sb_reset(&ui->line);
-	if (ui->v.typing) {
+	if (ui->v.typing && ui->v.typing_filter) {
+		sb_adds(&ui->line, _("filter: "));
+		esc_terminal(&ui->line, ui->v.filter, ui->v.filter_len, ui->s->utf8);
+	} else if (ui->v.typing) {
 		sb_addc(&ui->line, '/');
 		esc_terminal(&ui->line, ui->v.search, ui->v.search_len, ui->s->utf8);
+	} else if (ui->v.menu != MENU_NONE && !ui->v.msg[0]) {
+		sb_adds(&ui->line, _("Up and Down choose, Enter picks, Esc cancels"));
 	} else if (ui->v.msg[0]) {
 		if (ui->v.m->snapshot)
 			sb_adds(&ui->line, _("[snapshot] "));
@@ -615,6 +726,10 @@ static void draw_status(struct tui *ui)
 			sb_adds(&ui->line, _("  [follow]"));
 		if (ui->malformed)
 			sb_addf(&ui->line, _("  %zu malformed skipped"), ui->malformed);
+		kth = view_kthreads_hidden(&ui->v);
+		if (kth)
+			sb_addf(&ui->line, P_("  %zu kernel thread hidden (K)",
+					      "  %zu kernel threads hidden (K)", kth), kth);
 		sb_adds(&ui->line, _("  ? help  q quit"));
 	}
 	attrset(A_NORMAL);
@@ -630,17 +745,27 @@ static void draw_status(struct tui *ui)
 static const char *const help_text[] = {
 	N_("cabatree keys (Down and Up scroll this list, any other key goes back)"),
 	"",
-	N_("Up, k / Down, j     move the selection (both trees follow it)"),
+	N_("Up / Down, j        move the selection (both trees follow it)"),
 	N_("PgUp / PgDn         move by a screen"),
 	N_("Home, g / End, G    first / last process"),
 	N_("Enter, space        fold or unfold the selected process"),
 	N_("Left, h             fold, or go to the parent row"),
 	N_("Right, l            unfold, or go to the first child"),
-	N_("+ / -               expand all / collapse all"),
+	N_("- / +               fold the selected subtree / unfold all of it"),
+	N_("*                   expand all, or collapse all when nothing is folded"),
 	N_("1 ... 9             collapse to that depth"),
 	N_("Tab                 switch between the two trees"),
-	N_("/                   search names and pids (Enter keeps, Esc clears)"),
-	N_("n / N               next / previous match"),
+	N_("/, F3               search names, pids and shown arguments (Enter keeps,"),
+	N_("                    Esc clears); n / N: next / previous match"),
+	N_("\\, F4               filter: only processes whose name, pid or arguments"),
+	N_("                    hold the text, and their ancestors (greyed)"),
+	N_("u                   show one user's processes (and their ancestors)"),
+	N_("k, F9               send a signal to the selected process (TERM first)"),
+	N_("F6, < / >           sort siblings by name, pid, CPU%, memory or start"),
+	N_("P / M               sort siblings by CPU% / by memory"),
+	N_("C                   show or hide the CPU%, RSS and TIME columns"),
+	N_("K                   show or hide kernel threads"),
+	N_("Esc                 clear the search, then the filters"),
 	N_("p                   jump to the real parent (PPid)"),
 	N_("b                   jump to the born parent (CABA)"),
 	N_("f                   follow the selection when it exits"),
@@ -650,11 +775,59 @@ static const char *const help_text[] = {
 	N_("r, Ctrl-L           refresh now"),
 	N_("[ / ]               refresh more / less often"),
 	N_("?, F1               this help"),
-	N_("q                   quit"),
+	N_("q, F10              quit"),
 	N_("Mouse: click selects (again: folds), the wheel scrolls"),
 };
 
 #define HELP_LINES ARRAY_SIZE(help_text)
+
+/*
+ * Line i of the story wrapped to width columns: where it starts (*off) and
+ * how long it is (*len); false past its end. Its own newlines end lines.
+ */
+static bool story_line(const char *s, size_t width, bool utf8, size_t i,
+		       size_t *off, size_t *len)
+{
+	size_t n = s ? strlen(s) : 0, pos = 0, k, used;
+
+	for (k = 0; pos < n || (k == 0 && n); k++) {
+		const char *nl = memchr(s + pos, '\n', n - pos);
+		size_t para = nl ? (size_t)(nl - s) - pos : n - pos;
+		size_t cut = text_cut(s + pos, para, width ? width : 1, utf8, &used);
+
+		if (cut < para) {
+			size_t b = cut;
+
+			while (b > 0 && s[pos + b] != ' ')
+				b--;
+			if (b > 0)
+				cut = b;
+			else if (cut == 0)
+				cut = 1;
+		}
+		if (k == i) {
+			*off = pos;
+			*len = cut;
+			return true;
+		}
+		pos += cut;
+		if (cut == para && nl)
+			pos++;	/* the newline */
+		else
+			while (pos < n && s[pos] == ' ')
+				pos++;
+	}
+	return false;
+}
+
+static size_t story_lines(const struct tui *ui, size_t width)
+{
+	size_t off, len, k = 0;
+
+	while (story_line(ui->a->story, width, ui->s->utf8, k, &off, &len))
+		k++;
+	return k;
+}
 
 /* After the keys: an empty line, a title and one line per mark shown. */
 static size_t help_marks(const struct tui *ui, bool any[MARK_COUNT])
@@ -668,11 +841,19 @@ static size_t help_marks(const struct tui *ui, bool any[MARK_COUNT])
 	return n ? n + 2 : 0;
 }
 
+/* After the marks: an empty line and the story, when there is one. */
+static size_t help_story(const struct tui *ui)
+{
+	size_t n = ui->a->story ? story_lines(ui, COLS > 0 ? (size_t)COLS : 1) : 0;
+
+	return n ? n + 1 : 0;
+}
+
 size_t draw_help_lines(struct tui *ui)
 {
 	bool any[MARK_COUNT];
 
-	return HELP_LINES + help_marks(ui, any);
+	return HELP_LINES + help_marks(ui, any) + help_story(ui);
 }
 
 /* Help line i past the keys (the marks' legend) into ui->tmp. */
@@ -695,7 +876,8 @@ static void help_mark_line(struct tui *ui, const bool any[MARK_COUNT], size_t i)
 static void draw_help(struct tui *ui)
 {
 	bool any[MARK_COUNT];
-	size_t total = HELP_LINES + help_marks(ui, any);
+	size_t marks = help_marks(ui, any);
+	size_t total = HELP_LINES + marks + help_story(ui);
 	int y;
 
 	for (y = 0; y < LINES && ui->help_top + (size_t)y < total; y++) {
@@ -703,16 +885,27 @@ static void draw_help(struct tui *ui)
 		const char *s;
 		int cols = COLS;
 
+		size_t n, off;
+
 		if (i < HELP_LINES) {
 			s = help_text[i];
 			if (*s)
 				s = _(s);
-		} else {
+			n = strlen(s);
+		} else if (i < HELP_LINES + marks) {
 			help_mark_line(ui, any, i - HELP_LINES);
 			s = ui->tmp.s ? ui->tmp.s : "";
+			n = strlen(s);
+		} else {
+			s = "";
+			n = 0;
+			if (i > HELP_LINES + marks &&
+			    story_line(ui->a->story, (size_t)COLS, ui->s->utf8,
+				       i - HELP_LINES - marks - 1, &off, &n))
+				s = ui->a->story + off;
 		}
 		attrset(y == 0 && ui->help_top == 0 ? A_BOLD : A_NORMAL);
-		put(y, 0, s, strlen(s), 0, &cols, ui->s->utf8);
+		put(y, 0, s, n, 0, &cols, ui->s->utf8);
 	}
 	attrset(A_NORMAL);
 }
@@ -729,6 +922,135 @@ static void draw_note(struct tui *ui)
 
 		put(ui->note_y + k, 0, ui->note.s + off, len, 0, &cols, ui->s->utf8);
 	}
+	attrset(A_NORMAL);
+}
+
+/* A box of w columns and h rows at (y, x): a frame and blank inside. */
+static void box_at(struct tui *ui, int y, int x, int h, int w)
+{
+	int i;
+
+	for (i = 0; i < h; i++) {
+		fill(y + i, x, w);
+		mvaddstr(y + i, x, ui->g->vline);
+		mvaddstr(y + i, x + w - 1, ui->g->vline);
+	}
+	for (i = 0; i < w; i++) {
+		mvaddstr(y, x + i, ui->g->hline);
+		mvaddstr(y + h - 1, x + i, ui->g->hline);
+	}
+}
+
+/* Item i of the open menu into sb. */
+static void menu_item(struct tui *ui, size_t i, struct strbuf *sb)
+{
+	const struct view *v = &ui->v;
+
+	switch (v->menu) {
+	case MENU_SIGNAL:
+		sb_addf(sb, "%2d SIG%s", view_signals[i].sig, view_signals[i].name);
+		break;
+	case MENU_USER:
+		if (i == 0) {
+			sb_adds(sb, _("all users"));
+		} else {
+			uid_t uid = v->menu_uids[i - 1];
+			const char *name = users_name(ui->users, uid);
+
+			if (name)
+				esc_terminal(sb, name, strlen(name), ui->s->utf8);
+			sb_addf(sb, name ? " (%u)" : "%u", (unsigned int)uid);
+		}
+		break;
+	case MENU_SORT:
+		sb_adds(sb, view_sort_name((enum view_sort)i));
+		break;
+	default:
+		break;
+	}
+}
+
+/* The open menu, over the trees: its title, then its items, one selected. */
+static void draw_menu(struct tui *ui)
+{
+	const struct view *v = &ui->v;
+	int w, avail = ui->status_y - 1, h, i, cols;
+	size_t top = 0, width, it;
+
+	if (v->menu == MENU_NONE || avail < 4 || COLS < 12)
+		return;
+	sb_reset(&ui->line);
+	switch (v->menu) {
+	case MENU_SIGNAL: {
+		int idx = model_find(v->m, v->signal_to.pid);
+
+		sb_adds(&ui->line, _("Send a signal to "));
+		if (idx >= 0)
+			label_add_name_pid(&ui->line, v->m->nodes[idx].p, &ui->esc);
+		else
+			sb_addf(&ui->line, "%d", (int)v->signal_to.pid);
+		break;
+	}
+	case MENU_USER:
+		sb_adds(&ui->line, _("Show the processes of"));
+		break;
+	default:
+		sb_adds(&ui->line, _("Sort siblings by"));
+		break;
+	}
+	/* As wide as its title or its widest item, and a frame. */
+	width = text_width(ui->line.s, ui->line.len, ui->s->utf8);
+	for (it = 0; it < v->menu_n; it++) {
+		size_t iw;
+
+		sb_reset(&ui->tmp);
+		sb_adds(&ui->tmp, " ");
+		menu_item(ui, it, &ui->tmp);
+		iw = text_width(ui->tmp.s, ui->tmp.len, ui->s->utf8);
+		if (iw > width)
+			width = iw;
+	}
+	w = width + 4 < (size_t)COLS ? (int)width + 4 : COLS;
+	h = (int)v->menu_n + 3 < avail ? (int)v->menu_n + 3 : avail;
+	if (v->menu_sel + 3 >= (size_t)h)
+		top = v->menu_sel + 4 - (size_t)h;
+	box_at(ui, 1, 0, h, w);
+	attrset(A_BOLD);
+	cols = w - 2;
+	put(2, 1, ui->line.s, ui->line.len, 0, &cols, ui->s->utf8);
+	for (i = 0; i + 3 < h && top + (size_t)i < v->menu_n; i++) {
+		it = top + (size_t)i;
+		sb_reset(&ui->line);
+		sb_adds(&ui->line, " ");
+		menu_item(ui, it, &ui->line);
+		attrset(it == v->menu_sel ? A_REVERSE | A_BOLD : A_NORMAL);
+		cols = w - 2;
+		put(3 + i, 1, ui->line.s, ui->line.len, 0, &cols, ui->s->utf8);
+		fill(3 + i, 1 + (w - 2) - cols, cols);
+	}
+	attrset(A_NORMAL);
+}
+
+/* The story over the trees, until a key. */
+static void draw_story(struct tui *ui)
+{
+	size_t width = COLS > 6 ? (size_t)COLS - 4 : 1, n, k, off, len;
+	const char *hint = _("press any key for the trees (? shows this again)");
+	int h, y, cols;
+
+	n = story_lines(ui, width);
+	h = (int)n + 4 < ui->status_y ? (int)n + 4 : ui->status_y;
+	if (h < 3)
+		return;
+	box_at(ui, 0, 0, h, COLS);
+	for (k = 0, y = 1; y < h - 2 && story_line(ui->a->story, width, ui->s->utf8,
+						    k, &off, &len); k++, y++) {
+		cols = (int)width;
+		put(y, 2, ui->a->story + off, len, 0, &cols, ui->s->utf8);
+	}
+	attrset(A_BOLD);
+	cols = (int)width;
+	put(h - 2, 2, hint, strlen(hint), 0, &cols, ui->s->utf8);
 	attrset(A_NORMAL);
 }
 
@@ -756,6 +1078,9 @@ void draw(struct tui *ui)
 	draw_note(ui);
 	draw_detail(ui);
 	draw_status(ui);
+	draw_menu(ui);
+	if (ui->story)
+		draw_story(ui);
 	refresh();
 }
 

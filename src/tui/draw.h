@@ -45,6 +45,13 @@ struct tui {
 	 * recorder stopped, or none runs): drawn above the details. Empty: none.
 	 */
 	struct strbuf note;
+	/* Per node of the model: CPU% since the refresh before, -1: unknown. */
+	float *cpu;
+	size_t cpu_cap;
+	unsigned long long scan_ms;	/* when the model was read (monotonic) */
+	long page_kb;			/* kB per page, for RSS */
+	bool story;			/* the story is shown over the trees */
+	bool sorting_roots;		/* the sort is at the roots */
 	bool color;
 	bool help;
 	size_t help_top;

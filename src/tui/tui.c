@@ -169,6 +169,99 @@ static void take_report(struct tui *ui, const struct source_report *rep,
 	}
 }
 
+/*
+ * CPU% of each process of m since the records of old were read, elapsed
+ * milliseconds before: its utime + stime grew by so many ticks. A process
+ * new since then (or a reused pid) has none yet.
+ */
+static void compute_cpu(struct tui *ui, const struct ct_model *m,
+			const struct ct_proclist *old, unsigned long long elapsed)
+{
+	size_t i;
+
+	if (ui->cpu_cap < m->n) {
+		ui->cpu_cap = m->n;
+		ui->cpu = xreallocarray(ui->cpu, ui->cpu_cap, sizeof(*ui->cpu));
+	}
+	for (i = 0; i < m->n; i++) {
+		const struct ct_proc *p = m->nodes[i].p;
+		const struct ct_proc *o = old && elapsed ? proclist_find(old, p->pid) : NULL;
+
+		ui->cpu[i] = -1;
+		if (o && o->start_time == p->start_time && o->has_usage &&
+		    p->has_usage && p->cpu_ticks >= o->cpu_ticks)
+			ui->cpu[i] = (float)((double)(p->cpu_ticks - o->cpu_ticks) *
+					     100000.0 / (double)ui->hz / (double)elapsed);
+	}
+}
+
+/* Siblings in the order the user chose; ties by name, then by pid. */
+static int cmp_siblings(const void *a, const void *b, void *arg)
+{
+	const struct tui *ui = arg;
+	const struct ct_model *m = ui->v.m;
+	int x = *(const int *)a, y = *(const int *)b;
+	const struct ct_proc *p = m->nodes[x].p, *q = m->nodes[y].p;
+	size_t n = p->name_len < q->name_len ? p->name_len : q->name_len;
+	int c = 0;
+
+	switch (ui->v.sort) {
+	case VS_NAME:
+		/* Roots by pid, as the model orders them: init first. */
+		if (ui->sorting_roots)
+			return p->pid < q->pid ? -1 : p->pid > q->pid;
+		break;
+	case VS_PID:
+		return p->pid < q->pid ? -1 : p->pid > q->pid;
+	case VS_CPU:
+		if (ui->cpu[x] != ui->cpu[y])
+			return ui->cpu[x] > ui->cpu[y] ? -1 : 1;
+		break;
+	case VS_MEM:
+		if (p->rss_pages != q->rss_pages)
+			return p->rss_pages > q->rss_pages ? -1 : 1;
+		break;
+	case VS_START:
+		if (p->start_time != q->start_time)
+			return p->start_time < q->start_time ? -1 : 1;
+		break;
+	default:
+		break;
+	}
+	c = memcmp(p->name, q->name, n);
+	if (!c)
+		c = p->name_len < q->name_len ? -1 : p->name_len > q->name_len;
+	return c ? c : p->pid < q->pid ? -1 : p->pid > q->pid;
+}
+
+/*
+ * Order the siblings of m (both trees, roots too) as the view's sort says.
+ * A model just built (fresh) is in the default order already: by name, or
+ * by pid with -n.
+ */
+static void sort_model(struct tui *ui, struct ct_model *m, bool fresh)
+{
+	const struct ct_model *shown = ui->v.m;
+	size_t i;
+	int t;
+
+	if (fresh && ui->v.sort == (ui->s->numeric ? VS_PID : VS_NAME))
+		return;
+	ui->v.m = m;	/* the comparison reads the model being sorted */
+	for (t = 0; t < TREE_COUNT; t++) {
+		for (i = 0; i < m->n; i++)
+			if (m->nodes[i].nchild[t] > 1)
+				qsort_r(m->children[t] + m->nodes[i].first[t],
+					m->nodes[i].nchild[t], sizeof(int),
+					cmp_siblings, ui);
+		ui->sorting_roots = true;
+		if (m->nroots[t] > 1)
+			qsort_r(m->roots[t], m->nroots[t], sizeof(int), cmp_siblings, ui);
+		ui->sorting_roots = false;
+	}
+	ui->v.m = shown;
+}
+
 /* Read the processes again and show them; the old model goes once shown. */
 static void rescan(struct tui *ui)
 {
@@ -177,13 +270,14 @@ static void rescan(struct tui *ui)
 	struct source_report rep;
 	struct ct_model m;
 	unsigned int want = SOURCE_AGAIN;
+	unsigned long long now;
 	int err;
 
 	/* A snapshot is all there is: what it shows is already in the model. */
 	if (!a->src->live)
 		return;
 	/* Only the selected process's command line is needed otherwise. */
-	if (ui->v.show_args)
+	if (ui->v.show_args || ui->v.filter_len)
 		want |= SOURCE_CMDLINE;
 	if (ui->v.show_threads)
 		want |= SOURCE_THREADS;
@@ -207,8 +301,10 @@ static void rescan(struct tui *ui)
 	    !model_show_from(&m, ui->s->from_pid, ui->s->by_user, ui->s->user))
 		snprintf(ui->v.msg, sizeof(ui->v.msg), "%s",
 			 _("no process left of the PID or USER given; showing all processes"));
-	if (!ui->s->kthreads)
-		model_hide_kthreads(&m);
+	now = now_ms();
+	compute_cpu(ui, &m, a->pl, now - ui->scan_ms);
+	ui->scan_ms = now;
+	sort_model(ui, &m, true);
 	view_set_model(&ui->v, &m);
 	model_free(a->m);
 	proclist_free(a->pl);
@@ -241,6 +337,10 @@ static void redraw(struct tui *ui)
 	} else if (ui->v.sel_node >= 0) {
 		users_name(ui->users, m->nodes[ui->v.sel_node].p->uid);
 	}
+	for (i = 1; ui->v.menu == MENU_USER && i < ui->v.menu_n; i++)
+		users_name(ui->users, ui->v.menu_uids[i - 1]);
+	if (ui->v.by_user)
+		users_name(ui->users, ui->v.user);
 	draw(ui);
 }
 
@@ -262,6 +362,15 @@ static int view_key_of_curses(int ch)
 	case KEY_BACKSPACE: case 127: case 8: return VK_BACKSPACE;
 	case '\t': return VK_TAB;
 	case KEY_F(1): return VK_F1;
+	case KEY_F(2): return VK_F2;
+	case KEY_F(3): return VK_F3;
+	case KEY_F(4): return VK_F4;
+	case KEY_F(5): return VK_F5;
+	case KEY_F(6): return VK_F6;
+	case KEY_F(7): return VK_F7;
+	case KEY_F(8): return VK_F8;
+	case KEY_F(9): return VK_F9;
+	case KEY_F(10): return VK_F10;
 	default: return ch >= 0 && ch <= 0xff ? ch : -1;
 	}
 }
@@ -299,6 +408,11 @@ static unsigned int input(struct tui *ui, int ch)
 
 	if (ch == KEY_RESIZE)
 		return VIEW_REDRAW;
+	/* The story stays until a key: that key only puts it away. */
+	if (ui->story) {
+		ui->story = false;
+		return VIEW_REDRAW;
+	}
 	if (ui->help) {
 		if (ch == KEY_DOWN || ch == 'j' || ch == KEY_NPAGE) {
 			if (ui->help_top + 1 < draw_help_lines(ui))
@@ -318,12 +432,51 @@ static unsigned int input(struct tui *ui, int ch)
 	k = view_key_of_curses(ch);
 	if (k < 0)
 		return 0;
-	if (!ui->a->src->live && !ui->v.typing && (k == 'r' || k == '[' || k == ']')) {
+	if (!ui->a->src->live && !ui->v.typing && ui->v.menu == MENU_NONE &&
+	    (k == 'r' || k == '[' || k == ']')) {
 		snprintf(ui->v.msg, sizeof(ui->v.msg), "%s",
 			 _("a snapshot is not refreshed: it shows the processes as they were"));
 		return VIEW_REDRAW;
 	}
+	if (!ui->a->src->ops->signal && !ui->v.typing && ui->v.menu == MENU_NONE &&
+	    (k == 'k' || k == VK_F9)) {
+		snprintf(ui->v.msg, sizeof(ui->v.msg), "%s",
+			 _("a snapshot's processes cannot be signalled: they are as they were"));
+		return VIEW_REDRAW;
+	}
 	return view_key(&ui->v, k);
+}
+
+/* Send the signal the menu chose to the process it was opened for. */
+static void send_signal(struct tui *ui)
+{
+	const struct view *v = &ui->v;
+	const char *name = NULL;
+	struct strbuf who = STRBUF_INIT;
+	int idx = model_find(v->m, v->signal_to.pid), err;
+	size_t i;
+
+	for (i = 0; i < view_nsignals; i++)
+		if (view_signals[i].sig == v->signal)
+			name = view_signals[i].name;
+	if (idx >= 0 && v->m->nodes[idx].p->start_time == v->signal_to.start)
+		label_add_name_pid(&who, v->m->nodes[idx].p, &ui->esc);
+	else
+		sb_addf(&who, "%d", (int)v->signal_to.pid);
+	err = source_signal(ui->a->src, v->signal_to.pid, v->signal_to.start, v->signal);
+	if (err == 0)
+		snprintf(ui->v.msg, sizeof(ui->v.msg), _("sent SIG%s to %s"), name, who.s);
+	else if (err == -EOPNOTSUPP)
+		snprintf(ui->v.msg, sizeof(ui->v.msg),
+			 _("cannot signal %s: these processes are not this system's (--proc-root)"),
+			 who.s);
+	else if (err == -ESRCH)
+		snprintf(ui->v.msg, sizeof(ui->v.msg), _("cannot signal %s: it has exited"),
+			 who.s);
+	else
+		snprintf(ui->v.msg, sizeof(ui->v.msg), _("cannot signal %s: %s"), who.s,
+			 strerror(-err));
+	sb_free(&who);
 }
 
 /* ---- setup ---- */
@@ -408,6 +561,12 @@ int tui_run(struct tui_args *a)
 	ui.v.utf8 = a->s->utf8;
 	ui.v.show_args = a->s->arguments;
 	ui.v.show_threads = a->s->threads;
+	ui.v.show_kthreads = a->s->kthreads;
+	ui.v.sort = a->s->numeric ? VS_PID : VS_NAME;
+	ui.story = a->story && *a->story;
+	ui.page_kb = sysconf(_SC_PAGESIZE) / 1024;
+	if (ui.page_kb <= 0)
+		ui.page_kb = 4;
 	if (a->s->delay_ds)
 		ui.v.delay_ds = a->s->delay_ds;
 	if (a->s->trees != SHOW_BOTH)
@@ -421,6 +580,8 @@ int tui_run(struct tui_args *a)
 		ui.focus = xreallocarray(NULL, ui.nfocus, sizeof(*ui.focus));
 		memcpy(ui.focus, a->s->focus, ui.nfocus * sizeof(*ui.focus));
 	}
+	ui.scan_ms = now_ms();
+	compute_cpu(&ui, a->m, NULL, 0);
 	view_set_model(&ui.v, a->m);
 	take_report(&ui, a->rep, a->m);
 	if (ui.nfocus)
@@ -469,6 +630,21 @@ int tui_run(struct tui_args *a)
 			ui.help = true;
 			ui.help_top = 0;
 		}
+		if (flags & VIEW_SIGNAL) {
+			char said[sizeof(ui.v.msg)];
+
+			/* What the signal did shows at once, and what was said stays. */
+			send_signal(&ui);
+			memcpy(said, ui.v.msg, sizeof(said));
+			if (a->src->live)
+				rescan(&ui);
+			memcpy(ui.v.msg, said, sizeof(said));
+			next = now_ms() + ui.v.delay_ds * 100ULL;
+		}
+		if (flags & VIEW_RESORT) {
+			sort_model(&ui, a->m, false);
+			view_rebuild(&ui.v);
+		}
 		if (flags & VIEW_RESCAN && a->src->live) {
 			rescan(&ui);
 			next = now_ms() + ui.v.delay_ds * 100ULL;
@@ -483,6 +659,7 @@ out:
 	view_free(&ui.v);
 	users_free(ui.users);
 	free(ui.focus);
+	free(ui.cpu);
 	draw_free(&ui);
 	if (sig) {
 		signal(sig, SIG_DFL);

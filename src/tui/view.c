@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,16 @@
 
 /* Refresh delays the [ and ] keys step through, in tenths of a second. */
 static const unsigned int delays[] = { 5, 10, 20, 30, 50, 100, 300, 600 };
+
+/* The signal menu, TERM first (selected when it opens), as htop's. */
+const struct view_signal view_signals[] = {
+	{ SIGTERM, "TERM" }, { SIGKILL, "KILL" }, { SIGHUP, "HUP" },
+	{ SIGINT, "INT" }, { SIGQUIT, "QUIT" }, { SIGSTOP, "STOP" },
+	{ SIGCONT, "CONT" }, { SIGTSTP, "TSTP" }, { SIGUSR1, "USR1" },
+	{ SIGUSR2, "USR2" }, { SIGALRM, "ALRM" }, { SIGWINCH, "WINCH" },
+	{ SIGABRT, "ABRT" },
+};
+const size_t view_nsignals = ARRAY_SIZE(view_signals);
 
 void view_init(struct view *v)
 {
@@ -47,7 +58,9 @@ void view_free(struct view *v)
 	}
 	free(v->fold);
 	free(v->match);
+	free(v->pass);
 	free(v->chain);
+	free(v->menu_uids);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -68,7 +81,13 @@ static int find_key(const struct ct_model *m, struct view_key k)
 	return idx;
 }
 
+/* Is a filter (F4, u) hiding processes? */
 static bool filtering(const struct view *v)
+{
+	return v->filter_len > 0 || v->by_user;
+}
+
+static bool searching(const struct view *v)
 {
 	return v->search_len > 0;
 }
@@ -82,7 +101,9 @@ static unsigned int threads_of(const struct view *v, int node)
 
 static bool node_visible(const struct view *v, enum ct_tree t, int node)
 {
-	return v->m->nodes[node].shown[t] && (!filtering(v) || v->keep[t][node]);
+	return v->m->nodes[node].shown[t] &&
+	       (v->show_kthreads || !v->m->nodes[node].p->kthread) &&
+	       (!filtering(v) || v->keep[t][node]);
 }
 
 static int add_row(struct view_tree *tr, int node, int thread, int parent_row,
@@ -139,11 +160,13 @@ static void build_rows(struct view *v, enum ct_tree t)
 		if (c->thread < 0) {
 			if (c->kids) {
 				flags |= ROW_KIDS;
-				if (!filtering(v) && (v->fold[c->node] & (1u << t)))
+				if (v->fold[c->node] & (1u << t))
 					flags |= ROW_FOLDED;
 			}
-			if (filtering(v) && v->match[c->node])
+			if (searching(v) && v->match[c->node])
 				flags |= ROW_MATCH;
+			if (filtering(v) && !v->pass[c->node])
+				flags |= ROW_CONTEXT;
 		}
 		row = add_row(tr, c->node, c->thread, (int)c->parent_tag, c->depth, flags);
 		if (flags & ROW_FOLDED)
@@ -172,35 +195,49 @@ static bool contains(const char *s, size_t n, const char *needle, size_t nl)
 	return false;
 }
 
-static bool matches(const struct view *v, const struct ct_proc *p)
+/* Does p's name, pid or (when read) command line hold text? */
+static bool matches(const struct ct_proc *p, const char *text, size_t len,
+		    bool args)
 {
 	char pid[16];
 
-	if (contains(p->name, p->name_len, v->search, v->search_len))
+	if (contains(p->name, p->name_len, text, len))
 		return true;
 	snprintf(pid, sizeof(pid), "%d", (int)p->pid);
-	if (strcmp(pid, v->search) == 0)
+	if (strlen(pid) == len && memcmp(pid, text, len) == 0)
 		return true;
-	return v->show_args && p->has_cmdline &&
-	       contains(p->cmdline, p->cmdline_len, v->search, v->search_len);
+	return args && p->has_cmdline &&
+	       contains(p->cmdline, p->cmdline_len, text, len);
 }
 
-/* Matches and, in each tree, every ancestor of a match. */
+/*
+ * The search's matches; what passes the filter and, in each tree, every
+ * ancestor of that (kept, greyed, to hold the tree together).
+ */
 static void compute_search(struct view *v)
 {
 	const struct ct_model *m = v->m;
 	size_t i;
 	int t;
 
+	if (searching(v)) {
+		for (i = 0; i < m->n; i++)
+			v->match[i] = matches(m->nodes[i].p, v->search,
+					      v->search_len, v->show_args);
+	}
 	if (!filtering(v))
 		return;
-	memset(v->match, 0, m->n);
 	for (t = 0; t < TREE_COUNT; t++)
 		memset(v->keep[t], 0, m->n);
 	for (i = 0; i < m->n; i++) {
-		if (!matches(v, m->nodes[i].p))
+		const struct ct_proc *p = m->nodes[i].p;
+
+		/* The filter reads command lines whether or not they are shown. */
+		v->pass[i] = (!v->by_user || p->uid == v->user) &&
+			     (!v->filter_len ||
+			      matches(p, v->filter, v->filter_len, true));
+		if (!v->pass[i])
 			continue;
-		v->match[i] = 1;
 		for (t = 0; t < TREE_COUNT; t++) {
 			int a;
 
@@ -468,6 +505,7 @@ void view_set_model(struct view *v, const struct ct_model *m)
 			v->keep[t] = xreallocarray(v->keep[t], m->n, 1);
 		}
 		v->match = xreallocarray(v->match, m->n, 1);
+		v->pass = xreallocarray(v->pass, m->n, 1);
 	}
 	free(v->fold);
 	v->fold = fold;
@@ -553,7 +591,7 @@ static void toggle_fold(struct view *v, bool fold)
 	if (r < 0)
 		return;
 	row = &v->tree[t].rows[r];
-	if (row->thread >= 0 || !(row->flags & ROW_KIDS) || filtering(v))
+	if (row->thread >= 0 || !(row->flags & ROW_KIDS))
 		return;
 	if (fold)
 		v->fold[row->node] |= (unsigned char)(1u << t);
@@ -572,7 +610,7 @@ static void go_left(struct view *v)
 		return;
 	row = &v->tree[v->active].rows[r];
 	if (row->thread < 0 && (row->flags & ROW_KIDS) &&
-	    !(row->flags & ROW_FOLDED) && !filtering(v))
+	    !(row->flags & ROW_FOLDED))
 		toggle_fold(v, true);
 	else if (row->parent_row >= 0)
 		select_row(v, v->active, (size_t)row->parent_row);
@@ -647,18 +685,21 @@ static void expand_all(struct view *v)
 	ensure_visible(v, TREE_BORN);
 }
 
-/* Select the next (dir 1) or previous (-1) match in the active tree. */
+/*
+ * Select the next (dir 1) or previous (-1) match in the active tree: in
+ * its rows first, then one that a fold hides (selecting it unfolds).
+ */
 static bool next_match(struct view *v, int dir, bool include_current)
 {
 	struct view_tree *tr = &v->tree[v->active];
 	long r = view_sel_row(v, v->active);
 	size_t i, n = tr->nrows;
 
-	if (!filtering(v) || n == 0)
+	if (!searching(v))
 		return false;
 	if (r < 0)
 		r = dir > 0 ? -1 : 0;
-	for (i = include_current ? 0 : 1; i <= n; i++) {
+	for (i = include_current ? 0 : 1; n && i <= n; i++) {
 		long j = ((r + dir * (long)i) % (long)n + (long)n) % (long)n;
 
 		if (tr->rows[j].thread < 0 && (tr->rows[j].flags & ROW_MATCH)) {
@@ -666,31 +707,78 @@ static bool next_match(struct view *v, int dir, bool include_current)
 			return true;
 		}
 	}
+	for (i = 0; i < v->m->n; i++) {
+		if (v->match[i] && tr->row_of[i] < 0 &&
+		    node_visible(v, v->active, (int)i)) {
+			set_sel(v, (int)i, 0);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* "no process matches 'text'", the text escaped. */
+static void no_match_msg(struct view *v, const char *text, size_t len)
+{
+	struct strbuf sb = STRBUF_INIT, t = STRBUF_INIT;
+
+	esc_terminal(&t, text, len, v->utf8);
+	sb_addf(&sb, _("no process matches '%s'"), t.s ? t.s : "");
+	set_msg(v, &sb);
+	sb_free(&sb);
+	sb_free(&t);
+}
+
+/* Does any process shown (filters aside) match the search? */
+static bool any_match(const struct view *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->m->n; i++)
+		if (v->match[i] && node_visible(v, v->active, (int)i))
+			return true;
 	return false;
 }
 
 static void search_changed(struct view *v)
 {
-	struct strbuf sb = STRBUF_INIT;
-
 	v->search[v->search_len] = '\0';
 	compute_search(v);
 	build_all(v);
-	if (!filtering(v)) {
-		if (v->sel_node >= 0)
-			set_sel(v, v->sel_node, v->sel_tid);
+	if (!searching(v))
 		return;
-	}
-	if (!next_match(v, 1, true)) {
-		sb_adds(&sb, _("no match for "));
-		esc_terminal(&sb, v->search, v->search_len, v->utf8);
-		set_msg(v, &sb);
-		sb_free(&sb);
-	}
+	if (!next_match(v, 1, true) && !any_match(v))
+		no_match_msg(v, v->search, v->search_len);
+}
+
+/* Keep the selection in view, or on what is left, after a filter changed. */
+static void filter_changed(struct view *v)
+{
+	int sel = v->sel_node;
+	int t;
+
+	v->filter[v->filter_len] = '\0';
+	compute_search(v);
+	build_all(v);
+	if (sel >= 0 && v->tree[v->active].row_of[sel] >= 0)
+		set_sel(v, sel, v->sel_tid);
+	else if (v->tree[v->active].nrows)
+		select_row(v, v->active, 0);
+	else
+		v->sel_node = -1;
+	for (t = 0; t < TREE_COUNT; t++)
+		ensure_visible(v, (enum ct_tree)t);
+	if (v->filter_len && !v->tree[v->active].nrows)
+		no_match_msg(v, v->filter, v->filter_len);
 }
 
 static unsigned int search_key(struct view *v, int key)
 {
+	char *text = v->typing_filter ? v->filter : v->search;
+	size_t *len = v->typing_filter ? &v->filter_len : &v->search_len;
+	void (*changed)(struct view *) = v->typing_filter ? filter_changed :
+				       search_changed;
+
 	switch (key) {
 	case VK_UP: case VK_DOWN: case VK_PGUP: case VK_PGDN:
 	case VK_HOME: case VK_END: case VK_TAB:
@@ -699,29 +787,31 @@ static unsigned int search_key(struct view *v, int key)
 		return view_key(v, key);
 	case VK_ENTER:
 		v->typing = false;
-		return VIEW_REDRAW;
+		if (!v->typing_filter && searching(v) && !any_match(v))
+			no_match_msg(v, v->search, v->search_len);
+		/* The filter reads command lines: a scan brings them. */
+		return v->typing_filter && *len ? VIEW_REDRAW | VIEW_RESCAN : VIEW_REDRAW;
 	case VK_ESC:
 		v->typing = false;
-		v->search_len = 0;
-		search_changed(v);
+		*len = 0;
+		changed(v);
 		return VIEW_REDRAW;
 	case VK_BACKSPACE:
-		if (v->search_len) {
+		if (*len) {
 			/* Drop a whole UTF-8 sequence. */
 			do
-				v->search_len--;
-			while (v->search_len &&
-			       ((unsigned char)v->search[v->search_len] & 0xc0) == 0x80);
-			search_changed(v);
+				(*len)--;
+			while (*len && ((unsigned char)text[*len] & 0xc0) == 0x80);
+			changed(v);
 		}
 		return VIEW_REDRAW;
 	default:
 		if (key < 0x20 || key > 0xff || key == 0x7f)
 			return 0;
-		if (v->search_len + 1 >= sizeof(v->search))
+		if (*len + 1 >= VIEW_SEARCH_MAX)
 			return 0;
-		v->search[v->search_len++] = (char)key;
-		search_changed(v);
+		text[(*len)++] = (char)key;
+		changed(v);
 		return VIEW_REDRAW;
 	}
 }
@@ -743,9 +833,11 @@ static void jump_parent(struct view *v, enum ct_tree t)
 			 _("no real parent is shown") : _("no born parent (CABA) is shown"));
 		return;
 	}
-	if (filtering(v) && !v->keep[v->active][p]) {
-		v->search_len = 0;
-		search_changed(v);
+	if (!node_visible(v, v->active, p)) {
+		v->filter_len = 0;
+		v->by_user = false;
+		v->show_kthreads |= v->m->nodes[p].p->kthread;
+		filter_changed(v);
 	}
 	set_sel(v, p, 0);
 }
@@ -785,17 +877,230 @@ static void next_layout(struct view *v)
 	snprintf(v->msg, sizeof(v->msg), "%s", _(names[v->layout]));
 }
 
+static const char *const sort_names[VS_COUNT] = {
+	N_("name"), N_("pid"), N_("CPU%"), N_("memory"), N_("start time"),
+};
+
+const char *view_sort_name(enum view_sort s)
+{
+	return _(sort_names[s < VS_COUNT ? s : VS_NAME]);
+}
+
+static unsigned int set_sort(struct view *v, enum view_sort s)
+{
+	v->sort = s;
+	snprintf(v->msg, sizeof(v->msg), _("siblings sorted by %s"),
+		 view_sort_name(s));
+	return VIEW_REDRAW | VIEW_RESORT;
+}
+
+static int cmp_uid(const void *a, const void *b)
+{
+	uid_t x = *(const uid_t *)a, y = *(const uid_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The users owning processes, each once, by uid: the user menu's items. */
+static void list_users(struct view *v)
+{
+	size_t i, n = 0;
+
+	if (v->menu_cap < v->m->n) {
+		v->menu_cap = v->m->n;
+		v->menu_uids = xreallocarray(v->menu_uids, v->menu_cap,
+					     sizeof(*v->menu_uids));
+	}
+	for (i = 0; i < v->m->n; i++)
+		if (v->m->nodes[i].shown[v->active])
+			v->menu_uids[n++] = v->m->nodes[i].p->uid;
+	if (n)
+		qsort(v->menu_uids, n, sizeof(*v->menu_uids), cmp_uid);
+	v->menu_n = 0;
+	for (i = 0; i < n; i++)
+		if (!v->menu_n || v->menu_uids[v->menu_n - 1] != v->menu_uids[i])
+			v->menu_uids[v->menu_n++] = v->menu_uids[i];
+	v->menu_n++;	/* "all users" comes first */
+}
+
+static unsigned int open_menu(struct view *v, enum view_menu menu)
+{
+	size_t i;
+
+	v->menu_sel = 0;
+	switch (menu) {
+	case MENU_SIGNAL:
+		if (v->sel_node < 0) {
+			snprintf(v->msg, sizeof(v->msg), "%s", _("no process is selected"));
+			return VIEW_REDRAW;
+		}
+		v->signal_to = view_key_of(v, v->sel_node);
+		v->menu_n = view_nsignals;
+		break;
+	case MENU_USER:
+		list_users(v);
+		for (i = 1; v->by_user && i < v->menu_n; i++)
+			if (v->menu_uids[i - 1] == v->user)
+				v->menu_sel = i;
+		break;
+	case MENU_SORT:
+		v->menu_n = VS_COUNT;
+		v->menu_sel = v->sort;
+		break;
+	default:
+		return 0;
+	}
+	v->menu = menu;
+	return VIEW_REDRAW;
+}
+
+static unsigned int menu_pick(struct view *v)
+{
+	enum view_menu menu = v->menu;
+
+	v->menu = MENU_NONE;
+	switch (menu) {
+	case MENU_SIGNAL:
+		v->signal = view_signals[v->menu_sel].sig;
+		return VIEW_REDRAW | VIEW_SIGNAL;
+	case MENU_USER:
+		v->by_user = v->menu_sel > 0;
+		if (v->by_user)
+			v->user = v->menu_uids[v->menu_sel - 1];
+		filter_changed(v);
+		return VIEW_REDRAW;
+	case MENU_SORT:
+		return set_sort(v, (enum view_sort)v->menu_sel);
+	default:
+		return VIEW_REDRAW;
+	}
+}
+
+/* A key while a menu is open: it moves in the menu, picks or closes it. */
+static unsigned int menu_key(struct view *v, int key)
+{
+	switch (key) {
+	case VK_UP:
+		if (v->menu_sel)
+			v->menu_sel--;
+		break;
+	case VK_DOWN: case 'j':
+		if (v->menu_sel + 1 < v->menu_n)
+			v->menu_sel++;
+		break;
+	case VK_HOME: case VK_PGUP:
+		v->menu_sel = 0;
+		break;
+	case VK_END: case VK_PGDN:
+		v->menu_sel = v->menu_n ? v->menu_n - 1 : 0;
+		break;
+	case VK_ENTER:
+		return menu_pick(v);
+	case VK_ESC: case VK_F10: case 'q':
+		v->menu = MENU_NONE;
+		break;
+	default:
+		snprintf(v->msg, sizeof(v->msg), "%s",
+			 _("Up and Down choose, Enter picks, Esc cancels"));
+	}
+	return VIEW_REDRAW;
+}
+
+/* Fold (-) the selected process, or the one that a leaf belongs to. */
+static void fold_selected(struct view *v)
+{
+	long r = view_sel_row(v, v->active);
+	const struct view_row *row;
+
+	if (r < 0)
+		return;
+	row = &v->tree[v->active].rows[r];
+	if (row->thread >= 0 || !(row->flags & ROW_KIDS)) {
+		if (row->parent_row < 0)
+			return;
+		select_row(v, v->active, (size_t)row->parent_row);
+	}
+	toggle_fold(v, true);
+}
+
+/* Unfold (+) the selected process and everything below it. */
+static void unfold_selected(struct view *v)
+{
+	const struct ct_model *m = v->m;
+	enum ct_tree t = v->active;
+	unsigned char bit = (unsigned char)(1u << t);
+	int *stack;
+	size_t sp = 0, cap = 64, i;
+
+	if (v->sel_node < 0)
+		return;
+	/* An explicit stack: subtrees can be 100,000 deep. */
+	stack = xreallocarray(NULL, cap, sizeof(*stack));
+	stack[sp++] = v->sel_node;
+	while (sp) {
+		const struct ct_node *nd = &m->nodes[stack[--sp]];
+
+		v->fold[stack[sp]] &= (unsigned char)~bit;
+		if (sp + nd->nchild[t] > cap) {
+			cap = (sp + nd->nchild[t]) * 2;
+			stack = xreallocarray(stack, cap, sizeof(*stack));
+		}
+		for (i = 0; i < nd->nchild[t]; i++)
+			stack[sp++] = m->children[t][nd->first[t] + i];
+	}
+	free(stack);
+	build_rows(v, t);
+	ensure_visible(v, t);
+}
+
+/* * : expand everything, or collapse to the roots when nothing is folded. */
+static void toggle_all(struct view *v)
+{
+	size_t i;
+
+	for (i = 0; i < v->m->n && !v->fold[i]; i++)
+		;
+	if (i < v->m->n)
+		expand_all(v);
+	else
+		view_collapse_to(v, 1);
+}
+
+size_t view_kthreads_hidden(const struct view *v)
+{
+	size_t i, n = 0;
+
+	if (!v->m || v->show_kthreads)
+		return 0;
+	for (i = 0; i < v->m->n; i++)
+		n += v->m->nodes[i].p->kthread && v->m->nodes[i].shown[v->active];
+	return n;
+}
+
+static void start_typing(struct view *v, bool filter)
+{
+	v->typing = true;
+	v->typing_filter = filter;
+	/* The filter is edited where it is, as htop's; a search starts anew. */
+	if (!filter) {
+		v->search_len = 0;
+		search_changed(v);
+	}
+}
+
 unsigned int view_key(struct view *v, int key)
 {
 	unsigned int h = v->tree[v->active].height;
 
 	if (!v->m)
-		return key == 'q' ? VIEW_QUIT : 0;
+		return key == 'q' || key == VK_F10 ? VIEW_QUIT : 0;
 	v->msg[0] = '\0';
 	if (v->typing)
 		return search_key(v, key);
+	if (v->menu != MENU_NONE)
+		return menu_key(v, key);
 	switch (key) {
-	case VK_UP: case 'k':
+	case VK_UP:
 		move(v, -1);
 		break;
 	case VK_DOWN: case 'j':
@@ -828,10 +1133,13 @@ unsigned int view_key(struct view *v, int key)
 		go_right(v);
 		break;
 	case '+':
-		expand_all(v);
+		unfold_selected(v);
 		break;
 	case '-':
-		view_collapse_to(v, 1);
+		fold_selected(v);
+		break;
+	case '*':
+		toggle_all(v);
 		break;
 	case '1': case '2': case '3': case '4': case '5':
 	case '6': case '7': case '8': case '9':
@@ -841,21 +1149,29 @@ unsigned int view_key(struct view *v, int key)
 		if (view_tree_shown(v, TREE_REAL) && view_tree_shown(v, TREE_BORN))
 			v->active = v->active == TREE_REAL ? TREE_BORN : TREE_REAL;
 		break;
-	case '/':
-		v->typing = true;
-		v->search_len = 0;
-		search_changed(v);
+	case '/': case VK_F3:
+		start_typing(v, false);
+		break;
+	case '\\': case VK_F4:
+		start_typing(v, true);
 		break;
 	case 'n':
-		next_match(v, 1, false);
+		if (!next_match(v, 1, false) && searching(v))
+			no_match_msg(v, v->search, v->search_len);
 		break;
 	case 'N':
-		next_match(v, -1, false);
+		if (!next_match(v, -1, false) && searching(v))
+			no_match_msg(v, v->search, v->search_len);
 		break;
 	case VK_ESC:
-		if (filtering(v)) {
+		/* The search goes first, then the filters. */
+		if (searching(v)) {
 			v->search_len = 0;
 			search_changed(v);
+		} else if (filtering(v)) {
+			v->filter_len = 0;
+			v->by_user = false;
+			filter_changed(v);
 		}
 		break;
 	case 'p':
@@ -875,6 +1191,29 @@ unsigned int view_key(struct view *v, int key)
 	case 't':
 		v->show_threads = !v->show_threads;
 		return VIEW_REDRAW | VIEW_RESCAN;
+	case 'K':
+		v->show_kthreads = !v->show_kthreads;
+		snprintf(v->msg, sizeof(v->msg), "%s", v->show_kthreads ?
+			 _("kernel threads shown") : _("kernel threads hidden"));
+		filter_changed(v);
+		break;
+	case 'C':
+		v->columns = !v->columns;
+		break;
+	case 'k': case VK_F9:
+		return open_menu(v, MENU_SIGNAL);
+	case 'u':
+		return open_menu(v, MENU_USER);
+	case VK_F6:
+		return open_menu(v, MENU_SORT);
+	case '>':
+		return set_sort(v, (enum view_sort)((v->sort + 1) % VS_COUNT));
+	case '<':
+		return set_sort(v, (enum view_sort)((v->sort + VS_COUNT - 1) % VS_COUNT));
+	case 'P':
+		return set_sort(v, VS_CPU);
+	case 'M':
+		return set_sort(v, VS_MEM);
 	case 'v':
 		next_layout(v);
 		break;
@@ -888,12 +1227,24 @@ unsigned int view_key(struct view *v, int key)
 		break;
 	case '?': case VK_F1:
 		return VIEW_HELP;
-	case 'q': case 'Q':
+	case 'q': case 'Q': case VK_F10:
 		return VIEW_QUIT;
 	default:
-		return 0;
+		snprintf(v->msg, sizeof(v->msg), "%s", _("unknown key: press ? for keys"));
+		break;
 	}
 	return VIEW_REDRAW;
+}
+
+void view_rebuild(struct view *v)
+{
+	int t;
+
+	if (!v->m)
+		return;
+	build_all(v);
+	for (t = 0; t < TREE_COUNT; t++)
+		ensure_visible(v, (enum ct_tree)t);
 }
 
 unsigned int view_click(struct view *v, enum ct_tree t, size_t r)

@@ -35,7 +35,35 @@ enum {
 	ROW_KIDS = 1 << 1,	/* has something below it (shown or folded) */
 	ROW_FOLDED = 1 << 2,	/* what is below it is hidden */
 	ROW_MATCH = 1 << 3,	/* matches the search */
+	ROW_CONTEXT = 1 << 4,	/* shown only for its filtered descendants */
 };
+
+/* How siblings are ordered (the tree stays a tree). */
+enum view_sort {
+	VS_NAME,	/* name, then pid: the model's order */
+	VS_PID,
+	VS_CPU,		/* CPU% between the last two refreshes, busiest first */
+	VS_MEM,		/* resident memory, largest first */
+	VS_START,	/* start time, oldest first */
+	VS_COUNT
+};
+
+/* The menus that take the keys while open. */
+enum view_menu {
+	MENU_NONE,
+	MENU_SIGNAL,	/* a signal for the selected process */
+	MENU_USER,	/* whose processes to show */
+	MENU_SORT,
+};
+
+/* A signal the menu offers. */
+struct view_signal {
+	int sig;
+	const char *name;	/* without "SIG" */
+};
+
+extern const struct view_signal view_signals[];
+extern const size_t view_nsignals;
 
 /* One line of one tree. */
 struct view_row {
@@ -62,6 +90,8 @@ enum {
 	VIEW_RESCAN = 1 << 1,	/* read the processes again (now) */
 	VIEW_QUIT = 1 << 2,
 	VIEW_HELP = 1 << 3,	/* show the help screen */
+	VIEW_SIGNAL = 1 << 4,	/* send v->signal to v->signal_to */
+	VIEW_RESORT = 1 << 5,	/* order the siblings by v->sort again */
 };
 
 /* Keys that are not characters, independent of any terminal library. */
@@ -79,6 +109,7 @@ enum {
 	VK_BACKSPACE,
 	VK_TAB,
 	VK_F1,
+	VK_F2, VK_F3, VK_F4, VK_F5, VK_F6, VK_F7, VK_F8, VK_F9, VK_F10,
 };
 
 #define VIEW_SEARCH_MAX 128
@@ -89,7 +120,8 @@ struct view {
 	struct view_tree tree[TREE_COUNT];
 	unsigned char *fold;		/* per node: bit t set when folded in tree t */
 	unsigned char *keep[TREE_COUNT];	/* per node, during a search */
-	unsigned char *match;		/* per node, during a search */
+	unsigned char *match;		/* per node: matches the search */
+	unsigned char *pass;		/* per node: passes the filter and user */
 	size_t cap_nodes;
 
 	/* The selection: a process, or one of its threads (tid != 0). */
@@ -110,9 +142,29 @@ struct view {
 	bool utf8;			/* names may be shown as UTF-8 */
 	unsigned int delay_ds;		/* refresh delay in tenths of a second */
 
-	bool typing;			/* reading the search text */
-	char search[VIEW_SEARCH_MAX];
+	bool show_kthreads;		/* kernel threads are shown */
+	bool columns;			/* the CPU%, RSS and TIME columns */
+	enum view_sort sort;
+
+	/* What is typed: the search (/, F3) or the filter (F4). */
+	bool typing;
+	bool typing_filter;
+	char search[VIEW_SEARCH_MAX];	/* selects and marks what matches */
 	size_t search_len;
+	char filter[VIEW_SEARCH_MAX];	/* hides what does not match */
+	size_t filter_len;
+	bool by_user;			/* only this user's processes (u) */
+	uid_t user;
+
+	/* The open menu, its items and its selected item. */
+	enum view_menu menu;
+	size_t menu_sel, menu_n;
+	uid_t *menu_uids;		/* MENU_USER: item i + 1 is menu_uids[i] */
+	size_t menu_cap;
+
+	/* With VIEW_SIGNAL: what to send, and to which process. */
+	int signal;
+	struct view_key signal_to;
 
 	char msg[VIEW_MSG_MAX];		/* one-line message for the user */
 };
@@ -153,5 +205,17 @@ struct view_key view_key_of(const struct view *v, int idx);
 
 /* Collapse both trees below depth (1: only the roots show). */
 void view_collapse_to(struct view *v, unsigned int depth);
+
+/*
+ * Rebuild the rows after the model's children were ordered again (by
+ * v->sort): the selection and the folds stay.
+ */
+void view_rebuild(struct view *v);
+
+/* The name of a sort order, for the title and the menu. */
+const char *view_sort_name(enum view_sort s);
+
+/* How many kernel threads the view hides now. */
+size_t view_kthreads_hidden(const struct view *v);
 
 #endif

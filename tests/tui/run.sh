@@ -7,6 +7,8 @@
 #
 # A case with a file 'load' runs 'cabatree -i --load FILE' instead, FILE
 # being the name in it, relative to the directory that holds the fixture.
+# A case with a file 'program' runs that test program of the build's
+# tests/tui (it takes cabatree's -i --proc-root DIR) instead of cabatree.
 #
 # Steps, one per line:
 #   size COLS ROWS      terminal size before cabatree starts (default 80 24)
@@ -205,12 +207,14 @@ for c in "$cases"/*/; do
 	# it next to proc/) instead of reading the fixture.
 	load=
 	[ -f "$c/load" ] && load=$tmp/$name/$(cat "$c/load")
+	prog=$CABATREE
+	[ -f "$c/program" ] && prog=$(dirname "$CABATREE")/../tests/tui/$(cat "$c/program")
 	vg_case=$VG
 	[ -z "$VG" ] || ! grep -Eq '^(signal|keys .*C-c)' "$c/steps" || vg_case=$VG_SIGNAL
 	# shellcheck disable=SC2086
 	tm new-session -d -s tui -x "$cols" -y "$rows" \
 		env -i PATH="$PATH" HOME="$tmp" TERM=screen $envs \
-		CABATREE="$CABATREE" PROC="$PROC" LOAD="$load" ARGS="$args" VG="$vg_case" sh "$tmp/wrap.sh" ||
+		CABATREE="$prog" PROC="$PROC" LOAD="$load" ARGS="$args" VG="$vg_case" sh "$tmp/wrap.sh" ||
 		{ not_ok "$name: tmux did not start"; continue; }
 	: > "$tmp/$name.raw"
 	tm pipe-pane -t tui: -o "cat >> '$tmp/$name.raw'"

@@ -589,6 +589,35 @@ static void test_status_then_stat(void **state)
 	free(p.name);
 }
 
+/* What the browser's columns read: utime + stime (14, 15), rss (24). */
+static void test_stat_usage(void **state)
+{
+	static const char full[] = "4321 (bash) S" STAT_MID " 777" STAT_TAIL;
+	/* A line that ends at the start time: no rss, but usage all the same. */
+	static const char short_line[] = "4321 (b) S 1 2 3 0 -1 0 0 0 0 0 7 5 0 0 20 0 1 0 5";
+	struct ct_proc p;
+	char *buf;
+
+	memset(&p, 0, sizeof(p));
+	buf = exact_copy(full, sizeof(full) - 1);
+	assert_null(procfs_parse_stat(buf, sizeof(full) - 1, &p));
+	free(buf);
+	assert_true(p.has_usage);
+	assert_int_equal(p.cpu_ticks, 456 + 78);
+	assert_int_equal(p.rss_pages, 1408);
+	free(p.name);
+
+	memset(&p, 0, sizeof(p));
+	buf = exact_copy(short_line, sizeof(short_line) - 1);
+	assert_null(procfs_parse_stat(buf, sizeof(short_line) - 1, &p));
+	free(buf);
+	assert_true(p.has_usage);
+	assert_int_equal(p.cpu_ticks, 12);
+	assert_int_equal(p.rss_pages, 0);
+	assert_int_equal(p.start_time, 5);
+	free(p.name);
+}
+
 /* PF_KTHREAD in stat's flags (field 9) makes a kernel thread; NSpid: a depth. */
 static void test_kthread_flags(void **state)
 {
@@ -830,6 +859,7 @@ int main(void)
 		cmocka_unit_test(test_status_minimal_no_newline),
 		cmocka_unit_test(test_status_empty),
 		cmocka_unit_test(test_status_then_stat),
+		cmocka_unit_test(test_stat_usage),
 		cmocka_unit_test(test_kthread_flags),
 		cmocka_unit_test(test_rescan_copy),
 		cmocka_unit_test(test_boot_time),

@@ -226,7 +226,8 @@ static void test_collapse_expand(void **state)
 	struct world *w = start(&v, selftest, ARRAY_SIZE(selftest));
 
 	keys(&v, "jj");
-	keys(&v, "-");
+	/* * collapses all when nothing is folded. */
+	keys(&v, "*");
 	assert_rows(&v, TREE_REAL, (pid_t[]){ 1, 0 });
 	assert_rows(&v, TREE_BORN, (pid_t[]){ 1, 0 });
 	/* The selection moves to what hides it. */
@@ -237,8 +238,37 @@ static void test_collapse_expand(void **state)
 	keys(&v, "3");
 	assert_rows(&v, TREE_REAL, (pid_t[]){ 1, 2, 7, 4, 5, 0 });
 	assert_rows(&v, TREE_BORN, (pid_t[]){ 1, 2, 4, 0 });
-	keys(&v, "+");
+	/* Something is folded: * expands all. */
+	keys(&v, "*");
 	assert_rows(&v, TREE_BORN, (pid_t[]){ 1, 2, 4, 5, 7, 0 });
+	assert_rows(&v, TREE_REAL, (pid_t[]){ 1, 2, 7, 4, 5, 0 });
+	view_free(&v);
+	world_free(w);
+}
+
+static void test_fold_selected(void **state)
+{
+	struct view v;
+	struct world *w = start(&v, selftest, ARRAY_SIZE(selftest));
+
+	/* - folds the selected subtree only, as htop's. */
+	assert_true(view_select_pid(&v, 2));
+	keys(&v, "-");
+	assert_rows(&v, TREE_REAL, (pid_t[]){ 1, 2, 4, 5, 0 });
+	assert_rows(&v, TREE_BORN, (pid_t[]){ 1, 2, 4, 5, 7, 0 });
+	/* On a leaf, - folds the subtree it is in and selects its root. */
+	assert_true(view_select_pid(&v, 5));
+	keys(&v, "-");
+	assert_int_equal(sel_pid(&v), 4);
+	assert_rows(&v, TREE_REAL, (pid_t[]){ 1, 2, 4, 0 });
+	/* + unfolds the selected process and all below it. */
+	keys(&v, "g*");
+	assert_rows(&v, TREE_REAL, (pid_t[]){ 1, 2, 7, 4, 5, 0 });
+	keys(&v, "*");
+	assert_rows(&v, TREE_REAL, (pid_t[]){ 1, 0 });
+	keys(&v, "+");
+	assert_rows(&v, TREE_REAL, (pid_t[]){ 1, 2, 7, 4, 5, 0 });
+	assert_rows(&v, TREE_BORN, (pid_t[]){ 1, 0 });
 	view_free(&v);
 	world_free(w);
 }
@@ -248,12 +278,11 @@ static void test_search(void **state)
 	struct view v;
 	struct world *w = start(&v, selftest, ARRAY_SIZE(selftest));
 
-	/* A pid matches; its ancestors stay visible in each tree. */
+	/* A pid matches; nothing is hidden, the match is selected and marked. */
 	keys(&v, "/5");
 	assert_true(v.typing);
 	assert_int_equal(sel_pid(&v), 5);
-	assert_rows(&v, TREE_REAL, (pid_t[]){ 1, 4, 5, 0 });
-	assert_rows(&v, TREE_BORN, (pid_t[]){ 1, 2, 4, 5, 0 });
+	assert_rows(&v, TREE_REAL, (pid_t[]){ 1, 2, 7, 4, 5, 0 });
 	assert_true(row_of_pid(&v, TREE_REAL, 5)->flags & ROW_MATCH);
 	assert_false(row_of_pid(&v, TREE_REAL, 4)->flags & ROW_MATCH);
 	view_key(&v, VK_ENTER);
@@ -262,7 +291,7 @@ static void test_search(void **state)
 	/* Esc clears it; the selection stays. */
 	view_key(&v, VK_ESC);
 	assert_int_equal(v.search_len, 0);
-	assert_rows(&v, TREE_REAL, (pid_t[]){ 1, 2, 7, 4, 5, 0 });
+	assert_false(row_of_pid(&v, TREE_REAL, 5)->flags & ROW_MATCH);
 	assert_int_equal(sel_pid(&v), 5);
 	/* Names, case-insensitively; n and N go round the matches. */
 	view_key(&v, VK_HOME);
@@ -284,13 +313,168 @@ static void test_search(void **state)
 	assert_false(v.typing);
 	assert_int_equal(v.search_len, 2);
 	assert_int_equal(sel_pid(&v), 4);
-	/* Backspace while typing; no match empties the trees. */
-	keys(&v, "/x");
-	assert_int_equal(v.tree[TREE_REAL].nrows, 0);
-	assert_non_null(strstr(v.msg, "no match"));
-	view_key(&v, VK_BACKSPACE);
-	assert_int_equal(v.tree[TREE_REAL].nrows, 5);
+	/* A match that a fold hides is found, and unfolded. */
 	view_key(&v, VK_ESC);
+	assert_true(view_select_pid(&v, 2));
+	view_key(&v, VK_ENTER);
+	assert_rows(&v, TREE_REAL, (pid_t[]){ 1, 2, 4, 5, 0 });
+	keys(&v, "/7");
+	assert_int_equal(sel_pid(&v), 7);
+	assert_rows(&v, TREE_REAL, (pid_t[]){ 1, 2, 7, 4, 5, 0 });
+	/* No match says so; the trees stay. */
+	view_key(&v, VK_BACKSPACE);
+	keys(&v, "x");
+	assert_int_equal(v.tree[TREE_REAL].nrows, 5);
+	assert_string_equal(v.msg, "no process matches 'x'");
+	view_key(&v, VK_ESC);
+	view_free(&v);
+	world_free(w);
+}
+
+static void test_filter(void **state)
+{
+	static const struct pspec users[] = {
+		{ 1, 0, 0, K, "init", 0 },
+		{ 2, 1, 1, K, "sshd", 0 },
+		{ 3, 2, 2, K, "bash", 0 },
+		{ 4, 3, 3, K, "vim", 0 },
+		{ 5, 1, 1, K, "cron", 0 },
+	};
+	struct world *w = world_new(users, ARRAY_SIZE(users));
+	struct view v;
+	unsigned int f;
+
+	w->pl.v[2].uid = 1000;	/* bash and vim are a user's */
+	w->pl.v[3].uid = 1000;
+	view_init(&v);
+	view_set_height(&v, TREE_REAL, 10);
+	view_set_height(&v, TREE_BORN, 10);
+	view_set_model(&v, &w->m);
+
+	/* F4: what matches and its ancestors (greyed); the rest is hidden. */
+	view_key(&v, VK_F4);
+	keys(&v, "vim");
+	assert_true(v.typing && v.typing_filter);
+	assert_rows(&v, TREE_REAL, (pid_t[]){ 1, 2, 3, 4, 0 });
+	assert_true(row_of_pid(&v, TREE_REAL, 2)->flags & ROW_CONTEXT);
+	assert_false(row_of_pid(&v, TREE_REAL, 4)->flags & ROW_CONTEXT);
+	/* Enter keeps it, and asks for a scan (command lines are matched). */
+	f = view_key(&v, VK_ENTER);
+	assert_true(f & VIEW_RESCAN);
+	assert_string_equal(v.filter, "vim");
+	/* Nothing passes: the panes are empty and the message says why. */
+	/* \\ edits it where it is. */
+	view_key(&v, '\\');
+	keys(&v, "xyz");
+	assert_int_equal(v.tree[TREE_REAL].nrows, 0);
+	assert_string_equal(v.msg, "no process matches 'vimxyz'");
+	/* Emptied, it shows everything again. */
+	keys(&v, "\b");
+	view_key(&v, VK_ESC);
+	assert_int_equal(v.filter_len, 0);
+	assert_int_equal(v.tree[TREE_REAL].nrows, 5);
+
+	/* u: a menu of users, "all users" first; uid 0, then 1000. */
+	assert_int_equal(view_key(&v, 'u'), VIEW_REDRAW);
+	assert_int_equal(v.menu, MENU_USER);
+	assert_int_equal(v.menu_n, 3);
+	view_key(&v, VK_DOWN);
+	view_key(&v, VK_DOWN);
+	view_key(&v, VK_ENTER);
+	assert_int_equal(v.menu, MENU_NONE);
+	assert_true(v.by_user);
+	assert_int_equal(v.user, 1000);
+	assert_rows(&v, TREE_REAL, (pid_t[]){ 1, 2, 3, 4, 0 });
+	assert_true(row_of_pid(&v, TREE_REAL, 1)->flags & ROW_CONTEXT);
+	assert_false(row_of_pid(&v, TREE_REAL, 3)->flags & ROW_CONTEXT);
+	/* The menu opens on the user shown; "all users" ends it. */
+	view_key(&v, 'u');
+	assert_int_equal(v.menu_sel, 2);
+	view_key(&v, VK_HOME);
+	view_key(&v, VK_ENTER);
+	assert_false(v.by_user);
+	assert_int_equal(v.tree[TREE_REAL].nrows, 5);
+	/* Esc closes a menu without a change. */
+	view_key(&v, 'u');
+	view_key(&v, VK_DOWN);
+	view_key(&v, VK_ESC);
+	assert_int_equal(v.menu, MENU_NONE);
+	assert_false(v.by_user);
+	view_free(&v);
+	world_free(w);
+}
+
+static void test_menus(void **state)
+{
+	struct view v;
+	struct world *w = start(&v, selftest, ARRAY_SIZE(selftest));
+	unsigned int f;
+
+	/* k and F9: a signal menu for the selection, TERM first. */
+	assert_true(view_select_pid(&v, 7));
+	view_key(&v, 'k');
+	assert_int_equal(v.menu, MENU_SIGNAL);
+	assert_int_equal(v.menu_sel, 0);
+	assert_string_equal(view_signals[0].name, "TERM");
+	f = view_key(&v, VK_ENTER);
+	assert_true(f & VIEW_SIGNAL);
+	assert_int_equal(v.signal, 15);
+	assert_int_equal(v.signal_to.pid, 7);
+	assert_int_equal(v.signal_to.start, 70);
+	/* The next one down is KILL; Esc sends nothing. */
+	view_key(&v, VK_F9);
+	view_key(&v, VK_DOWN);
+	f = view_key(&v, VK_ENTER);
+	assert_true(f & VIEW_SIGNAL);
+	assert_int_equal(v.signal, 9);
+	view_key(&v, VK_F9);
+	assert_false(view_key(&v, VK_ESC) & VIEW_SIGNAL);
+	assert_int_equal(v.menu, MENU_NONE);
+	/* q in a menu closes it, and does not quit. */
+	view_key(&v, 'k');
+	assert_false(view_key(&v, 'q') & VIEW_QUIT);
+	/* F6: sort menu; < and > go round the orders. */
+	view_key(&v, VK_F6);
+	assert_int_equal(v.menu, MENU_SORT);
+	view_key(&v, VK_DOWN);
+	f = view_key(&v, VK_ENTER);
+	assert_true(f & VIEW_RESORT);
+	assert_int_equal(v.sort, VS_PID);
+	assert_string_equal(v.msg, "siblings sorted by pid");
+	assert_true(view_key(&v, '>') & VIEW_RESORT);
+	assert_int_equal(v.sort, VS_CPU);
+	view_key(&v, '<');
+	view_key(&v, '<');
+	view_key(&v, '<');
+	assert_int_equal(v.sort, VS_START);
+	view_key(&v, 'M');
+	assert_int_equal(v.sort, VS_MEM);
+	view_key(&v, 'C');
+	assert_true(v.columns);
+	view_free(&v);
+	world_free(w);
+}
+
+static void test_kthreads(void **state)
+{
+	static const struct pspec kt[] = {
+		{ 1, 0, 0, K, "init", 0 },
+		{ 2, 0, 0, K, "kthreadd", 0 },
+		{ 3, 2, 2, K, "kworker/0:0", 0 },
+		{ 4, 1, 1, K, "sh", 0 },
+	};
+	struct world *w = world_new(kt, ARRAY_SIZE(kt));
+	struct view v;
+
+	w->pl.v[1].kthread = true;
+	w->pl.v[2].kthread = true;
+	view_init(&v);
+	view_set_model(&v, &w->m);
+	assert_rows(&v, TREE_REAL, (pid_t[]){ 1, 4, 0 });
+	assert_int_equal(view_kthreads_hidden(&v), 2);
+	view_key(&v, 'K');
+	assert_rows(&v, TREE_REAL, (pid_t[]){ 1, 4, 2, 3, 0 });
+	assert_int_equal(view_kthreads_hidden(&v), 0);
 	view_free(&v);
 	world_free(w);
 }
@@ -473,9 +657,18 @@ static void test_deep(void **state)
 	keys(&v, "/needle");
 	view_key(&v, VK_ENTER);
 	assert_int_equal(sel_pid(&v), DEEP / 2 + 1);
+	assert_int_equal(v.tree[TREE_REAL].nrows, DEEP);
+	view_key(&v, VK_ESC);
+	keys(&v, "\\needle");
+	view_key(&v, VK_ENTER);
 	assert_int_equal(v.tree[TREE_REAL].nrows, DEEP / 2 + 1);
 	view_key(&v, VK_ESC);
-	keys(&v, "3");
+	/* + on the root of a deep chain unfolds it all (no recursion). */
+	keys(&v, "g-");
+	assert_int_equal(v.tree[TREE_REAL].nrows, 1);
+	keys(&v, "+");
+	assert_int_equal(v.tree[TREE_REAL].nrows, DEEP);
+	keys(&v, "G3");
 	assert_int_equal(v.tree[TREE_REAL].nrows, 3);
 	assert_int_equal(sel_pid(&v), 3);
 	view_free(&v);
@@ -552,7 +745,10 @@ static void test_flags(void **state)
 	assert_true(view_key(&v, 'a') & VIEW_RESCAN);
 	assert_true(v.show_args);
 	assert_int_equal(view_key(&v, 'j'), VIEW_REDRAW);
-	assert_int_equal(view_key(&v, 0x01), 0);
+	assert_int_equal(view_key(&v, VK_F10), VIEW_QUIT);
+	/* An unknown key says where the keys are. */
+	assert_int_equal(view_key(&v, 0x01), VIEW_REDRAW);
+	assert_string_equal(v.msg, "unknown key: press ? for keys");
 	keys(&v, "]");
 	assert_int_equal(v.delay_ds, 30);
 	keys(&v, "[[[[[[[[");
@@ -573,7 +769,11 @@ int main(void)
 		cmocka_unit_test(test_selection_sync),
 		cmocka_unit_test(test_fold),
 		cmocka_unit_test(test_collapse_expand),
+		cmocka_unit_test(test_fold_selected),
 		cmocka_unit_test(test_search),
+		cmocka_unit_test(test_filter),
+		cmocka_unit_test(test_menus),
+		cmocka_unit_test(test_kthreads),
 		cmocka_unit_test(test_jumps),
 		cmocka_unit_test(test_follow),
 		cmocka_unit_test(test_no_follow_keeps_place),
