@@ -472,6 +472,8 @@ int main(int argc, char **argv)
 	/* The browser hides them itself: K shows them again. */
 	if (!show_kthreads && o.format != FMT_JSON && !o.interactive)
 		rc.kthreads_hidden = model_hide_kthreads(&m);
+	else if (!show_kthreads && o.interactive && src->live)
+		model_unlink_kthreads(&m);
 	if (o.interactive) {
 		struct tui_args ta = { .s = &set, .src = src, .pl = &pl, .m = &m,
 				       .rep = &rep, .story = demo_story() };

@@ -353,9 +353,9 @@ static void relink(struct ct_model *m, enum ct_tree t, bool numeric)
 	link_tree(m, t, numeric);
 }
 
-size_t model_hide_kthreads(struct ct_model *m)
+void model_unlink_kthreads(struct ct_model *m)
 {
-	size_t i, n = 0;
+	size_t i;
 	int t;
 
 	for (t = 0; t < TREE_COUNT; t++) {
@@ -372,7 +372,20 @@ size_t model_hide_kthreads(struct ct_model *m)
 		}
 		if (cut)
 			relink(m, (enum ct_tree)t, m->numeric);
+		/*
+		 * Relinking made every parentless process a root again: the
+		 * tops of a PID or USER view (model_subtrees) must stay roots.
+		 */
+		reroot(m, (enum ct_tree)t);
 	}
+}
+
+size_t model_hide_kthreads(struct ct_model *m)
+{
+	size_t i, n = 0;
+	int t;
+
+	model_unlink_kthreads(m);
 	for (i = 0; i < m->n; i++) {
 		struct ct_node *nd = &m->nodes[i];
 
@@ -382,10 +395,6 @@ size_t model_hide_kthreads(struct ct_model *m)
 			n++;
 		nd->shown[TREE_REAL] = nd->shown[TREE_BORN] = false;
 	}
-	/*
-	 * Relinking made every parentless process a root again: the tops of
-	 * a PID or USER view (model_subtrees) must stay roots.
-	 */
 	for (t = 0; t < TREE_COUNT; t++)
 		reroot(m, (enum ct_tree)t);
 	return n;

@@ -86,6 +86,13 @@ bool model_show_from(struct ct_model *m, pid_t pid, bool by_user, uid_t user);
 size_t model_hide_kthreads(struct ct_model *m);
 
 /*
+ * The first half of model_hide_kthreads, for the browser, which hides
+ * kernel threads itself (K shows them): a process that is not a kernel
+ * thread but whose parent is becomes a root; nothing is hidden.
+ */
+void model_unlink_kthreads(struct ct_model *m);
+
+/*
  * The inode of node's namespace of type: its own, or where it could not
  * be read (another user's process), its parent's in tree t; 0 when no
  * ancestor's is known.

@@ -301,6 +301,9 @@ static void rescan(struct tui *ui)
 	    !model_show_from(&m, ui->s->from_pid, ui->s->by_user, ui->s->user))
 		snprintf(ui->v.msg, sizeof(ui->v.msg), "%s",
 			 _("no process left of the PID or USER given; showing all processes"));
+	/* Hidden by the view; their other children stay in view as roots. */
+	if (!ui->v.show_kthreads)
+		model_unlink_kthreads(&m);
 	now = now_ms();
 	compute_cpu(ui, &m, a->pl, now - ui->scan_ms);
 	ui->scan_ms = now;

@@ -1196,7 +1196,8 @@ unsigned int view_key(struct view *v, int key)
 		snprintf(v->msg, sizeof(v->msg), "%s", v->show_kthreads ?
 			 _("kernel threads shown") : _("kernel threads hidden"));
 		filter_changed(v);
-		break;
+		/* A live source is read again: see model_unlink_kthreads. */
+		return VIEW_REDRAW | VIEW_RESCAN;
 	case 'C':
 		v->columns = !v->columns;
 		break;
