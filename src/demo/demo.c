@@ -321,8 +321,10 @@ static void story_build(struct story *t, const struct scenario *s,
 			      "the daemon. Look at daemon(%d): the real tree shows it under "
 			      "service-manager(%d), the born tree under launcher(%d), which "
 			      "started it. The * after it says that it was reparented: its parent "
-			      "is not where it was born."),
-		d->launcher, d->daemon, d->manager, d->daemon, d->manager, d->launcher);
+			      "is not where it was born; in the real tree, the arrow after it "
+			      "names where it was born: launcher(%d)."),
+		d->launcher, d->daemon, d->manager, d->daemon, d->manager, d->launcher,
+		d->launcher);
 	sb_addf(&t->sessions, _("2. Two sessions, in a pid namespace of their own.\n"
 				"ns-init(%d) is the init of a new pid namespace. In it, "
 				"leader-a(%d) leads a session and started a process that "
