@@ -112,6 +112,16 @@ static int refresh_status(int err)
 	return err == -EDOM ? CT_EXIT_USAGE : CT_EXIT_FAILURE;
 }
 
+/* Say that pid is not there; the exit status for it. */
+static int no_pid(const struct source *src, const struct ct_model *m, pid_t pid)
+{
+	if (m->snapshot)
+		ct_say(_("no process with pid %d in the snapshot %s"), (int)pid, m->snapshot);
+	else
+		ct_say(_("no process with pid %d under '%s'"), (int)pid, src->name);
+	return CT_EXIT_NO_PID;
+}
+
 /*
  * The processes to focus on: the -p ones, or those the snapshot was
  * focused on. -p may name any thread: its process is focused on. The
@@ -144,11 +154,7 @@ static int focus(const struct ct_options *o, struct source *src, struct ct_model
 	missing = n ? model_focus(m, *focus, n) : 0;
 	if (!missing)
 		return CT_EXIT_OK;
-	if (m->snapshot)
-		ct_say(_("no process with pid %d in the snapshot %s"), (int)missing, m->snapshot);
-	else
-		ct_say(_("no process with pid %d under '%s'"), (int)missing, src->name);
-	return CT_EXIT_NO_PID;
+	return no_pid(src, m, missing);
 }
 
 /* The process named by pid, or the process of the thread pid; -1 if none. */
@@ -174,15 +180,8 @@ static int operand(const struct ct_options *o, struct source *src, struct ct_mod
 	*from = 0;
 	if (o->root_pid && !o->show_parents) {
 		idx = find_process(src, m, o->root_pid);
-		if (idx < 0) {
-			if (m->snapshot)
-				ct_say(_("no process with pid %d in the snapshot %s"), (int)o->root_pid,
-				       m->snapshot);
-			else
-				ct_say(_("no process with pid %d under '%s'"), (int)o->root_pid,
-				       src->name);
-			return CT_EXIT_NO_PID;
-		}
+		if (idx < 0)
+			return no_pid(src, m, o->root_pid);
 		*from = m->nodes[idx].p->pid;
 		model_show_from(m, *from, false, 0);
 	} else if (o->user && !model_show_from(m, 0, true, o->uid)) {
@@ -210,11 +209,7 @@ static int highlight(const struct ct_options *o, struct source *src, const struc
 	}
 	if (!o->highlight)
 		return CT_EXIT_OK;
-	if (m->snapshot)
-		ct_say(_("no process with pid %d in the snapshot %s"), (int)want, m->snapshot);
-	else
-		ct_say(_("no process with pid %d under '%s'"), (int)want, src->name);
-	return CT_EXIT_NO_PID;
+	return no_pid(src, m, want);
 }
 
 /*
