@@ -317,6 +317,7 @@ size_t model_subtrees(struct ct_model *m, const unsigned char *sel)
 		}
 		reroot(m, (enum ct_tree)t);
 	}
+	m->subtrees = true;
 	free(stack);
 	return nsel;
 }
@@ -351,6 +352,8 @@ static void relink(struct ct_model *m, enum ct_tree t, bool numeric)
 	free(m->children[t]);
 	free(m->roots[t]);
 	link_tree(m, t, numeric);
+	if (m->subtrees)
+		reroot(m, t);
 }
 
 void model_unlink_kthreads(struct ct_model *m)
@@ -372,18 +375,12 @@ void model_unlink_kthreads(struct ct_model *m)
 		}
 		if (cut)
 			relink(m, (enum ct_tree)t, m->numeric);
-		/*
-		 * Relinking made every parentless process a root again: the
-		 * tops of a PID or USER view (model_subtrees) must stay roots.
-		 */
-		reroot(m, (enum ct_tree)t);
 	}
 }
 
 size_t model_hide_kthreads(struct ct_model *m)
 {
 	size_t i, n = 0;
-	int t;
 
 	model_unlink_kthreads(m);
 	for (i = 0; i < m->n; i++) {
@@ -395,8 +392,6 @@ size_t model_hide_kthreads(struct ct_model *m)
 			n++;
 		nd->shown[TREE_REAL] = nd->shown[TREE_BORN] = false;
 	}
-	for (t = 0; t < TREE_COUNT; t++)
-		reroot(m, (enum ct_tree)t);
 	return n;
 }
 

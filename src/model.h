@@ -42,6 +42,9 @@ struct ct_model {
 					 * (then boot_time is unknown too) */
 	const char *snapshot;		/* loaded from this snapshot (--load), or NULL */
 	bool numeric;			/* children ordered by pid alone */
+	bool subtrees;			/* roots are the tops of what is shown
+					 * (model_subtrees), not every parentless
+					 * process */
 	int *hash;			/* pid -> node index, open addressing */
 	size_t hash_mask;
 };

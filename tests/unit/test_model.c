@@ -606,6 +606,36 @@ static void test_show_from_pid(void **state)
 	proclist_free(&pl);
 }
 
+/*
+ * Hiding kernel threads after a PID or USER view relinks the trees: the
+ * view's tops stay its roots, and a process cut from a kernel thread
+ * outside the view is not drawn.
+ */
+static void test_show_from_then_kthreads(void **state)
+{
+	static const struct pspec procs[] = {
+		{ 1, 0, 0, K, "init" }, { 2, 0, 0, K, "kthreadd" },
+		{ 3, 2, 2, K, "kworker" }, { 10, 1, 1, K, "sshd" },
+		{ 11, 10, 10, K, "bash" }, { 12, 3, 3, K, "modprobe" },
+	};
+	struct ct_proclist pl;
+	struct ct_model m;
+	size_t i;
+
+	(void)state;
+	pl_fill(&pl, procs, ARRAY_SIZE(procs));
+	for (i = 0; i < pl.n; i++)
+		pl.v[i].kthread = pl.v[i].pid == 2 || pl.v[i].pid == 3;
+	model_build(&m, &pl, false);
+	assert_true(model_show_from(&m, 10, false, 0));
+	assert_int_equal(model_hide_kthreads(&m), 0);
+	assert_roots(&m, TREE_REAL, (const pid_t[]){ 10, 0 });
+	assert_roots(&m, TREE_BORN, (const pid_t[]){ 10, 0 });
+	assert_shown(&m, TREE_REAL, (const pid_t[]){ 10, 11, 0 });
+	model_free(&m);
+	proclist_free(&pl);
+}
+
 static void test_show_from_user(void **state)
 {
 	struct ct_proclist pl;
@@ -913,6 +943,7 @@ int main(void)
 		cmocka_unit_test(test_long_cycle),
 		cmocka_unit_test(test_show_from_pid),
 		cmocka_unit_test(test_show_from_user),
+		cmocka_unit_test(test_show_from_then_kthreads),
 		cmocka_unit_test(test_show_from_none),
 		cmocka_unit_test(test_hide_kthreads),
 		cmocka_unit_test(test_ns_changed),
