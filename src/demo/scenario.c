@@ -70,6 +70,12 @@ static pid_t fork_story(void)
 	for (int i = 0; i < 1000; i++) {
 		pid_t pid = fork();
 
+		/* The demo's own handlers are not the workload's: kill ends it. */
+		if (pid == 0) {
+			signal(SIGINT, SIG_DFL);
+			signal(SIGTERM, SIG_DFL);
+			signal(SIGHUP, SIG_DFL);
+		}
 		if (pid >= 0 || errno != EAGAIN)
 			return pid;
 		usleep(10000);
@@ -262,14 +268,17 @@ int scenario_daemonise_start(struct daemonise *d)
 	if (d->manager < 0)
 		return -errno;
 	if (d->manager == 0) {
-		pid_t l;
+		pid_t l, manager = getpid();
 
+		/* Nothing here outlives the demo, even killed (SIGKILL). */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		prctl(PR_SET_NAME, "service-manager");
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
 		l = fork_story();
 		if (l == 0) {
 			pid_t m;
 
+			prctl(PR_SET_PDEATHSIG, SIGKILL);
 			prctl(PR_SET_NAME, "launcher");
 			if (write(rep[1], &(pid_t){ getpid() }, sizeof(pid_t)) != sizeof(pid_t))
 				_exit(1);
@@ -282,6 +291,16 @@ int scenario_daemonise_start(struct daemonise *d)
 						prctl(PR_SET_NAME, "daemon");
 						if (write(rep[1], &(pid_t){ getpid() },
 							  sizeof(pid_t)) != sizeof(pid_t))
+							_exit(1);
+						/*
+						 * Once adopted, it dies with the manager:
+						 * set earlier, its parent's planned exit
+						 * would kill it.
+						 */
+						for (int i = 0; i < 500 && getppid() != manager; i++)
+							usleep(10000);
+						prctl(PR_SET_PDEATHSIG, SIGKILL);
+						if (getppid() != manager)
 							_exit(1);
 						forever();
 					}

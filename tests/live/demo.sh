@@ -111,15 +111,22 @@ if command -v tmux > /dev/null; then
 	tm() { tmux -L "cabatree-demo-$$" "$@"; }
 	tm -f /dev/null new-session -d -x 120 -y 40 \
 		"sh -c '\"\$0\" --demo -i; echo \$? > \"\$1\"' '$CABATREE' '$tmp/i-status'"
-	shell=$(tm display-message -p '#{pane_pid}')
-	demo= browser=
-	for i in $(seq 600); do
-		demo=$(pgrep -P "$shell" -x cabatree | head -n 1)
-		[ -n "$demo" ] && browser=$(pgrep -P "$demo" -x cabatree | head -n 1)
-		[ -n "$browser" ] && grep -qa CABATREE_DEMO_STORY= "/proc/$browser/environ" 2>/dev/null &&
-			break
-		sleep 0.1
-	done
+	# The demo under the pane's shell, and its browser once it has the story.
+	wait_browser() {
+		shell=$(tm display-message -p '#{pane_pid}')
+		demo= browser=
+		for i in $(seq 600); do
+			demo=$(pgrep -P "$shell" -x cabatree | head -n 1)
+			[ -n "$demo" ] && browser=$(pgrep -P "$demo" -x cabatree | head -n 1)
+			[ -n "$browser" ] &&
+				grep -qa CABATREE_DEMO_STORY= "/proc/$browser/environ" 2>/dev/null &&
+				break
+			sleep 0.1
+		done
+	}
+	# A process that is gone, or a zombie left to init to reap.
+	ended() { ! [ -d "/proc/$1" ] || grep -q '^State:.*Z' "/proc/$1/status" 2> /dev/null; }
+	wait_browser
 	grep -z '^CABATREE_DEMO_STORY=' "/proc/$browser/environ" 2> /dev/null | tr -d '\0' |
 		sed '1s/^CABATREE_DEMO_STORY=//' > "$tmp/story"
 	check "--demo -i: the browser has the story" grep -q '^cabatree draws two trees' "$tmp/story"
@@ -147,6 +154,29 @@ if command -v tmux > /dev/null; then
 	done
 	check "--demo -i: none of the workloads' processes is left" [ -z "$left" ]
 	[ -z "$left" ] || ps -o pid,ppid,comm -p "${left# }" | sed "s/^/# left: /"
+	tm kill-server 2> /dev/null
+
+	# Killed (SIGKILL: no cleanup of its own), the demo takes its
+	# workloads with it, even the daemon that a subreaper adopted.
+	tm -f /dev/null new-session -d -x 120 -y 40 "sh -c '\"\$0\" --demo -i' '$CABATREE'"
+	wait_browser
+	tr '\0' '\n' < "/proc/$browser/environ" 2> /dev/null |
+		grep -oE '(daemon|launcher|service-manager|ns-init|leader-[ab]|worker-[ab])\([0-9]+\)' |
+		sed 's/.*(\(.*\))/\1/' | sort -u > "$tmp/k-pids"
+	kill -KILL "$demo" "$browser"
+	for i in $(seq 50); do
+		left=
+		for p in $(cat "$tmp/k-pids"); do
+			ended "$p" || left="$left $p"
+		done
+		[ -z "$left" ] && break
+		sleep 0.1
+	done
+	check "--demo -i killed: it named its 8 workload processes" \
+		[ "$(wc -l < "$tmp/k-pids")" = 8 ]
+	check "--demo -i killed: none of the workloads' processes is left" [ -z "$left" ]
+	[ -z "$left" ] || ps -o pid,ppid,comm -p "${left# }" | sed "s/^/# left: /"
+	for p in $left; do kill -KILL "$p" 2> /dev/null; done
 	tm kill-server 2> /dev/null
 else
 	skip_part "--demo -i: needs tmux (Debian package tmux)"
