@@ -296,15 +296,18 @@ static int cmp_ull(const void *a, const void *b)
 static int render_ns_groups(struct render_ctx *rc, struct ct_model *m, enum ct_ns type)
 {
 	unsigned long long *keys = xreallocarray(NULL, m->n ? m->n : 1, sizeof(*keys));
+	unsigned long long *ns = xreallocarray(NULL, m->n ? m->n : 1, sizeof(*ns));
 	bool (*saved)[TREE_COUNT] = xreallocarray(NULL, m->n ? m->n : 1, sizeof(*saved));
 	bool marks[MARK_COUNT] = { false };
 	size_t i, j, n = 0;
 	int ret = 0;
 
+	/* Each process's namespace, once: model_ns walks up the tree. */
 	for (i = 0; i < m->n; i++) {
 		memcpy(saved[i], m->nodes[i].shown, sizeof(saved[i]));
+		ns[i] = model_ns(m, (int)i, type, TREE_REAL);
 		if (saved[i][TREE_REAL] || saved[i][TREE_BORN])
-			keys[n++] = model_ns(m, (int)i, type, TREE_REAL);
+			keys[n++] = ns[i];
 	}
 	qsort(keys, n, sizeof(*keys), cmp_ull);
 	for (i = 0, j = 0; i < n; i++)
@@ -314,13 +317,14 @@ static int render_ns_groups(struct render_ctx *rc, struct ct_model *m, enum ct_n
 	if (!n) {
 		/* Nothing shown: the titles and the line about kernel threads. */
 		free(saved);
+		free(ns);
 		free(keys);
 		return render_text.render(rc);
 	}
 	rc->marks = marks;
 	for (j = 0; j < n && ret == 0; j++) {
 		for (i = 0; i < m->n; i++) {
-			bool in = model_ns(m, (int)i, type, TREE_REAL) == keys[j];
+			bool in = ns[i] == keys[j];
 
 			m->nodes[i].shown[TREE_REAL] = saved[i][TREE_REAL] && in;
 			m->nodes[i].shown[TREE_BORN] = saved[i][TREE_BORN] && in;
@@ -339,6 +343,7 @@ static int render_ns_groups(struct render_ctx *rc, struct ct_model *m, enum ct_n
 	rc->marks = NULL;
 	rc->more = false;
 	free(saved);
+	free(ns);
 	free(keys);
 	return ret;
 }
