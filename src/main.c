@@ -123,6 +123,25 @@ static int no_pid(const struct source *src, const struct ct_model *m, pid_t pid)
 }
 
 /*
+ * The process that pid names: pid itself when it is a process of the
+ * model, else the process of the thread pid, when the source knows one.
+ */
+static pid_t process_pid(struct source *src, const struct ct_model *m, pid_t pid)
+{
+	pid_t tgid;
+
+	if (model_find(m, pid) < 0 && (tgid = source_tgid_of(src, pid)) > 0)
+		return tgid;
+	return pid;
+}
+
+/* The process named by pid, or the process of the thread pid; -1 if none. */
+static int find_process(struct source *src, const struct ct_model *m, pid_t pid)
+{
+	return model_find(m, process_pid(src, m, pid));
+}
+
+/*
  * The processes to focus on: the -p ones, or those the snapshot was
  * focused on. -p may name any thread: its process is focused on. The
  * options stay as they were parsed; the list is the caller's to free.
@@ -144,28 +163,12 @@ static int focus(const struct ct_options *o, struct source *src, struct ct_model
 	*focus = n ? xreallocarray(NULL, n, sizeof(**focus)) : NULL;
 	if (n)
 		memcpy(*focus, from, n * sizeof(**focus));
-	for (i = 0; i < n; i++) {
-		pid_t tgid;
-
-		if (model_find(m, (*focus)[i]) < 0 &&
-		    (tgid = source_tgid_of(src, (*focus)[i])) > 0)
-			(*focus)[i] = tgid;
-	}
+	for (i = 0; i < n; i++)
+		(*focus)[i] = process_pid(src, m, (*focus)[i]);
 	missing = n ? model_focus(m, *focus, n) : 0;
 	if (!missing)
 		return CT_EXIT_OK;
 	return no_pid(src, m, missing);
-}
-
-/* The process named by pid, or the process of the thread pid; -1 if none. */
-static int find_process(struct source *src, const struct ct_model *m, pid_t pid)
-{
-	int idx = model_find(m, pid);
-	pid_t tgid;
-
-	if (idx < 0 && (tgid = source_tgid_of(src, pid)) > 0)
-		idx = model_find(m, tgid);
-	return idx;
 }
 
 /*
@@ -267,17 +270,18 @@ static bool kthreads_wanted(const struct ct_options *o, const struct ct_model *m
 	int top = from ? model_find(m, from) : -1;
 	size_t i;
 
+	if (o->kthreads)
+		return true;
 	/* cabatree 2: the kernel threads from kthreadd. */
 	if (top >= 0 && m->nodes[top].p->kthread)
 		return true;
-
-	for (i = 0; i < nfocus && !o->kthreads; i++) {
+	for (i = 0; i < nfocus; i++) {
 		int idx = model_find(m, focus[i]);
 
 		if (idx >= 0 && m->nodes[idx].p->kthread)
 			return true;
 	}
-	return o->kthreads;
+	return false;
 }
 
 static int cmp_ull(const void *a, const void *b)
