@@ -21,6 +21,12 @@ void proc_free(struct ct_proc *p)
 	free(p->threads);
 }
 
+void released_free(struct ct_released *r)
+{
+	free(r->name);
+	free(r->program);
+}
+
 void proclist_free(struct ct_proclist *pl)
 {
 	size_t i;
@@ -28,6 +34,9 @@ void proclist_free(struct ct_proclist *pl)
 	for (i = 0; i < pl->n; i++)
 		proc_free(&pl->v[i]);
 	free(pl->v);
+	for (i = 0; i < pl->nreleased; i++)
+		released_free(&pl->released[i]);
+	free(pl->released);
 	memset(pl, 0, sizeof(*pl));
 }
 

@@ -107,6 +107,35 @@ struct ct_proc {
 				 * the procfs shows); 0 when unknown */
 	struct ct_thread *threads;	/* other threads than the leader, with -t */
 	size_t nthreads_listed;
+	/*
+	 * Lineage (the recorder's, or a snapshot's): the released ancestor
+	 * that created it, ct_proclist.released[made_by - 1], or 0 when its
+	 * creator is its CABA or not known (see lineage_creator()).
+	 * lineage_cut: the recorder dropped its creator (its cap), so the
+	 * lineage is incomplete here.
+	 */
+	size_t made_by;
+	bool lineage_cut;
+};
+
+/*
+ * A released ancestor: a process that ended and was released, kept by the
+ * recorder because a living process descends from it (its creator, or its
+ * creator's creator...). Its pid may belong to another process by now.
+ * The first living process on the chain is the CABA of those below it.
+ */
+struct ct_released {
+	pid_t pid;
+	unsigned long long start_time;	/* clock ticks after boot */
+	unsigned long long end_time;	/* when it exited, clock ticks after boot;
+					 * 0: not known */
+	int exit_status;		/* as wait(2) gives it; -1: not known */
+	char *name;			/* raw bytes (comm); NULL: not known */
+	size_t name_len;
+	char *program;			/* the path of its last exec; NULL: not known */
+	size_t program_len;
+	size_t made_by;			/* as ct_proc.made_by */
+	bool lineage_cut;
 };
 
 /*
@@ -128,6 +157,14 @@ struct ct_meta {
 	long clock_ticks;		/* start_time units per second; 0: unknown
 					 * (then boot_time is unknown too) */
 	const char *snapshot;		/* read from this snapshot (--load), or NULL */
+	/*
+	 * The source gives lineage (ct_proclist.released, made_by): the
+	 * recorder keeps it, or a snapshot holds it. Without it, no process
+	 * has a made_by and the list is empty.
+	 */
+	bool has_lineage;
+	unsigned long long lineage_dropped;	/* released ancestors the recorder's
+						 * cap dropped */
 };
 
 /* The processes a source read, sorted by pid, and what it says about them. */
@@ -136,10 +173,22 @@ struct ct_proclist {
 	size_t n;
 	size_t cap;
 	struct ct_meta meta;
+	struct ct_released *released;	/* never in v: they are not alive */
+	size_t nreleased;
 };
 
 /* Free what p holds (not p itself). */
 void proc_free(struct ct_proc *p);
+
+/* The released ancestor made_by names (ct_proc or ct_released), or NULL. */
+static inline const struct ct_released *
+lineage_creator(const struct ct_proclist *pl, size_t made_by)
+{
+	return made_by && made_by <= pl->nreleased ? &pl->released[made_by - 1] : NULL;
+}
+
+/* Free what r holds (not r itself). */
+void released_free(struct ct_released *r);
 
 /* Free the processes of pl and empty it; its meta is cleared too. */
 void proclist_free(struct ct_proclist *pl);

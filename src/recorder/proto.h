@@ -10,19 +10,41 @@
  * does not know but /proc shows is waited for, up to wait_ms. It answers
  * each process, in the order asked, in the same pid namespace:
  *
- *   cabatree-query 1           cabatree-answer 1
+ *   cabatree-query 2           cabatree-answer 2
  *   pidns INO                  backend ebpf|connector
  *   wait-ms MS                 lost N
  *   count N                    since SECONDS (when recording began)
  *   PID START   (N lines)      filtered 0|1
- *   end                        count N
- *                              PID START KIND CABA CABA_START   (N lines)
+ *   end                        lineage 0|1
+ *                              dropped N
+ *                              count N
+ *                              PID START KIND CABA CABA_START CREATOR CREATOR_START
+ *                                                     (N lines)
+ *                              released M
+ *                              PID START CREATOR CREATOR_START END STATUS NAME PROGRAM
+ *                                                     (M lines)
  *                              end
  *
  * or, when it cannot answer at all:
  *
  *   cabatree-error 1
  *   SENTENCE (one line, for the user)
+ *
+ * Lineage (version 2): CREATOR CREATOR_START names the released ancestor
+ * of this answer that created the process (or the released ancestor); "0
+ * 0" when its creator is alive (its CABA) or not known, "0 1" when the
+ * recorder dropped it (its cap). The released list holds exactly the
+ * released ancestors on the chains of the processes answered, each once;
+ * END is when it exited (clock ticks after boot, 0: not known), STATUS its
+ * wait status (-1: not known), NAME and PROGRAM encoded as in the state
+ * file (recorder/state.c). lineage 0 says the recorder gives none: the
+ * answer is filtered (hidepid=), the pid namespace asked about is not the
+ * recorder's (released pids have no number there), or it keeps none (cap
+ * 0); every creator is then 0 0 and the list empty. dropped is the count
+ * of released ancestors the cap dropped.
+ *
+ * A version 1 question gets a version 1 answer: no lineage, dropped and
+ * released lines, and process lines that end at CABA_START.
  */
 #ifndef CABATREE_RECORDER_PROTO_H
 #define CABATREE_RECORDER_PROTO_H
@@ -43,6 +65,7 @@ struct proto_pair {
 };
 
 struct proto_request {
+	unsigned int version;		/* of the question: 1 or 2 */
 	unsigned long long pidns;	/* inode of the pid namespace of the pids */
 	unsigned int wait_ms;
 	struct proto_pair *v;
@@ -68,6 +91,20 @@ struct proto_entry {
 	char kind;			/* enum proto_kind */
 	pid_t caba;			/* w, i, r, d: in the namespace asked about; else 0 */
 	unsigned long long caba_start;	/* with caba; else 0 */
+	pid_t creator;			/* a released ancestor of the answer; 0: none */
+	unsigned long long creator_start;	/* with creator; else 1: dropped */
+};
+
+/* A released ancestor in an answer (version 2). */
+struct proto_released {
+	pid_t pid;
+	unsigned long long start;
+	pid_t creator;			/* as proto_entry */
+	unsigned long long creator_start;
+	unsigned long long end;		/* clock ticks after boot; 0: not known */
+	int status;			/* wait status; -1: not known */
+	char name[16];			/* NUL-terminated; "": not known */
+	char *program;			/* malloc'd, or NULL */
 };
 
 struct proto_answer {
@@ -75,8 +112,13 @@ struct proto_answer {
 	unsigned long long lost;
 	long long since;
 	bool filtered;			/* only the asker's processes were answered */
+	unsigned int version;		/* of the answer: that of the question */
+	bool lineage;			/* the recorder gives lineage (version 2) */
+	unsigned long long dropped;
 	struct proto_entry *v;
 	size_t n;
+	struct proto_released *rel;
+	size_t nrel;
 };
 
 struct strbuf;

@@ -2,10 +2,15 @@
 /*
  * The state file, line by line:
  *
- *   cabatree-recorder-state 3
+ *   cabatree-recorder-state 4
  *   boot_id <id>  backend <name>  pidns <inode>  daemon <pid> <start>
- *   updated <seconds>  lost <events>  processes <count>   (one per line)
- *   <pid> <start> <caba> <caba start> w|i|p|d             (count lines)
+ *   updated <seconds>  lost <events>  dropped <count>
+ *   processes <count>                                     (one per line)
+ *   <pid> <start> <caba> <caba start> w|i|p|d <creator> <creator start> <name> <program>
+ *                                                         (count lines)
+ *   released <count>
+ *   <pid> <start> <nsec> <creator> <creator start> <end nsec> <status> <name> <program>
+ *                                                         (count lines)
  *   end
  *   checksum crc32 <8 hexadecimal digits>
  *
@@ -17,10 +22,23 @@
  * that was no reaper, so that it created the process; d by definition
  * (pid 1, kthreadd: none, so caba and caba start are 0).
  *
- * The checksum covers every byte before its line. Versions 1 and 2, which
- * earlier releases wrote, are still read: version 2 is the same with w
- * and i only (i: not known whether from a reaper, so taken as from one),
- * version 1 that without the checksum line.
+ * The rest of a process line, and the released lines, are its lineage
+ * (recorder/born.h): the creator, a process or a released ancestor of the
+ * file, is "0 0" when not known and "0 1" when the cap dropped it; name
+ * (comm) and program (the path of its last exec) are "-" when not known,
+ * else their bytes with each byte outside '!'..'~', each '%' and a value
+ * that is "-" alone written %XX (two upper-case hexadecimal digits).
+ * Released ancestors come oldest release first; nsec is the exact start
+ * (0: not known), end nsec when it exited, in ns after boot (0: not
+ * known), status its wait status (-1: not known). Every released ancestor
+ * listed is the creator of a process or of another released ancestor.
+ *
+ * The checksum covers every byte before its line. Versions 1 to 3, which
+ * earlier releases wrote, are still read, with no lineage: version 3 is
+ * version 4 without the dropped line, the process lines' lineage and the
+ * released list; version 2 is that with w and i only (i: not known whether
+ * from a reaper, so taken as from one), version 1 that without the
+ * checksum line.
  *
  * Anything else, a short file, a count that does not match or a checksum
  * that does not is malformed: a reader never trusts half a file, nor a

@@ -29,6 +29,28 @@ struct state_entry {
 	bool from_reaper;		/* inferred: the parent then was a reaper (or
 					 * not known: always so from versions 1 and 2) */
 	bool defined;			/* pid 1, kthreadd (never from versions 1 and 2) */
+	/* Lineage (version 4; versions 1 to 3: none known): */
+	pid_t creator;			/* who created it: a process of v or of released
+					 * (0: not known) */
+	unsigned long long creator_start;
+	bool cut;			/* its creator was dropped by the cap */
+	char comm[BORN_COMM_LEN];	/* "": not known */
+	char *path;			/* malloc'd, or NULL */
+};
+
+/* A released ancestor (version 4): see born.h. */
+struct state_released {
+	pid_t pid;
+	unsigned long long start;	/* clock ticks after boot */
+	unsigned long long nsec;	/* exact start in ns (eBPF), else 0 */
+	pid_t creator;			/* a process of released (listed before it
+					 * or after) or of v; 0: not known */
+	unsigned long long creator_start;
+	bool cut;
+	unsigned long long end_nsec;	/* ns after boot; 0: not known */
+	int exit_status;		/* -1: not known */
+	char comm[BORN_COMM_LEN];
+	char *path;
 };
 
 struct state_meta {
@@ -39,14 +61,17 @@ struct state_meta {
 	unsigned long long daemon_start;
 	long long updated;		/* seconds since the epoch */
 	unsigned long long lost;	/* events lost since the recorder started */
+	unsigned long long dropped;	/* released ancestors dropped by the cap */
 };
 
 struct state {
 	struct state_meta meta;
 	struct state_entry *v;		/* sorted by (pid, start) */
 	size_t n;
+	struct state_released *rel;	/* oldest release first */
+	size_t nrel;
 	uid_t owner;			/* the file's owner */
-	unsigned int version;		/* of the file read: 1 (no checksum), 2 or 3 */
+	unsigned int version;		/* of the file read: 1 (no checksum), 2, 3 or 4 */
 	/* Filled by state_salvage: */
 	bool header_ok;			/* meta was read whole */
 	size_t announced;		/* processes the header announced */
@@ -64,7 +89,7 @@ struct state {
 int state_save(int dirfd, const char *name, const struct born_table *t,
 	       const struct state_meta *meta, mode_t mode);
 
-/* Append the text of the state file of t and meta to sb (version 3). */
+/* Append the text of the state file of t and meta to sb (version 4). */
 struct strbuf;
 void state_format(struct strbuf *sb, const struct born_table *t,
 		  const struct state_meta *meta);
@@ -111,7 +136,11 @@ size_t state_prune_orphans(struct state *st);
 const struct state_entry *state_find(const struct state *st, pid_t pid,
 				     unsigned long long start);
 
-/* Rebuild a born table from st (t must be freshly initialised). */
+/* The released ancestor (pid, start) of st, or NULL. */
+const struct state_released *state_find_released(const struct state *st, pid_t pid,
+						 unsigned long long start);
+
+/* Rebuild a born table from st, lineage too (t must be freshly initialised). */
 void state_to_table(const struct state *st, struct born_table *t);
 
 void state_free(struct state *st);
