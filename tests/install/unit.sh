@@ -201,8 +201,9 @@ kid_while() {
 	kid=$(cat "$tmp/kid")
 }
 witnessed() { # STATE: is $kid in STATE with $kid_sh as its CABA, witnessed?
-	_line="$kid $(start_of "$kid") $kid_sh $(start_of "$kid_sh") w"
-	wait_for "cabatreed saves the fork of $kid" grep -qx "$_line" "$1"
+	# (Its lineage follows: the creator, the name and the program.)
+	_line="$kid $(start_of "$kid") $kid_sh $(start_of "$kid_sh") w $kid_sh $(start_of "$kid_sh")"
+	wait_for "cabatreed saves the fork of $kid" grep -q "^$_line " "$1"
 }
 kid_done() {
 	kill "$kid" "$kid_sh" 2> /dev/null
