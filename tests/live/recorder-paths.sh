@@ -244,8 +244,12 @@ st=$tmp/p6/st4/state
 log=$tmp/p6.log
 : > "$log"
 pins=$(pin_dir "$tmp/p6/st4" state)
+# Where an earlier release pinned records of another layout for this file.
+old_pins=$(printf '%s\n' "$pins" | sed 's|/cabatree-v2/|/cabatree-v1/|')
+mkdir -p "$old_pins"
 check "eBPF: cabatreed starts on $st" start_daemon "$st" "$log" --backend=ebpf
 check "eBPF: its programs are pinned in $pins" [ -e "$pins/fork" ]
+check "eBPF: the pins of an earlier layout for the same file are removed" [ ! -e "$old_pins" ]
 check "eBPF: it loaded them itself" [ "$(progs_held "$dpid")" -gt 0 ]
 first=$(fork_link "$pins")
 echo "# pins $pins: link and program of fork: $first"
