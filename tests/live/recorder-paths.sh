@@ -216,9 +216,10 @@ kid_while() {
 }
 # witnessed STATE: $kid in STATE with $kid_sh as its CABA, witnessed?
 witnessed() {
-	_line="$kid $(start_of "$kid") $kid_sh $(start_of "$kid_sh") w"
-	until_ok grep -qx "$_line" "$1"
-	grep -qx "$_line" "$1" || { echo "# wanted '$_line' in $1, found:"; grep "^$kid " "$1" | sed 's/^/#   /'; false; }
+	# (Its lineage follows: the creator, the name and the program.)
+	_line="$kid $(start_of "$kid") $kid_sh $(start_of "$kid_sh") w $kid_sh $(start_of "$kid_sh")"
+	until_ok grep -q "^$_line " "$1"
+	grep -q "^$_line " "$1" || { echo "# wanted '$_line ...' in $1, found:"; grep "^$kid " "$1" | sed 's/^/#   /'; false; }
 }
 kid_done() {
 	kill "$kid" "$kid_sh" 2> /dev/null

@@ -71,9 +71,9 @@ for be in $backends; do
 	i=0
 	while [ ! -s "$tmp/kid" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done
 	kid=$(cat "$tmp/kid")
-	until_ok grep -q "^$kid .* $sh .* w\$" "$st"
+	until_ok grep -q "^$kid .* $sh .* w " "$st"
 	check "$be: a fork after the drop is recorded, witnessed" \
-		grep -q "^$kid $(start_of "$kid") $sh $(start_of "$sh") w\$" "$st"
+		grep -q "^$kid $(start_of "$kid") $sh $(start_of "$sh") w " "$st"
 	kill "$kid" "$sh"
 	wait "$sh" 2>/dev/null
 	rm -f "$tmp/kid"
