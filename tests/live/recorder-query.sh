@@ -117,8 +117,9 @@ for be in $backends; do
 	set -- $(creator "$d/ans" "$df")
 	[ "${1:-0}" != 0 ] &&
 		awk -v p="$1" -v s="$2" '$1 == p && $2 == s && NF == 8 && $7 == "sh"' "$d/ans" | grep -q .
-	check "$be: a double fork: the middle one, released, is named on the lineage" [ $? = 0 ] ||
-		sed 's/^/#   /' "$d/ans"
+	rc=$?
+	check "$be: a double fork: the middle one, released, is named on the lineage" [ $rc = 0 ]
+	[ $rc = 0 ] || { echo "# sleep $df:"; sed 's/^/#   /' "$d/ans"; }
 	kill "$df"
 
 	# ---- unknown, gone: 'u' at once ----
