@@ -485,7 +485,7 @@ int main(int argc, char **argv)
 	 * carries them apart from the processes.
 	 */
 	if (o.format != FMT_JSON &&
-	    (o.lineage || o.interactive || o.npids || src->nfocus ||
+	    (o.lineage || o.npids || src->nfocus ||
 	     (o.show_parents && o.root_pid)))
 		model_lineage(&m);
 	if (o.ns_sort >= 0)
