@@ -33,15 +33,17 @@
  * Lineage (version 2): CREATOR CREATOR_START names the released ancestor
  * of this answer that created the process (or the released ancestor); "0
  * 0" when its creator is alive (its CABA) or not known, "0 1" when the
- * recorder dropped it (its cap). The released list holds exactly the
+ * recorder dropped it (its cap) or the answer would list more than
+ * PROTO_MAX_RELEASED released ancestors. The released list holds exactly the
  * released ancestors on the chains of the processes answered, each once;
  * END is when it exited (clock ticks after boot, 0: not known), STATUS its
  * wait status (-1: not known), NAME and PROGRAM encoded as in the state
  * file (recorder/state.c). lineage 0 says the recorder gives none: the
  * answer is filtered (hidepid=), the pid namespace asked about is not the
  * recorder's (released pids have no number there), or it keeps none (cap
- * 0); every creator is then 0 0 and the list empty. dropped is the count
- * of released ancestors the cap dropped.
+ * 0); every creator is then 0 0, dropped 0 and the list empty. dropped
+ * is the count of released ancestors the cap dropped. Only processes
+ * with a CABA (w, i, r) have a creator: the chain ends at the CABA.
  *
  * A version 1 question gets a version 1 answer: no lineage, dropped and
  * released lines, and process lines that end at CABA_START.
@@ -53,11 +55,16 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define PROTO_VERSION 1
+#define PROTO_VERSION 2
 #define PROTO_MAX_WAIT_MS 1000		/* the longest wait cabatreed grants */
 #define PROTO_DEFAULT_WAIT_MS 250	/* what cabatree asks for */
 #define PROTO_MAX_COUNT (1U << 22)	/* no more processes than pids */
 #define PROTO_SOCKET_SUFFIX ".sock"	/* the socket: the state file's path + this */
+/*
+ * The most released ancestors an answer about n processes lists: past it,
+ * cabatreed cuts the chains ("0 1"), and cabatree refuses a longer list.
+ */
+#define PROTO_MAX_RELEASED(n) (4 * (size_t)(n) + 4096)
 
 struct proto_pair {
 	pid_t pid;
@@ -136,6 +143,12 @@ int proto_parse_request(char *buf, size_t len, struct proto_request *q,
 			char *err, size_t errlen);
 int proto_parse_answer(char *buf, size_t len, struct proto_answer *a,
 		       char *err, size_t errlen);
+
+/*
+ * ns after boot (the recorder's clock) as clock ticks after boot (the
+ * answer's END); 0 stays 0 (not known), anything else is at least 1.
+ */
+unsigned long long proto_ticks(unsigned long long nsec);
 
 void proto_request_free(struct proto_request *q);
 void proto_answer_free(struct proto_answer *a);
