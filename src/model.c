@@ -174,8 +174,12 @@ void model_build(struct ct_model *m, struct ct_proclist *pl, bool numeric)
 		m->boot_time = pl->meta.boot_time;
 		m->clock_ticks = pl->meta.clock_ticks;
 	}
-	m->n = pl->n;
+	m->n = m->nprocs = pl->n;
 	m->nodes = xcalloc(m->n, sizeof(*m->nodes));
+	m->has_lineage = pl->meta.has_lineage;
+	m->lineage_dropped = pl->meta.lineage_dropped;
+	m->released = pl->released;
+	m->nreleased = m->has_lineage ? pl->nreleased : 0;
 	for (i = 0; i < m->n; i++) {
 		m->nodes[i].p = &pl->v[i];
 		switch (pl->v[i].caba_status) {
@@ -210,6 +214,101 @@ void model_build(struct ct_model *m, struct ct_proclist *pl, bool numeric)
 		break_cycles(m, t);
 		link_tree(m, t, numeric);
 	}
+}
+
+size_t model_lineage(struct ct_model *m)
+{
+	size_t n0 = m->nprocs, nr = m->nreleased, i, *top_of;
+	int t;
+
+	if (!nr || m->n != n0)
+		return 0;
+	m->nodes = xreallocarray(m->nodes, n0 + nr, sizeof(*m->nodes));
+	m->relprocs = xcalloc(nr, sizeof(*m->relprocs));
+	for (i = 0; i < nr; i++) {
+		const struct ct_released *r = &m->released[i];
+		struct ct_proc *p = &m->relprocs[i];
+		struct ct_node *nd = &m->nodes[n0 + i];
+
+		memset(nd, 0, sizeof(*nd));
+		p->pid = r->pid;
+		p->start_time = r->start_time;
+		p->state = 'X';
+		p->name = r->name;
+		p->name_len = r->name_len;
+		/* Its program's last component, when its name is not known. */
+		if (!p->name && r->program) {
+			const char *b = memrchr(r->program, '/', r->program_len);
+
+			b = b ? b + 1 : r->program;
+			p->name = (char *)b;
+			p->name_len = r->program_len - (size_t)(b - r->program);
+		}
+		if (!p->name || !p->name_len) {
+			p->name = (char *)"?";
+			p->name_len = 1;
+		}
+		p->made_by = r->made_by;
+		p->lineage_cut = r->lineage_cut;
+		nd->p = p;
+		nd->released = r;
+		nd->parent[TREE_REAL] = -1;
+		/* Its creator; the top of a chain gets its CABA below. */
+		nd->parent[TREE_BORN] = r->made_by && r->made_by <= nr ?
+					(int)(n0 + r->made_by - 1) : -1;
+		nd->shown[TREE_BORN] = true;
+	}
+	m->n = n0 + nr;
+	m->rel_above = xmalloc(nr * sizeof(*m->rel_above));
+	top_of = xmalloc(nr * sizeof(*top_of));
+	for (i = 0; i < nr; i++)
+		top_of[i] = (size_t)-1;
+	/*
+	 * The top of each chain, each released ancestor visited a bounded
+	 * number of times: a walk stops where an earlier one passed, and
+	 * what it passed learns its top. A loop (bad input) ends at nr steps.
+	 */
+	for (i = 0; i < nr; i++) {
+		size_t j = i, top, steps = 0;
+
+		while (top_of[j] == (size_t)-1 && m->released[j].made_by &&
+		       m->released[j].made_by <= nr && steps++ < nr)
+			j = m->released[j].made_by - 1;
+		top = top_of[j] != (size_t)-1 ? top_of[j] : j;
+		for (j = i, steps = 0; top_of[j] == (size_t)-1 && steps++ <= nr;) {
+			top_of[j] = top;
+			if (!m->released[j].made_by || m->released[j].made_by > nr)
+				break;
+			j = m->released[j].made_by - 1;
+		}
+		m->rel_above[i] = -1;
+	}
+	for (i = 0; i < n0; i++) {
+		struct ct_node *nd = &m->nodes[i];
+		size_t top;
+
+		if (!nd->p->made_by || nd->p->made_by > nr)
+			continue;
+		/* The CABA of those below a chain is the creator of its top. */
+		top = top_of[nd->p->made_by - 1];
+		if (m->nodes[n0 + top].parent[TREE_BORN] < 0 && m->rel_above[top] < 0)
+			m->nodes[n0 + top].parent[TREE_BORN] = nd->parent[TREE_BORN];
+		m->rel_above[top] = nd->parent[TREE_BORN];
+		nd->parent[TREE_BORN] = (int)(n0 + nd->p->made_by - 1);
+	}
+	for (i = 0; i < nr; i++)
+		m->rel_above[i] = m->rel_above[top_of[i]];
+	free(top_of);
+	for (t = 0; t < TREE_COUNT; t++) {
+		for (i = 0; i < m->n; i++)
+			m->nodes[i].nchild[t] = 0;
+		free(m->children[t]);
+		free(m->roots[t]);
+	}
+	break_cycles(m, TREE_BORN);
+	for (t = 0; t < TREE_COUNT; t++)
+		link_tree(m, (enum ct_tree)t, m->numeric);
+	return nr;
 }
 
 pid_t model_focus(struct ct_model *m, const pid_t *pids, size_t n)
@@ -464,5 +563,7 @@ void model_free(struct ct_model *m)
 	}
 	free(m->nodes);
 	free(m->hash);
+	free(m->relprocs);
+	free(m->rel_above);
 	memset(m, 0, sizeof(*m));
 }
