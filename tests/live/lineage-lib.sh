@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shared by the lineage tests: reading a process's lineage from the
+# recorder's state file (version 4, src/recorder/state.c) and from
+# cabatree --json, each as one line
+#
+#   PID:NAME PID:NAME ... > CABA
+#
+# the released ancestors between the process and its CABA, nearest first,
+# then its CABA's pid; "> cut" when the recorder's cap dropped the next
+# creator, "> ?" when it does not know it. A name the recorder does not
+# know is "-". Names are as the state file encodes them (%XX for a byte
+# outside '!'..'~'), so that a line is words.
+
+# state_lineage STATE PID: PID's lineage in the state file STATE ("none"
+# when PID is not listed as alive).
+state_lineage() {
+	awk -v want="$2" '
+	$1 == "processes" && NF == 2 && !sect { sect = "p"; next }
+	$1 == "released" && NF == 2 && sect == "p" { sect = "r"; next }
+	$1 == "end" && NF == 1 { sect = "" }
+	sect == "p" && NF == 9 {
+		k = $1 " " $2
+		alive[k] = 1
+		cr[k] = $6 " " $7
+		if ($1 == want) me = k
+	}
+	sect == "r" && NF == 9 {
+		k = $1 " " $2
+		rel[k] = 1
+		cr[k] = $4 " " $5
+		nm[k] = $8
+	}
+	END {
+		if (me == "") { print "none"; exit }
+		s = ""
+		c = cr[me]
+		for (i = 0; i < 100000 && (c in rel); i++) {
+			split(c, a, " ")
+			s = s a[1] ":" nm[c] " "
+			c = cr[c]
+		}
+		split(c, a, " ")
+		if (c in alive) s = s "> " a[1]
+		else if (c == "0 1") s = s "> cut"
+		else s = s "> ?"
+		print s
+	}' "$1"
+}
+
+# state_released_count STATE: how many released ancestors STATE lists.
+state_released_count() {
+	awk '$1 == "released" && NF == 2 { print $2; f = 1 } END { if (!f) print "none" }' "$1"
+}
+
+# state_dropped STATE: the dropped count of STATE's header.
+state_dropped() {
+	awk '$1 == "dropped" && NF == 2 { print $2; exit }' "$1"
+}
+
+# state_has_released STATE PID: does STATE list PID as a released ancestor?
+state_has_released() {
+	awk -v want="$2" '
+	$1 == "released" && NF == 2 { sect = 1; next }
+	$1 == "end" { sect = 0 }
+	sect && $1 == want { f = 1 }
+	END { exit !f }' "$1"
+}

@@ -1,0 +1,183 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The recorder's lineage against the kernel's own account of it: while
+# real daemonizing programs run (tmux, start-stop-daemon, setsid, nohup,
+# ssh-agent, a shell's double fork), tracefs records the tracepoints
+# task_newtask, sched_process_fork, sched_process_exec, sched_process_exit
+# and sched_process_free, which owe nothing to cabatreed's eBPF programs
+# or to the proc connector. From the trace, each surviving process's chain
+# of creators through the released ones (tests/live/trace-lineage.awk);
+# from the recorder, the same chain in its state file and in cabatree
+# --json. Every one must match, with each backend; a table shows them.
+# Needs root.
+set -u
+: "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${TOP_BUILDDIR:=$TOP_SRCDIR/build}"
+: "${CABATREE:=$TOP_BUILDDIR/src/cabatree}"
+CABATREED=$TOP_BUILDDIR/src/cabatreed
+. "$TOP_SRCDIR/tests/live/lib.sh"
+. "$TOP_SRCDIR/tests/live/recorder-lib.sh"
+. "$TOP_SRCDIR/tests/live/lineage-lib.sh"
+export LC_ALL=C
+
+[ "$(id -u)" = 0 ] || need "cabatreed and tracefs need root"
+command -v jq > /dev/null || need "needs jq"
+grep -qw tracefs /proc/filesystems || need "the kernel has no tracefs (CONFIG_TRACING)"
+for p in tmux start-stop-daemon setsid nohup ssh-agent; do
+	command -v "$p" > /dev/null ||
+		need "needs $p (Debian packages tmux, dpkg, util-linux, coreutils, openssh-client)"
+done
+backends="ebpf connector"
+grep -q '^#define HAVE_BPF 1' "$TOP_BUILDDIR/config.h" || backends=connector
+
+tmp=$(root_tmpdir) || need "no directory that root alone may write to keep a state in (cabatreed refuses /tmp)"
+: > "$tmp/daemon.log"
+dpid= wpid= tfs= inst=
+cleanup() {
+	if [ "$fail" != 0 ]; then
+		echo "# cabatreed said:"
+		sed 's/^/#   /' "$tmp/daemon.log"
+	fi
+	kill_workload
+	trace_off
+	[ -n "$dpid" ] && kill "$dpid" 2>/dev/null && wait "$dpid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+export CABATREE_STATE=$tmp/state
+
+# The trace: tracefs mounted here alone, two instances of its own (the
+# machine's other tracing is left as it is). The first follows this
+# shell and whatever it starts (set_event_pid with event-fork); the
+# second, every release, as sched_process_free comes from the RCU callback
+# of whichever task runs it.
+trace_on() {
+	tfs=$tmp/tracefs
+	mkdir "$tfs" && mount -t tracefs nodev "$tfs" || { tfs=; return 1; }
+	inst=cabatree-lineage-$$
+	mkdir "$tfs/instances/$inst" "$tfs/instances/$inst-free" || return 1
+	for i in "$inst" "$inst-free"; do
+		echo boot > "$tfs/instances/$i/trace_clock" &&
+			echo 8192 > "$tfs/instances/$i/buffer_size_kb" || return 1
+	done
+	i=$tfs/instances/$inst
+	echo 1 > "$i/options/event-fork" && echo $$ > "$i/set_event_pid" || return 1
+	for e in task/task_newtask sched/sched_process_fork sched/sched_process_exec \
+		sched/sched_process_exit; do
+		echo 1 > "$i/events/$e/enable" || return 1
+	done
+	echo 1 > "$tfs/instances/$inst-free/events/sched/sched_process_free/enable"
+}
+# trace_read FILE: the events of both instances so far, in time order.
+# Fails if the kernel lost any (a full buffer): the facts would be partial.
+trace_read() {
+	lost=$(cat "$tfs/instances/$inst"/per_cpu/cpu*/stats "$tfs/instances/$inst-free"/per_cpu/cpu*/stats |
+		awk '$1 == "overrun:" || $1 == "dropped" { n += $NF } END { print n + 0 }')
+	# Sorted on the timestamp, the field before the event's name.
+	cat "$tfs/instances/$inst/trace" "$tfs/instances/$inst-free/trace" | grep -v '^#' |
+		awk '{ if (match($0, / [0-9]+\.[0-9]+: /)) print substr($0, RSTART + 1, RLENGTH - 3) "\t" $0 }' |
+		sort -s -t '	' -k 1,1n | cut -f 2- > "$1"
+	[ "$lost" = 0 ]
+}
+trace_stop() {
+	for i in "$inst" "$inst-free"; do
+		echo 0 > "$tfs/instances/$i/tracing_on"
+	done
+}
+trace_off() {
+	[ -n "$tfs" ] || return 0
+	if [ -n "$inst" ]; then
+		for i in "$inst" "$inst-free"; do
+			[ -d "$tfs/instances/$i" ] || continue
+			echo 0 > "$tfs/instances/$i/tracing_on"
+			rmdir "$tfs/instances/$i"
+		done
+	fi
+	umount "$tfs" && rmdir "$tfs"
+	tfs= inst=
+}
+
+# The workload (tests/live/lineage-workload.sh), alive to the end: $wpid.
+workload() {
+	rm -f "$tmp/hold" "$tmp/wout" "$tmp/pids" "$tmp/ssd.pid"
+	mkfifo "$tmp/hold"
+	: > "$tmp/pids"
+	sh "$TOP_SRCDIR/tests/live/lineage-workload.sh" "$tmp" "cabatree-lineage-$$" \
+		> "$tmp/wout" 2>&1 &
+	wpid=$!
+	exec 4> "$tmp/hold"
+	until_ok grep -qx done "$tmp/wout"
+}
+kill_workload() {
+	[ -n "$wpid" ] || return 0
+	tmux -L "cabatree-lineage-$$" kill-server 2>/dev/null
+	# Only what it started and is still running (a pid reused since would
+	# have another parent than init or the workload's).
+	for p in $(cat "$tmp/pids" 2>/dev/null); do
+		kill "$p" 2>/dev/null
+	done
+	exec 4>&-
+	wait "$wpid" 2>/dev/null
+	wpid=
+}
+
+# The name of a living process, encoded as the state file does.
+comm_of() {
+	awk 'BEGIN { for (i = 1; i < 256; i++) ord[sprintf("%c", i)] = i }
+		{ for (i = 1; i <= length($0); i++) { c = substr($0, i, 1)
+		  printf "%s", (c ~ /[!-~]/ && c != "%") ? c : sprintf("%%%02X", ord[c]) } }
+		END { printf "\n" }' "/proc/$1/comm" 2>/dev/null
+}
+
+# The trace's lineages of the workload's processes, in $tmp/tl; those
+# that ended and are not yet released in $pending.
+trace_lineages() {
+	awk -v root="$wpid" -f "$TOP_SRCDIR/tests/live/trace-lineage.awk" "$tmp/trace" > "$tmp/tl"
+	pending=$(sed -n 's/^pending //p' "$tmp/tl")
+	sed -i '/^pending /d' "$tmp/tl"
+}
+settled() { trace_read "$tmp/trace" && trace_lineages && [ -z "$pending" ]; }
+
+# The recorder's lineages of the processes in $tmp/tl, in $tmp/rl.
+recorder_lineages() {
+	while read -r p _; do
+		echo "$p $(state_lineage "$tmp/state" "$p")"
+	done < "$tmp/tl" > "$tmp/rl"
+}
+same_lineages() { recorder_lineages && cmp -s "$tmp/tl" "$tmp/rl"; }
+
+for BACKEND in $backends; do
+	echo "# backend: $BACKEND"
+	rm -f "$tmp/state"
+	check "$BACKEND: cabatreed starts" start_daemon "$tmp/state" "$tmp/daemon.log" \
+		--backend="$BACKEND" -v
+	if ! trace_on; then
+		trace_off
+		skip "tracefs cannot be mounted or has no instances here"
+	fi
+	workload
+	# Until the middle processes that ended are released (their orphans'
+	# new parent reaps them when it will) and freed, an RCU grace period
+	# later.
+	until_ok settled
+	trace_stop
+	check "$BACKEND: the trace lost no event" trace_read "$tmp/trace"
+	trace_lineages
+	check "$BACKEND: every process that ended was released" [ -z "$pending" ]
+	check "$BACKEND: the trace shows the daemons" [ "$(wc -l < "$tmp/tl")" -ge 6 ]
+	until_ok same_lineages
+	printf '# %-26s %-44s %-44s %s\n' daemon "trace lineage" "recorder lineage" match
+	while read -r p tline; do
+		rline=$(awk -v p="$p" '$1 == p { $1 = ""; sub(/^ /, ""); print }' "$tmp/rl")
+		m=yes
+		[ "$tline" = "$rline" ] || m=NO
+		printf '# %-26s %-44s %-44s %s\n' "$(comm_of "$p")($p)" "$tline" "$rline" "$m"
+	done < "$tmp/tl"
+	check "$BACKEND: every lineage in the state file matches the trace" cmp -s "$tmp/tl" "$tmp/rl"
+	check "$BACKEND: some lineage passes through released ancestors" grep -q ':' "$tmp/tl"
+	kill_workload
+	trace_off
+	check "$BACKEND: cabatreed stops" stop_daemon
+done
+
+finish
