@@ -5,7 +5,9 @@
  * runs as root and answers any user; cabatree trusts nothing it did not
  * check. So the parsers are exact, as the state file's: the keywords in
  * their order, decimal numbers as the writer writes them, a count that
- * matches the lines, "end" and nothing after it.
+ * matches the lines, "end" and nothing after it. The lineage of an answer
+ * is a forest: every creator named is listed, once, no chain goes round,
+ * and every released ancestor listed is on some answered process's chain.
  */
 #include "config.h"
 
@@ -19,6 +21,7 @@
 #include "escape.h"
 #include "nls.h"
 #include "records.h"
+#include "recorder/born.h"
 #include "recorder/lines.h"
 #include "recorder/proto.h"
 #include "xalloc.h"
@@ -26,17 +29,24 @@
 #define QUERY_MAGIC "cabatree-query"
 #define ANSWER_MAGIC "cabatree-answer"
 #define ERROR_MAGIC "cabatree-error"
+#define ERROR_VERSION 1		/* errors read alike in every version */
 
-/* The shortest line of each list: "1 0\n", "1 0 u 0 0\n". */
+/*
+ * The shortest line of each list: "1 0\n", "1 0 u 0 0\n" (version 1),
+ * "1 0 u 0 0 0 0\n", "1 0 0 0 0 0 - -\n".
+ */
 #define MIN_PAIR_LINE 4
-#define MIN_ENTRY_LINE 10
+#define MIN_ENTRY_LINE_V1 10
+#define MIN_ENTRY_LINE 14
+#define MIN_RELEASED_LINE 16
+#define STATUS_MAX 0xffff	/* a wait status fits in 16 bits */
 
 void proto_format_request(struct strbuf *sb, const struct proto_request *q)
 {
 	size_t i;
 
-	sb_addf(sb, QUERY_MAGIC " %d\npidns %llu\nwait-ms %u\ncount %zu\n", PROTO_VERSION,
-		q->pidns, q->wait_ms, q->n);
+	sb_addf(sb, QUERY_MAGIC " %u\npidns %llu\nwait-ms %u\ncount %zu\n",
+		q->version ? q->version : PROTO_VERSION, q->pidns, q->wait_ms, q->n);
 	for (i = 0; i < q->n; i++) {
 		sb_adduint(sb, (unsigned int)q->v[i].pid);
 		sb_addc(sb, ' ');
@@ -46,13 +56,25 @@ void proto_format_request(struct strbuf *sb, const struct proto_request *q)
 	sb_adds(sb, "end\n");
 }
 
+/* " CREATOR CREATOR_START" */
+static void add_creator(struct strbuf *sb, pid_t creator, unsigned long long start)
+{
+	sb_addc(sb, ' ');
+	sb_adduint(sb, (unsigned int)creator);
+	sb_addc(sb, ' ');
+	sb_adduint(sb, start);
+}
+
 void proto_format_answer(struct strbuf *sb, const struct proto_answer *a)
 {
+	unsigned int version = a->version ? a->version : PROTO_VERSION;
 	size_t i;
 
-	sb_addf(sb, ANSWER_MAGIC " %d\nbackend %s\nlost %llu\nsince %lld\nfiltered %d\n"
-		"count %zu\n", PROTO_VERSION, a->backend, a->lost, a->since,
-		a->filtered ? 1 : 0, a->n);
+	sb_addf(sb, ANSWER_MAGIC " %u\nbackend %s\nlost %llu\nsince %lld\nfiltered %d\n",
+		version, a->backend, a->lost, a->since, a->filtered ? 1 : 0);
+	if (version >= 2)
+		sb_addf(sb, "lineage %d\ndropped %llu\n", a->lineage ? 1 : 0, a->dropped);
+	sb_addf(sb, "count %zu\n", a->n);
 	for (i = 0; i < a->n; i++) {
 		const struct proto_entry *e = &a->v[i];
 
@@ -65,7 +87,32 @@ void proto_format_answer(struct strbuf *sb, const struct proto_answer *a)
 		sb_adduint(sb, (unsigned int)e->caba);
 		sb_addc(sb, ' ');
 		sb_adduint(sb, e->caba_start);
+		if (version >= 2)
+			add_creator(sb, e->creator, e->creator_start);
 		sb_addc(sb, '\n');
+	}
+	if (version >= 2) {
+		sb_addf(sb, "released %zu\n", a->nrel);
+		for (i = 0; i < a->nrel; i++) {
+			const struct proto_released *r = &a->rel[i];
+
+			sb_adduint(sb, (unsigned int)r->pid);
+			sb_addc(sb, ' ');
+			sb_adduint(sb, r->start);
+			add_creator(sb, r->creator, r->creator_start);
+			sb_addc(sb, ' ');
+			sb_adduint(sb, r->end);
+			sb_addc(sb, ' ');
+			if (r->status < 0)
+				sb_adds(sb, "-1");
+			else
+				sb_adduint(sb, (unsigned int)r->status);
+			sb_addc(sb, ' ');
+			lines_put_field(sb, r->name, strnlen(r->name, sizeof(r->name)));
+			sb_addc(sb, ' ');
+			lines_put_field(sb, r->program, r->program ? strlen(r->program) : 0);
+			sb_addc(sb, '\n');
+		}
 	}
 	sb_adds(sb, "end\n");
 }
@@ -74,7 +121,7 @@ void proto_format_error(struct strbuf *sb, const char *sentence)
 {
 	size_t n = strcspn(sentence, "\n");
 
-	sb_addf(sb, ERROR_MAGIC " %d\n", PROTO_VERSION);
+	sb_addf(sb, ERROR_MAGIC " %d\n", ERROR_VERSION);
 	sb_add(sb, sentence, n);
 	sb_addc(sb, '\n');
 }
@@ -134,8 +181,12 @@ static bool num_line(const char *l, const char *k, unsigned long long max,
 
 enum message { M_QUESTION, M_ANSWER, M_ERROR };
 
-/* Line 1: "MAGIC VERSION". 0 when it is m's magic at this version; -EBADMSG else. */
-static int magic_line(struct lines *r, enum message m, char *err, size_t errlen)
+/*
+ * Line 1: "MAGIC VERSION". 0 when it is m's magic at a version read here
+ * (into *version); -EBADMSG else.
+ */
+static int magic_line(struct lines *r, enum message m, unsigned int *version, char *err,
+		      size_t errlen)
 {
 	static const char *const magics[] = { QUERY_MAGIC, ANSWER_MAGIC, ERROR_MAGIC };
 	const char *l = next_line(r), *p = l, *magic = magics[m];
@@ -148,16 +199,19 @@ static int magic_line(struct lines *r, enum message m, char *err, size_t errlen)
 			   m == M_QUESTION ? _("not a question to the recorder") :
 			   m == M_ANSWER ? _("not an answer of the recorder") :
 			   _("not a message from the recorder"));
-	if (v == PROTO_VERSION)
+	if (m == M_ERROR ? v == ERROR_VERSION : v >= 1 && v <= PROTO_VERSION) {
+		*version = (unsigned int)v;
 		return 0;
+	}
 	if (m == M_QUESTION)
 		return bad(err, errlen, 1, _("version %llu of the question is not supported; "
-					     "only version %d is"), v, PROTO_VERSION);
+					     "only versions 1 to %d are"), v, PROTO_VERSION);
 	if (m == M_ANSWER)
 		return bad(err, errlen, 1, _("version %llu of the recorder's answer is not "
-					     "supported; only version %d is"), v, PROTO_VERSION);
+					     "supported; only versions 1 to %d are"), v,
+			   PROTO_VERSION);
 	return bad(err, errlen, 1, _("version %llu of the recorder's error message is not "
-				     "supported; only version %d is"), v, PROTO_VERSION);
+				     "supported; only version %d is"), v, ERROR_VERSION);
 }
 
 /*
@@ -219,7 +273,7 @@ int proto_parse_request(char *buf, size_t len, struct proto_request *q,
 		err[0] = '\0';
 	ret = no_nul(buf, len, err, errlen);
 	if (!ret)
-		ret = magic_line(&r, M_QUESTION, err, errlen);
+		ret = magic_line(&r, M_QUESTION, &q->version, err, errlen);
 	if (ret)
 		return ret;
 	if (!num_line(next_line(&r), "pidns", ULLONG_MAX, &q->pidns) || q->pidns == 0)
@@ -267,8 +321,33 @@ static bool kind_known(char k)
 	       k == PK_HIDDEN || k == PK_UNKNOWN;
 }
 
-/* One entry line: "PID START KIND CABA CABA_START". */
-static bool entry_line(const char *p, struct proto_entry *e)
+/*
+ * " CREATOR CREATOR_START": a released ancestor (pid, start), "0 0" (none)
+ * or "0 1" (dropped by the cap).
+ */
+static bool creator_field(const char **pp, pid_t *creator, unsigned long long *start)
+{
+	unsigned long long c, cs;
+
+	if (!space(pp) || !unum(pp, CT_PID_MAX, &c) || !space(pp) ||
+	    !unum(pp, ULLONG_MAX, &cs) || (c == 0 && cs > 1))
+		return false;
+	*creator = (pid_t)c;
+	*start = cs;
+	return true;
+}
+
+/* Does the link name a creator, or say it was dropped? */
+static bool has_creator(pid_t creator, unsigned long long start)
+{
+	return creator != 0 || start != 0;
+}
+
+/*
+ * One entry line: "PID START KIND CABA CABA_START", and from version 2
+ * " CREATOR CREATOR_START".
+ */
+static bool entry_line(const char *p, unsigned int version, struct proto_entry *e)
 {
 	unsigned long long pid, start, caba, cstart;
 	char k;
@@ -278,16 +357,62 @@ static bool entry_line(const char *p, struct proto_entry *e)
 		return false;
 	k = *p++;
 	if (!kind_known(k) || !space(&p) || !unum(&p, CT_PID_MAX, &caba) || !space(&p) ||
-	    !unum(&p, ULLONG_MAX, &cstart) || *p != '\0')
+	    !unum(&p, ULLONG_MAX, &cstart))
+		return false;
+	e->creator = 0;
+	e->creator_start = 0;
+	if (version >= 2 && !creator_field(&p, &e->creator, &e->creator_start))
+		return false;
+	if (*p != '\0')
 		return false;
 	/* A CABA with the kinds that carry one, none with the others. */
 	if (kind_has_caba(k) ? caba == 0 : (caba != 0 || cstart != 0))
+		return false;
+	/* Lineage only where the CABA is known: it ends there. */
+	if (!kind_has_caba(k) && has_creator(e->creator, e->creator_start))
 		return false;
 	e->pid = (pid_t)pid;
 	e->start = start;
 	e->kind = k;
 	e->caba = (pid_t)caba;
 	e->caba_start = cstart;
+	return true;
+}
+
+/* A text field into out[0..size): no NUL byte in it (it is a C string). */
+static bool text_field(const char **pp, char *out, size_t size, size_t *len)
+{
+	return lines_get_field(pp, out, size, len) && strlen(out) == *len;
+}
+
+/*
+ * One released line: "PID START CREATOR CREATOR_START END STATUS NAME
+ * PROGRAM"; path holds the program (BORN_PATH_MAX bytes).
+ */
+static bool released_line(const char *p, struct proto_released *r, char *path)
+{
+	unsigned long long pid, start, end, status;
+	size_t len;
+
+	if (!p || !unum(&p, CT_PID_MAX, &pid) || pid == 0 || !space(&p) ||
+	    !unum(&p, ULLONG_MAX, &start) || !creator_field(&p, &r->creator, &r->creator_start) ||
+	    !space(&p) || !unum(&p, ULLONG_MAX, &end) || !space(&p))
+		return false;
+	if (p[0] == '-' && p[1] == '1') {
+		p += 2;
+		r->status = -1;
+	} else if (unum(&p, STATUS_MAX, &status)) {
+		r->status = (int)status;
+	} else {
+		return false;
+	}
+	if (!space(&p) || !text_field(&p, r->name, sizeof(r->name), &len) || !space(&p) ||
+	    !text_field(&p, path, BORN_PATH_MAX, &len) || *p != '\0')
+		return false;
+	r->pid = (pid_t)pid;
+	r->start = start;
+	r->end = end;
+	r->program = len ? xstrdup(path) : NULL;
 	return true;
 }
 
@@ -345,12 +470,159 @@ static int error_message(struct lines *r, char *err, size_t errlen)
 	return -EPROTO;
 }
 
+/*
+ * "released M", M at most PROTO_MAX_RELEASED(n) and at most the lines the
+ * rest of the buffer can hold.
+ */
+static int released_count(struct lines *r, size_t n, size_t *m, char *err, size_t errlen)
+{
+	unsigned long long v;
+
+	if (!num_line(next_line(r), "released", ULLONG_MAX, &v))
+		return bad(err, errlen, r->line, _("expected a '%s' line"), "released");
+	if (v > PROTO_MAX_RELEASED(n))
+		return bad(err, errlen, r->line, _("%llu released ancestors for %zu processes, "
+						   "more than %zu"), v, n, PROTO_MAX_RELEASED(n));
+	if (v > (unsigned long long)(r->end - r->pos) / MIN_RELEASED_LINE)
+		return bad(err, errlen, r->line, _("cut short: %llu released ancestors announced"),
+			   v);
+	*m = (size_t)v;
+	return 0;
+}
+
+struct rel_key {
+	pid_t pid;
+	unsigned long long start;
+	size_t i;
+};
+
+static int cmp_rel_key(const void *a, const void *b)
+{
+	const struct rel_key *x = a, *y = b;
+
+	if (x->pid != y->pid)
+		return (x->pid > y->pid) - (x->pid < y->pid);
+	if (x->start != y->start)
+		return (x->start > y->start) - (x->start < y->start);
+	return (x->i > y->i) - (x->i < y->i);
+}
+
+#define NONE ((size_t)-1)
+
+/* The index in a->rel of the released ancestor (pid, start), or NONE. */
+static size_t rel_index(const struct rel_key *keys, size_t m, pid_t pid,
+			unsigned long long start)
+{
+	size_t lo = 0, hi = m;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct rel_key *k = &keys[mid];
+
+		if (k->pid == pid && k->start == start)
+			return k->i;
+		if (k->pid < pid || (k->pid == pid && k->start < start))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NONE;
+}
+
+/*
+ * The lineage of a (read from its lines: entries from line eline, released
+ * ancestors from line rline) is a forest over its released list: each
+ * released ancestor listed once, every creator named listed, no chain of
+ * creators that goes round, and each released ancestor on the chain of
+ * some process answered.
+ */
+static int check_lineage(const struct proto_answer *a, unsigned int eline,
+			 unsigned int rline, char *err, size_t errlen)
+{
+	size_t m = a->nrel, i, j, *up, *mark;
+	struct rel_key *keys;
+	int ret = 0;
+
+	if (!a->n && !m)
+		return 0;
+	keys = xreallocarray(NULL, m ? m : 1, sizeof(*keys));
+	up = xreallocarray(NULL, m ? m : 1, sizeof(*up));
+	mark = xcalloc(m ? m : 1, sizeof(*mark));
+	for (i = 0; i < m; i++) {
+		keys[i].pid = a->rel[i].pid;
+		keys[i].start = a->rel[i].start;
+		keys[i].i = i;
+	}
+	qsort(keys, m, sizeof(*keys), cmp_rel_key);
+	for (i = 1; i < m; i++) {
+		if (keys[i].pid == keys[i - 1].pid && keys[i].start == keys[i - 1].start) {
+			ret = bad(err, errlen, rline + (unsigned int)keys[i].i,
+				  _("released ancestor %d %llu listed twice"), (int)keys[i].pid,
+				  keys[i].start);
+			goto out;
+		}
+	}
+	for (i = 0; i < m; i++) {
+		const struct proto_released *r = &a->rel[i];
+
+		up[i] = r->creator ? rel_index(keys, m, r->creator, r->creator_start) : NONE;
+		if (r->creator && up[i] == NONE) {
+			ret = bad(err, errlen, rline + (unsigned int)i,
+				  _("its creator %d %llu is not a released ancestor listed"),
+				  (int)r->creator, r->creator_start);
+			goto out;
+		}
+	}
+	/* Each walk up marks its steps with its own number: meeting it again is a loop. */
+	for (i = 0; i < m; i++) {
+		for (j = i; j != NONE && mark[j] == 0; j = up[j])
+			mark[j] = i + 1;
+		if (j != NONE && mark[j] == i + 1) {
+			ret = bad(err, errlen, rline + (unsigned int)j,
+				  _("the creators of released ancestor %d %llu go round"),
+				  (int)a->rel[j].pid, a->rel[j].start);
+			goto out;
+		}
+	}
+	memset(mark, 0, (m ? m : 1) * sizeof(*mark));
+	for (i = 0; i < a->n; i++) {
+		const struct proto_entry *e = &a->v[i];
+
+		if (!e->creator)
+			continue;
+		j = rel_index(keys, m, e->creator, e->creator_start);
+		if (j == NONE) {
+			ret = bad(err, errlen, eline + (unsigned int)i,
+				  _("its creator %d %llu is not a released ancestor listed"),
+				  (int)e->creator, e->creator_start);
+			goto out;
+		}
+		for (; j != NONE && !mark[j]; j = up[j])
+			mark[j] = 1;
+	}
+	for (i = 0; i < m; i++) {
+		if (!mark[i]) {
+			ret = bad(err, errlen, rline + (unsigned int)i,
+				  _("released ancestor %d %llu is on no lineage answered"),
+				  (int)a->rel[i].pid, a->rel[i].start);
+			goto out;
+		}
+	}
+out:
+	free(keys);
+	free(up);
+	free(mark);
+	return ret;
+}
+
 int proto_parse_answer(char *buf, size_t len, struct proto_answer *a,
 		       char *err, size_t errlen)
 {
 	struct lines r = { buf, buf + len, 0 };
 	unsigned long long v;
+	unsigned int eline, rline;
 	const char *l, *p;
+	char *path = NULL;
 	size_t i, n;
 	int ret;
 
@@ -359,14 +631,15 @@ int proto_parse_answer(char *buf, size_t len, struct proto_answer *a,
 		err[0] = '\0';
 	/* An error, whatever its sentence holds (made safe). */
 	if (len > strlen(ERROR_MAGIC) && memcmp(buf, ERROR_MAGIC " ", strlen(ERROR_MAGIC) + 1) == 0) {
-		ret = magic_line(&r, M_ERROR, err, errlen);
+		ret = magic_line(&r, M_ERROR, &a->version, err, errlen);
+		a->version = 0;
 		return ret ? ret : error_message(&r, err, errlen);
 	}
 	ret = no_nul(buf, len, err, errlen);
 	if (!ret)
-		ret = magic_line(&r, M_ANSWER, err, errlen);
+		ret = magic_line(&r, M_ANSWER, &a->version, err, errlen);
 	if (ret)
-		return ret;
+		goto fail;
 	l = next_line(&r);
 	p = l;
 	n = 0;
@@ -374,21 +647,44 @@ int proto_parse_answer(char *buf, size_t len, struct proto_answer *a,
 		p += 8;
 		n = strspn(p, "abcdefghijklmnopqrstuvwxyz");
 	}
-	if (!n || n >= sizeof(a->backend) || p[n] != '\0')
-		return bad(err, errlen, r.line, _("expected a '%s' line"), "backend");
+	if (!n || n >= sizeof(a->backend) || p[n] != '\0') {
+		ret = bad(err, errlen, r.line, _("expected a '%s' line"), "backend");
+		goto fail;
+	}
 	memcpy(a->backend, p, n + 1);
-	if (!num_line(next_line(&r), "lost", ULLONG_MAX, &a->lost))
-		return bad(err, errlen, r.line, _("expected a '%s' line"), "lost");
-	if (!num_line(next_line(&r), "since", LLONG_MAX, &v))
-		return bad(err, errlen, r.line, _("expected a '%s' line"), "since");
+	if (!num_line(next_line(&r), "lost", ULLONG_MAX, &a->lost)) {
+		ret = bad(err, errlen, r.line, _("expected a '%s' line"), "lost");
+		goto fail;
+	}
+	if (!num_line(next_line(&r), "since", LLONG_MAX, &v)) {
+		ret = bad(err, errlen, r.line, _("expected a '%s' line"), "since");
+		goto fail;
+	}
 	a->since = (long long)v;
-	if (!num_line(next_line(&r), "filtered", 1, &v))
-		return bad(err, errlen, r.line, _("expected a '%s' line"), "filtered");
+	if (!num_line(next_line(&r), "filtered", 1, &v)) {
+		ret = bad(err, errlen, r.line, _("expected a '%s' line"), "filtered");
+		goto fail;
+	}
 	a->filtered = v == 1;
-	ret = count_line(&r, MIN_ENTRY_LINE, &a->n, err, errlen);
+	if (a->version >= 2) {
+		if (!num_line(next_line(&r), "lineage", 1, &v)) {
+			ret = bad(err, errlen, r.line, _("expected a '%s' line"), "lineage");
+			goto fail;
+		}
+		a->lineage = v == 1;
+		/* Without lineage, nothing of it. */
+		if (!num_line(next_line(&r), "dropped", a->lineage ? ULLONG_MAX : 0, &a->dropped)) {
+			ret = bad(err, errlen, r.line, _("expected a '%s' line"),
+				  a->lineage ? "dropped" : "dropped 0");
+			goto fail;
+		}
+	}
+	ret = count_line(&r, a->version >= 2 ? MIN_ENTRY_LINE : MIN_ENTRY_LINE_V1, &a->n, err,
+			 errlen);
 	if (ret)
-		return ret;
+		goto fail;
 	a->v = xcalloc(a->n ? a->n : 1, sizeof(*a->v));
+	eline = r.line + 1;
 	for (i = 0; i < a->n; i++) {
 		l = next_line(&r);
 		if (!l) {
@@ -396,16 +692,51 @@ int proto_parse_answer(char *buf, size_t len, struct proto_answer *a,
 				  i, a->n);
 			goto fail;
 		}
-		if (!entry_line(l, &a->v[i])) {
+		if (!entry_line(l, a->version, &a->v[i])) {
 			ret = bad(err, errlen, r.line, _("malformed process line"));
 			goto fail;
 		}
+		if (!a->lineage && has_creator(a->v[i].creator, a->v[i].creator_start)) {
+			ret = bad(err, errlen, r.line, "%s", _("a creator in an answer without lineage"));
+			goto fail;
+		}
+	}
+	if (a->version >= 2) {
+		ret = released_count(&r, a->n, &a->nrel, err, errlen);
+		if (ret)
+			goto fail;
+		if (!a->lineage && a->nrel) {
+			ret = bad(err, errlen, r.line, "%s",
+				  _("released ancestors in an answer without lineage"));
+			goto fail;
+		}
+		a->rel = xcalloc(a->nrel ? a->nrel : 1, sizeof(*a->rel));
+		path = xmalloc(BORN_PATH_MAX);
+		rline = r.line + 1;
+		for (i = 0; i < a->nrel; i++) {
+			l = next_line(&r);
+			if (!l) {
+				ret = bad(err, errlen, r.line,
+					  _("cut short after %zu of %zu released ancestors"), i,
+					  a->nrel);
+				goto fail;
+			}
+			if (!released_line(l, &a->rel[i], path)) {
+				ret = bad(err, errlen, r.line, _("malformed released ancestor line"));
+				goto fail;
+			}
+		}
+		ret = check_lineage(a, eline, rline, err, errlen);
+		if (ret)
+			goto fail;
 	}
 	ret = end_line(&r, a->n, err, errlen);
 	if (ret)
 		goto fail;
+	free(path);
 	return 0;
 fail:
+	free(path);
 	proto_answer_free(a);
 	return ret;
 }
@@ -419,7 +750,11 @@ void proto_request_free(struct proto_request *q)
 
 void proto_answer_free(struct proto_answer *a)
 {
+	size_t i;
+
 	free(a->v);
-	a->v = NULL;
-	a->n = 0;
+	for (i = 0; a->rel && i < a->nrel; i++)
+		free(a->rel[i].program);
+	free(a->rel);
+	memset(a, 0, sizeof(*a));
 }

@@ -53,11 +53,16 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#define PROTO_VERSION 1
+#define PROTO_VERSION 2
 #define PROTO_MAX_WAIT_MS 1000		/* the longest wait cabatreed grants */
 #define PROTO_DEFAULT_WAIT_MS 250	/* what cabatree asks for */
 #define PROTO_MAX_COUNT (1U << 22)	/* no more processes than pids */
 #define PROTO_SOCKET_SUFFIX ".sock"	/* the socket: the state file's path + this */
+/*
+ * The most released ancestors an answer about n processes lists: past it,
+ * cabatreed cuts the chains ("0 1"), and cabatree refuses a longer list.
+ */
+#define PROTO_MAX_RELEASED(n) (4 * (size_t)(n) + 4096)
 
 struct proto_pair {
 	pid_t pid;

@@ -63,7 +63,7 @@
 #include "xalloc.h"
 
 #define MAGIC "cabatree-recorder-state "
-#define FORMAT_VERSION 3	/* what state_format() writes */
+#define FORMAT_VERSION 4	/* what state_format() writes */
 #define SUM_KEY "checksum crc32 "
 #define SUM_LINE_LEN (sizeof(SUM_KEY) - 1 + 8)	/* and its newline */
 
@@ -140,16 +140,32 @@ static size_t put_uint(char *d, unsigned long long v)
 	return n;
 }
 
+/* " creator creator-start name program\n": "0 1" for a creator the cap dropped. */
+static void put_lineage(struct strbuf *sb, const struct born_proc *p, char *d)
+{
+	d += put_uint(d, p->creator ? (unsigned int)p->creator->pid : 0);
+	*d++ = ' ';
+	d += put_uint(d, p->creator ? p->creator->start : p->lineage_cut);
+	*d++ = ' ';
+	*d = '\0';
+	sb->len = (size_t)(d - sb->s);
+	lines_put_field(sb, p->comm, strlen(p->comm));
+	sb_addc(sb, ' ');
+	lines_put_field(sb, p->path, p->path ? strlen(p->path) : 0);
+	sb_addc(sb, '\n');
+}
+
 /*
- * One line per process, "%d %llu %d %llu %c\n" (pids are positive): by
- * hand, as printf's parsing of the format was most of a write's cost.
+ * One line per process, "%d %llu %d %llu %c %d %llu %s %s\n" (pids are
+ * positive): by hand, as printf's parsing of the format was most of a
+ * write's cost.
  */
 static void put_entry(const struct born_proc *p, void *arg)
 {
 	struct strbuf *sb = arg;
 	char *d;
 
-	sb_grow(sb, 4 * 24);
+	sb_grow(sb, 6 * 24);
 	d = sb->s + sb->len;
 	d += put_uint(d, (unsigned int)p->pid);
 	*d++ = ' ';
@@ -160,9 +176,42 @@ static void put_entry(const struct born_proc *p, void *arg)
 	d += put_uint(d, p->caba ? p->caba->start : 0);
 	*d++ = ' ';
 	*d++ = p->defined ? 'd' : !p->inferred ? 'w' : p->from_reaper ? 'i' : 'p';
-	*d++ = '\n';
+	*d++ = ' ';
+	put_lineage(sb, p, d);
+}
+
+/* "pid start nsec creator creator-start end status name program\n" */
+static void put_released(struct strbuf *sb, const struct born_proc *p)
+{
+	char *d;
+
+	sb_grow(sb, 8 * 24);
+	d = sb->s + sb->len;
+	d += put_uint(d, (unsigned int)p->pid);
+	*d++ = ' ';
+	d += put_uint(d, p->start);
+	*d++ = ' ';
+	d += put_uint(d, p->nsec);
+	*d++ = ' ';
+	d += put_uint(d, p->creator ? (unsigned int)p->creator->pid : 0);
+	*d++ = ' ';
+	d += put_uint(d, p->creator ? p->creator->start : p->lineage_cut);
+	*d++ = ' ';
+	d += put_uint(d, p->end_nsec);
+	*d++ = ' ';
+	if (p->exit_status < 0) {
+		*d++ = '-';
+		*d++ = '1';
+	} else {
+		d += put_uint(d, (unsigned int)p->exit_status);
+	}
+	*d++ = ' ';
 	*d = '\0';
 	sb->len = (size_t)(d - sb->s);
+	lines_put_field(sb, p->comm, strlen(p->comm));
+	sb_addc(sb, ' ');
+	lines_put_field(sb, p->path, p->path ? strlen(p->path) : 0);
+	sb_addc(sb, '\n');
 }
 
 static int write_all(int fd, const char *s, size_t n)
@@ -185,12 +234,16 @@ void state_format(struct strbuf *sb, const struct born_table *t,
 		  const struct state_meta *meta)
 {
 	size_t from = sb->len;
+	const struct born_proc *r;
 
 	sb_addf(sb, MAGIC "%d\nboot_id %s\nbackend %s\npidns %llu\ndaemon %d %llu\n"
-		"updated %lld\nlost %llu\nprocesses %zu\n", FORMAT_VERSION,
+		"updated %lld\nlost %llu\ndropped %llu\nprocesses %zu\n", FORMAT_VERSION,
 		meta->boot_id, meta->backend, meta->pidns, (int)meta->daemon_pid,
-		meta->daemon_start, meta->updated, meta->lost, t->n);
+		meta->daemon_start, meta->updated, meta->lost, meta->dropped, t->n);
 	born_foreach(t, put_entry, sb);
+	sb_addf(sb, "released %zu\n", t->nreleased);
+	for (r = t->released; r; r = r->rnext)
+		put_released(sb, r);
 	sb_adds(sb, "end\n");
 	sb_addf(sb, SUM_KEY "%08x\n", (unsigned int)state_crc32(sb->s + from, sb->len - from));
 }
@@ -293,8 +346,12 @@ static size_t sort_unique(struct state *st)
 	for (i = 0; i < st->n; i = j) {
 		for (j = i + 1; j < st->n && cmp_entry(&st->v[i], &st->v[j]) == 0; j++)
 			;
-		if (j == i + 1)
+		if (j == i + 1) {
 			st->v[keep++] = st->v[i];
+			continue;
+		}
+		while (i < j)
+			free(st->v[i++].path);
 	}
 	i = st->n - keep;
 	st->n = keep;
@@ -345,6 +402,62 @@ static bool snum(const char **pp, long long *out)
 	return true;
 }
 
+/* name program: the two text fields of the lineage ("-": not known). */
+static bool get_fields(const char **pp, char *comm, char **path)
+{
+	char buf[BORN_PATH_MAX];
+	size_t n;
+
+	if (!lines_get_field(pp, comm, BORN_COMM_LEN, &n) || !space(pp) ||
+	    !lines_get_field(pp, buf, sizeof(buf), &n))
+		return false;
+	*path = n ? xstrdup(buf) : NULL;
+	return true;
+}
+
+/* " creator creator-start name program" of a process line (version 4). */
+static bool get_lineage(const char **pp, pid_t *creator, unsigned long long *cstart,
+			bool *cut, char *comm, char **path)
+{
+	unsigned long long c;
+
+	if (!unum(pp, INT_MAX, &c) || !space(pp) || !unum(pp, ULLONG_MAX, cstart) ||
+	    (!c && *cstart > 1) || !space(pp) || !get_fields(pp, comm, path) || **pp != '\0')
+		return false;
+	*creator = (pid_t)c;
+	*cut = !c && *cstart == 1;
+	if (!c)
+		*cstart = 0;
+	return true;
+}
+
+static int cmp_rel(const void *a, const void *b, void *arg)
+{
+	const struct state_released *v = arg;
+	const struct state_released *x = &v[*(const size_t *)a], *y = &v[*(const size_t *)b];
+
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return (*(const size_t *)a > *(const size_t *)b) - (*(const size_t *)a < *(const size_t *)b);
+}
+
+/* st->rel_index: the released ancestors sorted by (pid, start), for look-ups. */
+static void index_released(struct state *st)
+{
+	size_t i;
+
+	free(st->rel_index);
+	st->rel_index = NULL;
+	if (!st->nrel)
+		return;
+	st->rel_index = xcalloc(st->nrel, sizeof(*st->rel_index));
+	for (i = 0; i < st->nrel; i++)
+		st->rel_index[i] = i;
+	qsort_r(st->rel_index, st->nrel, sizeof(*st->rel_index), cmp_rel, st->rel);
+}
+
 /*
  * Parse the lines of buf[0..len), which holds no NUL, into st. With
  * salvage, the process lines read before an error in the body stay in st
@@ -386,6 +499,8 @@ static int parse_lines(char *buf, size_t len, struct state *st, char *err,
 	st->meta.daemon_pid = (pid_t)v;
 	FIELD("updated", snum(&p, &st->meta.updated));
 	FIELD("lost", unum(&p, ULLONG_MAX, &st->meta.lost));
+	if (st->version >= 4)
+		FIELD("dropped", unum(&p, ULLONG_MAX, &st->meta.dropped));
 	FIELD("processes", unum(&p, ULLONG_MAX, &count));
 #undef FIELD
 	if (count > (unsigned long long)INT_MAX)
@@ -400,6 +515,7 @@ static int parse_lines(char *buf, size_t len, struct state *st, char *err,
 		if ((i & (i - 1)) == 0 && i)
 			st->v = xreallocarray(st->v, i * 2, sizeof(*st->v));
 		e = &st->v[i];
+		memset(e, 0, sizeof(*e));
 		line++;
 		l = next_line(&pos, end);
 		if (!l) {
@@ -413,7 +529,7 @@ static int parse_lines(char *buf, size_t len, struct state *st, char *err,
 		    !unum(&p, ULLONG_MAX, &e->start) || !space(&p) ||
 		    !unum(&p, INT_MAX, &w) || !space(&p) ||
 		    !unum(&p, ULLONG_MAX, &e->caba_start) || !space(&p) ||
-		    !strchr(st->version >= 3 ? "wipd" : "wi", p[0]) || !p[0] || p[1] != '\0' ||
+		    !strchr(st->version >= 3 ? "wipd" : "wi", p[0]) || !p[0] ||
 		    (p[0] == 'd' && (w || e->caba_start))) {
 			ret = bad(err, errlen, line, _("malformed process line"));
 			goto body_error;
@@ -423,12 +539,74 @@ static int parse_lines(char *buf, size_t len, struct state *st, char *err,
 		e->inferred = p[0] == 'i' || p[0] == 'p';
 		e->from_reaper = p[0] == 'i';
 		e->defined = p[0] == 'd';
+		p++;
+		if (st->version >= 4 ? !space(&p) ||
+		    !get_lineage(&p, &e->creator, &e->creator_start, &e->cut,
+				 e->comm, &e->path) : *p != '\0') {
+			free(e->path);
+			ret = bad(err, errlen, line, _("malformed process line"));
+			goto body_error;
+		}
 		st->n++;
+	}
+	if (st->version >= 4) {
+		line++;
+		l = next_line(&pos, end);
+		p = l;
+		if (!l || !key(&p, "released") || !unum(&p, INT_MAX, &count) || *p != '\0') {
+			ret = bad(err, errlen, line, _("expected a '%s' line"), "released");
+			goto body_error;
+		}
+		st->rel = xcalloc(1, sizeof(*st->rel));
+		for (i = 0; i < count; i++) {
+			struct state_released *r;
+			long long status;
+
+			if ((i & (i - 1)) == 0 && i)
+				st->rel = xreallocarray(st->rel, i * 2, sizeof(*st->rel));
+			r = &st->rel[i];
+			memset(r, 0, sizeof(*r));
+			line++;
+			l = next_line(&pos, end);
+			if (!l) {
+				ret = bad(err, errlen, line,
+					  _("cut short after %zu of %llu released ancestors"),
+					  i, count);
+				goto body_error;
+			}
+			/* pid start nsec creator creator-start end status name program */
+			p = l;
+			if (!unum(&p, INT_MAX, &v) || v == 0 || !space(&p) ||
+			    !unum(&p, ULLONG_MAX, &r->start) || !space(&p) ||
+			    !unum(&p, ULLONG_MAX, &r->nsec) || !space(&p) ||
+			    !unum(&p, INT_MAX, &w) || !space(&p) ||
+			    !unum(&p, ULLONG_MAX, &r->creator_start) || !space(&p) ||
+			    (!w && r->creator_start > 1) ||
+			    !unum(&p, ULLONG_MAX, &r->end_nsec) || !space(&p) ||
+			    !snum(&p, &status) || status < -1 || status > INT_MAX ||
+			    !space(&p) || !get_fields(&p, r->comm, &r->path) || *p != '\0') {
+				free(r->path);
+				ret = bad(err, errlen, line, _("malformed released ancestor line"));
+				goto body_error;
+			}
+			r->pid = (pid_t)v;
+			r->creator = (pid_t)w;
+			r->cut = !w && r->creator_start == 1;
+			if (!w)
+				r->creator_start = 0;
+			r->exit_status = (int)status;
+			st->nrel++;
+		}
 	}
 	line++;
 	l = next_line(&pos, end);
 	if (!l || strcmp(l, "end") != 0) {
-		ret = bad(err, errlen, line, _("expected 'end' after %llu processes"), count);
+		if (st->version >= 4)
+			ret = bad(err, errlen, line,
+				  _("expected 'end' after %llu released ancestors"), count);
+		else
+			ret = bad(err, errlen, line, _("expected 'end' after %llu processes"),
+				  count);
 		goto body_error;
 	}
 	if (pos != end) {
@@ -443,10 +621,13 @@ static int parse_lines(char *buf, size_t len, struct state *st, char *err,
 			goto body_error;
 		}
 	}
+	index_released(st);
 	return 0;
 body_error:
-	if (salvage)
+	if (salvage) {
 		sort_unique(st);
+		index_released(st);
+	}
 	return ret;
 }
 
@@ -563,9 +744,7 @@ static int parse(char *buf, size_t len, struct state *st, char *err,
 		st->unverified = true;
 		st->untrusted = st->n;
 		memset(&st->meta, 0, sizeof(st->meta));
-		free(st->v);
-		st->v = NULL;
-		st->n = 0;
+		state_free(st);
 	}
 	return ret;
 }
@@ -684,6 +863,8 @@ size_t state_prune_orphans(struct state *st)
 	for (i = 0; i < st->n; i++) {
 		if (mark[i] == 1)
 			st->v[keep++] = st->v[i];
+		else
+			free(st->v[i].path);
 	}
 	dropped = st->n - keep;
 	st->n = keep;
@@ -702,6 +883,171 @@ const struct state_entry *state_find(const struct state *st, pid_t pid,
 	return bsearch(&key, st->v, st->n, sizeof(*st->v), cmp_entry);
 }
 
+const struct state_released *state_find_released(const struct state *st, pid_t pid,
+						 unsigned long long start)
+{
+	size_t lo = 0, hi = st->rel_index ? st->nrel : 0;
+
+	/* The first of those with (pid, start): the one released longest ago. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct state_released *r = &st->rel[st->rel_index[mid]];
+
+		if (r->pid < pid || (r->pid == pid && r->start < start))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < (st->rel_index ? st->nrel : 0)) {
+		const struct state_released *r = &st->rel[st->rel_index[lo]];
+
+		if (r->pid == pid && r->start == start)
+			return r;
+	}
+	return NULL;
+}
+
+/*
+ * The lineage of st as a graph: node i < n is the process st->v[i], node
+ * n + j the released ancestor st->rel[j]; up[x] is its creator's node, or
+ * NONE (not known). A reference that does not resolve is not known; so is
+ * the creator of a node on a loop, and that of a process whose chain of
+ * creators reaches a living process other than its CABA (the chain says
+ * something else than the CABA does: neither is taken for the other).
+ */
+#define NONE SIZE_MAX
+
+static size_t node_of(const struct state *st, pid_t pid, unsigned long long start)
+{
+	const struct state_entry *e;
+	const struct state_released *r;
+
+	if (!pid)
+		return NONE;
+	e = state_find(st, pid, start);
+	if (e)
+		return (size_t)(e - st->v);
+	r = state_find_released(st, pid, start);
+	return r ? st->n + (size_t)(r - st->rel) : NONE;
+}
+
+struct graph {
+	size_t *up;
+	size_t *depth;		/* links to go up to the end of the chain */
+	size_t *alive;		/* the first process on the chain, or NONE */
+};
+
+/* Fill depth and alive, breaking loops, in O(nodes). */
+static void walk_graph(const struct state *st, struct graph *g, size_t nodes)
+{
+	/* 0: not judged, 1: judged, 2: on the walk */
+	unsigned char *mark = xcalloc(nodes ? nodes : 1, 1);
+	size_t *walk = xcalloc(nodes ? nodes : 1, sizeof(*walk));
+	size_t i;
+
+	for (i = 0; i < nodes; i++) {
+		size_t nw = 0, k = i, depth, alive;
+
+		while (k != NONE && mark[k] == 0) {
+			mark[k] = 2;
+			walk[nw++] = k;
+			k = g->up[k];
+		}
+		if (k != NONE && mark[k] == 2) {
+			/* A loop: the node that closes it has no creator known. */
+			g->up[walk[nw - 1]] = NONE;
+			k = NONE;
+		}
+		depth = k == NONE ? 0 : g->depth[k] + 1;
+		alive = k == NONE ? NONE : g->alive[k];
+		while (nw) {
+			size_t x = walk[--nw];
+
+			g->depth[x] = depth++;
+			if (x < st->n)
+				alive = x;
+			g->alive[x] = alive;
+			mark[x] = 1;
+		}
+	}
+	free(mark);
+	free(walk);
+}
+
+static int cmp_depth(const void *a, const void *b, void *arg)
+{
+	const size_t *depth = arg, x = *(const size_t *)a, y = *(const size_t *)b;
+
+	if (depth[x] != depth[y])
+		return depth[x] > depth[y] ? -1 : 1;
+	return (x > y) - (x < y);
+}
+
+static void lineage_to_table(const struct state *st, struct born_table *t)
+{
+	size_t nodes = st->n + st->nrel, i, x;
+	struct born_proc **proc = xcalloc(nodes ? nodes : 1, sizeof(*proc));
+	struct graph g;
+	size_t *order;
+
+	g.up = xcalloc(nodes ? nodes : 1, sizeof(*g.up));
+	g.depth = xcalloc(nodes ? nodes : 1, sizeof(*g.depth));
+	g.alive = xcalloc(nodes ? nodes : 1, sizeof(*g.alive));
+	for (i = 0; i < st->n; i++) {
+		proc[i] = born_find(t, st->v[i].pid, st->v[i].start);
+		g.up[i] = node_of(st, st->v[i].creator, st->v[i].creator_start);
+	}
+	for (i = 0; i < st->nrel; i++) {
+		const struct state_released *r = &st->rel[i];
+
+		proc[st->n + i] = born_restore_released(t, r->pid, r->start, r->nsec);
+		born_set_comm(proc[st->n + i], r->comm, strlen(r->comm));
+		born_set_path(proc[st->n + i], r->path, r->path ? strlen(r->path) : 0);
+		born_set_end(proc[st->n + i], r->end_nsec, r->exit_status);
+		g.up[st->n + i] = node_of(st, r->creator, r->creator_start);
+	}
+	/*
+	 * A process whose chain reaches another living process than its CABA
+	 * loses its creator. The chains below it stop at it (it is alive), so
+	 * that changes no other verdict; the depths stay an order in which
+	 * each node comes before its creator.
+	 */
+	walk_graph(st, &g, nodes);
+	for (i = 0; i < st->n; i++) {
+		size_t c = g.up[i];
+		const struct born_proc *caba = proc[i]->caba;
+
+		if (c != NONE && g.alive[c] != NONE && proc[g.alive[c]] != caba)
+			g.up[i] = NONE;
+	}
+	/*
+	 * Deepest first: each link is made before its creator gets one, so
+	 * born_set_creator's look for a loop goes up one step.
+	 */
+	order = xcalloc(nodes ? nodes : 1, sizeof(*order));
+	for (x = 0; x < nodes; x++)
+		order[x] = x;
+	qsort_r(order, nodes, sizeof(*order), cmp_depth, g.depth);
+	for (i = 0; i < nodes; i++) {
+		bool cut;
+
+		x = order[i];
+		cut = x < st->n ? st->v[x].cut : st->rel[x - st->n].cut;
+		if (g.up[x] != NONE)
+			born_set_creator(t, proc[x], proc[g.up[x]], false);
+		else if (cut)
+			born_set_creator(t, proc[x], NULL, true);
+	}
+	born_trim_released(t);
+	t->dropped = st->meta.dropped;
+	born_set_max_released(t, t->max_released);
+	free(order);
+	free(g.up);
+	free(g.depth);
+	free(g.alive);
+	free(proc);
+}
+
 void state_to_table(const struct state *st, struct born_table *t)
 {
 	size_t i;
@@ -713,6 +1059,8 @@ void state_to_table(const struct state *st, struct born_table *t)
 		struct born_proc *p = born_find(t, e->pid, e->start);
 		struct born_proc *c = e->caba ? born_find(t, e->caba, e->caba_start) : NULL;
 
+		born_set_comm(p, e->comm, strlen(e->comm));
+		born_set_path(p, e->path, e->path ? strlen(e->path) : 0);
 		if (e->defined) {
 			born_set_defined(t, p);
 			continue;
@@ -722,13 +1070,28 @@ void state_to_table(const struct state *st, struct born_table *t)
 		p->from_reaper = e->inferred && e->from_reaper;
 	}
 	t->lost = st->meta.lost;
+	/* A table that keeps no lineage restores none. */
+	if (t->max_released)
+		lineage_to_table(st, t);
+	else
+		t->dropped = st->meta.dropped;
 }
 
 void state_free(struct state *st)
 {
+	size_t i;
+
+	for (i = 0; i < st->n; i++)
+		free(st->v[i].path);
+	for (i = 0; i < st->nrel; i++)
+		free(st->rel[i].path);
 	free(st->v);
+	free(st->rel);
+	free(st->rel_index);
 	st->v = NULL;
-	st->n = 0;
+	st->rel = NULL;
+	st->rel_index = NULL;
+	st->n = st->nrel = 0;
 }
 
 void state_boot_id(char *buf, size_t size)

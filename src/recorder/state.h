@@ -70,6 +70,7 @@ struct state {
 	size_t n;
 	struct state_released *rel;	/* oldest release first */
 	size_t nrel;
+	size_t *rel_index;		/* rel's indices sorted by (pid, start) */
 	uid_t owner;			/* the file's owner */
 	unsigned int version;		/* of the file read: 1 (no checksum), 2, 3 or 4 */
 	/* Filled by state_salvage: */

@@ -139,6 +139,17 @@ seedf proto "$a"'1 3 d 0 0\n2 3 d 0 0\n812 4410 i 1 3\n900 5000 w 812 4410\n901 
 seedf proto "$a"'900 5000 w 0 0\nend\n' ebpf 0 0 1
 seedf proto "$a"'900 5000 u 1 3\nend\n' ebpf 0 0 1
 seedf proto "$a"'900 5000 x 1 3\nend\n' ebpf 0 2 1
+q2='cabatree-query 2\npidns 4026531836\nwait-ms 250\ncount %s\n'
+seedf proto "$q2"'1 3\n812 4410\nend\n' 2
+a2='cabatree-answer 2\nbackend %s\nlost 0\nsince 1790000000\nfiltered %s\nlineage %s\ndropped %s\ncount %s\n'
+seedf proto "$a2"'released 0\nend\n' ebpf 0 1 0 0
+seedf proto "$a2"'1 3 d 0 0 0 0\n812 4410 i 1 3 0 0\n900 5000 w 812 4410 0 1\n950 5100 w 1 3 960 5050\n951 5101 w 1 3 961 5060\n9 10 u 0 0 0 0\nreleased 3\n960 5050 961 5060 5090 0 sh /bin/sh\n961 5060 970 5000 5070 256 nohup /usr/bin/nohup\n970 5000 0 1 0 -1 - -\nend\n' ebpf 0 1 12 6
+seedf proto "$a2"'950 5100 w 1 3 960 5050\nreleased 2\n960 5050 961 5060 5090 9 a%%20b%%25 -\n961 5060 0 0 0 -1 %%2D /opt/x%%0Ay\nend\n' connector 0 1 0 1
+seedf proto "$a2"'950 5100 w 1 3 0 0\nreleased 0\nend\n' connector 1 0 0 1
+seedf proto "$a2"'950 5100 w 1 3 960 5050\nreleased 1\n960 5050 960 5050 0 -1 - -\nend\n' ebpf 0 1 0 1
+seedf proto "$a2"'950 5100 w 1 3 960 5050\nreleased 2\n960 5050 961 5060 0 -1 - -\n961 5060 960 5050 0 -1 - -\nend\n' ebpf 0 1 0 1
+seedf proto "$a2"'950 5100 w 1 3 960 5050\nreleased 2\n960 5050 0 0 0 -1 - -\n970 5050 0 0 0 -1 - -\nend\n' ebpf 0 1 0 1
+seedf proto "$a2"'950 5100 w 1 3 960 5050\nreleased 1\n961 5050 0 0 0 -1 - -\nend\n' ebpf 0 1 0 1
 seedf proto 'cabatree-error 1\nno process of pid namespace 4026532000 is running\n'
 seedf proto 'cabatree-error 1\n\033[2Jcaf\303\251 \302\233 \342\200\256 \377\001\n'
 seedf proto 'cabatree-error 2\nlater\n'

@@ -107,10 +107,69 @@ static void count_exited(const struct born_proc *p, void *arg)
 	*(size_t *)arg += p->exited;
 }
 
+/*
+ * The lineage of a living process: every link agrees with its creator's
+ * list, and the first living process on its chain of creators is its
+ * CABA, unless the chain ends before one (not known, or cut by the cap).
+ */
+static void check_made(const struct born_proc *p)
+{
+	const struct born_proc *k;
+
+	for (k = p->made; k; k = k->mnext) {
+		assert_ptr_equal(k->creator, p);
+		if (k->mnext)
+			assert_ptr_equal(k->mnext->mprev, k);
+	}
+	if (p->creator) {
+		for (k = p->creator->made; k && k != p; k = k->mnext)
+			;
+		assert_ptr_equal(k, p);
+		assert_false(p->lineage_cut);
+	}
+}
+
+static void check_lineage_one(const struct born_proc *p, void *arg)
+{
+	const struct born_proc *c;
+	size_t steps = 0, *total = arg;
+
+	assert_false(p->released);
+	check_made(p);
+	for (c = p->creator; c && c->released; c = c->creator)
+		assert_true(++steps <= total[0]);
+	if (c)
+		assert_ptr_equal(c, p->caba);
+	total[1] += steps;
+}
+
+static void check_lineage(const struct born_table *t)
+{
+	const struct born_proc *r;
+	size_t n = 0, arg[2] = { t->nreleased, 0 };
+
+	for (r = t->released; r; r = r->rnext) {
+		assert_true(r->released);
+		assert_non_null(r->made);	/* kept for what it made */
+		assert_null(born_find(t, r->pid, r->start) == r ? r : NULL);
+		check_made(r);
+		if (r->rnext)
+			assert_ptr_equal(r->rnext->rprev, r);
+		else
+			assert_ptr_equal(t->released_last, r);
+		n++;
+	}
+	assert_int_equal(n, t->nreleased);
+	assert_true(n <= t->max_released);
+	born_foreach(t, check_lineage_one, arg);
+}
+
 static void check_consistent(const struct born_table *t)
 {
 	size_t n = 0, nx = 0;
 	const struct born_proc *r;
+
+	check_lineage(t);
 
 	born_foreach(t, count_one, &n);
 	assert_int_equal(n, t->n);
@@ -480,7 +539,7 @@ static void test_state_round_trip(void **state)
 	apply(&t, sessions, ARRAY_SIZE(sessions));
 	assert_int_equal(state_save(AT_FDCWD, path, &t, &meta, 0644), 0);
 	assert_int_equal(state_load(path, &st, err, sizeof(err)), 0);
-	assert_int_equal(st.version, 3);
+	assert_int_equal(st.version, 4);
 	assert_int_equal(st.n, 5);
 	assert_string_equal(st.meta.backend, "ebpf");
 	assert_string_equal(st.meta.boot_id, "b-1");
@@ -523,6 +582,13 @@ static void test_state_round_trip(void **state)
 #define SUM0 "9ef4c005"
 /* ... of HDR2 "processes 1\n5 10 1 1 w\nend\n". */
 #define SUM1 "0c3dfd2e"
+
+/* Version 4, and the CRC-32 of HDR4 "processes 0\nreleased 0\nend\n". */
+#define HDR4 "cabatree-recorder-state 4\nboot_id b\nbackend ebpf\npidns 1\n" \
+	"daemon 9 3\nupdated 5\nlost 0\ndropped 0\n"
+#define SUM40 "498436b9"
+#define HDR4NODROP "cabatree-recorder-state 4\nboot_id b\nbackend ebpf\npidns 1\n" \
+	"daemon 9 3\nupdated 5\nlost 0\n"
 
 /* Version 3, and the CRC-32 of HDR3 "processes 0\nend\n". */
 #define HDR3 "cabatree-recorder-state 3\nboot_id b\nbackend ebpf\npidns 1\n" \
@@ -573,10 +639,10 @@ static const struct said_case {
 	const char *name, *text, *says;
 } said_cases[] = {
 	/* Versions: 1 to 3 only, written as the writer writes them. */
-	{ "version 4", "cabatree-recorder-state 4\nboot_id b\n",
-	  "line 1: version 4 of the state file is not supported; only versions 1 to 3 are" },
+	{ "version 5", "cabatree-recorder-state 5\nboot_id b\n",
+	  "line 1: version 5 of the state file is not supported; only versions 1 to 4 are" },
 	{ "version 0", "cabatree-recorder-state 0\n",
-	  "line 1: version 0 of the state file is not supported; only versions 1 to 3 are" },
+	  "line 1: version 0 of the state file is not supported; only versions 1 to 4 are" },
 	{ "version far too large", "cabatree-recorder-state 99999999999999999999\n",
 	  "line 1: not a cabatree recorder state file" },
 	{ "version 02", "cabatree-recorder-state 02\n", "line 1: not a cabatree recorder state file" },
@@ -624,6 +690,52 @@ static const struct said_case {
 	  "line 9: malformed process line" },
 	{ "p in version 2", HDR2 "processes 1\n5 10 1 1 p\nend\nchecksum crc32 1138cd96\n",
 	  "line 9: malformed process line" },
+	/* Version 4: the lineage, its fields encoded as the writer does, or nothing. */
+	{ "v4 bad escape", HDR4 "processes 1\n1 1 0 0 d 0 0 %zz -\nreleased 0\nend\n"
+	  "checksum crc32 b5d2a78f\n",
+	  "line 10: malformed process line" },
+	{ "v4 lower-case escape", HDR4 "processes 1\n1 1 0 0 d 0 0 a%2fb -\nreleased 0\nend\n"
+	  "checksum crc32 65a7177b\n",
+	  "line 10: malformed process line" },
+	{ "v4 needless escape", HDR4 "processes 1\n1 1 0 0 d 0 0 %41 -\nreleased 0\nend\n"
+	  "checksum crc32 7e2d3bfa\n",
+	  "line 10: malformed process line" },
+	{ "v4 name too long", HDR4 "processes 1\n1 1 0 0 d 0 0 abcdefghijklmnop -\nreleased 0\nend\n"
+	  "checksum crc32 d7d66ecc\n",
+	  "line 10: malformed process line" },
+	{ "v4 creator 0 2", HDR4 "processes 1\n1 1 0 0 d 0 2 - -\nreleased 0\nend\n"
+	  "checksum crc32 ec92272e\n",
+	  "line 10: malformed process line" },
+	{ "v4 no lineage", HDR4 "processes 1\n1 1 0 0 d\nreleased 0\nend\n"
+	  "checksum crc32 6ac24e6f\n",
+	  "line 10: malformed process line" },
+	{ "v4 no released line", HDR4 "processes 0\nend\n"
+	  "checksum crc32 de8150f0\n",
+	  "line 10: expected a 'released' line" },
+	{ "v4 status -2", HDR4 "processes 0\nreleased 1\n5 5 0 1 1 0 -2 sh -\nend\n"
+	  "checksum crc32 606f86ec\n",
+	  "line 11: malformed released ancestor line" },
+	{ "v4 released cut short", HDR4 "processes 0\nreleased 2\n5 5 0 1 1 0 -1 sh -\nend\n"
+	  "checksum crc32 0bda0d15\n",
+	  "line 12: malformed released ancestor line" },
+	{ "v4 released pid 0", HDR4 "processes 0\nreleased 1\n0 5 0 1 1 0 -1 sh -\nend\n"
+	  "checksum crc32 11ae1b95\n",
+	  "line 11: malformed released ancestor line" },
+	{ "v4 released junk", HDR4 "processes 0\nreleased 1\n5 5 0 1 1 0 -1 sh - x\nend\n"
+	  "checksum crc32 a4126195\n",
+	  "line 11: malformed released ancestor line" },
+	{ "v4 released creator 0 5", HDR4 "processes 0\nreleased 1\n5 5 0 0 5 0 -1 sh -\nend\n"
+	  "checksum crc32 c2ee1a8b\n",
+	  "line 11: malformed released ancestor line" },
+	{ "v4 released bad escape", HDR4 "processes 0\nreleased 1\n5 5 0 1 1 0 -1 s%G0 -\nend\n"
+	  "checksum crc32 4ca9bc56\n",
+	  "line 11: malformed released ancestor line" },
+	{ "v4 released no end", HDR4 "processes 0\nreleased 0\n"
+	  "checksum crc32 3090b932\n",
+	  "line 11: expected 'end' after 0 released ancestors" },
+	{ "v4 without dropped", HDR4NODROP "processes 0\nreleased 0\nend\n"
+	  "checksum crc32 c8fc871e\n",
+	  "line 8: expected a 'dropped' line" },
 };
 
 /* A NUL byte hides the rest of its line from C string functions. */
@@ -786,8 +898,8 @@ static void small_state(struct strbuf *sb, struct born_table *t)
 	state_format(sb, t, &meta);
 }
 
-/* state_format() -> state_parse(): version 3, its checksum, the same table. */
-static void test_state_v3_round_trip(void **state)
+/* state_format() -> state_parse(): version 4, its checksum, the same table. */
+static void test_state_v4_round_trip(void **state)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct born_table t;
@@ -796,7 +908,7 @@ static void test_state_v3_round_trip(void **state)
 	const char *last;
 
 	small_state(&sb, &t);
-	assert_memory_equal(sb.s, "cabatree-recorder-state 3\n", 26);
+	assert_memory_equal(sb.s, "cabatree-recorder-state 4\n", 26);
 	/* The last line: the CRC-32 of everything before it. */
 	last = sb.s + sb.len - 1;
 	while (last[-1] != '\n')
@@ -804,12 +916,15 @@ static void test_state_v3_round_trip(void **state)
 	snprintf(want, sizeof(want), "checksum crc32 %08x\n",
 		 (unsigned int)state_crc32(sb.s, (size_t)(last - sb.s)));
 	assert_string_equal(last, want);
-	assert_non_null(strstr(sb.s, "\n1 3 0 0 d\n"));
-	assert_non_null(strstr(sb.s, "\n7 90 1 3 i\n"));
-	assert_non_null(strstr(sb.s, "\n8 95 7 90 p\n"));
-	assert_non_null(strstr(sb.s, "\n41 800 40 700 w\n"));
+	assert_non_null(strstr(sb.s, "\nlost 0\ndropped 0\nprocesses 5\n"));
+	assert_non_null(strstr(sb.s, "\n1 3 0 0 d 0 0 - -\n"));
+	assert_non_null(strstr(sb.s, "\n7 90 1 3 i 0 0 - -\n"));
+	assert_non_null(strstr(sb.s, "\n8 95 7 90 p 0 0 - -\n"));
+	assert_non_null(strstr(sb.s, "\n40 700 1 3 w 1 3 - -\n"));
+	assert_non_null(strstr(sb.s, "\n41 800 40 700 w 40 700 - -\n"));
+	assert_non_null(strstr(sb.s, "\nreleased 0\nend\n"));
 	assert_int_equal(state_parse(sb.s, sb.len, &st, err, sizeof(err)), 0);
-	assert_int_equal(st.version, 3);
+	assert_int_equal(st.version, 4);
 	assert_int_equal(st.n, 5);
 	assert_int_equal(state_find(&st, 41, 800)->caba, 40);
 	assert_int_equal(state_find(&st, 41, 800)->caba_start, 700);
@@ -909,7 +1024,7 @@ static void test_state_cut(void **state)
 	/* Within the checksum line: said as such, on its line. */
 	memcpy(buf, sb.s, sb.len);
 	assert_int_equal(state_parse(buf, sb.len - 4, &st, err, sizeof(err)), -EBADMSG);
-	assert_string_equal(err, "line 15: no checksum line at the end: the file is cut short or damaged");
+	assert_string_equal(err, "line 17: no checksum line at the end: the file is cut short or damaged");
 	free(buf);
 	sb_free(&sb);
 	born_free(&t);
@@ -918,7 +1033,7 @@ static void test_state_cut(void **state)
 /* An empty table has a checksum too: what gzip computes for its text. */
 static void test_state_empty(void **state)
 {
-	static const char text[] = HDR3 "processes 0\nend\nchecksum crc32 " SUM30 "\n";
+	static const char text[] = HDR4 "processes 0\nreleased 0\nend\nchecksum crc32 " SUM40 "\n";
 	struct state_meta meta = { .backend = "ebpf", .boot_id = "b", .pidns = 1,
 				   .daemon_pid = 9, .daemon_start = 3, .updated = 5 };
 	struct strbuf sb = STRBUF_INIT;
@@ -931,7 +1046,7 @@ static void test_state_empty(void **state)
 	assert_string_equal(sb.s, text);
 	assert_int_equal(state_parse(sb.s, sb.len, &st, err, sizeof(err)), 0);
 	assert_int_equal(st.n, 0);
-	assert_int_equal(st.version, 3);
+	assert_int_equal(st.version, 4);
 	state_free(&st);
 	sb_free(&sb);
 	born_free(&t);
@@ -1638,6 +1753,444 @@ static void test_seed_rules(void **state)
 	fake_free(&f);
 }
 
+/* ---- the lineage ---- */
+
+/* The pids of the released ancestors between pid and its CABA, "a b c". */
+static const char *lineage_of(const struct born_table *t, pid_t pid)
+{
+	static char buf[256];
+	const struct born_proc *v[16];
+	const struct born_proc *p = born_find(t, pid, ST(pid));
+	size_t n, i, len = 0;
+
+	assert_non_null(p);
+	n = born_lineage(p, v, 16);
+	buf[0] = '\0';
+	for (i = 0; i < n && i < 16; i++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%d", i ? " " : "",
+					(int)v[i]->pid);
+	return buf;
+}
+
+static void fork_named(struct born_table *t, pid_t cpid, pid_t pid, const char *comm)
+{
+	struct born_proc *p = born_fork(t, cpid, ST(cpid), pid, ST(pid));
+
+	if (comm)
+		born_set_comm(p, comm, strlen(comm));
+}
+
+static void exit_release(struct born_table *t, pid_t pid, unsigned long long end, int status)
+{
+	struct born_proc *p = born_find(t, pid, ST(pid));
+
+	assert_non_null(p);
+	born_exit(t, pid, ST(pid));
+	born_set_end(p, end, status);
+	assert_true(born_release(t, pid, ST(pid)));
+}
+
+/* sh -c '(daemon &)': the middle process is released, the daemon keeps it. */
+static void test_lineage_double_fork(void **state)
+{
+	struct born_table t;
+	const struct born_proc *v[4], *d, *mid;
+
+	born_init(&t);
+	born_set_defined(&t, born_seed(&t, 1, ST(1)));
+	fork_named(&t, 1, 10, "sshd");
+	fork_named(&t, 10, 11, "bash");
+	fork_named(&t, 11, 12, NULL);
+	/* A child has its creator's name until it execs. */
+	assert_string_equal(born_find(&t, 12, ST(12))->comm, "bash");
+	born_set_comm(born_find(&t, 12, ST(12)), "nohup", 5);
+	born_set_path(born_find(&t, 12, ST(12)), "/usr/bin/nohup", 14);
+	fork_named(&t, 12, 13, "daemon");
+	exit_release(&t, 12, 5000000000ULL, 0);
+	assert_int_equal(caba_of(&t, 13), 11);
+	assert_string_equal(lineage_of(&t, 13), "12");
+	assert_int_equal(t.nreleased, 1);
+	d = born_find(&t, 13, ST(13));
+	assert_int_equal(born_lineage(d, v, 4), 1);
+	mid = v[0];
+	assert_true(mid->released);
+	assert_string_equal(mid->comm, "nohup");
+	assert_string_equal(mid->path, "/usr/bin/nohup");
+	assert_int_equal(mid->end_nsec, 5000000000ULL);
+	assert_int_equal(mid->exit_status, 0);
+	assert_null(born_find(&t, 12, ST(12)));
+	/* Lineage never changes a CABA: the shell goes, the daemon's CABA is sshd. */
+	exit_release(&t, 11, 0, 256);
+	assert_int_equal(caba_of(&t, 13), 10);
+	assert_string_equal(lineage_of(&t, 13), "12 11");
+	assert_int_equal(born_lineage(d, v, 1), 2);	/* more than asked for */
+	assert_int_equal(v[0]->pid, 12);
+	check_consistent(&t);
+	/* A living process is its own: no released ancestor between. */
+	assert_string_equal(lineage_of(&t, 11 - 1), "");
+	born_free(&t);
+}
+
+/* Five released ancestors in a chain, released in any order. */
+static void test_lineage_chain(void **state)
+{
+	static const pid_t order[] = { 23, 21, 25, 22, 24 };
+	struct born_table t;
+	pid_t i;
+
+	born_init(&t);
+	born_set_defined(&t, born_seed(&t, 1, ST(1)));
+	fork_named(&t, 1, 20, "init-script");
+	for (i = 21; i <= 26; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "step%d", (int)i);
+		fork_named(&t, i - 1, i, name);
+	}
+	for (i = 0; i < 5; i++) {
+		exit_release(&t, order[i], 0, -1);
+		check_consistent(&t);
+	}
+	assert_int_equal(caba_of(&t, 26), 20);
+	assert_string_equal(lineage_of(&t, 26), "25 24 23 22 21");
+	assert_int_equal(t.nreleased, 5);
+	/* The first of the chain goes too: 20 joins it, 26's CABA is 1. */
+	exit_release(&t, 20, 0, -1);
+	assert_string_equal(lineage_of(&t, 26), "25 24 23 22 21 20");
+	assert_int_equal(caba_of(&t, 26), 1);
+	check_consistent(&t);
+	born_free(&t);
+}
+
+/* Released ancestors go with the last living process they lead to. */
+static void test_lineage_drop_last(void **state)
+{
+	struct born_table t;
+
+	born_init(&t);
+	born_set_defined(&t, born_seed(&t, 1, ST(1)));
+	fork_named(&t, 1, 10, "sh");
+	fork_named(&t, 10, 11, "sh");
+	fork_named(&t, 11, 12, "a");
+	fork_named(&t, 11, 13, "b");
+	fork_named(&t, 12, 14, "c");
+	exit_release(&t, 11, 0, 0);
+	exit_release(&t, 10, 0, 0);
+	exit_release(&t, 12, 0, 0);
+	assert_int_equal(t.nreleased, 3);
+	assert_string_equal(lineage_of(&t, 14), "12 11 10");
+	assert_string_equal(lineage_of(&t, 13), "11 10");
+	/* 14 goes: 12 leads to nothing alive, 11 and 10 still to 13. */
+	exit_release(&t, 14, 0, 0);
+	assert_int_equal(t.nreleased, 2);
+	check_consistent(&t);
+	/* 13 goes: nothing is left, and none of it counts as dropped. */
+	exit_release(&t, 13, 0, 0);
+	assert_int_equal(t.nreleased, 0);
+	assert_null(t.released);
+	assert_null(t.released_last);
+	assert_int_equal(t.dropped, 0);
+	assert_null(born_find(&t, 1, ST(1))->made);
+	check_consistent(&t);
+	born_free(&t);
+}
+
+/* The cap: the one released longest ago goes first, and is counted. */
+static void test_lineage_cap(void **state)
+{
+	struct born_table t;
+	const struct born_proc *d;
+	pid_t i;
+
+	born_init(&t);
+	assert_int_equal(t.max_released, BORN_DEFAULT_MAX_RELEASED);
+	born_set_max_released(&t, 2);
+	born_set_defined(&t, born_seed(&t, 1, ST(1)));
+	/* Three double forks: 1 -> 10i -> 10i+1 -> 10i+2. */
+	for (i = 1; i <= 3; i++) {
+		fork_named(&t, 1, 10 * i, "sh");
+		fork_named(&t, 10 * i, 10 * i + 1, "sh");
+		fork_named(&t, 10 * i + 1, 10 * i + 2, "daemon");
+	}
+	for (i = 1; i <= 3; i++) {
+		exit_release(&t, 10 * i + 1, 0, 0);
+		check_consistent(&t);
+	}
+	assert_int_equal(t.nreleased, 2);
+	assert_int_equal(t.dropped, 1);
+	d = born_find(&t, 12, ST(12));
+	assert_null(d->creator);
+	assert_true(d->lineage_cut);
+	assert_string_equal(lineage_of(&t, 12), "");
+	assert_int_equal(caba_of(&t, 12), 10);	/* the CABA is kept whatever the cap */
+	assert_string_equal(lineage_of(&t, 22), "21");
+	assert_string_equal(lineage_of(&t, 32), "31");
+	/*
+	 * 20 is released: 21, the oldest, makes room, and 20, which made
+	 * nothing else kept, goes with it (not counted: nothing was cut).
+	 */
+	exit_release(&t, 20, 0, 0);
+	assert_string_equal(lineage_of(&t, 22), "");
+	assert_true(born_find(&t, 22, ST(22))->lineage_cut);
+	assert_int_equal(t.nreleased, 1);
+	assert_int_equal(t.dropped, 2);
+	assert_string_equal(lineage_of(&t, 32), "31");
+	check_consistent(&t);
+	/* Cap 0: nothing is kept, and what was is dropped. */
+	born_set_max_released(&t, 0);
+	assert_int_equal(t.nreleased, 0);
+	assert_int_equal(t.dropped, 3);
+	assert_true(born_find(&t, 22, ST(22))->lineage_cut);
+	fork_named(&t, 22, 40, NULL);
+	fork_named(&t, 40, 41, NULL);
+	exit_release(&t, 40, 0, 0);
+	assert_int_equal(t.nreleased, 0);
+	assert_string_equal(lineage_of(&t, 41), "");
+	assert_false(born_find(&t, 41, ST(41))->lineage_cut);
+	check_consistent(&t);
+	born_free(&t);
+}
+
+/* A fork for a new holder of a pid retires the old one, kept if it made any. */
+static void test_lineage_retire(void **state)
+{
+	struct born_table t;
+
+	born_init(&t);
+	born_set_defined(&t, born_seed(&t, 1, ST(1)));
+	born_fork_exact(&t, 1, ST(1), 30, ST(30), 100);
+	born_set_comm(born_find(&t, 30, ST(30)), "old", 3);
+	born_fork_exact(&t, 30, ST(30), 31, ST(31), 110);
+	/* Its release was missed; the pid is used again within the same tick. */
+	born_fork_exact(&t, 1, ST(1), 30, ST(30), 200);
+	assert_int_equal(born_find(&t, 30, ST(30))->nsec, 200);
+	assert_int_equal(caba_of(&t, 31), 1);
+	assert_string_equal(lineage_of(&t, 31), "30");
+	assert_string_equal(t.released->comm, "old");
+	assert_int_equal(t.released->nsec, 100);
+	assert_ptr_not_equal(t.released, born_find(&t, 30, ST(30)));
+	check_consistent(&t);
+	born_free(&t);
+}
+
+/* Names are cut to 15 bytes, programs to BORN_PATH_MAX - 1. */
+static void test_lineage_fields(void **state)
+{
+	struct born_table t;
+	struct born_proc *p;
+	char path[BORN_PATH_MAX + 10];
+
+	born_init(&t);
+	p = born_seed(&t, 5, ST(5));
+	assert_int_equal(p->exit_status, -1);
+	assert_string_equal(p->comm, "");
+	born_set_comm(p, "a-very-long-name-indeed", 23);
+	assert_string_equal(p->comm, "a-very-long-nam");
+	memset(path, 'x', sizeof(path));
+	born_set_path(p, path, sizeof(path));
+	assert_int_equal(strlen(p->path), BORN_PATH_MAX - 1);
+	born_set_path(p, NULL, 0);
+	assert_null(p->path);
+	born_set_end(p, 7, -1);
+	born_set_end(p, 0, 9);
+	assert_int_equal(p->end_nsec, 7);
+	assert_int_equal(p->exit_status, 9);
+	born_free(&t);
+}
+
+/* A table with released ancestors through a state file and back. */
+static void test_lineage_restore(void **state)
+{
+	struct state_meta meta = { .backend = "ebpf", .boot_id = "b", .pidns = 1,
+				   .daemon_pid = 9, .daemon_start = 3, .updated = 5 };
+	struct strbuf sb = STRBUF_INIT, sb2 = STRBUF_INIT;
+	struct born_table t, u;
+	struct state st;
+	const struct state_released *r;
+	const struct born_proc *v[4];
+	char err[128], *copy;
+
+	born_init(&t);
+	born_set_max_released(&t, 3);
+	born_set_defined(&t, born_seed(&t, 1, ST(1)));
+	/* The first one released is dropped by the cap. */
+	fork_named(&t, 1, 20, "x");
+	fork_named(&t, 20, 21, "y");
+	exit_release(&t, 20, 0, -1);
+	fork_named(&t, 1, 10, "sshd");
+	fork_named(&t, 10, 11, "my sh");	/* a space, written %20 */
+	born_set_path(born_find(&t, 11, ST(11)), "/bin/sh", 7);
+	fork_named(&t, 11, 12, "-");
+	fork_named(&t, 12, 13, "daemon");
+	exit_release(&t, 12, 7000000000ULL, 0);
+	exit_release(&t, 11, 8000000000ULL, 15);
+	fork_named(&t, 1, 30, "x");
+	fork_named(&t, 30, 31, "y");
+	exit_release(&t, 30, 0, -1);
+	assert_int_equal(t.dropped, 1);
+	meta.dropped = t.dropped;
+	state_format(&sb, &t, &meta);
+	assert_non_null(strstr(sb.s, "\ndropped 1\n"));
+	assert_non_null(strstr(sb.s, "\n13 1013 10 1010 w 12 1012 daemon -\n"));
+	assert_non_null(strstr(sb.s, "\n21 1021 1 1001 w 0 1 y -\n"));
+	assert_non_null(strstr(sb.s, "\nreleased 3\n"
+				     "12 1012 0 11 1011 7000000000 0 %2D -\n"
+				     "11 1011 0 10 1010 8000000000 15 my%20sh /bin/sh\n"
+				     "30 1030 0 1 1001 0 -1 x -\n"
+				     "end\n"));
+	copy = xstrdup(sb.s);
+	assert_int_equal(state_parse(sb.s, sb.len, &st, err, sizeof(err)), 0);
+	assert_int_equal(st.nrel, 3);
+	assert_int_equal(st.meta.dropped, 1);
+	r = state_find_released(&st, 11, ST(11));
+	assert_non_null(r);
+	assert_string_equal(r->comm, "my sh");
+	assert_string_equal(r->path, "/bin/sh");
+	assert_int_equal(r->exit_status, 15);
+	assert_int_equal(r->creator, 10);
+	assert_null(state_find_released(&st, 13, ST(13)));
+	assert_true(state_find(&st, 21, ST(21))->cut);
+	assert_string_equal(state_find(&st, 13, ST(13))->comm, "daemon");
+	/* Back into a table: the same lineage, the same file. */
+	born_init(&u);
+	state_to_table(&st, &u);
+	check_consistent(&u);
+	assert_string_equal(lineage_of(&u, 13), "12 11");
+	assert_int_equal(born_lineage(born_find(&u, 13, ST(13)), v, 4), 2);
+	assert_string_equal(v[0]->comm, "-");
+	assert_int_equal(v[1]->end_nsec, 8000000000ULL);
+	assert_true(born_find(&u, 21, ST(21))->lineage_cut);
+	assert_int_equal(u.dropped, 1);
+	state_format(&sb2, &u, &meta);
+	assert_string_equal(sb2.s, copy);
+	free(copy);
+	/* A table with a smaller cap takes what fits, the newest, and counts the rest. */
+	born_free(&u);
+	born_init(&u);
+	born_set_max_released(&u, 1);
+	state_to_table(&st, &u);
+	check_consistent(&u);
+	assert_int_equal(u.nreleased, 1);
+	assert_int_equal(u.dropped, 2);	/* 12 (11 went with it: it made only 12) */
+	assert_true(born_find(&u, 13, ST(13))->lineage_cut);
+	assert_string_equal(lineage_of(&u, 31), "30");
+	/* And one that keeps none restores none. */
+	born_free(&u);
+	born_init(&u);
+	born_set_max_released(&u, 0);
+	state_to_table(&st, &u);
+	check_consistent(&u);
+	assert_int_equal(u.nreleased, 0);
+	assert_null(born_find(&u, 13, ST(13))->creator);
+	born_free(&u);
+	state_free(&st);
+	sb_free(&sb);
+	sb_free(&sb2);
+	born_free(&t);
+}
+
+/* Sign a state file's text (its lines before the checksum). */
+static char *signed_text(const char *body)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sb_adds(&sb, body);
+	sb_addf(&sb, "checksum crc32 %08x\n", (unsigned int)state_crc32(sb.s, sb.len));
+	return sb.s;
+}
+
+/*
+ * A lineage that does not hold together: creators not in the file, a
+ * loop, a chain that reaches another living process than the CABA, a
+ * released ancestor nothing descends from. Read, and taken as not known.
+ */
+static void test_lineage_restore_bad(void **state)
+{
+	char *text = signed_text(HDR4 "processes 5\n"
+		"1 1 0 0 d 0 0 init -\n"
+		"2 2 1 1 w 50 50 a -\n"	/* 50 is not there */
+		"3 3 1 1 w 60 60 b -\n"	/* 60 -> 61 -> 60 */
+		"4 4 1 1 w 70 70 c -\n"	/* 70 -> 2, not its CABA 1 */
+		"5 5 1 1 w 80 80 d -\n"	/* 80 -> 1: fine */
+		"released 5\n"
+		"60 60 0 61 61 0 -1 x -\n"
+		"61 61 0 60 60 0 -1 y -\n"
+		"70 70 0 2 2 0 -1 z -\n"
+		"80 80 0 1 1 0 -1 w -\n"
+		"90 90 0 1 1 0 -1 v -\n"	/* nothing descends from it */
+		"end\n");
+	struct born_table t;
+	struct state st;
+	char err[128];
+
+	assert_int_equal(state_parse(text, strlen(text), &st, err, sizeof(err)), 0);
+	assert_int_equal(st.nrel, 5);
+	born_init(&t);
+	state_to_table(&st, &t);
+	check_consistent(&t);
+	assert_null(born_find(&t, 2, 2)->creator);
+	assert_string_equal(born_find(&t, 2, 2)->comm, "a");
+	assert_null(born_find(&t, 4, 4)->creator);
+	assert_int_equal(born_find(&t, 4, 4)->caba->pid, 1);
+	assert_non_null(born_find(&t, 5, 5)->creator);
+	assert_int_equal(born_find(&t, 5, 5)->creator->pid, 80);
+	/* The loop is cut somewhere: the chain of 3 ends. */
+	{
+		const struct born_proc *v[8];
+
+		assert_true(born_lineage(born_find(&t, 3, 3), v, 8) <= 2);
+	}
+	/* 90 and 70 made nothing kept: gone. */
+	for (const struct born_proc *r = t.released; r; r = r->rnext)
+		assert_true(r->pid != 90 && r->pid != 70);
+	born_free(&t);
+	state_free(&st);
+	free(text);
+}
+
+/* Old versions read with no lineage; a salvaged v4 file keeps what it can. */
+static void test_lineage_old_and_salvage(void **state)
+{
+	static const char v3[] = HDR3 KINDS3 "checksum crc32 " SUMK3 "\n";
+	char buf[sizeof(v3)], err[128], *path = tmp_path(), *text;
+	struct born_table t;
+	struct state st;
+	size_t i;
+
+	memcpy(buf, v3, sizeof(v3));
+	assert_int_equal(state_parse(buf, sizeof(v3) - 1, &st, err, sizeof(err)), 0);
+	assert_int_equal(st.nrel, 0);
+	for (i = 0; i < st.n; i++) {
+		assert_int_equal(st.v[i].creator, 0);
+		assert_false(st.v[i].cut);
+		assert_string_equal(st.v[i].comm, "");
+		assert_null(st.v[i].path);
+	}
+	born_init(&t);
+	state_to_table(&st, &t);
+	check_consistent(&t);
+	assert_int_equal(t.nreleased, 0);
+	born_free(&t);
+	state_free(&st);
+	/* A bad released line: the processes are kept, and the lines before it. */
+	text = signed_text(HDR4 "processes 2\n1 1 0 0 d 0 0 init /sbin/init\n"
+			   "3 3 1 1 w 2 2 b -\nreleased 2\n2 2 0 1 1 0 0 a /bin/a\n2 x\nend\n");
+	write_file(path, text);
+	assert_int_equal(state_salvage(AT_FDCWD, path, &st, err, sizeof(err)), -EBADMSG);
+	assert_string_equal(err, "line 14: malformed released ancestor line");
+	assert_int_equal(st.n, 2);
+	assert_int_equal(st.nrel, 1);
+	assert_string_equal(state_find(&st, 1, 1)->path, "/sbin/init");
+	born_init(&t);
+	state_to_table(&st, &t);
+	check_consistent(&t);
+	assert_string_equal(born_find(&t, 3, 3)->creator->path, "/bin/a");
+	born_free(&t);
+	state_free(&st);
+	free(text);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1658,12 +2211,21 @@ int main(void)
 		cmocka_unit_test(test_seed_kinds),
 		cmocka_unit_test(test_no_loops),
 		cmocka_unit_test(test_many),
+		cmocka_unit_test(test_lineage_double_fork),
+		cmocka_unit_test(test_lineage_chain),
+		cmocka_unit_test(test_lineage_drop_last),
+		cmocka_unit_test(test_lineage_cap),
+		cmocka_unit_test(test_lineage_retire),
+		cmocka_unit_test(test_lineage_fields),
+		cmocka_unit_test(test_lineage_restore),
+		cmocka_unit_test(test_lineage_restore_bad),
+		cmocka_unit_test(test_lineage_old_and_salvage),
 		cmocka_unit_test(test_state_round_trip),
 		cmocka_unit_test(test_state_missing),
 		cmocka_unit_test(test_state_salvage_whole),
 		cmocka_unit_test(test_state_nul),
 		cmocka_unit_test(test_state_crc32),
-		cmocka_unit_test(test_state_v3_round_trip),
+		cmocka_unit_test(test_state_v4_round_trip),
 		cmocka_unit_test(test_state_kinds),
 		cmocka_unit_test(test_state_flips),
 		cmocka_unit_test(test_state_cut),
