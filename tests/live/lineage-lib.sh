@@ -65,3 +65,17 @@ state_has_released() {
 	sect && $1 == want { f = 1 }
 	END { exit !f }' "$1"
 }
+
+# json_lineage JSON PID: PID's lineage in cabatree --json's output JSON.
+json_lineage() { echo "none"; }
+json_dropped() { echo "none"; }
+json_cut() { echo "none"; }
+# text_shows_released PID NAME: $tmp/text (cabatree -p) draws NAME(PID)
+# marked as released.
+text_shows_released() { false; }
+# text_order WORD...: each WORD on a line of $tmp/text after the last's.
+text_order() {
+	awk 'BEGIN { for (i = 1; i < ARGC; i++) w[i] = ARGV[i]; n = ARGC - 1; ARGC = 1; k = 1 }
+		k <= n && index($0, w[k]) { k++ }
+		END { exit k <= n }' "$@" < "$tmp/text"
+}
