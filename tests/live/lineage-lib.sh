@@ -66,14 +66,42 @@ state_has_released() {
 	END { exit !f }' "$1"
 }
 
-# json_lineage JSON PID: PID's lineage in cabatree --json's output JSON.
-json_lineage() { echo "none"; }
-json_dropped() { echo "none"; }
-json_cut() { echo "none"; }
-# text_shows_released PID NAME: $tmp/text (cabatree -p) draws NAME(PID)
-# marked as released.
-text_shows_released() { false; }
-# text_order WORD...: each WORD on a line of $tmp/text after the last's.
+# json_lineage JSON PID: PID's lineage in cabatree --json's document
+# JSON, by its "made_by" links through "released" (version 2 of the
+# document), "none" when PID is not listed; "bad" when its "lineage", the
+# same chain's pids, says otherwise.
+json_lineage() {
+	jq -r --argjson pid "$2" '
+	def hex: "0123456789ABCDEF"[. : . + 1];
+	def enc: if . == null then "-" else
+		(explode | map(if . >= 33 and . <= 126 and . != 37 then [.] | implode
+			else "%" + ((. / 16 | floor) | hex) + (. % 16 | hex) end) | join(""))
+		| if . == "-" then "%2D" else . end end;
+	(.released // []) as $r
+	| def chain($i): if $i == null then [] else [$r[$i]] + chain($r[$i].made_by) end;
+	[.processes[] | select(.pid == $pid)] as $m
+	| if ($m | length) == 0 then "none" else $m[0] as $p
+	| chain($p.made_by) as $c
+	| if ($c | map(.pid)) != ($p.lineage // []) then "bad" else
+		($c | map("\(.pid):\(.name | enc) ") | join(""))
+		+ "> " + (if (if ($c | length) > 0 then $c[-1].lineage_cut else $p.lineage_cut end)
+			then "cut" else ($p.caba | tostring) end)
+	end end' "$1"
+}
+
+# json_dropped JSON: its count of released ancestors the cap dropped.
+json_dropped() { jq -r '.lineage_dropped' "$1"; }
+
+# json_cut JSON PID: whether PID's lineage is cut short by the cap.
+json_cut() { jq -r --argjson pid "$2" '.processes[] | select(.pid == $pid) | .lineage_cut' "$1"; }
+
+# text_shows_released PID NAME: $tmp/text (cabatree -A) draws NAME(PID)
+# marked released, with when it ended, and explains the mark.
+text_shows_released() {
+	grep -qF "$2($1)~ [ended " "$tmp/text" && grep -q '^~ released' "$tmp/text"
+}
+
+# text_order WORD...: each WORD on a line of $tmp/text below the last's.
 text_order() {
 	awk 'BEGIN { for (i = 1; i < ARGC; i++) w[i] = ARGV[i]; n = ARGC - 1; ARGC = 1; k = 1 }
 		k <= n && index($0, w[k]) { k++ }

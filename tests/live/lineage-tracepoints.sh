@@ -145,6 +145,30 @@ recorder_lineages() {
 	done < "$tmp/tl" > "$tmp/rl"
 }
 same_lineages() { recorder_lineages && cmp -s "$tmp/tl" "$tmp/rl"; }
+# The same from cabatree --json, in $tmp/jl.
+json_lineages() {
+	"$CABATREE" --json > "$tmp/json" 2> "$tmp/err" || return 1
+	while read -r p _; do
+		echo "$p $(json_lineage "$tmp/json" "$p")"
+	done < "$tmp/tl" > "$tmp/jl"
+}
+same_json() { json_lineages && cmp -s "$tmp/tl" "$tmp/jl"; }
+
+# The table: each process, its lineage by the trace, the state file and
+# cabatree --json (PID:NAME of each released ancestor, nearest first, then
+# "> CABA"), and whether all three agree.
+rest() { awk -v p="$1" '$1 == p { $1 = ""; sub(/^ /, ""); print }' "$2"; }
+table() {
+	echo "# backend $BACKEND"
+	printf '# %-20s | %-42s | %-42s | %-42s | %s\n' process trace "state file" "cabatree --json" match
+	while read -r p tline; do
+		rline=$(rest "$p" "$tmp/rl") jline=$(rest "$p" "$tmp/jl")
+		m=yes
+		[ "$tline" = "$rline" ] && [ "$tline" = "$jline" ] || m=NO
+		printf '# %-20s | %-42s | %-42s | %-42s | %s\n' "$(comm_of "$p")($p)" \
+			"$tline" "$rline" "$jline" "$m"
+	done < "$tmp/tl"
+}
 
 for BACKEND in $backends; do
 	echo "# backend: $BACKEND"
@@ -166,14 +190,10 @@ for BACKEND in $backends; do
 	check "$BACKEND: every process that ended was released" [ -z "$pending" ]
 	check "$BACKEND: the trace shows the daemons" [ "$(wc -l < "$tmp/tl")" -ge 6 ]
 	until_ok same_lineages
-	printf '# %-26s %-44s %-44s %s\n' daemon "trace lineage" "recorder lineage" match
-	while read -r p tline; do
-		rline=$(awk -v p="$p" '$1 == p { $1 = ""; sub(/^ /, ""); print }' "$tmp/rl")
-		m=yes
-		[ "$tline" = "$rline" ] || m=NO
-		printf '# %-26s %-44s %-44s %s\n' "$(comm_of "$p")($p)" "$tline" "$rline" "$m"
-	done < "$tmp/tl"
+	until_ok same_json
+	table
 	check "$BACKEND: every lineage in the state file matches the trace" cmp -s "$tmp/tl" "$tmp/rl"
+	check "$BACKEND: every lineage in cabatree --json matches the trace" cmp -s "$tmp/tl" "$tmp/jl"
 	check "$BACKEND: some lineage passes through released ancestors" grep -q ':' "$tmp/tl"
 	kill_workload
 	trace_off
