@@ -5,7 +5,11 @@
  */
 #include "config.h"
 
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
 
 #include "label.h"
 #include "nls.h"
@@ -14,6 +18,7 @@ static const struct tree_glyphs ascii_glyphs = {
 	.pipe = "| ", .blank = "  ", .tee = "|-", .ell = "`-", .focus = " <==",
 	.ellipsis = "+", .more = "<", .arrow = " <- ", .vline = "|", .hline = "-",
 	.unrecorded = "!", .hidden = "^", .highlight = " <#", .born_from = "<=",
+	.released = "~",
 };
 
 static const struct tree_glyphs utf8_glyphs = {
@@ -21,6 +26,7 @@ static const struct tree_glyphs utf8_glyphs = {
 	.focus = " \u25c0", .ellipsis = "\u2026", .more = "\u2026", .arrow = " \u2190 ",
 	.vline = "\u2502", .hline = "\u2500",
 	.unrecorded = "\u2205", .hidden = "\u2191", .highlight = " \u25c6", .born_from = "\u21d0",
+	.released = "\u2020",
 };
 
 const struct tree_glyphs *label_glyphs(bool utf8)
@@ -49,6 +55,10 @@ void label_legend(struct strbuf *sb, enum label_mark k, const struct tree_glyphs
 		sb_addf(sb, _("%s hidden: its CABA is another user's process, which /proc does not show you"),
 			g->hidden);
 		break;
+	case MARK_RELEASED:
+		sb_addf(sb, _("%s released: ended and reaped; the recorder keeps it because a process below descends from it (not a CABA: it is not alive)"),
+			g->released);
+		break;
 	case MARK_HIGHLIGHT:
 		sb_addf(sb, _("%s highlighted (-h, -H): the process named and its ancestors"),
 			g->highlight + 1);
@@ -56,6 +66,43 @@ void label_legend(struct strbuf *sb, enum label_mark k, const struct tree_glyphs
 	case MARK_COUNT:
 		break;
 	}
+}
+
+void label_ended(char *buf, size_t size, const struct ct_model *m, const struct ct_released *r)
+{
+	char when[32] = "", how[64] = "";
+	const char *sig;
+	int st = r->exit_status;
+
+	if (r->end_time && m->clock_ticks > 0 && m->boot_time >= 0) {
+		time_t end = (time_t)(m->boot_time +
+				      (long long)(r->end_time / (unsigned long long)m->clock_ticks));
+		time_t now = (time_t)m->time;
+		struct tm te, tn;
+
+		if (localtime_r(&end, &te) && localtime_r(&now, &tn))
+			strftime(when, sizeof(when),
+				 te.tm_year == tn.tm_year && te.tm_yday == tn.tm_yday ?
+				 "%H:%M:%S" : "%Y-%m-%d %H:%M:%S", &te);
+	}
+	if (st > 0 && st <= 65535 && WIFEXITED(st)) {
+		snprintf(how, sizeof(how), _("exited %d"), WEXITSTATUS(st));
+	} else if (st > 0 && st <= 65535 && WIFSIGNALED(st)) {
+		sig = sigabbrev_np(WTERMSIG(st));
+		if (sig)
+			snprintf(how, sizeof(how), WCOREDUMP(st) ?
+				 _("killed by SIG%s, core dumped") : _("killed by SIG%s"), sig);
+		else
+			snprintf(how, sizeof(how), WCOREDUMP(st) ?
+				 _("killed by signal %d, core dumped") : _("killed by signal %d"),
+				 WTERMSIG(st));
+	}
+	if (r->end_time && when[0])
+		snprintf(buf, size, how[0] ? _("ended %s, %s") : _("ended %s"), when, how);
+	else if (r->end_time || how[0])
+		snprintf(buf, size, how[0] ? _("ended, %s") : _("ended"), how);
+	else
+		buf[0] = '\0';
 }
 
 const char *label_tree_title(enum ct_tree t)
@@ -93,6 +140,9 @@ const struct ct_proc *label_born_from(const struct ct_model *m, int node)
 	 * a cycle through it was broken: then where it was born is not known
 	 * here.
 	 */
+	/* Released ancestors stand between it and its CABA. */
+	while (model_is_released(m, b))
+		b = m->nodes[b].parent[TREE_BORN];
 	if (!nd->reparented || nd->p->caba <= 0 || b < 0 || m->nodes[b].p->pid != nd->p->caba)
 		return NULL;
 	return m->nodes[b].p;
@@ -107,6 +157,18 @@ void label_build(struct label *lb, const struct ct_model *m, int node,
 
 	memset(lb, 0, sizeof(*lb));
 	lb->p = p;
+	if (nd->released) {
+		/* What is known of it: its name, pid and end; -a adds its program. */
+		lb->released = nd->released;
+		lb->released_glyph = label_glyphs(o->utf8_marks)->released;
+		label_ended(lb->ended, sizeof(lb->ended), m, nd->released);
+		lb->focus = nd->focus;
+		lb->args = o->arguments;
+		return;
+	}
+	/* A user change is told against the closest process above, not a released one. */
+	while (model_is_released(m, par))
+		par = m->nodes[par].parent[t];
 	lb->pgid = o->pgids;
 	lb->user = o->uid_changes && par >= 0 && m->nodes[par].p->uid != p->uid;
 	if (lb->user)
@@ -189,6 +251,17 @@ void label_add_head(struct strbuf *sb, const struct label *lb, struct label_esc 
 		sb_addc(sb, '*');
 	if (lb->mark)
 		sb_adds(sb, lb->mark);
+	if (lb->released) {
+		sb_adds(sb, lb->released_glyph);
+		if (lb->ended[0] || lb->released->lineage_cut) {
+			sb_adds(sb, " [");
+			sb_adds(sb, lb->ended);
+			if (lb->released->lineage_cut)
+				sb_adds(sb, lb->ended[0] ? _("; its creator was not kept") :
+					_("its creator was not kept"));
+			sb_addc(sb, ']');
+		}
+	}
 	if (lb->sid) {
 		sb_adds(sb, " [sid ");
 		sb_adduint(sb, (unsigned long long)p->sid);
@@ -208,6 +281,11 @@ void label_add_args(struct strbuf *sb, const struct label *lb, struct label_esc 
 	const char *a;
 	size_t n;
 
+	if (lb->released && lb->args && lb->released->program) {
+		sb_addc(sb, ' ');
+		label_esc(e, sb, lb->released->program, lb->released->program_len);
+		return;
+	}
 	if (!lb->args)
 		return;
 	args_iter_init(&it, lb->p, true);

@@ -70,6 +70,13 @@ struct label {
 	 */
 	const struct ct_proc *born_from;
 	const char *born_glyph;	/* the glyph before born_from: ⇐ or <= */
+	/*
+	 * A released ancestor (born tree only): its mark, then when it ended
+	 * and how, when known: " [ended 12:01:33, killed by SIGTERM]".
+	 */
+	const struct ct_released *released;
+	const char *released_glyph;
+	char ended[96];
 };
 
 /*
@@ -124,6 +131,7 @@ struct tree_glyphs {
 	const char *highlight;	/* after a -h or -H process or ancestor,
 				 * when not in colour */
 	const char *born_from;	/* before the process a reparented one was born to */
+	const char *released;	/* after a released ancestor */
 };
 
 const struct tree_glyphs *label_glyphs(bool utf8);
@@ -133,10 +141,18 @@ const struct tree_glyphs *label_glyphs(bool utf8);
  * mark (for unrecorded and hidden).
  */
 enum label_mark {
-	MARK_MOVED, MARK_BORN_FROM, MARK_INFERRED, MARK_UNRECORDED, MARK_HIDDEN, MARK_HIGHLIGHT,
-	MARK_COUNT
+	MARK_MOVED, MARK_BORN_FROM, MARK_INFERRED, MARK_UNRECORDED, MARK_HIDDEN, MARK_RELEASED,
+	MARK_HIGHLIGHT, MARK_COUNT
 };
 void label_legend(struct strbuf *sb, enum label_mark k, const struct tree_glyphs *g);
+
+/*
+ * How a released ancestor ended, for people: "ended 12:01:33" (local time,
+ * the date too when not the day of m->time; no time when not known), then
+ * ", exited 1" or ", killed by SIGTERM" unless it exited with 0 or the
+ * status is not known. "" when nothing is known.
+ */
+void label_ended(char *buf, size_t size, const struct ct_model *m, const struct ct_released *r);
 
 /* The title over tree t. */
 const char *label_tree_title(enum ct_tree t);

@@ -236,6 +236,7 @@ static void resolve_settings(const struct ct_options *o, const struct source *sr
 	s->numeric = o->numeric;
 	s->threads = o->threads;
 	s->ns_changes = o->ns_changes;
+	s->lineage = o->lineage;
 	/* JSON keeps what a snapshot holds, so that it comes back the same. */
 	if (o->format == FMT_JSON && !src->live)
 		s->threads = src->thread_lists;
@@ -352,6 +353,19 @@ static int render_ns_groups(struct render_ctx *rc, struct ct_model *m, enum ct_n
 	return ret;
 }
 
+/* -L without lineage: said once; the tree is shown without. */
+static void lineage_missing(const struct source *src, const struct ct_model *m)
+{
+	if (m->snapshot)
+		ct_say(_("-L: the snapshot %s has no lineage (it was taken without the recorder's); showing the born tree without released ancestors"),
+		       m->snapshot);
+	else if (m->caba_source == CABA_SRC_RECORDER)
+		ct_say("%s", _("-L: the recorder gives no lineage (a cabatreed without it, or run with it off); showing the born tree without released ancestors"));
+	else
+		ct_say(_("-L: no lineage under '%s': only the recorder keeps released ancestors; run cabatreed as root (see cabatree-caba(7))"),
+		       src->name);
+}
+
 /* Say what is shown: a snapshot, when, and where its born tree came from. */
 static int snapshot_note(const struct ct_options *o, const struct source *src,
 			 const struct ct_model *m)
@@ -462,6 +476,18 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	model_build(&m, &pl, o.numeric);
+	/*
+	 * Released ancestors are nodes of the born tree with -L, and where
+	 * a focus shows a process's chain up to its CABA (-p, -s, a
+	 * snapshot's focus); the browser has them to show with L. JSON
+	 * carries them apart from the processes.
+	 */
+	if (o.format != FMT_JSON &&
+	    (o.lineage || o.interactive || o.npids || src->nfocus ||
+	     (o.show_parents && o.root_pid)))
+		model_lineage(&m);
+	if (o.lineage && !m.has_lineage && o.format != FMT_JSON)
+		lineage_missing(src, &m);
 	if (o.ns_sort >= 0)
 		model_split_ns(&m, (enum ct_ns)o.ns_sort, o.numeric);
 	status = focus(&o, src, &m, &focus_pids, &nfocus);

@@ -174,8 +174,12 @@ void model_build(struct ct_model *m, struct ct_proclist *pl, bool numeric)
 		m->boot_time = pl->meta.boot_time;
 		m->clock_ticks = pl->meta.clock_ticks;
 	}
-	m->n = pl->n;
+	m->n = m->nprocs = pl->n;
 	m->nodes = xcalloc(m->n, sizeof(*m->nodes));
+	m->has_lineage = pl->meta.has_lineage;
+	m->lineage_dropped = pl->meta.lineage_dropped;
+	m->released = pl->released;
+	m->nreleased = m->has_lineage ? pl->nreleased : 0;
 	for (i = 0; i < m->n; i++) {
 		m->nodes[i].p = &pl->v[i];
 		switch (pl->v[i].caba_status) {
@@ -210,6 +214,80 @@ void model_build(struct ct_model *m, struct ct_proclist *pl, bool numeric)
 		break_cycles(m, t);
 		link_tree(m, t, numeric);
 	}
+}
+
+size_t model_lineage(struct ct_model *m)
+{
+	size_t n0 = m->nprocs, nr = m->nreleased, i;
+	int t;
+
+	if (!nr || m->n != n0)
+		return 0;
+	m->nodes = xreallocarray(m->nodes, n0 + nr, sizeof(*m->nodes));
+	m->relprocs = xcalloc(nr, sizeof(*m->relprocs));
+	for (i = 0; i < nr; i++) {
+		const struct ct_released *r = &m->released[i];
+		struct ct_proc *p = &m->relprocs[i];
+		struct ct_node *nd = &m->nodes[n0 + i];
+
+		memset(nd, 0, sizeof(*nd));
+		p->pid = r->pid;
+		p->start_time = r->start_time;
+		p->state = 'X';
+		p->name = r->name;
+		p->name_len = r->name_len;
+		/* Its program's last component, when its name is not known. */
+		if (!p->name && r->program) {
+			const char *b = memrchr(r->program, '/', r->program_len);
+
+			b = b ? b + 1 : r->program;
+			p->name = (char *)b;
+			p->name_len = r->program_len - (size_t)(b - r->program);
+		}
+		if (!p->name || !p->name_len) {
+			p->name = (char *)"?";
+			p->name_len = 1;
+		}
+		p->made_by = r->made_by;
+		p->lineage_cut = r->lineage_cut;
+		nd->p = p;
+		nd->released = r;
+		nd->parent[TREE_REAL] = -1;
+		/* Its creator; the top of a chain gets its CABA below. */
+		nd->parent[TREE_BORN] = r->made_by && r->made_by <= nr ?
+					(int)(n0 + r->made_by - 1) : -1;
+		nd->shown[TREE_BORN] = true;
+	}
+	m->n = n0 + nr;
+	for (i = 0; i < n0; i++) {
+		struct ct_node *nd = &m->nodes[i];
+		size_t top, steps;
+
+		if (!nd->p->made_by || nd->p->made_by > nr)
+			continue;
+		/* The CABA of those below a chain is the creator of its top. */
+		top = nd->p->made_by - 1;
+		for (steps = 0; m->released[top].made_by && m->released[top].made_by <= nr &&
+			       steps < nr; steps++)
+			top = m->released[top].made_by - 1;
+		if (m->nodes[n0 + top].parent[TREE_BORN] < 0 && !m->nodes[n0 + top].shown[TREE_REAL])
+			m->nodes[n0 + top].parent[TREE_BORN] = nd->parent[TREE_BORN];
+		/* shown[TREE_REAL] marks a top whose CABA was decided. */
+		m->nodes[n0 + top].shown[TREE_REAL] = true;
+		nd->parent[TREE_BORN] = (int)(n0 + nd->p->made_by - 1);
+	}
+	for (i = n0; i < m->n; i++)
+		m->nodes[i].shown[TREE_REAL] = false;
+	for (t = 0; t < TREE_COUNT; t++) {
+		for (i = 0; i < m->n; i++)
+			m->nodes[i].nchild[t] = 0;
+		free(m->children[t]);
+		free(m->roots[t]);
+	}
+	break_cycles(m, TREE_BORN);
+	for (t = 0; t < TREE_COUNT; t++)
+		link_tree(m, (enum ct_tree)t, m->numeric);
+	return nr;
 }
 
 pid_t model_focus(struct ct_model *m, const pid_t *pids, size_t n)
@@ -464,5 +542,6 @@ void model_free(struct ct_model *m)
 	}
 	free(m->nodes);
 	free(m->hash);
+	free(m->relprocs);
 	memset(m, 0, sizeof(*m));
 }

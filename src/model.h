@@ -22,6 +22,12 @@ struct ct_node {
 	bool shown[TREE_COUNT];		/* false when hidden by a focus */
 	bool reparented;		/* real parent differs from the CABA */
 	bool focus;			/* named by -p */
+	/*
+	 * A released ancestor (model_lineage): a node of the born tree only,
+	 * between a process and its CABA; p is made up from it (pid, name,
+	 * start time, state 'X'). NULL for every process.
+	 */
+	const struct ct_released *released;
 };
 
 struct ct_model {
@@ -47,6 +53,17 @@ struct ct_model {
 					 * process */
 	int *hash;			/* pid -> node index, open addressing */
 	size_t hash_mask;
+	/*
+	 * The lineage the source gives (pl->meta.has_lineage), if any. With
+	 * model_lineage, the released ancestors are nodes too: nodes[nprocs..n),
+	 * never found by model_find; nprocs is n before that.
+	 */
+	bool has_lineage;
+	unsigned long long lineage_dropped;
+	const struct ct_released *released;	/* pl->released */
+	size_t nreleased;
+	size_t nprocs;			/* the processes: nodes[0..nprocs) */
+	struct ct_proc *relprocs;	/* what the released nodes' p point to */
 };
 
 /*
@@ -55,6 +72,21 @@ struct ct_model {
  * ordered by name then pid, or by pid alone with numeric; roots by pid.
  */
 void model_build(struct ct_model *m, struct ct_proclist *pl, bool numeric);
+
+/*
+ * Put the released ancestors of the lineage into the born tree, after the
+ * processes (call it right after model_build): each hangs from its creator
+ * (a released ancestor) or, at the top of a chain, from the CABA of those
+ * below it; a process whose creator is released hangs from it. CABA values
+ * are not changed. Nothing without lineage. Returns how many were added.
+ */
+size_t model_lineage(struct ct_model *m);
+
+/* Is node a released ancestor? */
+static inline bool model_is_released(const struct ct_model *m, int node)
+{
+	return node >= 0 && m->nodes[node].released != NULL;
+}
 
 /* Node index of pid, or -1. */
 int model_find(const struct ct_model *m, pid_t pid);

@@ -43,6 +43,8 @@ static const struct argp_option option_table[] = {
 	{ "hide-threads", 'T', NULL, 0, N_("do not show threads (the default; of -t and -T the last wins)"), 1 },
 	{ "kernel-threads", 'k', NULL, 0,
 	  N_("show kernel threads (hidden by default, unless -p names one)"), 1 },
+	{ "lineage", 'L', NULL, 0,
+	  N_("show, in the born tree, the ended processes between each process and its CABA (the recorder's lineage; -p shows them for its processes)"), 1 },
 	{ "ns-sort", 'N', N_("TYPE"), 0,
 	  N_("separate the trees by namespace of TYPE: ipc, mnt, net, pid, user, uts, cgroup or time"), 1 },
 	{ "proc-root", OPT_PROC_ROOT, N_("DIR"), 0,
@@ -238,6 +240,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'u': o->uid_changes = true; break;
 	case 'i': o->interactive = true; break;
 	case 'k': o->kthreads = true; break;
+	case 'L': o->lineage = true; break;
 	case 'S': o->ns_changes = true; break;
 	case 'N':
 		if ((i = pick(arg, ns_types)) < 0)

@@ -44,6 +44,7 @@ struct ct_options {
 	bool interactive;	/* -i */
 	bool demo;		/* --demo */
 	bool kthreads;		/* -k */
+	bool lineage;		/* -L */
 	bool ns_changes;	/* -S */
 	int ns_sort;		/* -N: an enum ct_ns, or -1 */
 	unsigned int delay_ds;	/* -d, in tenths of a second: 0 means not given */

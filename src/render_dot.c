@@ -23,6 +23,7 @@ enum dot_edge {
 	EDGE_BORN,		/* born parent (CABA) only */
 	EDGE_BOTH_INFERRED,	/* as EDGE_BOTH, the CABA guessed by the recorder */
 	EDGE_BORN_INFERRED,	/* as EDGE_BORN, the CABA guessed by the recorder */
+	EDGE_LINEAGE,		/* in the born tree, to or from a released ancestor */
 	EDGE_KINDS
 };
 
@@ -32,11 +33,13 @@ static const char *const edge_attrs[EDGE_KINDS] = {
 	[EDGE_BORN] = "color=\"blue\", style=\"dashed\"",
 	[EDGE_BOTH_INFERRED] = "color=\"black:blue\", style=\"dotted\"",
 	[EDGE_BORN_INFERRED] = "color=\"blue\", style=\"dotted\"",
+	[EDGE_LINEAGE] = "color=\"gray\", style=\"dashed\"",
 };
 
 #define ATTR_MOVED "style=\"filled\", fillcolor=\"#ffe08a\""
 #define ATTR_FOCUS "color=\"red\", penwidth=\"3\""
 #define ATTR_HIGHLIGHT "peripheries=\"2\""
+#define ATTR_RELEASED "style=\"dashed\", color=\"gray\", fontcolor=\"gray40\""
 
 struct dot {
 	const struct render_ctx *rc;
@@ -57,7 +60,22 @@ struct dot {
 	unsigned char *hl;	/* -h, -H: the process and its ancestors in a
 				 * drawn tree; NULL for none */
 	bool any_born_from;
+	bool any_released;
 };
+
+/*
+ * A node's id: p and the pid for a process, r and its index for a
+ * released ancestor (whose pid may be a living process's by now).
+ */
+static void put_id(const struct dot *d, int node)
+{
+	const struct ct_model *m = d->rc->m;
+
+	if (model_is_released(m, node))
+		fprintf(d->f, "r%zu", (size_t)node - m->nprocs);
+	else
+		fprintf(d->f, "p%d", (int)m->nodes[node].p->pid);
+}
 
 /*
  * Append s[0..n) for display: invalid UTF-8 becomes U+FFFD, then control,
@@ -151,9 +169,14 @@ static bool user_changes(const struct dot *d, int node)
 	uid_t uid = m->nodes[node].p->uid;
 	int t;
 
+	if (model_is_released(m, node))
+		return false;
 	for (t = 0; t < TREE_COUNT; t++) {
 		int par = drawn_parent(d, node, (enum ct_tree)t);
 
+		/* Against the closest process above released ancestors. */
+		while (model_is_released(m, par))
+			par = drawn_parent(d, par, TREE_BORN);
 		if (par >= 0 && m->nodes[par].p->uid != uid)
 			return true;
 	}
@@ -245,8 +268,14 @@ static void put_node(struct dot *d, int node)
 	if (o->threads)
 		add_threads(d, p);
 
-	fprintf(d->f, "  p%d [label=", (int)p->pid);
+	fputs("  ", d->f);
+	put_id(d, node);
+	fputs(" [label=", d->f);
 	put_quoted(d, d->label.s, d->label.len);
+	if (nd->released) {
+		fputs(", " ATTR_RELEASED, d->f);
+		d->any_released = true;
+	}
 	if (lbl.reparented) {
 		fputs(", " ATTR_MOVED, d->f);
 		d->any_moved = true;
@@ -266,8 +295,12 @@ static void put_edge(struct dot *d, int from, int to, enum dot_edge kind)
 {
 	const struct ct_model *m = d->rc->m;
 
-	fprintf(d->f, "  p%d -> p%d [%s];\n", (int)m->nodes[from].p->pid,
-		(int)m->nodes[to].p->pid, edge_attrs[kind]);
+	(void)m;
+	fputs("  ", d->f);
+	put_id(d, from);
+	fputs(" -> ", d->f);
+	put_id(d, to);
+	fprintf(d->f, " [%s];\n", edge_attrs[kind]);
 	d->seen[kind] = true;
 }
 
@@ -286,7 +319,10 @@ static void put_edges(struct dot *d, int node)
 	}
 	if (real >= 0)
 		put_edge(d, real, node, EDGE_REAL);
-	if (born >= 0)
+	if (born >= 0 && (model_is_released(d->rc->m, born) ||
+			  model_is_released(d->rc->m, node)))
+		put_edge(d, born, node, EDGE_LINEAGE);
+	else if (born >= 0)
 		put_edge(d, born, node, inferred ? EDGE_BORN_INFERRED : EDGE_BORN);
 }
 
@@ -323,10 +359,11 @@ static void put_legend(struct dot *d)
 		[EDGE_BORN] = N_("born parent (CABA): the closest alive born ancestor"),
 		[EDGE_BOTH_INFERRED] = N_("real parent, and born parent as inferred by the recorder: a reaper when it started, so a reparenting may hide behind it"),
 		[EDGE_BORN_INFERRED] = N_("born parent as inferred by the recorder: a reaper when it started, so a reparenting may hide behind it"),
+		[EDGE_LINEAGE] = N_("created by, through released ancestors (the recorder's lineage)"),
 	};
 	const struct tree_glyphs *g = label_glyphs(false);
 	bool any = d->any_moved || d->any_focus || d->any_unrecorded || d->any_hidden ||
-		   d->any_highlight || d->any_born_from;
+		   d->any_highlight || d->any_born_from || d->any_released;
 	struct strbuf sb = STRBUF_INIT;
 	int k;
 
@@ -357,6 +394,12 @@ static void put_legend(struct dot *d)
 	if (d->any_hidden) {
 		label_legend(&sb, MARK_HIDDEN, g);
 		put_legend_node(d, "hidden", "shape=\"box\"", sb.s);
+		sb_reset(&sb);
+	}
+	if (d->any_released) {
+		label_legend(&sb, MARK_RELEASED, g);
+		put_legend_node(d, "released", ATTR_RELEASED, sb.s);
+		sb_reset(&sb);
 	}
 	if (d->any_focus)
 		put_legend_node(d, "focus", ATTR_FOCUS, _("focus: a process named by -p"));

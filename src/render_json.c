@@ -59,8 +59,82 @@ static struct json_object *cmdline_array(const struct ct_proc *p, struct strbuf 
 	return a;
 }
 
+/*
+ * The lineage of the document: which released ancestors it holds (those
+ * on a shown process's chain), under their index in its "released".
+ */
+struct lineage_ix {
+	size_t *ix;		/* per released ancestor: its index + 1, 0: left out */
+	size_t n;		/* how many are in */
+};
+
+static void lineage_index(const struct ct_model *m, struct lineage_ix *li)
+{
+	size_t i, j, nr = m->nreleased, steps;
+
+	li->ix = xcalloc(nr ? nr : 1, sizeof(*li->ix));
+	li->n = 0;
+	for (i = 0; i < m->nprocs; i++) {
+		const struct ct_node *nd = &m->nodes[i];
+
+		if (!nd->shown[TREE_REAL] && !nd->shown[TREE_BORN])
+			continue;
+		for (j = nd->p->made_by, steps = 0; j && j <= nr && !li->ix[j - 1] && steps <= nr;
+		     j = m->released[j - 1].made_by, steps++)
+			li->ix[j - 1] = 1;
+	}
+	for (i = 0; i < nr; i++)
+		if (li->ix[i])
+			li->ix[i] = ++li->n;
+}
+
+/* made_by as the document says it: an index in "released", or null. */
+static struct json_object *made_by_ref(const struct lineage_ix *li, size_t nr, size_t made_by)
+{
+	if (!made_by || made_by > nr || !li->ix[made_by - 1])
+		return NULL;
+	return json_object_new_uint64(li->ix[made_by - 1] - 1);
+}
+
+static struct json_object *released_object(const struct ct_model *m,
+					   const struct ct_released *r,
+					   const struct lineage_ix *li, struct strbuf *tmp)
+{
+	struct json_object *o = json_object_new_object();
+	char buf[64];
+
+	json_object_object_add(o, "pid", json_object_new_int(r->pid));
+	json_object_object_add(o, "start_time", json_object_new_uint64(r->start_time));
+	json_object_object_add(o, "end_time", r->end_time ?
+			       json_object_new_uint64(r->end_time) : NULL);
+	if (r->end_time && m->clock_ticks > 0 && m->boot_time >= 0) {
+		long long end = m->boot_time +
+				(long long)(r->end_time / (unsigned long long)m->clock_ticks);
+
+		if (end <= SNAPSHOT_TIME_MAX) {
+			snapshot_time_str(end, buf, sizeof(buf));
+			json_object_object_add(o, "end", json_object_new_string(buf));
+		}
+	}
+	if (r->exit_status >= 0 && r->exit_status <= 65535) {
+		json_object_object_add(o, "exit_status", json_object_new_int(r->exit_status));
+		snapshot_exit_str(r->exit_status, buf, sizeof(buf));
+		json_object_object_add(o, "exit", json_object_new_string(buf));
+	} else {
+		json_object_object_add(o, "exit_status", NULL);
+		json_object_object_add(o, "exit", NULL);
+	}
+	json_object_object_add(o, "name", r->name ? jstr(tmp, r->name, r->name_len) : NULL);
+	json_object_object_add(o, "program", r->program ?
+			       jstr(tmp, r->program, r->program_len) : NULL);
+	json_object_object_add(o, "made_by", made_by_ref(li, m->nreleased, r->made_by));
+	json_object_object_add(o, "lineage_cut", json_object_new_boolean(r->lineage_cut));
+	return o;
+}
+
 static struct json_object *process_object(const struct render_ctx *rc,
 					  const struct ct_node *nd,
+					  const struct lineage_ix *li,
 					  struct strbuf *tmp)
 {
 	const struct ct_proc *p = nd->p;
@@ -104,7 +178,37 @@ static struct json_object *process_object(const struct render_ctx *rc,
 		}
 		json_object_object_add(o, "thread_list", a);
 	}
+	if (rc->m->has_lineage) {
+		const struct ct_model *m = rc->m;
+		struct json_object *a = json_object_new_array();
+		size_t j, steps;
+
+		json_object_object_add(o, "made_by", made_by_ref(li, m->nreleased, p->made_by));
+		for (j = p->made_by, steps = 0; j && j <= m->nreleased && steps <= m->nreleased;
+		     j = m->released[j - 1].made_by, steps++)
+			json_object_array_add(a, json_object_new_int(m->released[j - 1].pid));
+		json_object_object_add(o, "lineage", a);
+		json_object_object_add(o, "lineage_cut", json_object_new_boolean(p->lineage_cut));
+	}
 	return o;
+}
+
+/* Write o, one line, after sep and an indent. */
+static int put_object(FILE *f, struct json_object *o, const char *sep, struct strbuf *out)
+{
+	const char *text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_SPACED |
+							  JSON_C_TO_STRING_NOSLASHESCAPE);
+	int ret = 0;
+
+	if (!text) {
+		ret = -ENOMEM;
+	} else {
+		sb_reset(out);
+		esc_json_text(out, text, strlen(text));
+		fprintf(f, "%s\n    %s", sep, out->s);
+	}
+	json_object_put(o);
+	return ret;
 }
 
 static bool shown(const struct ct_node *nd)
@@ -144,12 +248,14 @@ static int json_render(const struct render_ctx *rc)
 	FILE *f = rc->out;
 	const char *sep = "";
 	char when[SNAPSHOT_TIME_LEN + 1];
+	struct lineage_ix li = { NULL, 0 };
 	size_t i;
 	int ret = 0;
 
+	/* Without lineage the document is what version 1 was, and says so. */
 	snapshot_time_str(m->time, when, sizeof(when));
 	fprintf(f, "{\n  \"version\": %d,\n  \"time\": \"%s\",\n  \"caba_source\": \"%s\",\n",
-		SNAPSHOT_VERSION, when, snapshot_source_name(m->caba_source));
+		m->has_lineage ? SNAPSHOT_VERSION : 1, when, snapshot_source_name(m->caba_source));
 	/* Both or neither: the boot time and the unit of "start_time". */
 	if (m->clock_ticks > 0 && m->boot_time >= 0) {
 		snapshot_time_str(m->boot_time, when, sizeof(when));
@@ -158,6 +264,10 @@ static int json_render(const struct render_ctx *rc)
 	}
 	if (m->caba_source == CABA_SRC_RECORDER)
 		fprintf(f, "  \"lost_events\": %llu,\n", m->lost_events);
+	if (m->has_lineage) {
+		fprintf(f, "  \"lineage_dropped\": %llu,\n", m->lineage_dropped);
+		lineage_index(m, &li);
+	}
 	if (rc->s->nfocus) {
 		fputs("  \"focus\": [", f);
 		for (i = 0; i < rc->s->nfocus; i++)
@@ -165,26 +275,26 @@ static int json_render(const struct render_ctx *rc)
 		fputs("],\n", f);
 	}
 	fputs("  \"processes\": [", f);
-	for (i = 0; i < m->n && !ret; i++) {
-		struct json_object *o;
-		const char *text;
-
+	for (i = 0; i < m->nprocs && !ret; i++) {
 		if (!shown(&m->nodes[i]))
 			continue;
-		o = process_object(rc, &m->nodes[i], &tmp);
-		text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_SPACED |
-						      JSON_C_TO_STRING_NOSLASHESCAPE);
-		if (!text) {
-			ret = -ENOMEM;
-		} else {
-			sb_reset(&out);
-			esc_json_text(&out, text, strlen(text));
-			fprintf(f, "%s\n    %s", sep, out.s);
-		}
+		ret = put_object(f, process_object(rc, &m->nodes[i], &li, &tmp), sep, &out);
 		sep = ",";
-		json_object_put(o);
 	}
 	fputs(*sep ? "\n  ],\n" : "],\n", f);
+	if (m->has_lineage) {
+		/* Not processes: they ended. Only those the processes shown descend from. */
+		fputs("  \"released\": [", f);
+		sep = "";
+		for (i = 0; i < m->nreleased && !ret; i++) {
+			if (!li.ix[i])
+				continue;
+			ret = put_object(f, released_object(m, &m->released[i], &li, &tmp), sep, &out);
+			sep = ",";
+		}
+		fputs(*sep ? "\n  ],\n" : "],\n", f);
+		free(li.ix);
+	}
 	put_roots(f, m, TREE_REAL, "real_roots");
 	fputs(",\n", f);
 	put_roots(f, m, TREE_BORN, "born_roots");

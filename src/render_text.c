@@ -85,6 +85,7 @@ static void line_label(struct text *tx, enum ct_tree t, const struct line *ln,
 	tx->any[MARK_INFERRED] |= lb.inferred;
 	tx->any[MARK_UNRECORDED] |= lb.unrecorded;
 	tx->any[MARK_HIDDEN] |= lb.hidden;
+	tx->any[MARK_RELEASED] |= lb.released != NULL;
 	if (lb.outside)
 		sb_adds(sb, _(" [born outside this namespace]"));
 	label_add_args(sb, &lb, &tx->esc);
@@ -274,13 +275,15 @@ static const char *age_color(const struct ct_model *m, const struct ct_proc *p)
 /*
  * The SGR of the current process line, or NULL: bold and underlined for a
  * focus, yellow when reparented (under -C age the age's colour instead),
- * reverse video when highlighted.
+ * dim for a released ancestor, reverse video when highlighted.
  */
 static const char *line_sgr(const struct tree_iter *it, bool moved, char *buf, size_t size)
 {
 	const struct text *tx = it->tx;
 	const struct ct_node *nd = &tx->rc->m->nodes[it->cur.node];
-	const char *col = tx->rc->s->color_age ? age_color(tx->rc->m, nd->p) :
+	/* A released ancestor is dim: it is not there any more. */
+	const char *col = nd->released ? "2" :
+			  tx->rc->s->color_age ? age_color(tx->rc->m, nd->p) :
 			  moved ? "33" : NULL;
 	bool hl = tx->hl[it->t] && tx->hl[it->t][it->cur.node];
 

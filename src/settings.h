@@ -29,6 +29,7 @@ struct ct_settings {
 	bool threads;		/* threads listed (-t, or a snapshot's own) */
 	bool kthreads;		/* kernel threads shown (hidden by default) */
 	bool ns_changes;	/* -S: label the namespaces a process entered */
+	bool lineage;		/* -L: released ancestors in the whole born tree */
 	pid_t highlight;	/* -h, -H: this process and its ancestors are
 				 * highlighted; 0 for none */
 	bool utf8;		/* names may be shown as UTF-8 */

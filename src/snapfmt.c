@@ -4,7 +4,10 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include "snapfmt.h"
@@ -99,4 +102,25 @@ int snapshot_now(long long *t)
 		return -EINVAL;
 	*t = v;
 	return 0;
+}
+
+void snapshot_exit_str(int status, char *buf, size_t size)
+{
+	const char *name;
+
+	if (WIFEXITED(status)) {
+		snprintf(buf, size, "exited %d", WEXITSTATUS(status));
+		return;
+	}
+	if (!WIFSIGNALED(status)) {
+		snprintf(buf, size, "status %d", status);
+		return;
+	}
+	name = sigabbrev_np(WTERMSIG(status));
+	if (name)
+		snprintf(buf, size, "killed by SIG%s%s", name,
+			 WCOREDUMP(status) ? " (core dumped)" : "");
+	else
+		snprintf(buf, size, "killed by signal %d%s", WTERMSIG(status),
+			 WCOREDUMP(status) ? " (core dumped)" : "");
 }

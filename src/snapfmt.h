@@ -11,7 +11,11 @@
 
 #include "records.h"
 
-#define SNAPSHOT_VERSION 1		/* the only format version known */
+/*
+ * The newest format version: 2 adds the lineage ("released", "made_by"...).
+ * A document without lineage is written as version 1, which it is.
+ */
+#define SNAPSHOT_VERSION 2
 #define SNAPSHOT_TIME_LEN 20		/* 2026-11-27T21:14:28Z */
 #define SNAPSHOT_TIME_MAX 253402300799LL	/* 9999-12-31T23:59:59Z */
 #define SNAPSHOT_CLOCK_TICKS_MAX 1000000	/* "clock_ticks": 1 to this */
@@ -29,6 +33,12 @@ int snapshot_time_parse(const char *str, size_t n, long long *t);
  * not a whole number of seconds from 0 to the end of year 9999.
  */
 int snapshot_now(long long *t);
+
+/*
+ * A wait(2) status as documents say it: "exited 3", "killed by SIGTERM",
+ * "killed by SIGSEGV (core dumped)"; buf has room for 64 bytes.
+ */
+void snapshot_exit_str(int status, char *buf, size_t size);
 
 /* The name of a caba_source in documents: "kernel", ..., "snapshot". */
 const char *snapshot_source_name(enum caba_source src);

@@ -81,24 +81,39 @@ struct names {
 
 enum head_key {
 	H_VERSION, H_TIME, H_SOURCE, H_BOOT, H_TICKS, H_LOST, H_FOCUS, H_PROCS,
-	H_REAL, H_BORN, NHEAD
+	H_REAL, H_BORN, H_DROPPED, H_RELEASED, NHEAD
 };
 
 static const char *const head_keys[NHEAD] = {
 	"version", "time", "caba_source", "boot_time", "clock_ticks",
 	"lost_events", "focus", "processes", "real_roots", "born_roots",
+	"lineage_dropped", "released",
 };
 
 enum proc_key {
 	K_PID, K_PPID, K_CABA, K_STATUS, K_NAME, K_CMDLINE, K_UID, K_USER,
 	K_PGID, K_SID, K_STATE, K_START, K_THREADS, K_REPARENTED, K_THREAD_LIST,
-	K_FROM_REAPER, K_KTHREAD, NPROC
+	K_FROM_REAPER, K_KTHREAD, K_MADE_BY, K_LINEAGE, K_LINEAGE_CUT, NPROC
 };
 
 static const char *const proc_keys[NPROC] = {
 	"pid", "ppid", "caba", "caba_status", "name", "cmdline", "uid",
 	"user", "pgid", "sid", "state", "start_time", "threads",
 	"reparented", "thread_list", "caba_from_reaper", "kernel_thread",
+	"made_by", "lineage", "lineage_cut",
+};
+
+/* The keys of version 2 only, on a process and on the document. */
+#define PROC_LINEAGE_KEYS ((1u << K_MADE_BY) | (1u << K_LINEAGE) | (1u << K_LINEAGE_CUT))
+
+enum rel_key {
+	R_PID, R_START, R_END_TIME, R_END, R_EXIT_STATUS, R_EXIT, R_NAME, R_PROGRAM,
+	R_MADE_BY, R_LINEAGE_CUT, NREL
+};
+
+static const char *const rel_keys[NREL] = {
+	"pid", "start_time", "end_time", "end", "exit_status", "exit", "name",
+	"program", "made_by", "lineage_cut",
 };
 
 enum thread_key { T_TID, T_NAME, NTHREAD };
@@ -138,7 +153,8 @@ struct pctx {
 	struct jval tmp;		/* an element being read */
 	struct jval head[NHEAD];
 	struct pid_list lists[3];	/* focus, real_roots, born_roots */
-	bool version_ok;		/* "version" was read, and it is 1 */
+	bool version_ok;		/* "version" was read, and it is 1 or 2 */
+	int version;
 	bool unknown;			/* a key not known was met before */
 	char unknown_key[SHOWN_SIZE];	/* the first such, as shown */
 	bool source_known;		/* caba_source read and checked */
@@ -149,6 +165,16 @@ struct pctx {
 	bool pid_ok;
 	bool kthread_key;		/* some process has "kernel_thread" */
 	struct jval thread[NTHREAD];	/* the thread being read */
+	struct jval rel[NREL];		/* the released ancestor being read */
+	unsigned int *lin_keys;		/* per process: which PROC_LINEAGE_KEYS it has */
+	struct pid_list lin;		/* every process's "lineage", one after another */
+	struct pid_list lintmp;		/* one "lineage" being read */
+	struct lin_span {
+		size_t from, n;
+	} *lin_span;			/* per process: its "lineage" in lin.v */
+	bool released_read;		/* "released" was read as an array */
+	long long *rel_end;		/* per released ancestor: its "end" in
+					 * seconds, -1 without, -2 null */
 };
 
 static const char *const tree_key[TREE_COUNT] = { "real_roots", "born_roots" };
@@ -972,6 +998,9 @@ static void names_free(struct names *t)
 
 /* ---- one process ---- */
 
+static int read_pids(struct pctx *c, struct pid_list *l);
+static int check_pids(struct pctx *c, const struct pid_list *l, enum jkind k, const char *key);
+
 static bool status_fits(enum caba_source src, enum caba_status st)
 {
 	switch (src) {
@@ -1070,6 +1099,62 @@ static int check_caba(struct pctx *c, struct ct_proc *p, bool final)
 				   (int)p->caba, (int)p->ppid);
 		return bad(c, _("\"reparented\" is true, but caba %d is ppid %d"),
 			   (int)p->caba, (int)p->ppid);
+	}
+	return 0;
+}
+
+/*
+ * The lineage members (version 2): which are there is checked against the
+ * version at the end; made_by is checked against "released" then too.
+ */
+static int check_lineage(struct pctx *c, size_t idx, struct ct_proc *p, bool final)
+{
+	const struct jval *v = c->proc;
+	long long x;
+	int k;
+
+	for (k = K_MADE_BY; k <= K_LINEAGE_CUT; k++)
+		if (v[k].kind != J_NONE)
+			c->lin_keys[idx] |= 1u << k;
+	if (v[K_MADE_BY].kind != J_NONE && v[K_MADE_BY].kind != J_NULL) {
+		if (get_int(c, "made_by", &v[K_MADE_BY], 0, INT32_MAX, &x))
+			return -EBADMSG;
+		p->made_by = (size_t)x + 1;
+	}
+	if (v[K_LINEAGE].kind != J_NONE && want(c, "lineage", v[K_LINEAGE].kind, J_ARR))
+		return -EBADMSG;
+	if (v[K_LINEAGE_CUT].kind != J_NONE) {
+		if (want(c, "lineage_cut", v[K_LINEAGE_CUT].kind, J_BOOL))
+			return -EBADMSG;
+		p->lineage_cut = v[K_LINEAGE_CUT].b;
+		if (p->lineage_cut && p->made_by)
+			return bad(c, _("\"lineage_cut\" is true, but \"made_by\" names its creator"));
+	}
+	(void)final;
+	return 0;
+}
+
+/* "lineage" of process idx, an array of pids whose '[' is next. */
+static int parse_lineage(struct pctx *c, size_t idx)
+{
+	struct pid_list *l = &c->lintmp;
+	size_t i;
+	int ret;
+
+	l->n = 0;
+	ret = read_pids(c, l);
+	if (!ret)
+		ret = check_pids(c, l, J_ARR, "lineage");
+	if (ret)
+		return ret;
+	c->lin_span[idx].from = c->lin.n;
+	c->lin_span[idx].n = l->n;
+	for (i = 0; i < l->n; i++) {
+		if (c->lin.n == c->lin.cap) {
+			c->lin.cap = c->lin.cap ? 2 * c->lin.cap : 16;
+			c->lin.v = xreallocarray(c->lin.v, c->lin.cap, sizeof(*c->lin.v));
+		}
+		c->lin.v[c->lin.n++] = l->v[i];
 	}
 	return 0;
 }
@@ -1179,7 +1264,7 @@ static int check_process(struct pctx *c, size_t idx, struct ct_proc *p,
 			   _("has no \"thread_list\", but processes[0] has one"));
 	if (lists && want(c, "thread_list", v[K_THREAD_LIST].kind, J_ARR))
 		return -EBADMSG;
-	return 0;
+	return check_lineage(c, idx, p, final);
 }
 
 /* "cmdline", an array whose '[' is next: each argument ends with a NUL. */
@@ -1337,12 +1422,13 @@ static int parse_process(struct pctx *c, size_t idx, struct ct_proc *p,
 			continue;
 		}
 		ch = skip_ws(c);
-		if ((k == K_CMDLINE || k == K_THREAD_LIST) && ch == '[') {
+		if ((k == K_CMDLINE || k == K_THREAD_LIST || k == K_LINEAGE) && ch == '[') {
 			/* Told first, as if this came last: what came before. */
 			v[k].kind = J_ARR;
 			ret = check_process(c, idx, p, user, false);
 			if (!ret)
-				ret = k == K_CMDLINE ? parse_cmdline(c, p) : parse_threads(c, p);
+				ret = k == K_CMDLINE ? parse_cmdline(c, p) :
+				      k == K_LINEAGE ? parse_lineage(c, idx) : parse_threads(c, p);
 			continue;
 		}
 		ret = read_value(c, &v[k]);
@@ -1389,14 +1475,313 @@ static int parse_processes(struct pctx *c)
 			pl->cap = pl->cap ? 2 * pl->cap : 64;
 			pl->v = xreallocarray(pl->v, pl->cap, sizeof(*pl->v));
 			c->users = xreallocarray(c->users, pl->cap, sizeof(*c->users));
+			c->lin_keys = xreallocarray(c->lin_keys, pl->cap, sizeof(*c->lin_keys));
+			c->lin_span = xreallocarray(c->lin_span, pl->cap, sizeof(*c->lin_span));
 		}
 		memset(&pl->v[i], 0, sizeof(pl->v[i]));
 		memset(&c->users[i], 0, sizeof(c->users[i]));
+		c->lin_keys[i] = 0;
+		c->lin_span[i].from = c->lin_span[i].n = 0;
 		/* Counted first, so that a failure frees what was half read. */
 		pl->n++;
 		ret = parse_process(c, i, &pl->v[i], &c->users[i]);
 	}
 	c->where[0] = '\0';
+	return ret;
+}
+
+/* ---- released ancestors ---- */
+
+static void where_proc(struct pctx *c, size_t i);
+
+static void where_rel(struct pctx *c, size_t i)
+{
+	snprintf(c->where, sizeof(c->where), "released[%zu] (pid %d)", i,
+		 (int)c->s->pl.released[i].pid);
+}
+
+/* A string or null (not known), without NUL characters, kept. */
+static int get_opt_str(struct pctx *c, const char *what, const struct jval *v,
+		       char **out, size_t *outlen)
+{
+	const char *str;
+	size_t len;
+
+	if (v->kind == J_NULL)
+		return 0;
+	if (get_str(c, what, v, &str, &len))
+		return -EBADMSG;
+	*out = xstrndup(str, len);
+	*outlen = len;
+	return 0;
+}
+
+/* The members of released ancestor i, once its object ended. */
+static int check_released(struct pctx *c, size_t i, struct ct_released *r)
+{
+	const struct jval *v = c->rel;
+	char tmp[SHOWN_SIZE], want_exit[64];
+	const char *str;
+	long long x;
+	size_t len;
+	int k;
+
+	snprintf(c->where, sizeof(c->where), "released[%zu]", i);
+	for (k = 0; k < NREL; k++) {
+		/* "end" only when the document knows the boot time: told later. */
+		if (k != R_END && v[k].kind == J_NONE)
+			return bad(c, _("\"%s\" is missing"), rel_keys[k]);
+	}
+	if (get_pid(c, "pid", &v[R_PID], 1, &r->pid))
+		return -EBADMSG;
+	where_rel(c, i);
+	if (get_u64(c, "start_time", &v[R_START], &r->start_time))
+		return -EBADMSG;
+	if (v[R_END_TIME].kind != J_NULL) {
+		if (get_u64(c, "end_time", &v[R_END_TIME], &r->end_time))
+			return -EBADMSG;
+		if (r->end_time < r->start_time)
+			return bad(c, _("\"end_time\" %llu is before \"start_time\" %llu"),
+				   r->end_time, r->start_time);
+	}
+	r->exit_status = -1;
+	if (v[R_EXIT_STATUS].kind != J_NULL) {
+		if (get_int(c, "exit_status", &v[R_EXIT_STATUS], 0, 65535, &x))
+			return -EBADMSG;
+		r->exit_status = (int)x;
+	}
+	if (r->exit_status < 0 && v[R_EXIT].kind != J_NULL)
+		return bad(c, _("\"exit\" is %s, but \"exit_status\" is null"),
+			   value_text(tmp, sizeof(tmp), &v[R_EXIT]));
+	if (r->exit_status >= 0) {
+		if (get_str(c, "exit", &v[R_EXIT], &str, &len))
+			return -EBADMSG;
+		snapshot_exit_str(r->exit_status, want_exit, sizeof(want_exit));
+		if (strlen(want_exit) != len || memcmp(want_exit, str, len) != 0)
+			return bad(c, _("\"exit\" \"%s\" does not say \"exit_status\" %d: \"%s\""),
+				   shown(tmp, sizeof(tmp), str, len), r->exit_status, want_exit);
+	}
+	c->rel_end[i] = -1;
+	if (v[R_END].kind == J_NULL) {
+		c->rel_end[i] = -2;
+	} else if (v[R_END].kind != J_NONE) {
+		if (get_str(c, "end", &v[R_END], &str, &len))
+			return -EBADMSG;
+		if (snapshot_time_parse(str, len, &c->rel_end[i]))
+			return bad(c, _("\"end\" \"%s\" is not a UTC time like 2026-11-27T21:14:28Z"),
+				   shown(tmp, sizeof(tmp), str, len));
+	}
+	if (get_opt_str(c, "name", &v[R_NAME], &r->name, &r->name_len) ||
+	    get_opt_str(c, "program", &v[R_PROGRAM], &r->program, &r->program_len))
+		return -EBADMSG;
+	if (v[R_MADE_BY].kind != J_NULL) {
+		if (get_int(c, "made_by", &v[R_MADE_BY], 0, INT32_MAX, &x))
+			return -EBADMSG;
+		r->made_by = (size_t)x + 1;
+	}
+	if (want(c, "lineage_cut", v[R_LINEAGE_CUT].kind, J_BOOL))
+		return -EBADMSG;
+	r->lineage_cut = v[R_LINEAGE_CUT].b;
+	if (r->lineage_cut && r->made_by)
+		return bad(c, _("\"lineage_cut\" is true, but \"made_by\" names its creator"));
+	return 0;
+}
+
+/* One object of "released", whose '{' is next. */
+static int parse_one_released(struct pctx *c, size_t i, struct ct_released *r)
+{
+	struct jval *v = c->rel;
+	char tmp[SHOWN_SIZE];
+	bool more, first = true;
+	int ret = open_container(c), k;
+
+	for (k = 0; k < NREL; k++)
+		v[k].kind = J_NONE;
+	snprintf(c->where, sizeof(c->where), "released[%zu]", i);
+	while (!ret) {
+		ret = obj_next(c, first, &more, &c->key);
+		if (ret || !more)
+			break;
+		first = false;
+		k = key_index(c, rel_keys, NREL);
+		if (k >= 0 && v[k].kind == J_NONE) {
+			ret = read_value(c, &v[k]);
+			/* Every member is a scalar: an array or object is refused whole. */
+			if (!ret && (v[k].kind == J_ARR || v[k].kind == J_OBJ))
+				ret = bad(c, _("\"%s\" is %s"), rel_keys[k], type_name(v[k].kind));
+			continue;
+		}
+		if (k < 0)
+			shown(tmp, sizeof(tmp), c->key.s, c->key.len);
+		ret = read_value(c, NULL);
+		if (!ret)
+			ret = k < 0 ? bad(c, _("unknown key \"%s\""), tmp) :
+			      bad(c, _("\"%s\" is given twice"), rel_keys[k]);
+	}
+	return ret ? ret : check_released(c, i, r);
+}
+
+/* "released", an array whose '[' is next. */
+static int parse_released(struct pctx *c)
+{
+	struct ct_proclist *pl = &c->s->pl;
+	size_t i, cap = 0;
+	bool more = true;
+	int ret = open_container(c);
+
+	c->released_read = true;
+	for (i = 0; !ret; i++) {
+		int ch;
+
+		ret = arr_next(c, i == 0, &more);
+		if (ret || !more)
+			break;
+		ch = skip_ws(c);
+		if (ch != '{') {
+			char what[32];
+
+			snprintf(what, sizeof(what), "released[%zu]", i);
+			c->where[0] = '\0';
+			ret = read_value(c, NULL);
+			return ret ? ret : want(c, what, value_kind(ch), J_OBJ);
+		}
+		if (pl->nreleased == cap) {
+			cap = cap ? 2 * cap : 16;
+			pl->released = xreallocarray(pl->released, cap, sizeof(*pl->released));
+			c->rel_end = xreallocarray(c->rel_end, cap, sizeof(*c->rel_end));
+		}
+		memset(&pl->released[i], 0, sizeof(pl->released[i]));
+		pl->nreleased++;
+		ret = parse_one_released(c, i, &pl->released[i]);
+	}
+	c->where[0] = '\0';
+	return ret;
+}
+
+/*
+ * The lineage, once everything is read: the keys the version has, every
+ * reference in range, no creator loops back, each process's "lineage"
+ * is its chain of released creators, and every released ancestor is on
+ * some process's lineage (the recorder keeps no other).
+ */
+static int check_lineages(struct pctx *c)
+{
+	struct snapshot *s = c->s;
+	const struct ct_proclist *pl = &s->pl;
+	size_t i, k, nr = pl->nreleased;
+	unsigned char *state;
+	char when[SNAPSHOT_TIME_LEN + 1];
+	int ret = 0, key;
+
+	c->where[0] = '\0';
+	if (c->version < 2) {
+		for (key = H_DROPPED; key <= H_RELEASED; key++)
+			if (c->head[key].kind != J_NONE)
+				return bad(c, _("\"%s\" is a key of version 2, but the document is version %d"),
+					   head_keys[key], c->version);
+		for (i = 0; i < pl->n; i++) {
+			if (!c->lin_keys[c->at[i]])
+				continue;
+			where_proc(c, i);
+			for (key = K_MADE_BY; !(c->lin_keys[c->at[i]] & (1u << key)); key++)
+				;
+			return bad(c, _("\"%s\" is a key of version 2, but the document is version %d"),
+				   proc_keys[key], c->version);
+		}
+		return 0;
+	}
+	if (c->head[H_DROPPED].kind == J_NONE)
+		return bad(c, _("\"%s\" is missing"), "lineage_dropped");
+	if (get_u64(c, "lineage_dropped", &c->head[H_DROPPED], &s->lineage_dropped))
+		return -EBADMSG;
+	if (c->head[H_RELEASED].kind == J_NONE)
+		return bad(c, _("\"%s\" is missing"), "released");
+	if (!c->released_read)
+		return want(c, "released", c->head[H_RELEASED].kind, J_ARR);
+	for (i = 0; i < pl->n; i++) {
+		unsigned int have = c->lin_keys[c->at[i]];
+
+		if (have == PROC_LINEAGE_KEYS)
+			continue;
+		where_proc(c, i);
+		for (key = K_MADE_BY; have & (1u << key); key++)
+			;
+		return bad(c, _("\"%s\" is missing"), proc_keys[key]);
+	}
+	for (i = 0; i < nr; i++) {
+		const struct ct_released *r = &pl->released[i];
+		long long end = -1;
+
+		where_rel(c, i);
+		if (r->made_by > nr)
+			return bad(c, _("\"made_by\" %zu is not an index of \"released\" (0 to %zu)"),
+				   r->made_by - 1, nr - 1);
+		if (r->made_by == i + 1)
+			return bad(c, _("\"made_by\" %zu is itself"), i);
+		if (s->clock_ticks > 0 && r->end_time)
+			end = s->boot_time + (long long)(r->end_time / (unsigned long long)s->clock_ticks);
+		if (end > SNAPSHOT_TIME_MAX)
+			end = -1;
+		if (end < 0 && c->rel_end[i] >= 0)
+			return bad(c, s->clock_ticks > 0 ?
+				   _("\"end\" is given, but \"end_time\" is null") :
+				   _("\"end\" is given, but the document has no \"boot_time\""));
+		if (end >= 0 && c->rel_end[i] != end) {
+			snapshot_time_str(end, when, sizeof(when));
+			if (c->rel_end[i] == -1)
+				return bad(c, _("\"end\" is missing: it is \"%s\""), when);
+			return bad(c, _("\"end\" does not say \"end_time\" %llu: \"%s\""),
+				   r->end_time, when);
+		}
+		if (end < 0 && c->rel_end[i] == -2)
+			return bad(c, _("\"end\" is null: leave it out when not known"));
+	}
+	state = xcalloc(nr ? nr : 1, 1);	/* 0 new, 1 on walk, 2 done */
+	for (i = 0; i < nr && !ret; i++) {
+		size_t j;
+
+		for (j = i; j < nr && state[j] == 0; j = pl->released[j].made_by - 1)
+			state[j] = 1;
+		if (j < nr && state[j] == 1) {
+			where_rel(c, j);
+			ret = bad(c, _("\"made_by\" %zu leads back to it: the creators form a cycle"),
+				  pl->released[j].made_by - 1);
+		}
+		for (j = i; j < nr && state[j] == 1; j = pl->released[j].made_by - 1)
+			state[j] = 2;
+	}
+	/* Now 2 is "not on a lineage yet", 3 "on one". */
+	for (i = 0; i < pl->n && !ret; i++) {
+		const struct ct_proc *p = &pl->v[i];
+		const struct lin_span *sp = &c->lin_span[c->at[i]];
+		size_t j;
+
+		where_proc(c, i);
+		if (p->made_by > nr) {
+			ret = bad(c, nr ? _("\"made_by\" %zu is not an index of \"released\" (0 to %zu)") :
+				  _("\"made_by\" %zu is not an index of \"released\", which is empty"),
+				  p->made_by - 1, nr - 1);
+			break;
+		}
+		for (k = 0, j = p->made_by - 1; j < nr; k++, j = pl->released[j].made_by - 1) {
+			if (k >= sp->n || c->lin.v[sp->from + k] != pl->released[j].pid) {
+				ret = bad(c, _("\"lineage\" is not its chain of creators in \"released\": lineage[%zu] should be %d"),
+					  k, (int)pl->released[j].pid);
+				break;
+			}
+			state[j] = 3;
+		}
+		if (!ret && k < sp->n)
+			ret = bad(c, _("\"lineage\" is not its chain of creators in \"released\": it has %zu, not %zu"),
+				  sp->n, k);
+	}
+	for (i = 0; i < nr && !ret; i++) {
+		if (state[i] == 3)
+			continue;
+		where_rel(c, i);
+		ret = bad(c, _("on no process's lineage: a snapshot keeps only the released ancestors of its processes"));
+	}
+	free(state);
 	return ret;
 }
 
@@ -1925,13 +2310,18 @@ static int parse_member(struct pctx *c)
 		ret = check_head(c, false);
 		return ret ? ret : parse_processes(c);
 	}
+	if (k == H_RELEASED && ch == '[') {
+		v->kind = J_ARR;
+		return parse_released(c);
+	}
 	ret = read_value(c, v);
 	if (ret || k != H_VERSION)
 		return ret;
-	if (v->kind != J_NUM || !v->whole || v->neg || v->mag != SNAPSHOT_VERSION)
-		return bad(c, _("version %s is not supported: this cabatree reads version %d"),
+	if (v->kind != J_NUM || !v->whole || v->neg || v->mag < 1 || v->mag > SNAPSHOT_VERSION)
+		return bad(c, _("version %s is not supported: this cabatree reads versions 1 to %d"),
 			   value_text(ver, sizeof(ver), v), SNAPSHOT_VERSION);
 	c->version_ok = true;
+	c->version = (int)v->mag;
 	if (c->unknown)
 		return bad(c, _("unknown key \"%s\""), c->unknown_key);
 	return 0;
@@ -2016,6 +2406,10 @@ static int parse_doc(struct pctx *c)
 		return -EBADMSG;
 	if (!c->kthread_key)
 		infer_kthreads(&s->pl);
+	ret = check_lineages(c);
+	if (ret)
+		return ret;
+	s->version = c->version;
 	c->where[0] = '\0';
 	for (i = 0; i < s->nfocus; i++) {
 		if (find(s, s->focus[i]) < 0)
@@ -2049,6 +2443,15 @@ static int parse(struct pctx *c, struct snapshot *s)
 		jval_free(&c->proc[i]);
 	for (i = 0; i < NTHREAD; i++)
 		jval_free(&c->thread[i]);
+	for (i = 0; i < NREL; i++)
+		jval_free(&c->rel[i]);
+	free(c->lin_keys);
+	free(c->lin_span);
+	free(c->lin.v);
+	free(c->lintmp.v);
+	jval_free(&c->lintmp.badv);
+	jval_free(&c->lin.badv);
+	free(c->rel_end);
 	for (i = 0; i < 3; i++) {
 		free(c->lists[i].v);
 		jval_free(&c->lists[i].badv);
@@ -2138,6 +2541,8 @@ void snapshot_meta(struct snapshot *s, const char *name)
 	mt->caba_source = s->caba_source;
 	mt->caba_source_given = true;
 	mt->lost_events = s->lost_events;
+	mt->has_lineage = s->version >= 2;
+	mt->lineage_dropped = s->lineage_dropped;
 	mt->time = s->time;
 	snapshot_set_clock(mt, s->boot_time, s->clock_ticks);
 	mt->snapshot = name;

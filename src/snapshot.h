@@ -36,6 +36,8 @@ struct snapshot {
 	pid_t *focus;			/* the document's "focus", in its order */
 	size_t nfocus;			/* 0: no "focus" */
 	bool thread_lists;		/* the processes carry "thread_list" */
+	int version;			/* the document's "version" */
+	unsigned long long lineage_dropped;	/* version 2: "lineage_dropped" */
 	struct snapshot_user *users;	/* one per distinct uid */
 	size_t nusers;
 };

@@ -18,6 +18,7 @@
 
 #include <linux/nsfs.h>
 
+#include "daemon/answer.h"
 #include "daemon/query.h"
 #include "nls.h"
 #include "procfs.h"
@@ -385,9 +386,22 @@ static bool resolve(const struct query_ctx *x, struct query_conn *c, size_t i)
 	return true;
 }
 
-static void conn_answer(struct query_server *s, struct query_conn *c, size_t slot,
-			long long now)
+/*
+ * Lineage only where its pids mean the same to the asker: not filtered
+ * (a released ancestor's owner cannot be checked any more), in the
+ * recorder's own pid namespace (a released pid has no number in another),
+ * and when the recorder keeps any.
+ */
+static bool gives_lineage(const struct query_ctx *x, const struct query_conn *c)
 {
+	return c->q.version >= 2 && !c->filtered && c->same_ns && x->t->max_released > 0;
+}
+
+static void conn_answer(struct query_server *s, const struct query_ctx *x,
+			struct query_conn *c, size_t slot, long long now)
+{
+	if (gives_lineage(x, c))
+		answer_lineage(x->t, &c->a);
 	sb_reset(&c->out);
 	proto_format_answer(&c->out, &c->a);
 	c->off = 0;
@@ -416,7 +430,7 @@ static void conn_retry(struct query_server *s, const struct query_ctx *x,
 		if (c->a.v[i].kind == 0)
 			c->a.v[i].kind = PK_UNKNOWN;
 	}
-	conn_answer(s, c, slot, now);
+	conn_answer(s, x, c, slot, now);
 }
 
 /* A whole question is in: set about answering it. */
@@ -452,6 +466,7 @@ static void conn_question(struct query_server *s, const struct query_ctx *x,
 	c->a.lost = x->base_lost + x->b->lost(x->b);
 	c->a.since = x->since;
 	c->a.filtered = c->filtered;
+	c->a.version = c->q.version;
 	c->a.n = c->q.n;
 	c->a.v = xcalloc(c->q.n ? c->q.n : 1, sizeof(*c->a.v));
 	c->host = xcalloc(c->q.n ? c->q.n : 1, sizeof(*c->host));

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "escape.h"
 #include "nls.h"
@@ -739,6 +740,22 @@ fail:
 	free(path);
 	proto_answer_free(a);
 	return ret;
+}
+
+unsigned long long proto_ticks(unsigned long long nsec)
+{
+	static unsigned long long hz;
+	unsigned long long t;
+
+	if (!hz) {
+		long v = sysconf(_SC_CLK_TCK);
+
+		hz = v > 0 ? (unsigned long long)v : 100;
+	}
+	if (!nsec)
+		return 0;
+	t = nsec / 1000000000ULL * hz + nsec % 1000000000ULL * hz / 1000000000ULL;
+	return t ? t : 1;	/* known, if within the first tick */
 }
 
 void proto_request_free(struct proto_request *q)

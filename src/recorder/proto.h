@@ -142,6 +142,12 @@ int proto_parse_request(char *buf, size_t len, struct proto_request *q,
 int proto_parse_answer(char *buf, size_t len, struct proto_answer *a,
 		       char *err, size_t errlen);
 
+/*
+ * ns after boot (the recorder's clock) as clock ticks after boot (the
+ * answer's END); 0 stays 0 (not known), anything else is at least 1.
+ */
+unsigned long long proto_ticks(unsigned long long nsec);
+
 void proto_request_free(struct proto_request *q);
 void proto_answer_free(struct proto_answer *a);
 

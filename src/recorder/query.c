@@ -16,8 +16,13 @@
 #include "recorder/query.h"
 #include "xalloc.h"
 
-/* A line of an answer: "PID START KIND CABA CABA_START", 60 bytes at most. */
-#define ANSWER_LINE_MAX 64
+/*
+ * A line of an answer: "PID START KIND CABA CABA_START CREATOR
+ * CREATOR_START", 89 bytes at most; a released ancestor's, with its name
+ * and program escaped (3 bytes a byte at worst), 907.
+ */
+#define ANSWER_LINE_MAX 96
+#define RELEASED_LINE_MAX 1024
 #define ANSWER_HEAD_MAX 1024
 
 static long long now_ms(void)
@@ -159,6 +164,11 @@ static bool answers(const struct proto_answer *a, const struct proto_request *q,
 {
 	size_t i;
 
+	if (a->version != (q->version ? q->version : PROTO_VERSION)) {
+		snprintf(err, errlen, _("it answered a question of version %u in version %u"),
+			 q->version ? q->version : PROTO_VERSION, a->version);
+		return false;
+	}
 	if (a->n != q->n) {
 		snprintf(err, errlen, _("it answered about %zu processes, not the %zu asked about"),
 			 a->n, q->n);
@@ -231,6 +241,8 @@ int recorder_ask(const char *sock_path, const struct proto_request *q,
 		goto io;
 	sb_reset(&sb);
 	limit = ANSWER_HEAD_MAX + q->n * ANSWER_LINE_MAX;
+	if (q->version != 1)
+		limit += PROTO_MAX_RELEASED(q->n) * RELEASED_LINE_MAX;
 	ret = recv_all(fd, &sb, limit, deadline);
 	if (ret == -EFBIG) {
 		snprintf(err, errlen, _("its answer is longer than %zu bytes"), limit);
@@ -261,4 +273,23 @@ out:
 	sb_free(&sb);
 	close(fd);
 	return ret;
+}
+
+int recorder_ask_newest(const char *sock_path, struct proto_request *q,
+			struct proto_answer *a, int timeout_ms, char *err, size_t errlen)
+{
+	long long deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 0);
+	int ret;
+
+	q->version = PROTO_VERSION;
+	ret = recorder_ask(sock_path, q, a, timeout_ms, err, errlen);
+	/*
+	 * An older cabatreed says so in a sentence in its own language: any
+	 * refusal is asked again. One that refuses for another reason
+	 * refuses again, and says why.
+	 */
+	if (ret != -EPROTO)
+		return ret;
+	q->version = 1;
+	return recorder_ask(sock_path, q, a, left_ms(deadline), err, errlen);
 }

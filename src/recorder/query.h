@@ -23,4 +23,12 @@
 int recorder_ask(const char *sock_path, const struct proto_request *q,
 		 struct proto_answer *a, int timeout_ms, char *err, size_t errlen);
 
+/*
+ * The same in the newest version of the protocol (q->version is set);
+ * a recorder that refuses it, as one older than lineage does, is asked
+ * again in version 1 (its answer then has none), within the same time.
+ */
+int recorder_ask_newest(const char *sock_path, struct proto_request *q,
+			struct proto_answer *a, int timeout_ms, char *err, size_t errlen);
+
 #endif

@@ -12,6 +12,7 @@
 
 #include "nls.h"
 #include "procfs.h"
+#include "recorder/born.h"
 #include "recorder/query.h"
 #include "recorder/source.h"
 #include "xalloc.h"
@@ -89,11 +90,334 @@ static void apply_answer(struct ct_proclist *pl, const struct proto_answer *a,
 		}
 		p->caba = e->caba;
 	}
+	recorder_answer_lineage(pl, a);
 	snprintf(rs->meta.backend, sizeof(rs->meta.backend), "%s", a->backend);
 	rs->meta.lost = a->lost;
 	rs->running = true;
 	rs->live = true;
 	rs->filtered = a->filtered;
+}
+
+/* ---- lineage ---- */
+
+/* A released ancestor of pl, found again by (pid, start); k: its made_by, 0: free slot. */
+struct rel_slot {
+	pid_t pid;
+	unsigned long long start;
+	size_t k;
+};
+
+struct rel_set {
+	struct rel_slot *v;
+	size_t mask;
+};
+
+static void rel_set_init(struct rel_set *s, size_t max)
+{
+	size_t cap = 16;
+
+	while (cap < max * 2 + 2)
+		cap *= 2;
+	s->v = xcalloc(cap, sizeof(*s->v));
+	s->mask = cap - 1;
+}
+
+/* The slot of (pid, start): its own, or the free one it is to take. */
+static struct rel_slot *rel_set_at(const struct rel_set *s, pid_t pid,
+				   unsigned long long start)
+{
+	size_t i = ((size_t)pid * 0x9e3779b1U ^ (size_t)start * 31) & s->mask;
+
+	while (s->v[i].k && (s->v[i].pid != pid || s->v[i].start != start))
+		i = (i + 1) & s->mask;
+	return &s->v[i];
+}
+
+/* Whose link to its creator is set: a process of pl, or a released ancestor. */
+struct link {
+	bool released;
+	size_t i;
+};
+
+static void set_link(struct ct_proclist *pl, struct link l, size_t made_by, bool cut)
+{
+	if (l.released) {
+		pl->released[l.i].made_by = made_by;
+		pl->released[l.i].lineage_cut = cut;
+	} else {
+		pl->v[l.i].made_by = made_by;
+		pl->v[l.i].lineage_cut = cut;
+	}
+}
+
+/* A text of n bytes as the records keep it: NULL when empty (not known). */
+static char *text_or_null(const char *s, size_t n, size_t *len)
+{
+	char *t;
+
+	*len = s ? n : 0;
+	if (!s || !n)
+		return NULL;
+	t = xmalloc(n + 1);
+	memcpy(t, s, n);
+	t[n] = '\0';
+	return t;
+}
+
+/* Append a released ancestor to pl, its creator not yet set: its made_by. */
+static size_t add_released(struct ct_proclist *pl, pid_t pid, unsigned long long start,
+			   unsigned long long end, int status, const char *name,
+			   const char *program)
+{
+	struct ct_released *r;
+	size_t n = pl->nreleased;
+
+	if ((n & (n - 1)) == 0)
+		pl->released = xreallocarray(pl->released, n ? n * 2 : 4, sizeof(*pl->released));
+	r = &pl->released[n];
+	memset(r, 0, sizeof(*r));
+	r->pid = pid;
+	r->start_time = start;
+	r->end_time = end;
+	r->exit_status = status;
+	r->name = text_or_null(name, name ? strnlen(name, BORN_COMM_LEN - 1) : 0, &r->name_len);
+	r->program = text_or_null(program, program ? strlen(program) : 0, &r->program_len);
+	pl->nreleased = n + 1;
+	return n + 1;
+}
+
+/* Does p's CABA carry a lineage: known, and shown? */
+static bool lineage_wanted(const struct ct_proc *p)
+{
+	return p->caba_status == CABA_WITNESSED || p->caba_status == CABA_INFERRED;
+}
+
+static void lineage_clear(struct ct_proclist *pl)
+{
+	size_t i;
+
+	for (i = 0; i < pl->nreleased; i++)
+		released_free(&pl->released[i]);
+	free(pl->released);
+	pl->released = NULL;
+	pl->nreleased = 0;
+	for (i = 0; i < pl->n; i++) {
+		pl->v[i].made_by = 0;
+		pl->v[i].lineage_cut = false;
+	}
+	pl->meta.has_lineage = false;
+	pl->meta.lineage_dropped = 0;
+}
+
+void recorder_answer_lineage(struct ct_proclist *pl, const struct proto_answer *a)
+{
+	struct rel_set idx;
+	size_t i, *to_pl;
+
+	lineage_clear(pl);
+	if (!a->lineage || a->n != pl->n)
+		return;
+	pl->meta.has_lineage = true;
+	pl->meta.lineage_dropped = a->dropped;
+	rel_set_init(&idx, a->nrel);
+	for (i = 0; i < a->nrel; i++) {
+		struct rel_slot *sl = rel_set_at(&idx, a->rel[i].pid, a->rel[i].start);
+
+		sl->pid = a->rel[i].pid;
+		sl->start = a->rel[i].start;
+		sl->k = i + 1;
+	}
+	to_pl = xcalloc(a->nrel ? a->nrel : 1, sizeof(*to_pl));
+	for (i = 0; i < pl->n; i++) {
+		const struct proto_entry *e = &a->v[i];
+		struct link l = { false, i };
+		pid_t pid = e->creator;
+		unsigned long long start = e->creator_start;
+		size_t steps;
+
+		/* A CABA hidden or not known: nothing above the process either. */
+		if (!lineage_wanted(&pl->v[i]))
+			continue;
+		/* The parser saw a forest: each chain ends within nrel steps. */
+		for (steps = 0; steps <= a->nrel; steps++) {
+			const struct rel_slot *sl;
+			const struct proto_released *r;
+			size_t k;
+
+			if (!pid) {
+				set_link(pl, l, 0, start == 1);
+				break;
+			}
+			sl = rel_set_at(&idx, pid, start);
+			if (!sl->k)
+				break;
+			if (to_pl[sl->k - 1]) {
+				set_link(pl, l, to_pl[sl->k - 1], false);
+				break;
+			}
+			r = &a->rel[sl->k - 1];
+			k = add_released(pl, r->pid, r->start, r->end, r->status, r->name, r->program);
+			to_pl[sl->k - 1] = k;
+			set_link(pl, l, k, false);
+			l.released = true;
+			l.i = k - 1;
+			pid = r->creator;
+			start = r->creator_start;
+		}
+	}
+	free(to_pl);
+	free(idx.v);
+}
+
+/*
+ * One step up a chain of creators in the state file, from (pid, start):
+ * a released ancestor of the file, or a process it held that the scan no
+ * longer shows (it ended since; when, the file cannot say). NULL and
+ * *alive when the scan shows it; NULL when the file does not know it.
+ */
+struct file_step {
+	pid_t pid, creator;
+	unsigned long long start, creator_start, end;
+	int status;
+	bool cut;
+	const char *comm, *path;
+};
+
+static bool file_step(const struct state *st, const struct rel_set *rels,
+		      const struct ct_proclist *pl, pid_t pid, unsigned long long start,
+		      struct file_step *fs, bool *alive)
+{
+	const struct rel_slot *sl;
+	const struct state_released *r;
+	const struct state_entry *e;
+
+	*alive = caba_shown(pl, pid, start);
+	if (*alive)
+		return false;
+	sl = rel_set_at(rels, pid, start);
+	r = sl->k ? &st->rel[sl->k - 1] : NULL;
+	if (r) {
+		*fs = (struct file_step){ r->pid, r->creator, r->start, r->creator_start,
+					  proto_ticks(r->end_nsec), r->exit_status, r->cut,
+					  r->comm, r->path };
+		return true;
+	}
+	e = state_find(st, pid, start);
+	if (e) {
+		*fs = (struct file_step){ e->pid, e->creator, e->start, e->creator_start, 0, -1,
+					  e->cut, e->comm, e->path };
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Does e's chain of creators, as the scan shows it, end at p's CABA (or
+ * where the file knows no more)? A file is older than the scan: a chain
+ * that meets another living process, or goes round, says nothing sure.
+ */
+static bool file_chain_ends_at_caba(const struct state *st, const struct rel_set *rels,
+				    const struct ct_proclist *pl, const struct state_entry *e,
+				    const struct ct_proc *p)
+{
+	pid_t pid = e->creator;
+	unsigned long long start = e->creator_start;
+	struct file_step fs;
+	size_t steps;
+	bool alive;
+
+	for (steps = 0; steps <= st->n + st->nrel; steps++) {
+		if (!pid)
+			return true;
+		if (!file_step(st, rels, pl, pid, start, &fs, &alive))
+			return !alive || pid == p->caba;
+		pid = fs.creator;
+		start = fs.creator_start;
+	}
+	return false;
+}
+
+void recorder_file_lineage(struct ct_proclist *pl, const struct state *st)
+{
+	struct rel_set seen, rels;
+	size_t i;
+
+	lineage_clear(pl);
+	if (st->version < 4)
+		return;
+	pl->meta.has_lineage = true;
+	pl->meta.lineage_dropped = st->meta.dropped;
+	/* The file's released ancestors by (pid, start); the first of twins wins. */
+	rel_set_init(&rels, st->nrel);
+	for (i = 0; i < st->nrel; i++) {
+		struct rel_slot *sl = rel_set_at(&rels, st->rel[i].pid, st->rel[i].start);
+
+		if (!sl->k)
+			*sl = (struct rel_slot){ st->rel[i].pid, st->rel[i].start, i + 1 };
+	}
+	rel_set_init(&seen, 64);
+	for (i = 0; i < pl->n; i++) {
+		const struct state_entry *e;
+		struct link l = { false, i };
+		pid_t pid;
+		unsigned long long start;
+		bool cut, alive;
+		size_t steps;
+
+		if (!lineage_wanted(&pl->v[i]))
+			continue;
+		e = state_find(st, pl->v[i].pid, pl->v[i].start_time);
+		if (!e || !file_chain_ends_at_caba(st, &rels, pl, e, &pl->v[i]))
+			continue;
+		pid = e->creator;
+		start = e->creator_start;
+		cut = e->cut;
+		for (steps = 0; steps <= st->n + st->nrel; steps++) {
+			struct rel_slot *sl;
+			struct file_step fs;
+			size_t k;
+
+			if (!pid) {
+				set_link(pl, l, 0, cut);
+				break;
+			}
+			sl = rel_set_at(&seen, pid, start);
+			if (sl->k) {
+				set_link(pl, l, sl->k, false);
+				break;
+			}
+			if (!file_step(st, &rels, pl, pid, start, &fs, &alive)) {
+				set_link(pl, l, 0, false);	/* its CABA, or not known */
+				break;
+			}
+			k = add_released(pl, fs.pid, fs.start, fs.end, fs.status, fs.comm, fs.path);
+			sl->pid = pid;
+			sl->start = start;
+			sl->k = k;
+			set_link(pl, l, k, false);
+			l.released = true;
+			l.i = k - 1;
+			pid = fs.creator;
+			start = fs.creator_start;
+			cut = fs.cut;
+			/* Kept at most half full. */
+			if (pl->nreleased * 2 + 2 > seen.mask + 1) {
+				struct rel_set bigger;
+				size_t j;
+
+				rel_set_init(&bigger, pl->nreleased * 2);
+				for (j = 0; j <= seen.mask; j++) {
+					if (seen.v[j].k)
+						*rel_set_at(&bigger, seen.v[j].pid, seen.v[j].start) =
+							seen.v[j];
+				}
+				free(seen.v);
+				seen = bigger;
+			}
+		}
+	}
+	free(seen.v);
+	free(rels.v);
 }
 
 /* Ask the recorder at path's socket about pl: 0 and rs filled, or -errno. */
@@ -115,7 +439,8 @@ static int ask(const char *path, unsigned long long pidns, struct ct_proclist *p
 		q.v[i].pid = pl->v[i].pid;
 		q.v[i].start = pl->v[i].start_time;
 	}
-	ret = recorder_ask(sock, &q, &a, PROTO_DEFAULT_WAIT_MS + ASK_MARGIN_MS, err, errlen);
+	ret = recorder_ask_newest(sock, &q, &a, PROTO_DEFAULT_WAIT_MS + ASK_MARGIN_MS, err,
+				  errlen);
 	if (ret == 0) {
 		apply_answer(pl, &a, rs);
 		proto_answer_free(&a);
@@ -225,6 +550,7 @@ static void apply_file(int dirfd, const char *path, unsigned long long pidns,
 			rs->unmatched++;
 		}
 	}
+	recorder_file_lineage(pl, &st);
 	rs->result = REC_USED;
 	state_free(&st);
 }
@@ -237,6 +563,7 @@ void recorder_apply(int dirfd, const char *path, struct ct_proclist *pl,
 	int ret;
 
 	memset(rs, 0, sizeof(*rs));
+	lineage_clear(pl);
 	pidns = procfs_root_pid_ns(dirfd, pl);
 	if (!pidns) {
 		rs->result = REC_NS_UNKNOWN;

@@ -63,6 +63,20 @@ const char *recorder_state_path(void);
 void recorder_apply(int dirfd, const char *path, struct ct_proclist *pl,
 		    struct rec_source *rs);
 
+/*
+ * The lineage of pl's processes (ct_proclist.released, made_by), from the
+ * recorder's answer a about every process of pl, in order, or from its
+ * state file st, once their CABA is applied: only processes with a CABA
+ * known and shown (witnessed or inferred) get one, and only released
+ * ancestors on their chains are listed. From the file, a process it held
+ * that the scan no longer shows is a released ancestor with no end known,
+ * and a chain that does not end at the process's CABA gives none.
+ * recorder_apply calls them.
+ */
+struct proto_answer;
+void recorder_answer_lineage(struct ct_proclist *pl, const struct proto_answer *a);
+void recorder_file_lineage(struct ct_proclist *pl, const struct state *st);
+
 /* Should the recorder be asked? Only when no process has a kernel CABA. */
 bool recorder_wanted(const struct ct_proclist *pl);
 

@@ -408,8 +408,9 @@ static bool get_fields(const char **pp, char *comm, char **path)
 	char buf[BORN_PATH_MAX];
 	size_t n;
 
-	if (!lines_get_field(pp, comm, BORN_COMM_LEN, &n) || !space(pp) ||
-	    !lines_get_field(pp, buf, sizeof(buf), &n))
+	/* A NUL (%00) would cut the value short: not what a writer writes. */
+	if (!lines_get_field(pp, comm, BORN_COMM_LEN, &n) || strlen(comm) != n ||
+	    !space(pp) || !lines_get_field(pp, buf, sizeof(buf), &n) || strlen(buf) != n)
 		return false;
 	*path = n ? xstrdup(buf) : NULL;
 	return true;

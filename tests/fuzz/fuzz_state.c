@@ -2,13 +2,15 @@
 /*
  * The recorder's state file into state_parse(). The format is exact, so a
  * file it accepts must be what state_format() writes for what was read
- * (the process lines in any order; version 1 without, versions 2 and 3
+ * (the process lines in any order; version 1 without, versions 2 to 4
  * with the checksum line), and the born table rebuilt from it must write
  * the same processes again, each known the same way (witnessed, inferred
- * from a reaper or not, defined). A rejection says on which line. Any one
- * byte changed in an accepted version 2 or 3 file makes it rejected.
+ * from a reaper or not, defined), with the same names and programs, and
+ * creators that are the same or not known, released ancestors that were
+ * listed. A rejection says on which line. Any one byte changed in an
+ * accepted version 2 to 4 file makes it rejected.
  *
- * A mutated version 2 or 3 file seldom has a right checksum, so each one is
+ * A mutated version 2 to 4 file seldom has a right checksum, so each one is
  * also tried signed again (its last line replaced by a right checksum
  * line): the lines under the checksum are fuzzed as well. The checksum is
  * computed here one bit at a time, apart from the table of state.c.
@@ -20,11 +22,13 @@
 
 #include "fuzz.h"
 #include "recorder/born.h"
+#include "recorder/lines.h"
 #include "recorder/state.h"
 #include "xalloc.h"
 
-/* The header lines before the processes. */
+/* The header lines before the processes (version 4: one more, dropped). */
 #define HEADER_LINES 8
+#define HEADER_LINES4 9
 
 struct lines {
 	const char **v;
@@ -125,26 +129,59 @@ static char kind(const struct state_entry *e)
 	return e->defined ? 'd' : !e->inferred ? 'w' : e->from_reaper ? 'i' : 'p';
 }
 
+static void put_fields(struct strbuf *sb, const char *comm, const char *path)
+{
+	sb_addc(sb, ' ');
+	lines_put_field(sb, comm, strlen(comm));
+	sb_addc(sb, ' ');
+	lines_put_field(sb, path, path ? strlen(path) : 0);
+	sb_addc(sb, '\n');
+}
+
 /* The text state_format() would write for st, processes in st's order. */
 static void format_state(struct strbuf *sb, const struct state *st)
 {
 	size_t i;
 
 	sb_addf(sb, "cabatree-recorder-state %u\nboot_id %s\nbackend %s\npidns %llu\n"
-		"daemon %d %llu\nupdated %lld\nlost %llu\nprocesses %zu\n",
+		"daemon %d %llu\nupdated %lld\nlost %llu\n",
 		st->version, st->meta.boot_id, st->meta.backend, st->meta.pidns,
 		(int)st->meta.daemon_pid, st->meta.daemon_start, st->meta.updated,
-		st->meta.lost, st->n);
-	for (i = 0; i < st->n; i++)
-		sb_addf(sb, "%d %llu %d %llu %c\n", (int)st->v[i].pid, st->v[i].start,
-			(int)st->v[i].caba, st->v[i].caba_start, kind(&st->v[i]));
+		st->meta.lost);
+	if (st->version >= 4)
+		sb_addf(sb, "dropped %llu\n", st->meta.dropped);
+	sb_addf(sb, "processes %zu\n", st->n);
+	for (i = 0; i < st->n; i++) {
+		const struct state_entry *e = &st->v[i];
+
+		sb_addf(sb, "%d %llu %d %llu %c", (int)e->pid, e->start,
+			(int)e->caba, e->caba_start, kind(e));
+		if (st->version < 4) {
+			sb_addc(sb, '\n');
+			continue;
+		}
+		sb_addf(sb, " %d %llu", (int)e->creator, e->cut ? 1ULL : e->creator_start);
+		put_fields(sb, e->comm, e->path);
+	}
+	if (st->version >= 4) {
+		sb_addf(sb, "released %zu\n", st->nrel);
+		for (i = 0; i < st->nrel; i++) {
+			const struct state_released *r = &st->rel[i];
+
+			sb_addf(sb, "%d %llu %llu %d %llu %llu %d", (int)r->pid, r->start, r->nsec,
+				(int)r->creator, r->cut ? 1ULL : r->creator_start, r->end_nsec,
+				r->exit_status);
+			put_fields(sb, r->comm, r->path);
+		}
+	}
 	sb_adds(sb, "end\n");
 	if (st->version >= 2)
 		sb_addf(sb, "checksum crc32 %08x\n", (unsigned int)crc32_bits(sb->s, sb->len));
 }
 
-/* The same lines, the process lines in any order. */
-static bool same_file(const char *a, size_t alen, const char *b, size_t blen)
+/* The same lines, the process lines (and the released ones) in any order. */
+static bool same_file(const char *a, size_t alen, const char *b, size_t blen,
+		      size_t header)
 {
 	struct lines la, lb;
 	bool same;
@@ -152,12 +189,12 @@ static bool same_file(const char *a, size_t alen, const char *b, size_t blen)
 
 	split(&la, a, alen);
 	split(&lb, b, blen);
-	same = la.n == lb.n && la.n > HEADER_LINES;
+	same = la.n == lb.n && la.n > header;
 	if (same) {
 		la.n--;	/* end */
 		lb.n--;
-		sort_lines(&la, HEADER_LINES);
-		sort_lines(&lb, HEADER_LINES);
+		sort_lines(&la, header);
+		sort_lines(&lb, header);
 		la.n++;
 		lb.n++;
 		for (i = 0; i < la.n && same; i++)
@@ -188,6 +225,17 @@ static void check_sorted(const struct state *st)
 				   (st->v[i - 1].pid == st->v[i].pid &&
 				    st->v[i - 1].start < st->v[i].start));
 		FUZZ_CHECK(state_find(st, st->v[i].pid, st->v[i].start) == &st->v[i]);
+		/* "0 1" is a cut creator, read as such. */
+		FUZZ_CHECK(!e->cut || (e->creator == 0 && e->creator_start == 0));
+		FUZZ_CHECK(st->version >= 4 || (!e->creator && !e->cut && !e->comm[0] && !e->path));
+	}
+	FUZZ_CHECK(st->version >= 4 || st->nrel == 0);
+	for (i = 0; i < st->nrel; i++) {
+		const struct state_released *r = &st->rel[i], *f;
+
+		FUZZ_CHECK(r->pid > 0 && r->exit_status >= -1);
+		f = state_find_released(st, r->pid, r->start);
+		FUZZ_CHECK(f && f->pid == r->pid && f->start == r->start && f <= r);
 	}
 }
 
@@ -208,13 +256,13 @@ static bool check_one(const char *data, size_t size)
 
 		free(buf);
 		FUZZ_CHECK(ret == -EBADMSG);
-		FUZZ_CHECK(st.n == 0 && st.v == NULL);
+		FUZZ_CHECK(st.n == 0 && st.v == NULL && st.nrel == 0 && st.rel == NULL);
 		FUZZ_CHECK(sscanf(err, "line %u: ", &line) == 1);
 		FUZZ_CHECK(line >= 1);
 		return false;
 	}
 	check_sorted(&st);
-	FUZZ_CHECK(st.version >= 1 && st.version <= 3);
+	FUZZ_CHECK(st.version >= 1 && st.version <= 4);
 
 	/* The file was exactly what the writer writes for what was read. */
 	format_state(&sb, &st);
@@ -235,17 +283,19 @@ static bool check_one(const char *data, size_t size)
 		FUZZ_CHECK(state_parse(buf, size, &st2, err, sizeof(err)) == -EBADMSG);
 	}
 	free(buf);
-	FUZZ_CHECK(same_file(data, at, sb.s, sat));
+	FUZZ_CHECK(same_file(data, at, sb.s, sat,
+			     st.version >= 4 ? HEADER_LINES4 : HEADER_LINES));
 
 	/* Through a born table and its writer: the same processes again. */
 	born_init(&t);
 	state_to_table(&st, &t);
 	FUZZ_CHECK(t.n == st.n && t.lost == st.meta.lost);
+	FUZZ_CHECK(t.nreleased <= st.nrel && t.dropped == st.meta.dropped);
 	sb_reset(&sb);
 	state_format(&sb, &t, &st.meta);
 	FUZZ_CHECK(signed_right(sb.s, sb.len));
 	FUZZ_CHECK(state_parse(sb.s, sb.len, &st2, err, sizeof(err)) == 0);
-	FUZZ_CHECK(st2.version == 3);
+	FUZZ_CHECK(st2.version == 4);
 	FUZZ_CHECK(st2.n == st.n);
 	FUZZ_CHECK(memcmp(&st2.meta, &st.meta, sizeof(st.meta)) == 0);
 	for (i = 0; i < st.n; i++) {
@@ -259,6 +309,23 @@ static bool check_one(const char *data, size_t size)
 			   (b->caba == 0 && b->caba_start == 0));
 		if (a->caba && state_find(&st, a->caba, a->caba_start) == NULL)
 			FUZZ_CHECK(b->caba == 0);
+		/* Names and programs as they were; a creator the same or not known. */
+		FUZZ_CHECK(strcmp(a->comm, b->comm) == 0);
+		FUZZ_CHECK((!a->path && !b->path) ||
+			   (a->path && b->path && strcmp(a->path, b->path) == 0));
+		FUZZ_CHECK((b->creator == a->creator && b->creator_start == a->creator_start) ||
+			   b->creator == 0);
+		FUZZ_CHECK(!b->cut || a->cut);
+		FUZZ_CHECK(b->cut || !a->cut || a->creator);
+	}
+	/* Released ancestors kept are ones listed, the same. */
+	for (i = 0; i < st2.nrel; i++) {
+		const struct state_released *b = &st2.rel[i];
+		const struct state_released *a = state_find_released(&st, b->pid, b->start);
+
+		FUZZ_CHECK(a != NULL);
+		FUZZ_CHECK(b->creator == 0 || state_find(&st2, b->creator, b->creator_start) ||
+			   state_find_released(&st2, b->creator, b->creator_start));
 	}
 	born_free(&t);
 	state_free(&st2);
@@ -269,15 +336,17 @@ static bool check_one(const char *data, size_t size)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const char v2[] = "cabatree-recorder-state 2\n", v3[] = "cabatree-recorder-state 3\n";
+	static const char v2[] = "cabatree-recorder-state 2\n", v3[] = "cabatree-recorder-state 3\n",
+		v4[] = "cabatree-recorder-state 4\n";
 	const char *s = (const char *)data;
 	struct strbuf sb = STRBUF_INIT;
 	size_t at;
 
 	check_one(s, size);
-	/* Versions 2 and 3 signed again: what is under the checksum gets fuzzed too. */
+	/* Versions 2 to 4 signed again: what is under the checksum gets fuzzed too. */
 	if (size >= sizeof(v2) - 1 && (memcmp(s, v2, sizeof(v2) - 1) == 0 ||
-				       memcmp(s, v3, sizeof(v3) - 1) == 0)) {
+				       memcmp(s, v3, sizeof(v3) - 1) == 0 ||
+				       memcmp(s, v4, sizeof(v4) - 1) == 0)) {
 		at = last_line(s, size);
 		if (memcmp(s + at, "checksum ", size - at < 9 ? size - at : 9) != 0)
 			at = size;

@@ -119,6 +119,14 @@ seed2 "$st3"'1 3 0 0 d\n50 70 60 80 p\n60 80 50 70 i\nend\n' connector 0 3
 seed2 "$st3"'1 3 2 3 d\nend\n' ebpf 0 1
 seed2 "$st3"'1 3 0 0 q\nend\n' ebpf 0 1
 seed2 "$st2"'1 3 0 0 d\n40 700 1 3 p\nend\n' ebpf 0 2
+# Version 4: the lineage, released ancestors, their encoded names.
+st4='cabatree-recorder-state 4\nboot_id 0d7c5a50-8a7e-4d8e-9f57-2b1e8c4f6a11\nbackend %s\npidns 4026531836\ndaemon 812 4410\nupdated 1790000000\nlost %s\ndropped %s\nprocesses %s\n'
+seed2 "$st4"'released 0\nend\n' ebpf 0 0 0
+seed2 "$st4"'1 3 0 0 d 0 0 systemd /usr/lib/systemd/systemd\n900 5000 1 3 w 1 3 sshd /usr/sbin/sshd\n901 5100 900 5000 w 900 5000 bash /usr/bin/bash\n903 5300 901 5100 w 902 5200 sleep /usr/bin/sleep\nreleased 1\n902 5200 52000000000 901 5100 52100000000 0 sh /usr/bin/sh\nend\n' ebpf 0 0 4
+seed2 "$st4"'1 3 0 0 d 0 0 - -\n40 700 1 3 w 0 1 a%%20b -\n41 800 1 3 w 45 750 %%2D %%E2%%9C%%93\nreleased 2\n44 740 0 1 3 0 -1 x -\n45 750 0 44 740 7500000000 9 y /tmp/a%%25b\nend\n' connector 0 7 3
+seed2 "$st4"'1 3 0 0 d 0 0 - -\n40 700 1 3 w 60 600 a -\nreleased 2\n60 600 0 61 610 0 -1 x -\n61 610 0 60 600 0 -1 y -\nend\n' ebpf 0 0 2
+seed2 "$st4"'1 3 0 0 d 0 0 - -\n40 700 1 3 w 2 2 a -\nreleased 1\n60 600 0 1 3 0 -1 x -\nend\n' ebpf 0 0 2
+seed2 "$st4"'1 3 0 0 d 0 0 %%zz -\nreleased 0\nend\n' ebpf 0 0 1
 # Signed, then damaged: a digit, the checksum, the end cut, the version.
 seedf state "$st2"'1 3 0 0 i\n40 700 1 3 w\nend\nchecksum crc32 00000000\n' ebpf 0 2
 seedf state "$st2"'1 3 0 0 i\n40 700 1 3 w\nend\n' ebpf 0 2

@@ -41,6 +41,9 @@ enum mode {
 	SILENT,		/* reads the question, never answers */
 	FLOOD,		/* far more than any answer to the question */
 	GARBAGE,	/* not the protocol at all */
+	LINEAGE,	/* RIGHT, and the last one's creator released */
+	OLD,		/* a recorder older than version 2: refuses it, answers version 1 */
+	MISMATCH,	/* answers in version 1 whatever the question's */
 };
 
 struct server {
@@ -53,21 +56,22 @@ struct server {
 /* The recorder of the test running, killed however the test ends. */
 static pid_t server_pid;
 
-static void serve(int lfd, enum mode mode)
+/* Answer one question in mode on fd; false if it refused it (then it waits for another). */
+static bool serve_one(int fd, enum mode mode)
 {
 	struct strbuf in = STRBUF_INIT, out = STRBUF_INIT;
 	struct proto_request q;
 	struct proto_answer a = { .backend = "ebpf", .lost = 3, .since = 1 };
+	struct proto_released rel = { 77, 7, 0, 0, 1234, 0, "nohup", NULL };
+	bool answered = true;
 	char err[256];
 	size_t i;
-	int fd = accept(lfd, NULL, NULL);
 
-	if (fd < 0)
-		_exit(1);
 	if (sb_read_fd(&in, fd, 1 << 20) < 0)
 		_exit(1);
 	if (proto_parse_request(in.s, in.len, &q, err, sizeof(err)) < 0)
 		_exit(2);
+	a.version = mode == MISMATCH ? 1 : q.version;
 	a.n = q.n;
 	a.v = xcalloc(q.n + 1, sizeof(*a.v));
 	for (i = 0; i < q.n; i++) {
@@ -79,7 +83,27 @@ static void serve(int lfd, enum mode mode)
 	}
 	switch (mode) {
 	case RIGHT:
+	case MISMATCH:
 		proto_format_answer(&out, &a);
+		break;
+	case LINEAGE:
+		a.lineage = true;
+		a.dropped = 2;
+		a.v[q.n - 1].creator = 77;
+		a.v[q.n - 1].creator_start = 7;
+		a.rel = &rel;
+		a.nrel = 1;
+		proto_format_answer(&out, &a);
+		break;
+	case OLD:
+		if (q.version != 1) {
+			/* As it says it, in its language. */
+			sb_addf(&out, "cabatree-error 1\nmalformed question: line 1: version %u of "
+				"the question is not supported; only version 1 is\n", q.version);
+			answered = false;
+		} else {
+			proto_format_answer(&out, &a);
+		}
 		break;
 	case REORDERED: {
 		struct proto_entry t = a.v[0];
@@ -95,13 +119,14 @@ static void serve(int lfd, enum mode mode)
 		break;
 	case REFUSES:
 		proto_format_error(&out, "this pid namespace is not recorded");
+		answered = false;
 		break;
 	case SILENT:
 		pause();
 		break;
 	case FLOOD:
-		for (i = 0; i < 100000; i++)
-			sb_adds(&out, "1 1 w 1 1\n");
+		for (i = 0; i < 600000; i++)
+			sb_adds(&out, "1 1 w 1 1 0 0\n");
 		break;
 	case GARBAGE:
 		sb_adds(&out, "HTTP/1.0 200 OK\n\nhello\n");
@@ -109,6 +134,22 @@ static void serve(int lfd, enum mode mode)
 	}
 	if (out.len && write(fd, out.s, out.len) < 0)
 		_exit(3);
+	free(a.v);
+	proto_request_free(&q);
+	sb_free(&in);
+	sb_free(&out);
+	return answered;
+}
+
+static void serve(int lfd, enum mode mode)
+{
+	int fd;
+
+	do {
+		fd = accept(lfd, NULL, NULL);
+		if (fd < 0)
+			_exit(1);
+	} while (!serve_one(fd, mode) && close(fd) == 0);
 	_exit(0);
 }
 
@@ -230,9 +271,65 @@ static void test_ask_long_path(void **state)
 	server_stop(&s);
 }
 
+/* Lineage read through: a released ancestor, the count the cap dropped. */
+static void test_ask_lineage(void **state)
+{
+	struct server s;
+	struct proto_answer a;
+	char err[256];
+
+	(void)state;
+	server_start(&s, false, LINEAGE, (uid_t)-1);
+	assert_int_equal(ask(&s, &a, err, sizeof(err)), 0);
+	assert_int_equal(a.version, 2);
+	assert_true(a.lineage && a.dropped == 2);
+	assert_int_equal(a.nrel, 1);
+	assert_string_equal(a.rel[0].name, "nohup");
+	assert_true(a.v[2].creator == 77 && a.v[2].creator_start == 7);
+	proto_answer_free(&a);
+	server_stop(&s);
+}
+
+/*
+ * A recorder older than version 2 refuses the question; asked again in
+ * version 1, it answers, without lineage. A newer one is asked once.
+ */
+static void test_ask_old_recorder(void **state)
+{
+	struct proto_request q = question;
+	struct server s;
+	struct proto_answer a;
+	char err[256];
+
+	(void)state;
+	server_start(&s, false, OLD, (uid_t)-1);
+	assert_int_equal(recorder_ask_newest(s.path, &q, &a, 1000, err, sizeof(err)), 0);
+	assert_int_equal(q.version, 1);
+	assert_int_equal(a.version, 1);
+	assert_false(a.lineage);
+	assert_int_equal(a.n, 3);
+	assert_int_equal(a.v[2].caba, 42);
+	proto_answer_free(&a);
+	server_stop(&s);
+
+	q.version = 0;
+	server_start(&s, false, RIGHT, (uid_t)-1);
+	assert_int_equal(recorder_ask_newest(s.path, &q, &a, 1000, err, sizeof(err)), 0);
+	assert_int_equal(q.version, PROTO_VERSION);
+	assert_int_equal(a.version, PROTO_VERSION);
+	proto_answer_free(&a);
+	server_stop(&s);
+
+	/* One that refuses for another reason refuses twice, and says why. */
+	server_start(&s, false, REFUSES, (uid_t)-1);
+	assert_int_equal(recorder_ask_newest(s.path, &q, &a, 1000, err, sizeof(err)), -EPROTO);
+	assert_true(err[0] != '\0');
+	server_stop(&s);
+}
+
 static void test_ask_wrong(void **state)
 {
-	static const enum mode modes[] = { REORDERED, FEWER, FLOOD, GARBAGE };
+	static const enum mode modes[] = { REORDERED, FEWER, FLOOD, GARBAGE, MISMATCH };
 	struct server s;
 	struct proto_answer a;
 	char err[256];
@@ -323,6 +420,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_ask_right, teardown),
 		cmocka_unit_test_teardown(test_ask_long_path, teardown),
 		cmocka_unit_test_teardown(test_ask_wrong, teardown),
+		cmocka_unit_test_teardown(test_ask_lineage, teardown),
+		cmocka_unit_test_teardown(test_ask_old_recorder, teardown),
 		cmocka_unit_test_teardown(test_ask_refused, teardown),
 		cmocka_unit_test_teardown(test_ask_silent, teardown),
 		cmocka_unit_test_teardown(test_ask_nobody, teardown),

@@ -41,6 +41,19 @@
 	", \"reparented\": " #rep x "}"
 #define K(pid, ppid, caba) P(pid, ppid, caba, "kernel", false, "")
 #define OK1 HEAD("kernel") K(1, 0, 0) TAIL("1", "1")
+/* Version 2: lineage. */
+#define V2_HEAD "{\"version\": 2, \"time\": \"2026-11-27T21:14:28Z\", " \
+	"\"caba_source\": \"recorder\", \"lost_events\": 0, \"lineage_dropped\": 0, \"processes\": ["
+#define V2_TAIL(rel, real, born) "], \"released\": [" rel "], \"real_roots\": [" real \
+	"], \"born_roots\": [" born "]}\n"
+#define LIN(made_by, lineage, cut) \
+	", \"made_by\": " #made_by ", \"lineage\": [" lineage "], \"lineage_cut\": " #cut
+/* Init, and process 3 made by released[made_by], of CABA 1. */
+#define D1 P(1, 0, 0, "defined", false, LIN(null, "", false))
+#define W3(made_by, lineage) P(3, 1, 1, "witnessed", false, LIN(made_by, lineage, false))
+#define REL(pid, made_by, x) "{\"pid\": " #pid ", \"start_time\": 5, \"end_time\": 6, " \
+	"\"exit_status\": 0, \"exit\": \"exited 0\", \"name\": \"sh\", \"program\": null, " \
+	"\"made_by\": " #made_by ", \"lineage_cut\": false" x "}"
 /* Process 1 with its fields after caba_status given, to spoil one. */
 #define P1(fields) "{\"pid\": 1, \"ppid\": 0, \"caba\": 0, \"caba_status\": \"kernel\"" fields "}"
 #define REST_NAME ", \"name\": \"p\""
@@ -130,15 +143,105 @@ static const struct bad_doc bad_docs[] = {
 	{ "no version",
 	  "{\"caba_source\": \"kernel\"}",
 	  "t.json: no \"version\": not a cabatree snapshot", 0 },
-	{ "version 2",
-	  "{\"version\": 2, \"whatever\": true}",
-	  "t.json: version 2 is not supported: this cabatree reads version 1", 0 },
+	{ "version 3",
+	  "{\"version\": 3, \"whatever\": true}",
+	  "t.json: version 3 is not supported: this cabatree reads versions 1 to 2", 0 },
+	{ "version 0",
+	  "{\"version\": 0}",
+	  "t.json: version 0 is not supported: this cabatree reads versions 1 to 2", 0 },
 	{ "version string",
 	  "{\"version\": \"1\"}",
-	  "t.json: version \"1\" is not supported: this cabatree reads version 1", 0 },
+	  "t.json: version \"1\" is not supported: this cabatree reads versions 1 to 2", 0 },
 	{ "version fraction",
 	  "{\"version\": 1.0}",
-	  "t.json: version 1.0 is not supported: this cabatree reads version 1", 0 },
+	  "t.json: version 1.0 is not supported: this cabatree reads versions 1 to 2", 0 },
+	/* The lineage (version 2). */
+	{ "lineage: version 1 with made_by",
+	  REC_HEAD P(1, 0, 0, "defined", false, LIN(null, "", false)) TAIL("1", "1"),
+	  "t.json: processes[0] (pid 1): \"made_by\" is a key of version 2, but the document is version 1", 0 },
+	{ "lineage: version 1 with released",
+	  REC_HEAD P(1, 0, 0, "defined", false, "") "], \"released\": [], "
+	  "\"real_roots\": [1], \"born_roots\": [1]}",
+	  "t.json: \"released\" is a key of version 2, but the document is version 1", 0 },
+	{ "lineage: no released",
+	  V2_HEAD D1 TAIL("1", "1"),
+	  "t.json: \"released\" is missing", 0 },
+	{ "lineage: no lineage_dropped",
+	  "{\"version\": 2, \"time\": \"2026-11-27T21:14:28Z\", \"caba_source\": \"recorder\", "
+	  "\"lost_events\": 0, \"processes\": [" D1 V2_TAIL("", "1", "1"),
+	  "t.json: \"lineage_dropped\" is missing", 0 },
+	{ "lineage: a process without made_by",
+	  V2_HEAD P(1, 0, 0, "defined", false, ", \"lineage\": [], \"lineage_cut\": false")
+	  V2_TAIL("", "1", "1"),
+	  "t.json: processes[0] (pid 1): \"made_by\" is missing", 0 },
+	{ "lineage: made_by out of range",
+	  V2_HEAD D1 "," W3(1, "2") V2_TAIL(REL(2, null, ""), "1", "1"),
+	  "t.json: processes[1] (pid 3): \"made_by\" 1 is not an index of \"released\" (0 to 0)", 0 },
+	{ "lineage: made_by with nothing released",
+	  V2_HEAD D1 "," W3(0, "2") V2_TAIL("", "1", "1"),
+	  "t.json: processes[1] (pid 3): \"made_by\" 0 is not an index of \"released\", which is empty", 0 },
+	{ "lineage: made_by negative",
+	  V2_HEAD D1 "," W3(-1, "2") V2_TAIL(REL(2, null, ""), "1", "1"),
+	  "t.json: processes[1] (pid 3): \"made_by\" is -1, out of range (0 to 2147483647)", 0 },
+	{ "lineage: a released ancestor made by itself",
+	  V2_HEAD D1 "," W3(0, "2") V2_TAIL(REL(2, 0, ""), "1", "1"),
+	  "t.json: released[0] (pid 2): \"made_by\" 0 is itself", 0 },
+	{ "lineage: creators in a cycle",
+	  V2_HEAD D1 "," W3(0, "2, 4") V2_TAIL(REL(2, 1, "") "," REL(4, 0, ""), "1", "1"),
+	  "t.json: released[0] (pid 2): \"made_by\" 1 leads back to it: the creators form a cycle", 0 },
+	{ "lineage: not the chain",
+	  V2_HEAD D1 "," W3(0, "9") V2_TAIL(REL(2, null, ""), "1", "1"),
+	  "t.json: processes[1] (pid 3): \"lineage\" is not its chain of creators in \"released\": lineage[0] should be 2", 0 },
+	{ "lineage: longer than the chain",
+	  V2_HEAD D1 "," W3(0, "2, 4") V2_TAIL(REL(2, null, ""), "1", "1"),
+	  "t.json: processes[1] (pid 3): \"lineage\" is not its chain of creators in \"released\": it has 2, not 1", 0 },
+	{ "lineage: not a pid in lineage",
+	  V2_HEAD D1 "," W3(0, "\"sh\"") V2_TAIL(REL(2, null, ""), "1", "1"),
+	  "t.json: processes[1] (pid 3): \"lineage[0]\" is a string, not a number", 0 },
+	{ "lineage: a released ancestor no process descends from",
+	  V2_HEAD D1 "," W3(0, "2") V2_TAIL(REL(2, null, "") "," REL(4, null, ""), "1", "1"),
+	  "t.json: released[1] (pid 4): on no process's lineage: a snapshot keeps only the released ancestors of its processes", 0 },
+	{ "lineage: cut, and made by",
+	  V2_HEAD D1 "," P(3, 1, 1, "witnessed", false, LIN(0, "2", true))
+	  V2_TAIL(REL(2, null, ""), "1", "1"),
+	  "t.json: processes[1] (pid 3): \"lineage_cut\" is true, but \"made_by\" names its creator", 0 },
+	{ "lineage: a key of a released ancestor twice",
+	  V2_HEAD D1 "," W3(0, "2") V2_TAIL(REL(2, null, ", \"exit\": \"exited 1\""), "1", "1"),
+	  "t.json: released[0]: \"exit\" is given twice", 0 },
+	{ "lineage: exit_status out of range",
+	  V2_HEAD D1 "," W3(0, "2")
+	  V2_TAIL("{\"pid\": 2, \"start_time\": 5, \"end_time\": 6, \"exit_status\": 70000, "
+		  "\"exit\": \"exited 0\", \"name\": \"sh\", \"program\": null, "
+		  "\"made_by\": null, \"lineage_cut\": false}", "1", "1"),
+	  "t.json: released[0] (pid 2): \"exit_status\" is 70000, out of range (0 to 65535)", 0 },
+	{ "lineage: exit not as exit_status says",
+	  V2_HEAD D1 "," W3(0, "2")
+	  V2_TAIL("{\"pid\": 2, \"start_time\": 5, \"end_time\": 6, \"exit_status\": 9, "
+		  "\"exit\": \"exited 0\", \"name\": \"sh\", \"program\": null, "
+		  "\"made_by\": null, \"lineage_cut\": false}", "1", "1"),
+	  "t.json: released[0] (pid 2): \"exit\" \"exited 0\" does not say \"exit_status\" 9: \"killed by SIGKILL\"", 0 },
+	{ "lineage: ended before it started",
+	  V2_HEAD D1 "," W3(0, "2")
+	  V2_TAIL("{\"pid\": 2, \"start_time\": 5, \"end_time\": 4, \"exit_status\": null, "
+		  "\"exit\": null, \"name\": \"sh\", \"program\": null, "
+		  "\"made_by\": null, \"lineage_cut\": false}", "1", "1"),
+	  "t.json: released[0] (pid 2): \"end_time\" 4 is before \"start_time\" 5", 0 },
+	{ "lineage: end without boot_time",
+	  V2_HEAD D1 "," W3(0, "2")
+	  V2_TAIL(REL(2, null, ", \"end\": \"2026-11-27T21:14:28Z\""), "1", "1"),
+	  "t.json: released[0] (pid 2): \"end\" is given, but the document has no \"boot_time\"", 0 },
+	{ "lineage: a released ancestor without its name",
+	  V2_HEAD D1 "," W3(0, "2")
+	  V2_TAIL("{\"pid\": 2, \"start_time\": 5, \"end_time\": null, \"exit_status\": null, "
+		  "\"exit\": null, \"program\": null, \"made_by\": null, \"lineage_cut\": false}",
+		  "1", "1"),
+	  "t.json: released[0]: \"name\" is missing", 0 },
+	{ "lineage: a released ancestor with an unknown key",
+	  V2_HEAD D1 "," W3(0, "2") V2_TAIL(REL(2, null, ", \"ppid\": 1"), "1", "1"),
+	  "t.json: released[0]: unknown key \"ppid\"", 0 },
+	{ "lineage: a released ancestor that is an array",
+	  V2_HEAD D1 "," W3(0, "2") V2_TAIL("[2]", "1", "1"),
+	  "t.json: \"released[0]\" is an array, not an object", 0 },
 	{ "unknown key",
 	  "{\"version\": 1, \"colour\": \"red\"}",
 	  "t.json: unknown key \"colour\"", 0 },
@@ -473,6 +576,7 @@ static void test_bad(void **state)
 		/* Nothing is left half built. */
 		assert_int_equal(s.pl.n, 0);
 		assert_null(s.pl.v);
+		assert_null(s.pl.released);
 		assert_null(s.users);
 		assert_null(s.focus);
 		snapshot_free(&s);
