@@ -1362,6 +1362,8 @@ const char *procfs_parse_stat_light(const char *buf, size_t len,
 {
 	struct ct_proc p = { .pgid = -1, .sid = -1 };
 	const char *bad = parse_stat(buf, len, &p, STAT_PPID);
+	const char *open = memchr(buf, '(', len), *close = buf + len;
+	size_t n;
 
 	if (bad)
 		return bad;
@@ -1370,6 +1372,14 @@ const char *procfs_parse_stat_light(const char *buf, size_t len,
 	l->sid = p.sid;
 	l->state = p.state;
 	l->start_time = p.start_time;
+	/* The name, between the first '(' and the last ')' (parse_stat found both). */
+	while (close[-1] != ')')
+		close--;
+	n = (size_t)(close - 1 - open - 1);
+	if (n > sizeof(l->comm) - 1)
+		n = sizeof(l->comm) - 1;
+	memcpy(l->comm, open + 1, n);
+	l->comm[n] = '\0';
 	return NULL;
 }
 

@@ -103,6 +103,7 @@ struct procfs_light {
 	pid_t sid;
 	char state;
 	unsigned long long start_time;	/* clock ticks after boot */
+	char comm[16];			/* its name (cut to 15 bytes; a NUL in it ends it) */
 };
 
 /* Read pid's light record; 0, or -errno (-EBADMSG for a malformed line). */

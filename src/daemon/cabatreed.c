@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <argp.h>
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -49,12 +50,13 @@ const char *argp_program_version = "cabatreed (" PACKAGE_STRING ")";
 #define SAVE_MAX_MS 1000	/* up to a second (the eBPF ring must not fill) */
 #define SYNC_MS 1000		/* how often a slice of /proc is compared with the table */
 #define SWEEP_SLICE 256		/* processes per slice: the cost, whatever their number */
+#define MAX_RELEASED_LIMIT 10000000	/* --max-released at most */
 #define TIMER_SLACK_MS 50	/* what is due this soon is done now, saving a wake-up */
 #define CATCH_UP_MS 1		/* records that woke nobody are fetched this soon */
 
 enum { BACKEND_AUTO, BACKEND_EBPF, BACKEND_CONNECTOR };
 
-enum { OPT_READY_FD = 0x100 };	/* long options without a letter */
+enum { OPT_READY_FD = 0x100, OPT_MAX_RELEASED };	/* long options without a letter */
 
 struct dopts {
 	int backend;
@@ -62,6 +64,7 @@ struct dopts {
 	size_t bufsize;
 	bool verbose;
 	int ready_fd;		/* told once the first state is written; -1: none */
+	size_t max_released;	/* released ancestors kept at most (0: no lineage) */
 	const char *notify;	/* $NOTIFY_SOCKET, told the same; NULL: none */
 };
 
@@ -72,6 +75,8 @@ static const struct argp_option option_table[] = {
 	  N_("keep the state in FILE (default %s)"), 0 },
 	{ "buffer-kib", 'B', N_("KIB"), 0,
 	  N_("queue events in KIB kibibytes (a power of two for eBPF; default 8192 for eBPF, 16384 for the connector)"), 0 },
+	{ "max-released", OPT_MAX_RELEASED, N_("N"), 0,
+	  N_("keep at most N released ancestors for the lineage, the oldest dropped first (default 100000; 0: keep no lineage)"), 0 },
 	{ "verbose", 'v', NULL, 0, N_("report counts of events on exit"), 0 },
 	{ "ready-fd", OPT_READY_FD, N_("FD"), 0,
 	  N_("once the first state is written, write \"READY=1\" and a newline to descriptor FD and close it"), 0 },
@@ -115,6 +120,20 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		if (*end || end == arg || v < 0 || v > 1 << 20 || fcntl((int)v, F_GETFD) < 0)
 			argp_error(state, _("--ready-fd takes an open file descriptor"));
 		o->ready_fd = (int)v;
+		break;
+	}
+	case OPT_MAX_RELEASED: {
+		char *end;
+		unsigned long long v;
+
+		errno = 0;
+		v = strtoull(arg, &end, 10);
+		/* About 250 bytes each: ten million is 2.5 GB already. */
+		if (*end || end == arg || !isdigit((unsigned char)arg[0]) || errno ||
+		    v > MAX_RELEASED_LIMIT)
+			argp_error(state, _("--max-released takes a number from 0 to %d"),
+				   MAX_RELEASED_LIMIT);
+		o->max_released = (size_t)v;
 		break;
 	}
 	case ARGP_KEY_ARG:
@@ -577,7 +596,8 @@ int main(int argc, char **argv)
 		N_("Record the born (CABA) tree for cabatree on kernels without CABA."),
 		NULL, help_filter, NULL
 	};
-	struct dopts o = { .backend = BACKEND_AUTO, .state = STATE_DEFAULT_PATH, .ready_fd = -1 };
+	struct dopts o = { .backend = BACKEND_AUTO, .state = STATE_DEFAULT_PATH, .ready_fd = -1,
+			   .max_released = BORN_DEFAULT_MAX_RELEASED };
 	struct rec_backend *b = NULL;
 	struct born_table t;
 	struct state_meta meta = { 0 };
@@ -690,6 +710,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	born_init(&t);
+	born_set_max_released(&t, o.max_released);
 	load_previous(o.state, &meta, &t);
 	base_lost = t.lost;
 	if (resumed)
@@ -704,6 +725,7 @@ int main(int argc, char **argv)
 	 * cannot be written, the loop says so and goes on trying.
 	 */
 	meta.lost = t.lost = base_lost + b->lost(b);
+	meta.dropped = t.dropped;
 	meta.updated = (long long)time(NULL);
 	if (state_save(sdir.fd, sdir.base, &t, &meta, mode) == 0) {
 		dirty = false;
@@ -713,6 +735,12 @@ int main(int argc, char **argv)
 	}
 	say(_("recording with %s (release: %s); %zu processes running before it are inferred; state in %s"),
 	    b->name, b->release_point, ss.added, o.state);
+	if (t.max_released)
+		say(P_("lineage: at most %zu released ancestor kept (--max-released)",
+		       "lineage: at most %zu released ancestors kept (--max-released)",
+		       t.max_released), t.max_released);
+	else
+		say(_("lineage: none kept (--max-released 0)"));
 	open_socket(&qs, &w, o.state);
 	qc = (struct query_ctx){ .b = b, .t = &t, .w = &w, .procfd = procfd, .pidns = pidns,
 				 .base_lost = base_lost, .since = (long long)time(NULL) };
@@ -829,6 +857,7 @@ int main(int argc, char **argv)
 		if (dirty && now >= save_due(last_save, save_gap, dirty_since, unwritable)) {
 			t.lost = base_lost + lost;
 			meta.lost = t.lost;
+			meta.dropped = t.dropped;
 			meta.updated = (long long)time(NULL);
 			cpu = clock_us(CLOCK_PROCESS_CPUTIME_ID);
 			ret = state_save(sdir.fd, sdir.base, &t, &meta, mode);
@@ -860,6 +889,7 @@ int main(int argc, char **argv)
 	}
 	b->drain(b, &t);
 	meta.lost = t.lost = base_lost + b->lost(b);
+	meta.dropped = t.dropped;
 	meta.updated = (long long)time(NULL);
 	ret = state_save(sdir.fd, sdir.base, &t, &meta, mode);
 	if (ret < 0) {
@@ -873,6 +903,8 @@ int main(int argc, char **argv)
 	if (o.verbose) {
 		say(_("%llu forks, %llu releases, %llu events lost, %zu processes alive"),
 		    t.forks, t.releases, t.lost, t.n);
+		say(_("%zu released ancestors kept, %llu dropped by the cap"),
+		    t.nreleased, t.dropped);
 		say(_("%llu questions answered, %llu refused"), qs.answered, qs.refused);
 	}
 	b->close(b);

@@ -7,6 +7,12 @@
  * stays alive here until /proc no longer shows it with its start time.
  * Losses: ENOBUFS from the socket, and gaps in the per-CPU sequence
  * numbers of the events.
+ *
+ * The lineage's fields, as far as the events tell them: a name from each
+ * comm event (a rename: prctl(2), PID/comm), the name and program read
+ * from PID/stat and PID/exe on an exec event (neither if the process is
+ * gone by then: an exec sends no comm event), the end and status from the
+ * exit event, its time as the kernel stamped it.
  */
 #include "config.h"
 
@@ -27,6 +33,7 @@
 #include "nls.h"
 #include "daemon/backend.h"
 #include "daemon/live.h"
+#include "procfs.h"
 #include "xalloc.h"
 
 #define RCVBUF (16 << 20)
@@ -82,6 +89,27 @@ static unsigned long long start_of(struct connector *c, pid_t pid,
 	return guess;
 }
 
+/*
+ * The name and program p has since its exec, from PID/exe and PID/stat:
+ * taken only if p still holds the pid when its stat is read (a pid is
+ * used again only once its holder is gone, so the link read was p's).
+ */
+static void read_program(struct connector *c, struct born_proc *p)
+{
+	char path[32], buf[BORN_PATH_MAX];
+	struct procfs_light l;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "%d/exe", (int)p->pid);
+	n = readlinkat(c->procfd, path, buf, sizeof(buf));
+	if (procfs_light_read(c->procfd, p->pid, &l) < 0 || l.start_time != p->start)
+		return;
+	born_set_comm(p, l.comm, strlen(l.comm));
+	/* Cut at BORN_PATH_MAX - 1 like the eBPF backend's; a NUL cannot be in it. */
+	if (n > 0)
+		born_set_path(p, buf, (size_t)n);
+}
+
 static void note_seq(struct connector *c, unsigned int cpu, unsigned int seq)
 {
 	if (cpu >= MAX_CPUS)
@@ -113,10 +141,24 @@ static void on_event(struct connector *c, struct born_table *t,
 		if (c->b.on_ns)
 			c->b.on_ns(c->b.on_ns_arg, f->child_pid, 0);
 	} else if (ev->what == PROC_EVENT_EXEC) {
+		pid_t pid = ev->event_data.exec.process_tgid;
+		struct born_proc *p = born_find_pid(t, pid);
+
 		/* Its mount namespace may be new (unshare(1) runs a program). */
-		if (ev->event_data.exec.process_pid == ev->event_data.exec.process_tgid &&
-		    c->b.on_ns)
-			c->b.on_ns(c->b.on_ns_arg, ev->event_data.exec.process_tgid, 0);
+		if (ev->event_data.exec.process_pid == pid && c->b.on_ns)
+			c->b.on_ns(c->b.on_ns_arg, pid, 0);
+		if (p && !p->exited)
+			read_program(c, p);
+	} else if (ev->what == PROC_EVENT_COMM) {
+		const typeof(ev->event_data.comm) *m = &ev->event_data.comm;
+		struct born_proc *p;
+
+		/* A thread's name is its own; the process's is its leader's. */
+		if (m->process_pid != m->process_tgid)
+			return;
+		p = born_find_pid(t, m->process_tgid);
+		if (p)
+			born_set_comm(p, m->comm, strnlen(m->comm, sizeof(m->comm)));
 	} else if (ev->what == PROC_EVENT_EXIT) {
 		const typeof(ev->event_data.exit) *x = &ev->event_data.exit;
 		struct born_proc *p;
@@ -125,8 +167,11 @@ static void on_event(struct connector *c, struct born_table *t,
 			return;
 		/* A zombie until reaped: cabatreed looks for it in /proc. */
 		p = born_find_pid(t, x->process_pid);
-		if (p)
+		if (p) {
+			born_set_end(p, ev->timestamp_ns + c->mono_to_boot,
+				     (int)(x->exit_code & 0xffff));
 			born_exit(t, p->pid, p->start);
+		}
 	}
 }
 

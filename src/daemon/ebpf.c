@@ -53,7 +53,9 @@
 
 #define BPFFS "/sys/fs/bpf"
 #define BPFFS_MAGIC 0xcafe4a11
-#define PIN_ROOT BPFFS "/cabatree-v1"
+/* v2: the records of recorder/events.h with names, paths, times and statuses. */
+#define PIN_ROOT BPFFS "/cabatree-v2"
+#define OLD_PIN_ROOT BPFFS "/cabatree-v1"
 
 struct ebpf {
 	struct rec_backend b;
@@ -69,6 +71,14 @@ struct ebpf {
 	struct reapers *rskel;		/* the subreapers' iterator, or NULL */
 	struct bpf_link *iter_link;
 };
+
+/* The process an event names, if it is the one the table knows. */
+static struct born_proc *holder(struct born_table *t, const struct born_event *ev)
+{
+	struct born_proc *p = born_find(t, ev->pid, rec_ns_to_ticks(ev->start));
+
+	return p && (!p->nsec || p->nsec == ev->start) ? p : NULL;
+}
 
 static int drain(struct rec_backend *b, struct born_table *t)
 {
@@ -89,19 +99,39 @@ static int drain(struct rec_backend *b, struct born_table *t)
 		if ((len & BPF_RINGBUF_DISCARD_BIT) || size < sizeof(*ev))
 			continue;
 		if (ev->kind == BORN_EV_FORK) {
-			born_fork_exact(t, ev->cpid, rec_ns_to_ticks(ev->cstart), ev->pid,
-					rec_ns_to_ticks(ev->start), ev->start);
+			struct born_proc *p;
+
+			p = born_fork_exact(t, ev->cpid, rec_ns_to_ticks(ev->cstart), ev->pid,
+					    rec_ns_to_ticks(ev->start), ev->start);
+			born_set_comm(p, ev->comm, strnlen(ev->comm, sizeof(ev->comm)));
 			if (b->on_ns)
 				b->on_ns(b->on_ns_arg, ev->pid, ev->mntns);
 		} else if (ev->kind == BORN_EV_EXEC) {
-			if (b->on_ns)
+			const struct born_exec_event *x = (const void *)ev;
+			struct born_proc *p = holder(t, ev);
+
+			if (p && size >= sizeof(*x)) {
+				born_set_comm(p, ev->comm, strnlen(ev->comm, sizeof(ev->comm)));
+				born_set_path(p, x->path, strnlen(x->path, sizeof(x->path)));
+			}
+			if (ev->mntns && b->on_ns)
 				b->on_ns(b->on_ns_arg, ev->pid, ev->mntns);
 		} else if (ev->kind == BORN_EV_EXIT) {
-			struct born_proc *p = born_find(t, ev->pid, rec_ns_to_ticks(ev->start));
+			struct born_proc *p = holder(t, ev);
 
-			if (p && (!p->nsec || p->nsec == ev->start))
+			if (p) {
+				born_set_comm(p, ev->comm, strnlen(ev->comm, sizeof(ev->comm)));
+				born_set_end(p, ev->time, -1);
 				born_exit(t, p->pid, p->start);
+			}
 		} else if (ev->kind == BORN_EV_RELEASE) {
+			struct born_proc *p = holder(t, ev);
+
+			/* What it was, before it goes (or stays, a released ancestor). */
+			if (p) {
+				born_set_comm(p, ev->comm, strnlen(ev->comm, sizeof(ev->comm)));
+				born_set_end(p, p->end_nsec ? 0 : ev->time, ev->status);
+			}
 			born_release_exact(t, ev->pid, rec_ns_to_ticks(ev->start), ev->start);
 		}
 		n++;
@@ -213,18 +243,22 @@ static void open_reapers(struct ebpf *e)
 static const char *const pins[] = { "events", "drops", "fork", "exec", "exit",
 				    "release_task", "sched_process_free" };
 
-static void unpin(struct ebpf *e)
+static void unpin_dir(const char *dir)
 {
 	char path[512];
 	size_t i;
 
-	if (!e->pindir)
-		return;
 	for (i = 0; i < sizeof(pins) / sizeof(pins[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", e->pindir, pins[i]);
+		snprintf(path, sizeof(path), "%s/%s", dir, pins[i]);
 		unlink(path);
 	}
-	rmdir(e->pindir);
+	rmdir(dir);
+}
+
+static void unpin(struct ebpf *e)
+{
+	if (e->pindir)
+		unpin_dir(e->pindir);
 }
 
 static void teardown(struct ebpf *e, bool keep_pins)
@@ -298,6 +332,17 @@ static char *pin_dir(const char *key)
 		return NULL;
 	for (; *key; key++)
 		h = (h ^ (unsigned char)*key) * 1099511628211ULL;
+	/*
+	 * Those an older cabatreed left for the same file write records of
+	 * another layout: never read, removed (which detaches its programs).
+	 */
+	dir = xmalloc(sizeof(OLD_PIN_ROOT) + 24);
+	sprintf(dir, OLD_PIN_ROOT "/%016llx", h);
+	if (access(dir, F_OK) == 0) {
+		unpin_dir(dir);
+		rmdir(OLD_PIN_ROOT);	/* when it was the last */
+	}
+	free(dir);
 	dir = xmalloc(sizeof(PIN_ROOT) + 24);
 	sprintf(dir, PIN_ROOT "/%016llx", h);
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {

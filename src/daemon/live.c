@@ -320,11 +320,16 @@ int rec_sync(struct born_table *t, int procfd, int add_missing,
 
 			if (par && v[i].ppid > 0 && v[i].start_time < par->start_time)
 				adopted[par - v] = true;
-			if (!born_find(t, v[i].pid, v[i].start_time)) {
-				born_seed(t, v[i].pid, v[i].start_time);
+			struct born_proc *p = born_find(t, v[i].pid, v[i].start_time);
+
+			if (!p) {
+				p = born_seed(t, v[i].pid, v[i].start_time);
 				fresh[i] = true;
 				st->added++;
 			}
+			/* Its name, from the line read anyway: for the lineage. */
+			if (!p->comm[0])
+				born_set_comm(p, v[i].comm, strlen(v[i].comm));
 		}
 		for (i = 0; i < n; i++) {
 			const struct procfs_light *par;
@@ -681,20 +686,20 @@ static void sweep_one(struct rec_watch *w, struct born_table *t, pid_t pid,
 		if (p) {
 			p->sweep = w->gen;
 		} else {
-			unsigned long long start;
-			pid_t ppid;
+			struct procfs_light l;
 
 			/* Unknown: a fork that was missed, unless it is still queued. */
-			if (rec_stat(w->procfd, pid, &start, &ppid) == 0 && start < w->before) {
-				struct born_proc *par = ppid > 0 ? born_find_pid(t, ppid) : NULL;
+			if (procfs_light_read(w->procfd, pid, &l) == 0 && l.start_time < w->before) {
+				struct born_proc *par = l.ppid > 0 ? born_find_pid(t, l.ppid) : NULL;
 
-				p = born_seed(t, pid, start);
+				p = born_seed(t, pid, l.start_time);
 				p->sweep = w->gen;
-				if (ppid == 0)
+				born_set_comm(p, l.comm, strlen(l.comm));
+				if (l.ppid == 0)
 					born_set_defined(t, p);
 				else
 					born_set_inferred(t, p, par,
-							  !par || reaper_now(j, par, start));
+							  !par || reaper_now(j, par, l.start_time));
 				st->added++;
 			}
 		}

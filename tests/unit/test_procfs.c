@@ -754,6 +754,8 @@ static void test_light(void **state)
 	assert_int_equal(n, 2);
 	assert_int_equal(v[0].pid, 3);
 	assert_int_equal(v[0].start_time, 30);
+	/* The name ends at the last ')': the recorder's lineage takes it from here. */
+	assert_string_equal(v[0].comm, "a) b");
 	assert_int_equal(v[1].pid, 4);
 	free(v);
 	unlinkat(fd, "3/stat", 0);
