@@ -144,7 +144,15 @@ recorder_lineages() {
 		echo "$p $(state_lineage "$tmp/state" "$p")"
 	done < "$tmp/tl" > "$tmp/rl"
 }
-same_lineages() { recorder_lineages && cmp -s "$tmp/tl" "$tmp/rl"; }
+# all_agree FILE: every line of FILE agrees with $tmp/tl's (lineage_agree).
+all_agree() {
+	[ "$(wc -l < "$1")" = "$(wc -l < "$tmp/tl")" ] || return 1
+	while read -r p tline; do
+		lineage_agree "$(rest "$p" "$1")" "$tline" || return 1
+	done < "$tmp/tl"
+}
+rest() { awk -v p="$1" '$1 == p { $1 = ""; sub(/^ /, ""); print }' "$2"; }
+same_lineages() { recorder_lineages && all_agree "$tmp/rl"; }
 # The same from cabatree --json, in $tmp/jl.
 json_lineages() {
 	"$CABATREE" --json > "$tmp/json" 2> "$tmp/err" || return 1
@@ -152,19 +160,22 @@ json_lineages() {
 		echo "$p $(json_lineage "$tmp/json" "$p")"
 	done < "$tmp/tl" > "$tmp/jl"
 }
-same_json() { json_lineages && cmp -s "$tmp/tl" "$tmp/jl"; }
+same_json() { json_lineages && all_agree "$tmp/jl"; }
 
 # The table: each process, its lineage by the trace, the state file and
 # cabatree --json (PID:NAME of each released ancestor, nearest first, then
 # "> CABA"), and whether all three agree.
-rest() { awk -v p="$1" '$1 == p { $1 = ""; sub(/^ /, ""); print }' "$2"; }
 table() {
 	echo "# backend $BACKEND"
 	printf '# %-20s | %-42s | %-42s | %-42s | %s\n' process trace "state file" "cabatree --json" match
 	while read -r p tline; do
 		rline=$(rest "$p" "$tmp/rl") jline=$(rest "$p" "$tmp/jl")
 		m=yes
-		[ "$tline" = "$rline" ] && [ "$tline" = "$jline" ] || m=NO
+		if [ "$tline" != "$rline" ] || [ "$tline" != "$jline" ]; then
+			m=NO
+			lineage_agree "$rline" "$tline" && lineage_agree "$jline" "$tline" &&
+				m="yes, names not known"
+		fi
 		printf '# %-20s | %-42s | %-42s | %-42s | %s\n' "$(comm_of "$p")($p)" \
 			"$tline" "$rline" "$jline" "$m"
 	done < "$tmp/tl"
@@ -172,6 +183,10 @@ table() {
 
 for BACKEND in $backends; do
 	echo "# backend: $BACKEND"
+	# The connector reads names on exec from /proc: too late for a process
+	# that ended at once (tests/live/lineage-lib.sh).
+	NAMES_MAY_LACK=
+	[ "$BACKEND" = connector ] && NAMES_MAY_LACK=yes
 	rm -f "$tmp/state"
 	check "$BACKEND: cabatreed starts" start_daemon "$tmp/state" "$tmp/daemon.log" \
 		--backend="$BACKEND" -v
@@ -192,8 +207,8 @@ for BACKEND in $backends; do
 	until_ok same_lineages
 	until_ok same_json
 	table
-	check "$BACKEND: every lineage in the state file matches the trace" cmp -s "$tmp/tl" "$tmp/rl"
-	check "$BACKEND: every lineage in cabatree --json matches the trace" cmp -s "$tmp/tl" "$tmp/jl"
+	check "$BACKEND: every lineage in the state file matches the trace" all_agree "$tmp/rl"
+	check "$BACKEND: every lineage in cabatree --json matches the trace" all_agree "$tmp/jl"
 	check "$BACKEND: some lineage passes through released ancestors" grep -q ':' "$tmp/tl"
 	kill_workload
 	trace_off

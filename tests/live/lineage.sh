@@ -92,7 +92,7 @@ chain() {
 
 # lineage_is PID WANT: the state file gives PID the lineage WANT
 # (tests/live/lineage-lib.sh), once the recorder caught up.
-state_says() { [ "$(state_lineage "$tmp/state" "$1")" = "$2" ]; }
+state_says() { lineage_agree "$(state_lineage "$tmp/state" "$1")" "$2"; }
 lineage_is() {
 	until_ok state_says "$1" "$2" ||
 		{ echo "# $1's lineage: $(state_lineage "$tmp/state" "$1"), not $2"; return 1; }
@@ -100,7 +100,7 @@ lineage_is() {
 # The same in cabatree --json.
 json_says() {
 	"$CABATREE" --json > "$tmp/json" 2> "$tmp/err" &&
-		[ "$(json_lineage "$tmp/json" "$1")" = "$2" ]
+		lineage_agree "$(json_lineage "$tmp/json" "$1")" "$2"
 }
 ended() { ! kill -0 "$1" 2>/dev/null; }
 released_gone() { ! state_has_released "$tmp/state" "$1"; }
@@ -126,11 +126,13 @@ cap_checks() {
 		i=$((i + 1))
 		eval "l=\$(state_lineage \"\$tmp/state\" \"\$$i\")"
 		echo "# lt-d$i: $l"
-		case $l in
-		"> cut") [ $cut = yes ] || ordered=no ;;
-		"$m:lt-d$i > $$") cut=no ;;
-		*) ordered=wrong ;;
-		esac
+		if [ "$l" = "> cut" ]; then
+			[ $cut = yes ] || ordered=no
+		elif lineage_agree "$l" "$m:lt-d$i > $$"; then
+			cut=no
+		else
+			ordered=wrong
+		fi
 	done
 	check "cap: every lineage is whole or cut, none wrong" [ $ordered != wrong ]
 	check "cap: the oldest released went first" [ $ordered = yes ]
@@ -148,6 +150,9 @@ cap_checks() {
 }
 
 echo "# backend: $BACKEND"
+# The connector reads a name on an exec event from /proc: too late for a
+# process that ended at once, whose name it then does not know.
+[ "$BACKEND" = connector ] && NAMES_MAY_LACK=yes
 check "cabatreed starts with the $BACKEND backend" start_recorder
 
 # A double fork: the middle process, reaped, is the leaf's lineage.
@@ -158,7 +163,7 @@ check "double fork: cabatree --json gives it" until_ok json_says "$leaf" "$mid:l
 check "double fork: the CABA stays the CABA" [ "$(jq -r ".processes[] | select(.pid == $leaf) | .caba" "$tmp/json")" = $$ ]
 "$CABATREE" -A -p "$leaf" --tree=born > "$tmp/text" 2> "$tmp/err"
 check "double fork: cabatree -p shows it by name, marked released" text_shows_released "$mid" lt-mid
-check "double fork: ... between the CABA and the leaf" text_order "($$)" "lt-mid($mid)" "lt-leaf($leaf)"
+check "double fork: ... between the CABA and the leaf" text_order "($$)" "($mid)~" "lt-leaf($leaf)"
 
 # Kept across a kill -9 and a start again on the state file.
 kill -9 "$dpid"
@@ -188,8 +193,11 @@ chain 5 lt-c
 check "five released: the state file names them all, nearest first" lineage_is "$leaf" "$want"
 check "five released: cabatree --json too" until_ok json_says "$leaf" "$want"
 "$CABATREE" -A -p "$leaf" --tree=born > "$tmp/text" 2> "$tmp/err"
-check "five released: cabatree -p shows them in order" \
-	text_order "($$)" lt-c5 lt-c4 lt-c3 lt-c2 lt-c1 "lt-leaf($leaf)"
+check "five released: cabatree -p shows them, from the CABA down" \
+	text_order "($$)" $(echo "$want" | tr ' ' '\n' | sed -n 's/^\([0-9]*\):.*/(\1)~/p' | tac) "lt-leaf($leaf)"
+for c in $(echo "$want" | sed 's/>.*//'); do
+	check "five released: cabatree -p names ${c#*:}" text_shows_released "${c%%:*}" "${c#*:}"
+done
 
 # Dropped with the last living process that descends from them.
 kill "$leaf"
