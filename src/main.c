@@ -359,6 +359,8 @@ static void lineage_missing(const struct source *src, const struct ct_model *m)
 	if (m->snapshot)
 		ct_say(_("-L: the snapshot %s has no lineage (it was taken without the recorder's); showing the born tree without released ancestors"),
 		       m->snapshot);
+	else if (m->caba_source == CABA_SRC_KERNEL)
+		ct_say("%s", _("-L: the born tree comes from the kernel, which keeps no released ancestors; only the recorder does (cabatreed, on a kernel without the CABA patch)"));
 	else if (m->caba_source == CABA_SRC_RECORDER)
 		ct_say("%s", _("-L: the recorder gives no lineage (a cabatreed without it, or run with it off); showing the born tree without released ancestors"));
 	else
@@ -486,8 +488,6 @@ int main(int argc, char **argv)
 	    (o.lineage || o.interactive || o.npids || src->nfocus ||
 	     (o.show_parents && o.root_pid)))
 		model_lineage(&m);
-	if (o.lineage && !m.has_lineage && o.format != FMT_JSON)
-		lineage_missing(src, &m);
 	if (o.ns_sort >= 0)
 		model_split_ns(&m, (enum ct_ns)o.ns_sort, o.numeric);
 	status = focus(&o, src, &m, &focus_pids, &nfocus);
@@ -567,6 +567,8 @@ int main(int argc, char **argv)
 		          "%zu parent cycles were cut (inconsistent process data)", m.cycles),
 		       m.cycles);
 
+	if (o.lineage && !m.has_lineage && o.format != FMT_JSON)
+		lineage_missing(src, &m);
 	resolve_settings(&o, src, focus_pids, nfocus, &set);
 	set.highlight = hl;
 	if (set.color_age && m.boot_time < 0)
