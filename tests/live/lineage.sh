@@ -145,8 +145,10 @@ cap_checks() {
 	if [ $cut = no ]; then
 		check "cap: ... and only where it is" [ "$(json_cut "$tmp/json" "$5")" = false ]
 	fi
-	"$CABATREE" > /dev/null 2> "$tmp/err"
-	check "cap: cabatree says the lineage is incomplete" grep -q "lineage" "$tmp/err"
+	# As lost events are: a count, on standard error.
+	"$CABATREE" -p "$1" > /dev/null 2> "$tmp/err"
+	check "cap: cabatree -p says the lineage is incomplete, and how much was dropped" \
+		grep -Eq "(lineage|released).*[0-9]|[0-9].*(lineage|released)" "$tmp/err"
 }
 
 echo "# backend: $BACKEND"
