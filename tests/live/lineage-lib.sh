@@ -129,3 +129,24 @@ lineage_agree() {
 		}
 	}'
 }
+
+# state_alive STATE PID: does STATE list PID as a living process?
+state_alive() {
+	awk -v want="$2" '
+	$1 == "processes" && NF == 2 && !sect { sect = 1; next }
+	$1 == "released" && NF == 2 { sect = 2 }
+	sect == 1 && $1 == want { f = 1 }
+	END { exit !f }' "$1" 2>/dev/null
+}
+
+# recorded STATE LEAF PID...: STATE lists LEAF alive and none of the PIDs
+# (processes that ended before it was looked at): the recorder took in
+# every event up to their release, so what it says of LEAF can be read.
+recorded() {
+	_st=$1 _leaf=$2
+	shift 2
+	state_alive "$_st" "$_leaf" || return 1
+	for _p; do
+		! state_alive "$_st" "$_p" || return 1
+	done
+}

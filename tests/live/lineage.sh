@@ -91,19 +91,22 @@ chain() {
 }
 
 # lineage_is PID WANT: the state file gives PID the lineage WANT
-# (tests/live/lineage-lib.sh), once the recorder caught up.
-state_says() { lineage_agree "$(state_lineage "$tmp/state" "$1")" "$2"; }
+# (tests/live/lineage-lib.sh); read once the recorder took in the
+# release of every PID it names (recorded).
 lineage_is() {
-	until_ok state_says "$1" "$2" ||
+	until_ok recorded "$tmp/state" "$1" $(echo "$2" | sed 's/:[^ ]*//g; s/>.*//') &&
+		lineage_agree "$(state_lineage "$tmp/state" "$1")" "$2" ||
 		{ echo "# $1's lineage: $(state_lineage "$tmp/state" "$1"), not $2"; return 1; }
 }
-# The same in cabatree --json.
+# The same in cabatree --json (once lineage_is was asked).
 json_says() {
 	"$CABATREE" --json > "$tmp/json" 2> "$tmp/err" &&
-		lineage_agree "$(json_lineage "$tmp/json" "$1")" "$2"
+		lineage_agree "$(json_lineage "$tmp/json" "$1")" "$2" ||
+		{ echo "# $1's lineage in JSON: $(json_lineage "$tmp/json" "$1"), not $2"; return 1; }
 }
 ended() { ! kill -0 "$1" 2>/dev/null; }
-released_gone() { ! state_has_released "$tmp/state" "$1"; }
+not_alive() { ! state_alive "$@"; }
+not_kept() { ! state_has_released "$@"; }
 
 cap_checks() {
 	leaves= mids=
@@ -114,10 +117,10 @@ cap_checks() {
 	# Whatever else the machine runs can make released ancestors too (their
 	# processes are recorded as well): the cap holds them all, so these
 	# checks take only what that cannot change.
-	capped() { [ "$(state_released_count "$tmp/state")" -le 3 ] 2>/dev/null &&
-		[ "$(state_dropped "$tmp/state")" -ge 2 ] 2>/dev/null; }
-	check "cap: at most 3 kept, 2 dropped at least" until_ok capped
 	set -- $leaves
+	check "cap: recorded" until_ok recorded "$tmp/state" "$5" $mids
+	check "cap: at most 3 kept" [ "$(state_released_count "$tmp/state")" -le 3 ]
+	check "cap: 2 dropped at least" [ "$(state_dropped "$tmp/state")" -ge 2 ]
 	l1=$(state_lineage "$tmp/state" "$1") l2=$(state_lineage "$tmp/state" "$2")
 	check "cap: the oldest two released are dropped: those they made are cut" \
 		[ "$l1$l2" = "> cut> cut" ]
@@ -161,7 +164,7 @@ check "cabatreed starts with the $BACKEND backend" start_recorder
 double_fork lt-mid
 check "double fork: the state file names the middle process on the leaf's lineage" \
 	lineage_is "$leaf" "$mid:lt-mid > $$"
-check "double fork: cabatree --json gives it" until_ok json_says "$leaf" "$mid:lt-mid > $$"
+check "double fork: cabatree --json gives it" json_says "$leaf" "$mid:lt-mid > $$"
 check "double fork: the CABA stays the CABA" [ "$(jq -r ".processes[] | select(.pid == $leaf) | .caba" "$tmp/json")" = $$ ]
 "$CABATREE" -A -p "$leaf" --tree=born > "$tmp/text" 2> "$tmp/err"
 check "double fork: cabatree -p shows it by name, marked released" text_shows_released "$mid" lt-mid
@@ -178,7 +181,7 @@ leaf2=$leaf mid2=$mid leaf=$leaf1 mid=$mid1
 check "restart: cabatreed starts again on its state" start_recorder
 check "restart: the state file still names the middle process" \
 	lineage_is "$leaf" "$mid:lt-mid > $$"
-check "restart: cabatree --json still gives it" until_ok json_says "$leaf" "$mid:lt-mid > $$"
+check "restart: cabatree --json still gives it" json_says "$leaf" "$mid:lt-mid > $$"
 "$CABATREE" -A -p "$leaf" --tree=born > "$tmp/text" 2> "$tmp/err"
 check "restart: cabatree -p still shows it" text_shows_released "$mid" lt-mid
 if [ "$BACKEND" = ebpf ]; then
@@ -193,7 +196,7 @@ fi
 # A chain of five released ancestors, nearest first.
 chain 5 lt-c
 check "five released: the state file names them all, nearest first" lineage_is "$leaf" "$want"
-check "five released: cabatree --json too" until_ok json_says "$leaf" "$want"
+check "five released: cabatree --json too" json_says "$leaf" "$want"
 "$CABATREE" -A -p "$leaf" --tree=born > "$tmp/text" 2> "$tmp/err"
 check "five released: cabatree -p shows them, from the CABA down" \
 	text_order "($$)" $(echo "$want" | tr ' ' '\n' | sed -n 's/^\([0-9]*\):.*/(\1)~/p' | tac) "lt-leaf($leaf)"
@@ -204,8 +207,9 @@ done
 # Dropped with the last living process that descends from them.
 kill "$leaf"
 until_ok ended "$leaf"
+check "the chain's leaf is released" until_ok not_alive "$tmp/state" "$leaf"
 for p in $(echo "$want" | sed 's/:[^ ]*//g; s/>.*//'); do
-	check "released with their last descendant: $p is dropped" until_ok released_gone "$p"
+	check "released with their last descendant: $p is dropped" not_kept "$tmp/state" "$p"
 done
 check "... while the double fork's middle process stays" state_has_released "$tmp/state" "$mid"
 check "cabatreed stops" stop_daemon
