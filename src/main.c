@@ -310,7 +310,9 @@ static int render_ns_groups(struct render_ctx *rc, struct ct_model *m, enum ct_n
 	/* Each process's namespace, once: model_ns walks up the tree. */
 	for (i = 0; i < m->n; i++) {
 		memcpy(saved[i], m->nodes[i].shown, sizeof(saved[i]));
-		ns[i] = model_ns(m, (int)i, type, TREE_REAL);
+		/* A released ancestor, in the born tree only, is in its CABA's. */
+		ns[i] = model_ns(m, (int)i, type,
+				 model_is_released(m, (int)i) ? TREE_BORN : TREE_REAL);
 		if (saved[i][TREE_REAL] || saved[i][TREE_BORN])
 			keys[n++] = ns[i];
 	}
@@ -481,11 +483,11 @@ int main(int argc, char **argv)
 	/*
 	 * Released ancestors are nodes of the born tree with -L, and where
 	 * a focus shows a process's chain up to its CABA (-p, -s, a
-	 * snapshot's focus); the browser has them to show with L. JSON
-	 * carries them apart from the processes.
+	 * snapshot's focus), in the browser too (L there). JSON carries
+	 * them apart from the processes.
 	 */
 	if (o.format != FMT_JSON &&
-	    (o.lineage || o.interactive || o.npids || src->nfocus ||
+	    (o.lineage || o.npids || src->nfocus ||
 	     (o.show_parents && o.root_pid)))
 		model_lineage(&m);
 	if (o.ns_sort >= 0)

@@ -453,11 +453,14 @@ static void load_previous(const char *path, const struct state_meta *meta,
 		say(_("continuing from %s: %zu processes"), path, st.n);
 		if (st.version == 1)
 			say(_("the state file %s is of version 1, without a checksum: it is written "
-			      "again as version 3"), path);
+			      "again as version 4"), path);
 		else if (st.version == 2)
 			say(_("the state file %s is of version 2, which does not say which inferred "
 			      "CABAs may hide a reparenting: all of them are taken to; it is written "
-			      "again as version 3"), path);
+			      "again as version 4"), path);
+		else if (st.version == 3)
+			say(_("the state file %s is of version 3, which holds no lineage: it is "
+			      "written again as version 4"), path);
 		state_free(&st);
 		return;
 	}

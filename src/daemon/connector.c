@@ -126,18 +126,25 @@ static void on_event(struct connector *c, struct born_table *t,
 	note_seq(c, ev->cpu, cn->seq);
 	if (ev->what == PROC_EVENT_FORK) {
 		const typeof(ev->event_data.fork) *f = &ev->event_data.fork;
-		struct born_proc *parent;
-		unsigned long long pstart;
+		struct born_proc *parent, *child;
+		struct procfs_light l = { .start_time = 0 };
 
 		if (f->child_pid != f->child_tgid)
 			return;		/* a thread */
 		parent = born_find_pid(t, f->parent_tgid);
 		if (parent)
-			pstart = parent->start;
-		else if (rec_stat(c->procfd, f->parent_tgid, &pstart, NULL) < 0)
-			pstart = 0;
-		born_fork(t, f->parent_tgid, pstart, f->child_pid,
-			  start_of(c, f->child_pid, ev->timestamp_ns));
+			l.start_time = parent->start;
+		else if (procfs_light_read(c->procfd, f->parent_tgid, &l) < 0)
+			l.start_time = 0;
+		child = born_fork(t, f->parent_tgid, l.start_time, f->child_pid,
+				  start_of(c, f->child_pid, ev->timestamp_ns));
+		/* A creator it did not know: its name, from the line read for its start. */
+		if (!parent && l.start_time &&
+		    (parent = born_find(t, f->parent_tgid, l.start_time)) && !parent->comm[0]) {
+			born_set_comm(parent, l.comm, strlen(l.comm));
+			if (!child->comm[0])
+				born_set_comm(child, l.comm, strlen(l.comm));
+		}
 		if (c->b.on_ns)
 			c->b.on_ns(c->b.on_ns_arg, f->child_pid, 0);
 	} else if (ev->what == PROC_EVENT_EXEC) {

@@ -33,15 +33,17 @@
  * Lineage (version 2): CREATOR CREATOR_START names the released ancestor
  * of this answer that created the process (or the released ancestor); "0
  * 0" when its creator is alive (its CABA) or not known, "0 1" when the
- * recorder dropped it (its cap). The released list holds exactly the
+ * recorder dropped it (its cap) or the answer would list more than
+ * PROTO_MAX_RELEASED released ancestors. The released list holds exactly the
  * released ancestors on the chains of the processes answered, each once;
  * END is when it exited (clock ticks after boot, 0: not known), STATUS its
  * wait status (-1: not known), NAME and PROGRAM encoded as in the state
  * file (recorder/state.c). lineage 0 says the recorder gives none: the
  * answer is filtered (hidepid=), the pid namespace asked about is not the
  * recorder's (released pids have no number there), or it keeps none (cap
- * 0); every creator is then 0 0 and the list empty. dropped is the count
- * of released ancestors the cap dropped.
+ * 0); every creator is then 0 0, dropped 0 and the list empty. dropped
+ * is the count of released ancestors the cap dropped. Only processes
+ * with a CABA (w, i, r) have a creator: the chain ends at the CABA.
  *
  * A version 1 question gets a version 1 answer: no lineage, dropped and
  * released lines, and process lines that end at CABA_START.

@@ -188,6 +188,7 @@ static void marks_shown(const struct tui *ui, bool any[MARK_COUNT])
 		any[MARK_INFERRED] |= lb.inferred;
 		any[MARK_UNRECORDED] |= lb.unrecorded;
 		any[MARK_HIDDEN] |= lb.hidden;
+		any[MARK_RELEASED] |= lb.released != NULL;
 	}
 }
 
@@ -344,6 +345,9 @@ static void draw_row(struct tui *ui, enum ct_tree t, size_t ri, int y,
 		/* Kept only to hold the filtered processes' tree together. */
 		if (r->flags & ROW_CONTEXT)
 			label |= A_DIM;
+		/* Ended: dim, as in text output. */
+		if (nd->released)
+			label |= A_DIM;
 	}
 	sb_reset(&ui->line);
 	add_stem(ui, tr, r, &ui->line);
@@ -485,6 +489,60 @@ static void add_name(struct tui *ui, int node, struct strbuf *sb)
 	label_add_name_pid(sb, ui->v.m->nodes[node].p, &ui->esc);
 }
 
+/* A released ancestor in a chain: "sh(250)† ended 12:01:33, exited 1". */
+static void add_released(struct tui *ui, const struct ct_released *r, struct strbuf *sb)
+{
+	char ended[96];
+
+	if (r->name)
+		label_esc(&ui->esc, sb, r->name, r->name_len);
+	else if (r->program)
+		label_esc(&ui->esc, sb, r->program, r->program_len);
+	else
+		sb_addc(sb, '?');
+	sb_addf(sb, "(%d)%s", (int)r->pid, ui->g->released);
+	label_ended(ended, sizeof(ended), ui->v.m, r);
+	if (ended[0]) {
+		sb_addc(sb, ' ');
+		sb_adds(sb, ended);
+	}
+}
+
+/*
+ * The born chain up from node, with every released ancestor between a
+ * process and its CABA whether the tree shows them (L) or not, cut to
+ * limit: "daemon(300) <- sh(250)+ ended 12:01:33 <- bash(200) <- ...".
+ */
+static void add_lineage_chain(struct tui *ui, int node, struct strbuf *sb, size_t limit)
+{
+	const struct ct_model *m = ui->v.m;
+	int a = node;
+
+	while (a >= 0 && sb->len < limit) {
+		const struct ct_node *nd = &m->nodes[a];
+		size_t j, steps;
+
+		if (a != node)
+			sb_adds(sb, ui->g->arrow);
+		if (nd->released)
+			add_released(ui, nd->released, sb);
+		else
+			label_add_name_pid(sb, nd->p, &ui->esc);
+		/* Released ancestors the tree does not hold, from the records. */
+		if (m->n == m->nprocs && m->has_lineage && !nd->released) {
+			for (j = nd->p->made_by, steps = 0;
+			     j && j <= m->nreleased && steps <= m->nreleased && sb->len < limit;
+			     j = m->released[j - 1].made_by, steps++) {
+				sb_adds(sb, ui->g->arrow);
+				add_released(ui, &m->released[j - 1], sb);
+			}
+		}
+		a = nd->parent[TREE_BORN];
+	}
+	if (m->has_lineage && m->nodes[node].p->lineage_cut && sb->len < limit)
+		sb_adds(sb, _(" (lineage cut: the recorder dropped its creator)"));
+}
+
 static void detail_line(struct tui *ui, int y)
 {
 	int cols = COLS;
@@ -499,6 +557,10 @@ static void add_reparent(struct tui *ui, int node, struct strbuf *sb)
 	const struct ct_model *m = ui->v.m;
 	const struct ct_node *nd = &m->nodes[node];
 	int rp = nd->parent[TREE_REAL], bp = nd->parent[TREE_BORN];
+
+	/* Born under its CABA, past the released ancestors between. */
+	while (model_is_released(m, bp))
+		bp = m->nodes[bp].parent[TREE_BORN];
 
 	if (nd->p->caba_status == CABA_OUTSIDE) {
 		sb_adds(sb, _("born outside this pid namespace"));
@@ -563,6 +625,39 @@ static void add_start(struct tui *ui, unsigned long long secs, struct strbuf *sb
 		secs % 60);
 }
 
+/* A released ancestor: what the recorder kept of it, and its lineage. */
+static void draw_released_detail(struct tui *ui, int node, int y, unsigned long long secs,
+				 size_t limit)
+{
+	const struct ct_released *r = ui->v.m->nodes[node].released;
+
+	add_released(ui, r, &ui->line);
+	sb_adds(&ui->line, _("  released: it ended and was reaped  started "));
+	add_start(ui, secs, &ui->line);
+	detail_line(ui, y++);
+	if (ui->detail_h < 6) {
+		sb_adds(&ui->line, _("born: "));
+		add_lineage_chain(ui, node, &ui->line, limit);
+		detail_line(ui, y);
+		return;
+	}
+	sb_adds(&ui->line, _("program: "));
+	if (r->program)
+		label_esc(&ui->esc, &ui->line, r->program, r->program_len);
+	else
+		sb_adds(&ui->line, _("not known"));
+	detail_line(ui, y++);
+	sb_adds(&ui->line, _("real: none, it ended; its pid may be another process's by now"));
+	detail_line(ui, y++);
+	sb_adds(&ui->line, _("born (the recorder's lineage): "));
+	add_lineage_chain(ui, node, &ui->line, limit);
+	detail_line(ui, y++);
+	sb_adds(&ui->line, r->lineage_cut ?
+		_("what created it is not known: the recorder dropped it (its cap)") :
+		_("Right: what it created; c: its CABA, the closest living born ancestor"));
+	detail_line(ui, y);
+}
+
 static void draw_detail(struct tui *ui)
 {
 	const struct ct_model *m = ui->v.m;
@@ -583,6 +678,11 @@ static void draw_detail(struct tui *ui)
 		return;
 	p = m->nodes[node].p;
 	secs = p->start_time / (unsigned long long)ui->hz;
+	if (m->nodes[node].released) {
+		sb_reset(&ui->line);
+		draw_released_detail(ui, node, y, secs, limit);
+		return;
+	}
 	user = users_name(ui->users, p->uid);
 	sb_reset(&ui->line);
 	for (i = 0; ui->v.sel_tid && i < (int)p->nthreads_listed; i++) {
@@ -654,7 +754,7 @@ static void draw_detail(struct tui *ui)
 		sb_adds(&ui->line, _("born: "));
 	}
 	if (ui->v.born_known)
-		add_chain(ui, TREE_BORN, node, &ui->line, limit);
+		add_lineage_chain(ui, node, &ui->line, limit);
 	else
 		sb_adds(&ui->line, _("unknown"));
 	detail_line(ui, y++);
@@ -712,7 +812,7 @@ static void draw_status(struct tui *ui)
 
 		snapshot_time_str(ui->v.m->time, when, sizeof(when));
 		sb_adds(&ui->line, _("[snapshot] "));
-		sb_addf(&rest, _(" taken %s  %zu processes"), when, ui->v.m->n);
+		sb_addf(&rest, _(" taken %s  %zu processes"), when, ui->v.m->nprocs);
 		sb_adds(&rest, _("  ? help  q quit"));
 		add_tail(&ui->line, ui->v.m->snapshot, ui->s->utf8,
 			 text_width(ui->line.s, ui->line.len, ui->s->utf8) +
@@ -720,7 +820,7 @@ static void draw_status(struct tui *ui)
 		sb_add(&ui->line, rest.s, rest.len);
 		sb_free(&rest);
 	} else {
-		sb_addf(&ui->line, _("%zu processes  every %u.%u s"), ui->v.m->n,
+		sb_addf(&ui->line, _("%zu processes  every %u.%u s"), ui->v.m->nprocs,
 			ui->v.delay_ds / 10, ui->v.delay_ds % 10);
 		if (ui->v.follow)
 			sb_adds(&ui->line, _("  [follow]"));
@@ -767,7 +867,9 @@ static const char *const help_text[] = {
 	N_("K                   show or hide kernel threads"),
 	N_("Esc                 clear the search, then the filters"),
 	N_("p                   jump to the real parent (PPid)"),
-	N_("b                   jump to the born parent (CABA)"),
+	N_("b                   jump to the born parent (CABA, or a released ancestor)"),
+	N_("c                   jump to the CABA: the closest living born ancestor"),
+	N_("L                   show or hide released ancestors (the recorder's lineage)"),
 	N_("f                   follow the selection when it exits"),
 	N_("a                   show or hide command-line arguments"),
 	N_("t                   show or hide threads"),

@@ -295,6 +295,8 @@ static void rescan(struct tui *ui)
 	}
 	ui->malformed = rep.malformed;
 	model_build(&m, &pl, ui->s->numeric);
+	if (ui->v.show_lineage)
+		model_lineage(&m);
 	take_report(ui, &rep, &m);
 	apply_focus(ui, &m);
 	if ((ui->s->from_pid || ui->s->by_user) &&
@@ -318,6 +320,29 @@ static void rescan(struct tui *ui)
 }
 
 /*
+ * L on a snapshot: the same records again, the born tree with or without
+ * the released ancestors, as the command line built it.
+ */
+static void rebuild(struct tui *ui)
+{
+	struct tui_args *a = ui->a;
+	struct ct_model m;
+
+	model_build(&m, a->pl, ui->s->numeric);
+	if (ui->v.show_lineage)
+		model_lineage(&m);
+	apply_focus(ui, &m);
+	if (ui->s->from_pid || ui->s->by_user)
+		model_show_from(&m, ui->s->from_pid, ui->s->by_user, ui->s->user);
+	compute_cpu(ui, &m, NULL, 0);
+	sort_model(ui, &m, true);
+	view_set_model(&ui->v, &m);
+	model_free(a->m);
+	*a->m = m;
+	ui->v.m = a->m;
+}
+
+/*
  * What drawing shows but the scan does not hold is fetched here, before
  * drawing, which reads nothing: the selection's command line (the scan
  * reads command lines only when -a shows them) and user names (from the
@@ -328,7 +353,7 @@ static void redraw(struct tui *ui)
 	const struct ct_model *m = ui->v.m;
 	size_t i;
 
-	if (ui->v.sel_node >= 0) {
+	if (ui->v.sel_node >= 0 && !model_is_released(m, ui->v.sel_node)) {
 		struct ct_proc *p = proclist_find(ui->a->pl, m->nodes[ui->v.sel_node].p->pid);
 
 		if (p)
@@ -565,6 +590,8 @@ int tui_run(struct tui_args *a)
 	ui.v.show_args = a->s->arguments;
 	ui.v.show_threads = a->s->threads;
 	ui.v.show_kthreads = a->s->kthreads;
+	/* As text output: with -L, and on the chains a focus shows. */
+	ui.v.show_lineage = a->s->lineage || a->s->nfocus;
 	ui.v.sort = a->s->numeric ? VS_PID : VS_NAME;
 	ui.story = a->story && *a->story;
 	ui.page_kb = sysconf(_SC_PAGESIZE) / 1024;
@@ -648,7 +675,9 @@ int tui_run(struct tui_args *a)
 			sort_model(&ui, a->m, false);
 			view_rebuild(&ui.v);
 		}
-		if (flags & VIEW_RESCAN && a->src->live) {
+		if (flags & VIEW_LINEAGE && !a->src->live)
+			rebuild(&ui);
+		if (flags & (VIEW_RESCAN | VIEW_LINEAGE) && a->src->live) {
 			rescan(&ui);
 			next = now_ms() + ui.v.delay_ds * 100ULL;
 		}

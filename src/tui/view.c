@@ -75,10 +75,15 @@ struct view_key view_key_of(const struct view *v, int idx)
 static int find_key(const struct ct_model *m, struct view_key k)
 {
 	int idx = model_find(m, k.pid);
+	size_t i;
 
-	if (idx >= 0 && m->nodes[idx].p->start_time != k.start)
-		return -1;
-	return idx;
+	if (idx >= 0 && m->nodes[idx].p->start_time == k.start)
+		return idx;
+	/* A released ancestor is not in model_find's table. */
+	for (i = m->nprocs; i < m->n; i++)
+		if (m->nodes[i].p->pid == k.pid && m->nodes[i].p->start_time == k.start)
+			return (int)i;
+	return -1;
 }
 
 /* Is a filter (F4, u) hiding processes? */
@@ -842,6 +847,49 @@ static void jump_parent(struct view *v, enum ct_tree t)
 	set_sel(v, p, 0);
 }
 
+/* c: to the CABA, the closest living born ancestor, past released ones. */
+static void jump_caba(struct view *v)
+{
+	int p;
+
+	if (v->sel_node < 0)
+		return;
+	if (!v->born_known) {
+		snprintf(v->msg, sizeof(v->msg), "%s",
+			 _("the born (CABA) tree is unknown on this kernel"));
+		return;
+	}
+	for (p = v->m->nodes[v->sel_node].parent[TREE_BORN]; model_is_released(v->m, p);
+	     p = v->m->nodes[p].parent[TREE_BORN])
+		;
+	if (p < 0) {
+		snprintf(v->msg, sizeof(v->msg), "%s", _("no born parent (CABA) is shown"));
+		return;
+	}
+	if (!node_visible(v, v->active, p)) {
+		v->filter_len = 0;
+		v->by_user = false;
+		v->show_kthreads |= v->m->nodes[p].p->kthread;
+		filter_changed(v);
+	}
+	set_sel(v, p, 0);
+}
+
+/* L: released ancestors in the born tree, or not. */
+static unsigned int toggle_lineage(struct view *v)
+{
+	if (!v->m->has_lineage) {
+		snprintf(v->msg, sizeof(v->msg), "%s",
+			 _("no lineage here: only the recorder (cabatreed) keeps released ancestors"));
+		return VIEW_REDRAW;
+	}
+	v->show_lineage = !v->show_lineage;
+	snprintf(v->msg, sizeof(v->msg), "%s", v->show_lineage ?
+		 _("released ancestors shown in the born tree") :
+		 _("released ancestors hidden (the details still tell the lineage)"));
+	return VIEW_REDRAW | VIEW_LINEAGE;
+}
+
 static void step_delay(struct view *v, int dir)
 {
 	size_t i, n = ARRAY_SIZE(delays);
@@ -932,6 +980,12 @@ static unsigned int open_menu(struct view *v, enum view_menu menu)
 	case MENU_SIGNAL:
 		if (v->sel_node < 0) {
 			snprintf(v->msg, sizeof(v->msg), "%s", _("no process is selected"));
+			return VIEW_REDRAW;
+		}
+		/* Its pid may be another process's by now. */
+		if (model_is_released(v->m, v->sel_node)) {
+			snprintf(v->msg, sizeof(v->msg), "%s",
+				 _("a released ancestor has ended: there is nothing to signal"));
 			return VIEW_REDRAW;
 		}
 		v->signal_to = view_key_of(v, v->sel_node);
@@ -1180,6 +1234,11 @@ unsigned int view_key(struct view *v, int key)
 	case 'b':
 		jump_parent(v, TREE_BORN);
 		break;
+	case 'c':
+		jump_caba(v);
+		break;
+	case 'L':
+		return toggle_lineage(v);
 	case 'f':
 		v->follow = !v->follow;
 		snprintf(v->msg, sizeof(v->msg), "%s", v->follow ?

@@ -92,6 +92,8 @@ enum {
 	VIEW_HELP = 1 << 3,	/* show the help screen */
 	VIEW_SIGNAL = 1 << 4,	/* send v->signal to v->signal_to */
 	VIEW_RESORT = 1 << 5,	/* order the siblings by v->sort again */
+	VIEW_LINEAGE = 1 << 6,	/* build the model again with or without the
+				 * released ancestors (v->show_lineage) */
 };
 
 /* Keys that are not characters, independent of any terminal library. */
@@ -143,6 +145,7 @@ struct view {
 	unsigned int delay_ds;		/* refresh delay in tenths of a second */
 
 	bool show_kthreads;		/* kernel threads are shown */
+	bool show_lineage;		/* released ancestors are rows of the born tree */
 	bool columns;			/* the CPU%, RSS and TIME columns */
 	enum view_sort sort;
 

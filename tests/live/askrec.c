@@ -3,12 +3,13 @@
  * Asks cabatreed's socket about processes and prints its reply as it
  * came, for tests/live/recorder-query.sh:
  *
- *   askrec [-n PIDNS] [-w MS] [-p PROC] [-s SECONDS] [-t] SOCKET PID...
+ *   askrec [-V VERSION] [-n PIDNS] [-w MS] [-p PROC] [-s SECONDS] [-t] SOCKET PID...
  *   askrec -r [-s SECONDS] SOCKET < BYTES
  *
  * Each PID's start time is read from PROC (default /proc)/PID/stat, or
  * given as PID:START; the
- * pid namespace is PIDNS, else that of /proc/self/ns/pid. -r sends stdin
+ * pid namespace is PIDNS, else that of /proc/self/ns/pid; the question is
+ * of the protocol's VERSION (default: the newest). -r sends stdin
  * as it is. -s sends half of it, waits SECONDS, then sends the rest; the
  * end of what is sent is told (shutdown) in every case. -t
  * says on stderr how long the reply took (microseconds). Exits 0 for an
@@ -91,8 +92,11 @@ int main(int argc, char **argv)
 	char err[512];
 	int opt, fd, i, ret;
 
-	while ((opt = getopt(argc, argv, "n:w:p:s:rt")) != -1) {
+	while ((opt = getopt(argc, argv, "V:n:w:p:s:rt")) != -1) {
 		switch (opt) {
+		case 'V':
+			q.version = (unsigned int)strtoul(optarg, NULL, 10);
+			break;
 		case 'n':
 			q.pidns = strtoull(optarg, NULL, 10);
 			break;

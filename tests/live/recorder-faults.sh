@@ -44,10 +44,15 @@ sign() {
 	rm -f "$1.body"
 }
 # to_v1 FILE: FILE as an earlier release wrote it (version 1, no checksum,
-# every CABA witnessed or inferred).
+# every CABA witnessed or inferred, no lineage).
 to_v1() {
-	sed -e '1s/^cabatree-recorder-state 3$/cabatree-recorder-state 1/' -e '$d' \
-		-e 's/^\([0-9]* [0-9]* [0-9]* [0-9]*\) [pd]$/\1 i/' "$1"
+	awk 'NR == 1 { print "cabatree-recorder-state 1"; next }
+	     NR == 8 && $1 == "dropped" { next }
+	     $1 == "released" && NF == 2 { skip = $2; next }
+	     skip > 0 { skip--; next }
+	     /^checksum / { next }
+	     NF == 9 { $0 = $1 " " $2 " " $3 " " $4 " " ($5 ~ /^[pd]$/ ? "i" : $5) }
+	     { print }' "$1"
 }
 # to_v2 FILE: the same in version 2, with its checksum.
 to_v2() {
@@ -63,23 +68,26 @@ whole_state() {
 	[ "$(tail -c 1 "$tmp/whole-check" | od -An -c | tr -d ' ')" = '\n' ] &&
 	[ "$(tail -n 1 "$tmp/whole-check")" = \
 	  "checksum crc32 $(head -n -1 "$tmp/whole-check" | crc32)" ] &&
-	awk 'NR == 1 { ok = $0 == "cabatree-recorder-state 3"; next }
+	awk 'NR == 1 { ok = $0 == "cabatree-recorder-state 4"; next }
 	     NR == 2 { ok = ok && $1 == "boot_id" && NF == 2; next }
 	     NR == 3 { ok = ok && $1 == "backend" && NF == 2; next }
 	     NR == 4 { ok = ok && $1 == "pidns" && NF == 2; next }
 	     NR == 5 { ok = ok && $1 == "daemon" && NF == 3; next }
 	     NR == 6 { ok = ok && $1 == "updated" && NF == 2; next }
 	     NR == 7 { ok = ok && $1 == "lost" && NF == 2; next }
-	     NR == 8 { ok = ok && $1 == "processes" && NF == 2; n = $2; next }
-	     NR <= 8 + n { ok = ok && /^[0-9]+ [0-9]+ [0-9]+ [0-9]+ [wipd]$/; next }
-	     NR == 9 + n { ok = ok && $0 == "end"; next }
-	     NR == 10 + n { ok = ok && /^checksum crc32 [0-9a-f]+$/ && length($0) == 23; next }
+	     NR == 8 { ok = ok && $1 == "dropped" && NF == 2; next }
+	     NR == 9 { ok = ok && $1 == "processes" && NF == 2; n = $2; next }
+	     NR <= 9 + n { ok = ok && /^[0-9]+ [0-9]+ [0-9]+ [0-9]+ [wipd] [0-9]+ [0-9]+ [!-~]+ [!-~]+$/; next }
+	     NR == 10 + n { ok = ok && $1 == "released" && NF == 2; r = $2; next }
+	     NR <= 10 + n + r { ok = ok && /^[0-9]+ [0-9]+ [0-9]+ [0-9]+ [0-9]+ [0-9]+ -?[0-9]+ [!-~]+ [!-~]+$/; next }
+	     NR == 11 + n + r { ok = ok && $0 == "end"; next }
+	     NR == 12 + n + r { ok = ok && /^checksum crc32 [0-9a-f]+$/ && length($0) == 23; next }
 	     { ok = 0 }
-	     END { exit !(ok && NR == 10 + n) }' "$tmp/whole-check"
+	     END { exit !(ok && NR == 12 + n + r) }' "$tmp/whole-check"
 }
 rnd() { od -An -N1 -tu1 /dev/urandom | tr -d ' '; }
-# The line of pid $2 in the state file $1.
-line_of() { awk -v p="$2" '$1 == p && NF == 5' "$1"; }
+# The line of process $2 in the state file $1 (version 4: with its lineage).
+line_of() { awk -v p="$2" '$1 == p && (NF == 5 || NF == 9) && $5 ~ /^[wipd]$/' "$1"; }
 start_of() { awk '{ sub(/.*\) /, ""); split($0, f, " "); print f[20] }' "/proc/$1/stat"; }
 
 # ---- 1. kill -9 at random moments, many of them in the middle of a write ----
@@ -195,7 +203,7 @@ chain="$a $b $c"
 sleep 0.3
 stop_daemon
 check "damaged: the chain was witnessed" [ "$(line_of "$st" "$c" | cut -d' ' -f3,5)" = "$b w" ]
-check "the state file is of version 3, whole, its checksum right" whole_state "$st"
+check "the state file is of version 4, whole, its checksum right" whole_state "$st"
 cp "$st" "$tmp/whole"
 total=$(sed -n 's/^processes //p' "$st")
 
@@ -207,8 +215,8 @@ check "version 1: ... with its witnessed CABAs" \
 	[ "$(jq -r ".processes[] | select(.pid == $c) | \"\\(.caba) \\(.caba_status)\"" "$tmp/json")" = "$b witnessed" ]
 start_daemon "$st" "$log"
 check "version 1: cabatreed continues from it" grep -q "continuing from $st: $total processes" "$log"
-check "... says it writes it again as version 3" grep -q \
-	"the state file $st is of version 1, without a checksum: it is written again as version 3" "$log"
+check "... says it writes it again as version 4" grep -q \
+	"the state file $st is of version 1, without a checksum: it is written again as version 4" "$log"
 sleep 0.3
 check "... and does" whole_state "$st"
 check "version 1: what it recorded is kept, witnessed" \
@@ -224,8 +232,8 @@ check "version 2: pid 1 is inferred in it" [ "$(line_of "$st" 1 | cut -d' ' -f5)
 check "version 2: cabatree uses it" [ "$(jq -r .caba_source "$tmp/json")" = recorder ]
 start_daemon "$st" "$log"
 check "version 2: cabatreed continues from it" grep -q "continuing from $st: $total processes" "$log"
-check "... says it writes it again as version 3" grep -q \
-	"the state file $st is of version 2, which does not say which inferred CABAs may hide a reparenting: all of them are taken to; it is written again as version 3" "$log"
+check "... says it writes it again as version 4" grep -q \
+	"the state file $st is of version 2, which does not say which inferred CABAs may hide a reparenting: all of them are taken to; it is written again as version 4" "$log"
 sleep 0.3
 check "... and does" whole_state "$st"
 check "version 2: what it recorded is kept, witnessed" \
@@ -234,7 +242,7 @@ check "version 2: pid 1 and kthreadd are defined" \
 	[ "$(line_of "$st" 1 | cut -d' ' -f3,5) $(line_of "$st" 2 | cut -d' ' -f3,5)" = "0 d 0 d" ]
 check "version 2: an inferred CABA it held stays from a reaper" awk '
 	NR == FNR { if (NF == 5 && $5 == "i") v[$1 " " $2] = 1; next }
-	NF == 5 && ($1 " " $2) in v && $5 != "i" && $5 != "d" { bad++ }
+	NF == 9 && $5 ~ /^[wipd]$/ && ($1 " " $2) in v && $5 != "i" && $5 != "d" { bad++ }
 	END { exit bad > 0 }' "$tmp/v2" "$st"
 stop_daemon
 
@@ -252,11 +260,12 @@ no_caba_from_it()
 # b's line last, cut after 4 characters: damaged at its last line.
 reorder_cut()
 {
-	local n
+	local n h
 	n=$(sed -n 's/^processes //p' "$1")
-	head -n 8 "$1"
+	h=$(grep -n '^processes ' "$1" | cut -d: -f1)
+	head -n "$h" "$1"
 	line_of "$1" "$c"
-	sed -n "9,$((8 + n))p" "$1" | awk -v b="$b" -v c="$c" '$1 != b && $1 != c'
+	sed -n "$((h + 1)),$((h + n))p" "$1" | awk -v b="$b" -v c="$c" '$1 != b && $1 != c'
 	line_of "$1" "$b" | cut -c1-4 | tr -d '\n'
 }
 
@@ -291,28 +300,30 @@ kept_same=$(sed -n "9,$((7 + total))p" "$tmp/damaged" | awk -v c="$c" '$1 != c' 
 	while read -r p s cp cs k; do
 		[ "$(start_of "$p" 2>/dev/null)" = "$s" ] || continue
 		[ "$cp" = 0 ] || [ "$(start_of "$cp" 2>/dev/null)" = "$cs" ] || continue
-		[ "$(line_of "$st" "$p")" = "$p $s $cp $cs $k" ] ||
-			{ [ "$cp $k" = "0 i" ] && [ "$(line_of "$st" "$p")" = "$p $s 0 0 d" ]; } ||
+		[ "$(line_of "$st" "$p" | cut -d' ' -f1-5)" = "$p $s $cp $cs $k" ] ||
+			{ [ "$cp $k" = "0 i" ] &&
+			  [ "$(line_of "$st" "$p" | cut -d' ' -f1-5)" = "$p $s 0 0 d" ]; } ||
 			echo "$p"
 	done)
 check "damaged: every record kept is applied as it was" [ -z "$kept_same" ]
 stop_daemon
 
-# 3c. Version 3 cut short: its checksum cannot vouch for what is left.
+# 3c. Version 4 cut short: its checksum cannot vouch for what is left.
 total=$(sed -n 's/^processes //p' "$tmp/whole")
+nrel=$(sed -n 's/^released //p' "$tmp/whole")
 reorder_cut "$tmp/whole" > "$tmp/cut"
 cp "$tmp/cut" "$st"
 "$CABATREE" > /dev/null 2> "$tmp/err"
 check "cut short: cabatree still runs" [ $? = 0 ]
 check "cut short: cabatree says the checksum line is missing, and where" grep -q \
-	"state file '$st' is malformed (line $((8 + total)): no checksum line at the end: the file is cut short or damaged)" \
+	"state file '$st' is malformed (line $((9 + total)): no checksum line at the end: the file is cut short or damaged)" \
 	"$tmp/err"
 "$CABATREE" --json > "$tmp/json"
 check "cut short: cabatree shows no CABA from it" \
 	[ "$(jq '[.processes[] | select(.caba != null)] | length' "$tmp/json")" = 0 ]
 start_daemon "$st" "$log"
 check "cut short: cabatreed keeps none of it, and says how many it dropped" grep -q \
-	"the state file $st is damaged (line $((8 + total)): no checksum line at the end: the file is cut short or damaged): no line of it can be trusted, so all its $((total - 1)) processes were dropped; /proc fills them in as inferred; the damaged file was moved to $st.corrupt" \
+	"the state file $st is damaged (line $((9 + total)): no checksum line at the end: the file is cut short or damaged): no line of it can be trusted, so all its $((total - 1)) processes were dropped; /proc fills them in as inferred; the damaged file was moved to $st.corrupt" \
 	"$log"
 check "cut short: the damaged file is kept aside" cmp -s "$st.corrupt" "$tmp/cut"
 sleep 0.3
@@ -321,9 +332,9 @@ check "cut short: a CABA before the damage is inferred again" \
 check "cut short: ... and the one after it" [ "$(line_of "$st" "$c" | cut -d' ' -f3,5)" = "$b p" ]
 stop_daemon
 
-# 3d. One digit of a pid changed in a whole version 3 file: c's CABA b
+# 3d. One digit of a pid changed in a whole version 4 file: c's CABA b
 # made another pid. The line still reads well; the checksum tells.
-awk -v c="$c" '$1 == c && NF == 5 {
+awk -v c="$c" '$1 == c && NF == 9 && $5 ~ /^[wipd]$/ {
 		$3 = substr($3, 1, length($3) - 1) (substr($3, length($3)) + 1) % 10
 	} { print }' "$tmp/whole" > "$tmp/flipped"
 check "changed digit: one byte differs" [ "$(cmp -l "$tmp/whole" "$tmp/flipped" | wc -l)" = 1 ]
@@ -331,16 +342,16 @@ cp "$tmp/flipped" "$st"
 "$CABATREE" > /dev/null 2> "$tmp/err"
 check "changed digit: cabatree shows the real tree" [ $? = 0 ]
 check "changed digit: cabatree says the checksum does not match, and where" grep -q \
-	"state file '$st' is malformed (line $((10 + total)): checksum mismatch: the file was changed or damaged); restart cabatreed. Showing the real tree only." \
+	"state file '$st' is malformed (line $((12 + total + nrel)): checksum mismatch: the file was changed or damaged); restart cabatreed. Showing the real tree only." \
 	"$tmp/err"
 "$CABATREE" --tree=born > /dev/null 2> "$tmp/err"
 check "changed digit: cabatree --tree=born fails" [ $? = 1 ]
-check "... and says why" grep -q "state file '$st' is malformed (line $((10 + total)): checksum mismatch" "$tmp/err"
+check "... and says why" grep -q "state file '$st' is malformed (line $((12 + total + nrel)): checksum mismatch" "$tmp/err"
 no_caba_from_it "changed digit"
 start_daemon "$st" "$log"
 sed -n 's/^cabatreed: \(the state file .*checksum mismatch.*\)/# \1/p' "$log"
 check "changed digit: cabatreed keeps none of it, and says how many it dropped" grep -q \
-	"the state file $st is damaged (line $((10 + total)): checksum mismatch: the file was changed or damaged): no line of it can be trusted, so all its $total processes were dropped; /proc fills them in as inferred; the damaged file was moved to $st.corrupt" \
+	"the state file $st is damaged (line $((12 + total + nrel)): checksum mismatch: the file was changed or damaged): no line of it can be trusted, so all its $total processes were dropped; /proc fills them in as inferred; the damaged file was moved to $st.corrupt" \
 	"$log"
 check "changed digit: the damaged file is kept aside" cmp -s "$st.corrupt" "$tmp/flipped"
 sleep 0.3

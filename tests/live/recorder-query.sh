@@ -6,8 +6,10 @@
 # backend; a stalled client holds up no other; garbage is refused and the
 # daemon lives on; 40 clients at once; a pid namespace made after the
 # recorder started is answered in its own pids; under hidepid=2 a user is
-# answered about their own processes only. Needs root, unshare, nsenter
-# and setpriv.
+# answered about their own processes only. Questions of version 2 get
+# the lineage where it may be given (root, the recorder's own pid
+# namespace), none elsewhere; a question of version 1 still gets an
+# answer of version 1. Needs root, unshare, nsenter and setpriv.
 set -u
 : "${TOP_SRCDIR:=$(cd "$(dirname "$0")/../.." && pwd)}"
 : "${TOP_BUILDDIR:=$TOP_SRCDIR/build}"
@@ -39,8 +41,11 @@ backends=connector
 grep -q '^#define HAVE_BPF 1' "$TOP_BUILDDIR/config.h" && backends="ebpf connector"
 
 start_of() { awk '{ sub(/.*\) /, ""); split($0, f, " "); print f[20] }' "/proc/$1/stat"; }
-# entry FILE PID: the answer's line for PID: "KIND CABA CABA_START".
-entry() { awk -v p="$2" '$1 == p && NF == 5 { print $3, $4, $5 }' "$1"; }
+# entry FILE PID: the answer's line for PID: "KIND CABA CABA_START"
+# (version 1: 5 fields; version 2: 7, the creator last).
+entry() { awk -v p="$2" '$1 == p && (NF == 5 || NF == 7) { print $3, $4, $5 }' "$1"; }
+# creator FILE PID: "CREATOR CREATOR_START" of PID's line (version 2).
+creator() { awk -v p="$2" '$1 == p && NF == 7 { print $6, $7 }' "$1"; }
 
 for be in $backends; do
 	d=$tmp/$be
@@ -75,6 +80,46 @@ for be in $backends; do
 	done
 	echo "# $be: $RUNS questions, $((RUNS - bad)) witnessed; answer in $((total / RUNS)) us on average, $worst us at worst"
 	check "$be: a fresh process is witnessed with its CABA in each of $RUNS answers" [ $bad = 0 ]
+
+	# ---- versions: 2 with lineage for root here, 1 as before ----
+	sleep 30 &
+	kid=$!
+	"$ASKREC" "$sock" $$ $kid > "$d/ans" && [ "$(head -n 1 "$d/ans")" = "cabatree-answer 2" ]
+	check "$be: a question of version 2 gets an answer of version 2" [ $? = 0 ]
+	check "$be: ... with lineage, to root in the recorder's pid namespace" \
+		grep -qx 'lineage 1' "$d/ans"
+	[ "$(entry "$d/ans" $kid | cut -d' ' -f1-2)" = "w $$" ] &&
+		[ "$(creator "$d/ans" $kid)" = "0 0" ]
+	check "$be: ... a process made by a living one: no released ancestor" [ $? = 0 ]
+	"$ASKREC" -V 1 "$sock" $$ $kid > "$d/ans1" &&
+		[ "$(head -n 1 "$d/ans1")" = "cabatree-answer 1" ]
+	check "$be: a question of version 1 gets an answer of version 1" [ $? = 0 ]
+	[ "$(grep -c -e '^lineage' -e '^dropped' -e '^released' "$d/ans1")" = 0 ] &&
+		[ "$(entry "$d/ans1" $kid | cut -d' ' -f1-2)" = "w $$" ] &&
+		[ "$(awk -v p=$kid '$1 == p { print NF }' "$d/ans1")" = 5 ]
+	check "$be: ... without lineage, its process lines of 5 fields" [ $? = 0 ]
+	printf 'cabatree-query 1\npidns %s\nwait-ms 0\ncount 1\n%s %s\nend\n' \
+		"$(stat -L -c %i /proc/self/ns/pid)" $kid "$(start_of $kid)" |
+		"$ASKREC" -r "$sock" > "$d/ans1" &&
+		[ "$(sed -n 's/^count //p' "$d/ans1")" = 1 ] &&
+		[ "$(entry "$d/ans1" $kid | cut -d' ' -f1-2)" = "w $$" ]
+	check "$be: ... the same written by hand, as an older cabatree writes it" [ $? = 0 ]
+	printf 'cabatree-query 3\npidns 1\nwait-ms 0\ncount 0\nend\n' | "$ASKREC" -r "$sock" > "$d/ans1"
+	[ $? = 2 ] && grep -q 'version 3 of the question is not supported; only versions 1 to 2' "$d/ans1"
+	check "$be: a question of version 3 is refused, saying which are read" [ $? = 0 ]
+	kill $kid
+	wait $kid 2>/dev/null
+	# A double fork, its middle reaped: named on the lineage of what it made.
+	sh -c 'sh -c "sleep 30 & echo \$! > $0"' "$d/df"
+	df=$(cat "$d/df")
+	"$ASKREC" "$sock" "$df" > "$d/ans"
+	# shellcheck disable=SC2046  # two fields
+	set -- $(creator "$d/ans" "$df")
+	[ "${1:-0}" != 0 ] &&
+		awk -v p="$1" -v s="$2" '$1 == p && $2 == s && NF == 8 && $7 == "sh"' "$d/ans" | grep -q .
+	check "$be: a double fork: the middle one, released, is named on the lineage" [ $? = 0 ] ||
+		sed 's/^/#   /' "$d/ans"
+	kill "$df"
 
 	# ---- unknown, gone: 'u' at once ----
 	sleep 30 &
@@ -192,6 +237,8 @@ check "... C witnessed with A as CABA, in the namespace's pids" \
 	[ "$(entry "$d/ans" "$c")" = "w $a $(awk '{ sub(/.*\) /, ""); split($0, f, " "); print f[20] }' "/proc/$nsinit/root/proc/$a/stat")" ]
 check "... A witnessed with the init as CABA" [ "$(entry "$d/ans" "$a" | cut -d' ' -f1-2)" = "w 1" ]
 check "... the init's CABA is outside" [ "$(entry "$d/ans" 1)" = "o 0 0" ]
+grep -qx 'lineage 0' "$d/ans" && grep -qx 'released 0' "$d/ans"
+check "... no lineage: a released pid has no number there" [ $? = 0 ]
 nsenter -t "$nsinit" -p -m "$ASKREC" "$sock" 1 "$a" "$c" > "$d/ans2" &&
 	[ "$(sed 1,4d "$d/ans")" = "$(sed 1,4d "$d/ans2")" ]
 check "from inside the namespace: the same answer" [ $? = 0 ]
@@ -225,6 +272,9 @@ echo "# hidepid: the user's P $p, R $r; asked with root's $$ and cabatreed's $dp
 in_ns "$ASKREC" "$sock" "$r" "$p" "$$:$(start_of $$)" "$dpid:$(start_of "$dpid")" > "$d/ans"
 check "hidepid: the user is answered" [ $? = 0 ]
 check "hidepid: ... filtered" grep -qx 'filtered 1' "$d/ans"
+grep -qx 'lineage 0' "$d/ans" && grep -qx 'released 0' "$d/ans" &&
+	[ "$(creator "$d/ans" "$r")" = "0 0" ]
+check "hidepid: ... without lineage" [ $? = 0 ]
 check "hidepid: ... their double-forked R has its CABA, P" \
 	[ "$(entry "$d/ans" "$r")" = "w $p $(start_of "$p")" ]
 check "hidepid: ... P's CABA, root's, is hidden" [ "$(entry "$d/ans" "$p")" = "h 0 0" ]
@@ -233,7 +283,7 @@ check "hidepid: ... root's processes are unknown to them" [ $? = 0 ]
 # Every pid in the answer but those asked: none of another user's.
 others=$(ps -e -o uid=,pid= | awk '$1 != 65534 { print $2 }')
 leak=
-for n in $(sed -n '/^count/,/^end/p' "$d/ans" | awk 'NF == 5 && $4 != 0 { print $4 }'); do
+for n in $(sed -n '/^count/,/^end/p' "$d/ans" | awk '(NF == 5 || NF == 7) && $4 != 0 { print $4 }'); do
 	for o in $others; do [ "$n" = "$o" ] && leak="$leak $n"; done
 done
 check "hidepid: no other user's pid in the answer${leak:+ (found:$leak)}" [ -z "$leak" ]

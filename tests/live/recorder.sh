@@ -109,11 +109,12 @@ check "it says what it records with" [ $? = 0 ]
 
 # How the state says each CABA found at the start is known: the letter
 # ending its line (w, i from a reaper, p from a parent that made it, d).
-kind() { awk -v p="$1" '$1 == p && NF == 5 { print $3 "/" $5 }' "$tmp/state"; }
+kind() { awk -v p="$1" '$1 == p && NF == 9 && $5 ~ /^[wipd]$/ { print $3 "/" $5 }' "$tmp/state"; }
 check "pid 1's CABA is by definition" [ "$(kind 1)" = 0/d ]
 check "kthreadd's CABA is by definition" [ "$(kind 2)" = 0/d ]
 check "init's children are inferred from a reaper, all of them" \
-	awk '$3 == 1 && $5 == "i" { i++ } $3 == 1 && $5 == "p" { p++ } END { exit !(i && !p) }' \
+	awk 'NF == 9 && $3 == 1 && $5 == "i" { i++ } NF == 9 && $3 == 1 && $5 == "p" { p++ }
+	     END { exit !(i && !p) }' \
 	"$tmp/state"
 check "the subreaper, this shell's child, is inferred from it: no reaper" [ "$(kind "$tP")" = "$$/p" ]
 check "a shell's child is inferred from the shell, no reaper" [ "$(kind "$ssleep")" = "$ssh/p" ]

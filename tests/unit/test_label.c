@@ -417,11 +417,57 @@ static void test_glyphs(void **state)
 	assert_string_equal(label_tree_title(TREE_BORN), "BORN TREE (CABA)");
 }
 
+/*
+ * How a released ancestor ended, for people: local time, the date when
+ * not the day of the model's time, the status unless it exited with 0.
+ */
+static void test_ended(void **state)
+{
+	struct ct_model m;
+	struct ct_released r = { .pid = 5, .start_time = 100, .end_time = 2990,
+				 .exit_status = 0 };
+	char buf[96];
+
+	(void)state;
+	setenv("TZ", "UTC0", 1);
+	tzset();
+	memset(&m, 0, sizeof(m));
+	m.boot_time = 1795809600;	/* 2026-11-27T20:00:00Z */
+	m.clock_ticks = 100;
+	m.time = 1795814068;
+	label_ended(buf, sizeof(buf), &m, &r);
+	assert_string_equal(buf, "ended 20:00:29");
+	r.exit_status = 256;
+	label_ended(buf, sizeof(buf), &m, &r);
+	assert_string_equal(buf, "ended 20:00:29, exited 1");
+	r.exit_status = 11 | 0x80;
+	label_ended(buf, sizeof(buf), &m, &r);
+	assert_string_equal(buf, "ended 20:00:29, killed by SIGSEGV, core dumped");
+	m.time += 86400;
+	r.exit_status = 15;
+	label_ended(buf, sizeof(buf), &m, &r);
+	assert_string_equal(buf, "ended 2026-11-27 20:00:29, killed by SIGTERM");
+	/* No boot time: no time of day. */
+	m.boot_time = -1;
+	m.clock_ticks = 0;
+	label_ended(buf, sizeof(buf), &m, &r);
+	assert_string_equal(buf, "ended, killed by SIGTERM");
+	r.exit_status = -1;
+	label_ended(buf, sizeof(buf), &m, &r);
+	assert_string_equal(buf, "ended");
+	r.end_time = 0;
+	label_ended(buf, sizeof(buf), &m, &r);
+	assert_string_equal(buf, "");
+	unsetenv("TZ");
+	tzset();
+}
+
 int main(void)
 {
 	const struct CMUnitTest fixed[] = {
 		cmocka_unit_test_setup_teardown(test_plain, setup, teardown),
 		cmocka_unit_test(test_born_from),
+		cmocka_unit_test(test_ended),
 		cmocka_unit_test_setup_teardown(test_options, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_user_per_tree, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_args, setup, teardown),

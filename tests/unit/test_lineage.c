@@ -474,14 +474,230 @@ static void test_records_from_file(void **state)
 	proclist_free(&pl);
 }
 
+/* A process made and ended: its name and program, its exit and release. */
+static struct born_proc *made(struct born_table *t, pid_t creator, pid_t pid,
+			      const char *comm, const char *path)
+{
+	struct born_proc *p = born_fork(t, creator, ST(creator), pid, ST(pid));
+
+	assert_non_null(p);
+	born_set_comm(p, comm, strlen(comm));
+	if (path)
+		born_set_path(p, path, strlen(path));
+	return p;
+}
+
+static void ended(struct born_table *t, struct born_proc *p, unsigned long long ticks,
+		  int status)
+{
+	born_exit(t, p->pid, p->start);
+	born_set_end(p, NS(ticks), status);
+	assert_true(born_release(t, p->pid, p->start));
+}
+
+static const struct proto_entry *entry_of(const struct proto_answer *a, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++) {
+		if (a->v[i].pid == pid)
+			return &a->v[i];
+	}
+	return NULL;
+}
+
+/* The answer about pids, from t, as query.c gives it. */
+static void ask_table(const struct born_table *t, const pid_t *pids, size_t n,
+		      struct proto_answer *a)
+{
+	size_t i;
+
+	memset(a, 0, sizeof(*a));
+	snprintf(a->backend, sizeof(a->backend), "ebpf");
+	a->version = 2;
+	a->n = n;
+	a->v = xcalloc(n, sizeof(*a->v));
+	for (i = 0; i < n; i++) {
+		const struct born_proc *p = born_find(t, pids[i], ST(pids[i]));
+		struct proto_entry *e = &a->v[i];
+
+		e->pid = pids[i];
+		e->start = ST(pids[i]);
+		e->kind = PK_UNKNOWN;
+		if (!p)
+			continue;
+		e->kind = p->defined ? PK_DEFINED : !p->caba ? PK_UNKNOWN :
+			  !p->inferred ? PK_WITNESSED : p->from_reaper ? PK_REAPER : PK_INFERRED;
+		if (p->caba) {
+			e->caba = p->caba->pid;
+			e->caba_start = p->caba->start;
+		}
+	}
+	answer_lineage(t, a);
+	{
+		struct proto_answer b;
+
+		reparse(a, &b);
+		proto_answer_free(&b);
+	}
+}
+
+/*
+ * From events as the backends give them: a double fork whose middle is
+ * reaped, a chain of five released ancestors, the ancestors dropped with
+ * their last living descendant, and the cap.
+ */
+static void test_answer_from_events(void **state)
+{
+	static const pid_t asked[] = { 1, 100, 202, 306 };
+	struct born_table t;
+	struct born_proc *p, *mid, *first;
+	struct proto_answer a;
+	const struct proto_entry *e;
+	const struct proto_released *r;
+	size_t i;
+
+	(void)state;
+	born_init(&t);
+	p = born_seed(&t, 1, ST(1));
+	born_set_defined(&t, p);
+	made(&t, 1, 100, "bash", "/bin/bash");
+	/* bash > nohup (200) > sh (201) > daemon (202), the two between reaped. */
+	first = made(&t, 100, 200, "nohup", "/usr/bin/nohup");
+	mid = made(&t, 200, 201, "sh", "/bin/sh");
+	made(&t, 201, 202, "daemon", "/usr/sbin/daemon");
+	ended(&t, mid, 1500, 0);
+	ended(&t, first, 1501, 0);
+	/* 300 > 301 > ... > 305 > 306, the five between ended. */
+	made(&t, 1, 300, "init.sh", NULL);
+	for (i = 301; i <= 306; i++)
+		made(&t, (pid_t)i - 1, (pid_t)i, "step", NULL);
+	for (i = 301; i <= 305; i++)
+		ended(&t, born_find(&t, (pid_t)i, ST(i)), 2000 + i, (int)i);
+	assert_int_equal(t.nreleased, 7);
+
+	ask_table(&t, asked, 4, &a);
+	e = entry_of(&a, 202);
+	assert_true(e->kind == PK_WITNESSED && e->caba == 100);
+	assert_true(e->creator == 201 && e->creator_start == ST(201));
+	r = rel_of(&a, 201);
+	assert_string_equal(r->name, "sh");
+	assert_string_equal(r->program, "/bin/sh");
+	assert_true(r->end == 1500 && r->status == 0 && r->creator == 200);
+	r = rel_of(&a, 200);
+	assert_string_equal(r->name, "nohup");
+	assert_true(r->end == 1501 && r->creator == 0 && r->creator_start == 0);
+	e = entry_of(&a, 306);
+	assert_true(e->caba == 300 && e->creator == 305);
+	for (i = 305; i > 301; i--) {
+		r = rel_of(&a, (pid_t)i);
+		assert_non_null(r);
+		assert_true(r->creator == (pid_t)i - 1 && r->status == (int)i);
+	}
+	assert_true(rel_of(&a, 301)->creator == 0);
+	assert_int_equal(a.nrel, 7);
+	assert_true(entry_of(&a, 100)->creator == 0 && entry_of(&a, 1)->creator == 0);
+	proto_answer_free(&a);
+
+	/* The daemon ends: nohup and sh go with it. */
+	ended(&t, born_find(&t, 202, ST(202)), 3000, 0);
+	assert_int_equal(t.nreleased, 5);
+	ask_table(&t, asked, 4, &a);
+	assert_int_equal(a.nrel, 5);
+	assert_null(rel_of(&a, 200));
+	assert_null(rel_of(&a, 201));
+	assert_true(entry_of(&a, 202)->kind == PK_UNKNOWN);
+	proto_answer_free(&a);
+
+	/* A cap of 3: the two released longest ago dropped, the chain cut there. */
+	born_set_max_released(&t, 3);
+	assert_true(t.dropped == 2);
+	ask_table(&t, asked, 4, &a);
+	assert_true(a.dropped == 2);
+	assert_int_equal(a.nrel, 3);
+	assert_true(rel_of(&a, 303)->creator == 0 && rel_of(&a, 303)->creator_start == 1);
+	assert_null(rel_of(&a, 302));
+	proto_answer_free(&a);
+
+	/* None kept: no lineage is given (query.c), and the table has none to give. */
+	born_set_max_released(&t, 0);
+	assert_int_equal(t.nreleased, 0);
+	ask_table(&t, asked, 4, &a);
+	assert_int_equal(a.nrel, 0);
+	assert_true(entry_of(&a, 306)->creator == 0 && entry_of(&a, 306)->creator_start == 1);
+	proto_answer_free(&a);
+	born_free(&t);
+}
+
+/*
+ * The state file cabatreed writes, read by cabatree when the socket does
+ * not answer: the same lineage as the answer, for the processes scanned.
+ */
+static void test_records_from_state_file(void **state)
+{
+	struct state_meta meta = { .backend = "ebpf", .boot_id = "b", .pidns = 1,
+				   .daemon_pid = 1, .daemon_start = ST(1) };
+	struct strbuf sb = STRBUF_INIT;
+	struct born_table t;
+	struct born_proc *p, *mid, *first;
+	struct ct_proclist pl;
+	struct state st;
+	const struct ct_released *r;
+	char err[256];
+
+	(void)state;
+	born_init(&t);
+	p = born_seed(&t, 1, ST(1));
+	born_set_defined(&t, p);
+	made(&t, 1, 100, "bash", "/bin/bash");
+	first = made(&t, 100, 200, "nohup", "/usr/bin/nohup");
+	mid = made(&t, 200, 201, "sh c", "/bin/sh");
+	made(&t, 201, 202, "daemon", "/usr/sbin/daemon");
+	/* Alive when the file is written, gone by the scan. */
+	made(&t, 100, 210, "tmux", "/usr/bin/tmux");
+	made(&t, 210, 211, "tmux: server", NULL);
+	ended(&t, mid, 1500, 0);
+	ended(&t, first, 1501, 9);
+	meta.dropped = 4;	/* as cabatreed writes it: t.dropped */
+	state_format(&sb, &t, &meta);
+	assert_int_equal(state_parse(sb.s, sb.len, &st, err, sizeof(err)), 0);
+	assert_int_equal(st.version, 4);
+	memset(&pl, 0, sizeof(pl));
+	fx_add_plain(&pl, 1, 0, 0, CABA_DEFINED, "init", 0, ST(1));
+	fx_add_plain(&pl, 100, 1, 1, CABA_WITNESSED, "bash", 0, ST(100));
+	fx_add_plain(&pl, 202, 1, 100, CABA_WITNESSED, "daemon", 0, ST(202));
+	fx_add_plain(&pl, 211, 1, 100, CABA_WITNESSED, "tmux: server", 0, ST(211));
+	recorder_file_lineage(&pl, &st);
+	assert_true(pl.meta.has_lineage && pl.meta.lineage_dropped == 4);
+	assert_int_equal(pl.nreleased, 3);
+	r = lineage_creator(&pl, pl.v[2].made_by);
+	assert_true(r && r->pid == 201 && r->end_time == 1500 && r->exit_status == 0);
+	assert_int_equal(r->name_len, 4);
+	assert_memory_equal(r->name, "sh c", 4);
+	r = lineage_creator(&pl, r->made_by);
+	assert_true(r && r->pid == 200 && r->end_time == 1501 && r->exit_status == 9);
+	assert_string_equal(r->program, "/usr/bin/nohup");
+	assert_int_equal(r->made_by, 0);
+	r = lineage_creator(&pl, pl.v[3].made_by);
+	assert_true(r && r->pid == 210 && r->end_time == 0 && r->exit_status == -1);
+	assert_string_equal(r->program, "/usr/bin/tmux");
+	assert_int_equal(r->made_by, 0);
+	proclist_free(&pl);
+	state_free(&st);
+	sb_free(&sb);
+	born_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_answer_chains),
 		cmocka_unit_test(test_answer_loop),
 		cmocka_unit_test(test_answer_budget),
+		cmocka_unit_test(test_answer_from_events),
 		cmocka_unit_test(test_records_from_answer),
 		cmocka_unit_test(test_records_from_file),
+		cmocka_unit_test(test_records_from_state_file),
 	};
 
 	return unit_status(cmocka_run_group_tests_name("lineage", tests, NULL, NULL));

@@ -932,6 +932,103 @@ static void test_split_ns(void **state)
 	proclist_free(&pl);
 }
 
+/* A released ancestor for the lineage tests, as a source gives it. */
+static void add_released(struct ct_proclist *pl, pid_t pid, const char *name, size_t made_by,
+			 bool cut)
+{
+	struct ct_released *r;
+
+	pl->released = realloc(pl->released, (pl->nreleased + 1) * sizeof(*pl->released));
+	assert_non_null(pl->released);
+	r = &pl->released[pl->nreleased++];
+	memset(r, 0, sizeof(*r));
+	r->pid = pid;
+	r->start_time = 100;
+	r->end_time = 200;
+	r->exit_status = 0;
+	r->name = name ? fx_bytes(name, strlen(name)) : NULL;
+	r->name_len = name ? strlen(name) : 0;
+	r->made_by = made_by;
+	r->lineage_cut = cut;
+}
+
+/*
+ * The lineage: bash (10) made sh (released, pid 30 again alive as another
+ * process), which made daemon (40); a chain of two released ancestors
+ * made job (50). Released ancestors go between a process and its CABA,
+ * in the born tree only; no CABA changes, model_find never gives them.
+ */
+static void test_lineage(void **state)
+{
+	struct ct_proclist pl = { 0 };
+	struct ct_model m;
+	int d, j, r0, r1, r2;
+
+	(void)state;
+	fx_add_plain(&pl, 1, 0, 0, CABA_DEFINED, "init", 0, 1);
+	fx_add_plain(&pl, 10, 1, 1, CABA_WITNESSED, "bash", 0, 10);
+	fx_add_plain(&pl, 30, 10, 10, CABA_WITNESSED, "reused", 0, 300);
+	fx_add_plain(&pl, 40, 1, 10, CABA_WITNESSED, "daemon", 0, 400)->made_by = 1;
+	fx_add_plain(&pl, 50, 1, 10, CABA_WITNESSED, "job", 0, 500)->made_by = 3;
+	add_released(&pl, 30, "sh", 0, false);
+	add_released(&pl, 31, "nohup", 0, false);
+	add_released(&pl, 32, NULL, 2, false);
+	pl.meta.has_lineage = true;
+	model_build(&m, &pl, false);
+	/* Without model_lineage, the born tree is CABA's alone. */
+	assert_int_equal(m.n, 5);
+	assert_int_equal(m.nodes[model_find(&m, 40)].parent[TREE_BORN], model_find(&m, 10));
+	assert_int_equal(model_lineage(&m), 3);
+	assert_int_equal(m.n, 8);
+	assert_int_equal(m.nprocs, 5);
+	r0 = 5, r1 = 6, r2 = 7;
+	assert_true(model_is_released(&m, r0));
+	assert_false(model_is_released(&m, 0));
+	/* model_find gives the living process with the reused pid. */
+	assert_int_equal(model_find(&m, 30), 2);
+	d = model_find(&m, 40);
+	j = model_find(&m, 50);
+	assert_int_equal(m.nodes[d].parent[TREE_BORN], r0);
+	assert_int_equal(m.nodes[r0].parent[TREE_BORN], model_find(&m, 10));
+	assert_int_equal(m.nodes[j].parent[TREE_BORN], r2);
+	assert_int_equal(m.nodes[r2].parent[TREE_BORN], r1);
+	assert_int_equal(m.nodes[r1].parent[TREE_BORN], model_find(&m, 10));
+	/* Not in the real tree; the CABA and the real parent are unchanged. */
+	assert_int_equal(m.nodes[r0].parent[TREE_REAL], -1);
+	assert_false(m.nodes[r0].shown[TREE_REAL]);
+	assert_int_equal(m.nodes[d].parent[TREE_REAL], 0);
+	assert_int_equal(m.nodes[d].p->caba, 10);
+	assert_true(m.nodes[d].reparented);
+	/* A name not known reads "?" (no program either). */
+	assert_memory_equal(m.nodes[r2].p->name, "?", 1);
+	/* The focus on job shows its released ancestors, not daemon's. */
+	model_focus(&m, (const pid_t[]){ 50 }, 1);
+	assert_true(m.nodes[r1].shown[TREE_BORN] && m.nodes[r2].shown[TREE_BORN]);
+	assert_false(m.nodes[r0].shown[TREE_BORN]);
+	assert_false(m.nodes[r1].shown[TREE_REAL]);
+	/* Applied once only. */
+	assert_int_equal(model_lineage(&m), 0);
+	model_free(&m);
+	proclist_free(&pl);
+}
+
+/* Without lineage in the source, model_lineage adds nothing. */
+static void test_lineage_none(void **state)
+{
+	struct ct_proclist pl = { 0 };
+	struct ct_model m;
+
+	(void)state;
+	fx_add_plain(&pl, 1, 0, 0, CABA_DEFINED, "init", 0, 1);
+	fx_add_plain(&pl, 40, 1, 1, CABA_WITNESSED, "daemon", 0, 400)->made_by = 1;
+	add_released(&pl, 30, "sh", 0, false);
+	model_build(&m, &pl, false);
+	assert_int_equal(model_lineage(&m), 0);
+	assert_int_equal(m.n, 2);
+	model_free(&m);
+	proclist_free(&pl);
+}
+
 int main(void)
 {
 	static struct CMUnitTest build[ARRAY_SIZE(model_cases)];
@@ -948,6 +1045,8 @@ int main(void)
 		cmocka_unit_test(test_hide_kthreads),
 		cmocka_unit_test(test_ns_changed),
 		cmocka_unit_test(test_split_ns),
+		cmocka_unit_test(test_lineage),
+		cmocka_unit_test(test_lineage_none),
 	};
 	int failed = 0;
 

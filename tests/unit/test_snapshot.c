@@ -806,6 +806,25 @@ static void test_snapshot_source(void **state)
 
 /* What --json writes, read back and written again, is the same bytes. */
 static const char *const round_trips[] = {
+	/* Lineage (version 2): a chain, a signal with a core, fields not known. */
+	"{\n"
+	"  \"version\": 2,\n"
+	"  \"time\": \"2026-11-27T21:14:28Z\",\n"
+	"  \"caba_source\": \"recorder\",\n"
+	"  \"lost_events\": 0,\n"
+	"  \"lineage_dropped\": 18446744073709551615,\n"
+	"  \"processes\": [\n"
+	"    { \"pid\": 1, \"ppid\": 0, \"caba\": 0, \"caba_status\": \"defined\", \"name\": \"init\", \"cmdline\": [ ], \"uid\": 0, \"user\": \"root\", \"pgid\": 1, \"sid\": 1, \"state\": \"S\", \"start_time\": 10, \"threads\": 1, \"reparented\": false, \"made_by\": null, \"lineage\": [ ], \"lineage_cut\": false },\n"
+	"    { \"pid\": 3, \"ppid\": 1, \"caba\": 1, \"caba_status\": \"witnessed\", \"name\": \"d\", \"cmdline\": [ ], \"uid\": 0, \"user\": \"root\", \"pgid\": 3, \"sid\": 3, \"state\": \"S\", \"start_time\": 30, \"threads\": 1, \"reparented\": false, \"made_by\": 1, \"lineage\": [ 3, 2 ], \"lineage_cut\": false },\n"
+	"    { \"pid\": 4, \"ppid\": 1, \"caba\": 1, \"caba_status\": \"witnessed\", \"name\": \"e\", \"cmdline\": [ ], \"uid\": 0, \"user\": \"root\", \"pgid\": 4, \"sid\": 4, \"state\": \"S\", \"start_time\": 40, \"threads\": 1, \"reparented\": false, \"made_by\": null, \"lineage\": [ ], \"lineage_cut\": true }\n"
+	"  ],\n"
+	"  \"released\": [\n"
+	"    { \"pid\": 2, \"start_time\": 20, \"end_time\": null, \"exit_status\": null, \"exit\": null, \"name\": null, \"program\": null, \"made_by\": null, \"lineage_cut\": true },\n"
+	"    { \"pid\": 3, \"start_time\": 25, \"end_time\": 26, \"exit_status\": 139, \"exit\": \"killed by SIGSEGV (core dumped)\", \"name\": \"s\\u001bh\", \"program\": \"/bin/sh\", \"made_by\": 0, \"lineage_cut\": false }\n"
+	"  ],\n"
+	"  \"real_roots\": [1],\n"
+	"  \"born_roots\": [1]\n"
+	"}\n",
 	"{\n"
 	"  \"version\": 1,\n"
 	"  \"time\": \"2026-11-27T21:14:28Z\",\n"
@@ -979,6 +998,24 @@ static void test_time(void **state)
 	assert_true(t > 1795814068 - 86400 * 365 * 10);
 }
 
+/* A wait status as documents say it. */
+static void test_exit_str(void **state)
+{
+	char buf[64];
+
+	(void)state;
+	snapshot_exit_str(0, buf, sizeof(buf));
+	assert_string_equal(buf, "exited 0");
+	snapshot_exit_str(3 << 8, buf, sizeof(buf));
+	assert_string_equal(buf, "exited 3");
+	snapshot_exit_str(9, buf, sizeof(buf));
+	assert_string_equal(buf, "killed by SIGKILL");
+	snapshot_exit_str(11 | 0x80, buf, sizeof(buf));
+	assert_string_equal(buf, "killed by SIGSEGV (core dumped)");
+	snapshot_exit_str(0x137f, buf, sizeof(buf));
+	assert_string_equal(buf, "status 4991");
+}
+
 int main(void)
 {
 	static struct CMUnitTest bad[ARRAY_SIZE(bad_docs)];
@@ -994,6 +1031,7 @@ int main(void)
 		cmocka_unit_test(test_set_clock),
 		cmocka_unit_test(test_tgid_of),
 		cmocka_unit_test(test_time),
+		cmocka_unit_test(test_exit_str),
 	};
 	size_t i;
 	int failed = 0;
