@@ -53,32 +53,40 @@ trap cleanup EXIT INT TERM
 # count SECTION: the count on the state file's line "SECTION N".
 count() { awk -v s="$1" '$1 == s && NF == 2 { print $2; exit }' "$tmp/state" 2>/dev/null; }
 
+# all_listed: does the state file list every pid of $tmp/kept alive?
+all_listed() {
+	awk 'FNR == NR { want[$1] = 1; n++; next }
+		$1 == "processes" && NF == 2 { s = 1; next }
+		$1 == "released" && NF == 2 { s = 0 }
+		s && ($1 in want) { delete want[$1]; n-- }
+		END { exit n != 0 }' "$tmp/kept" "$tmp/state" 2>/dev/null
+}
+
 # run BACKEND CAP: one measure; "RSS_KIB STATE_BYTES" on stdout.
 run() {
-	local b=$1 cap=$2 want i rss size base
+	local b=$1 cap=$2 i rss size
 	rm -f "$tmp/state"
 	: > "$tmp/log"
 	"$daemon" --backend="$b" --max-released="$cap" --state "$tmp/state" 2> "$tmp/log" &
 	dpid=$!
 	for i in $(seq 400); do [ -s "$tmp/state" ] && break; sleep 0.05; done
 	[ -s "$tmp/state" ] || die "cabatreed --backend=$b did not start: $(cat "$tmp/log")"
-	base=$(count processes)
 	rm -f "$tmp/kin"
 	mkfifo "$tmp/kin"
-	"$build_dir/keepers" "$n" < "$tmp/kin" > "$tmp/kout" &
+	"$build_dir/keepers" "$n" "$tmp/kept" < "$tmp/kin" > "$tmp/kout" &
 	kpid=$!
 	exec 4> "$tmp/kin"
 	for i in $(seq 2400); do grep -q ready "$tmp/kout" && break; sleep 0.05; done
 	grep -q ready "$tmp/kout" || die "keepers did not start"
-	# Until the recorder holds them all: N released (or N more processes).
+	# Until the recorder holds them all: every grandchild alive, and N
+	# released (with lineage).
 	for i in $(seq 1200); do
-		if [ "$cap" = 0 ]; then
-			[ "$(count processes)" -ge $((base + n)) ] && break
-		else
-			[ "$(count released)" -ge "$n" ] && break
+		if all_listed && { [ "$cap" = 0 ] || [ "$(count released)" -ge "$n" ]; }; then
+			break
 		fi
 		sleep 0.1
 	done
+	all_listed || die "cabatreed --backend=$b does not list the $n processes after 2 minutes"
 	sleep 1
 	rss=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$dpid/status")
 	size=$(stat -c %s "$tmp/state")
