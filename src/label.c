@@ -141,8 +141,7 @@ const struct ct_proc *label_born_from(const struct ct_model *m, int node)
 	 * here.
 	 */
 	/* Released ancestors stand between it and its CABA. */
-	while (model_is_released(m, b))
-		b = m->nodes[b].parent[TREE_BORN];
+	b = model_alive_above(m, b);
 	if (!nd->reparented || nd->p->caba <= 0 || b < 0 || m->nodes[b].p->pid != nd->p->caba)
 		return NULL;
 	return m->nodes[b].p;
@@ -167,8 +166,7 @@ void label_build(struct label *lb, const struct ct_model *m, int node,
 		return;
 	}
 	/* A user change is told against the closest process above, not a released one. */
-	while (model_is_released(m, par))
-		par = m->nodes[par].parent[t];
+	par = model_alive_above(m, par);
 	lb->pgid = o->pgids;
 	lb->user = o->uid_changes && par >= 0 && m->nodes[par].p->uid != p->uid;
 	if (lb->user)

@@ -218,7 +218,7 @@ void model_build(struct ct_model *m, struct ct_proclist *pl, bool numeric)
 
 size_t model_lineage(struct ct_model *m)
 {
-	size_t n0 = m->nprocs, nr = m->nreleased, i;
+	size_t n0 = m->nprocs, nr = m->nreleased, i, *top_of;
 	int t;
 
 	if (!nr || m->n != n0)
@@ -259,25 +259,46 @@ size_t model_lineage(struct ct_model *m)
 		nd->shown[TREE_BORN] = true;
 	}
 	m->n = n0 + nr;
+	m->rel_above = xmalloc(nr * sizeof(*m->rel_above));
+	top_of = xmalloc(nr * sizeof(*top_of));
+	for (i = 0; i < nr; i++)
+		top_of[i] = (size_t)-1;
+	/*
+	 * The top of each chain, each released ancestor visited a bounded
+	 * number of times: a walk stops where an earlier one passed, and
+	 * what it passed learns its top. A loop (bad input) ends at nr steps.
+	 */
+	for (i = 0; i < nr; i++) {
+		size_t j = i, top, steps = 0;
+
+		while (top_of[j] == (size_t)-1 && m->released[j].made_by &&
+		       m->released[j].made_by <= nr && steps++ < nr)
+			j = m->released[j].made_by - 1;
+		top = top_of[j] != (size_t)-1 ? top_of[j] : j;
+		for (j = i, steps = 0; top_of[j] == (size_t)-1 && steps++ <= nr;) {
+			top_of[j] = top;
+			if (!m->released[j].made_by || m->released[j].made_by > nr)
+				break;
+			j = m->released[j].made_by - 1;
+		}
+		m->rel_above[i] = -1;
+	}
 	for (i = 0; i < n0; i++) {
 		struct ct_node *nd = &m->nodes[i];
-		size_t top, steps;
+		size_t top;
 
 		if (!nd->p->made_by || nd->p->made_by > nr)
 			continue;
 		/* The CABA of those below a chain is the creator of its top. */
-		top = nd->p->made_by - 1;
-		for (steps = 0; m->released[top].made_by && m->released[top].made_by <= nr &&
-			       steps < nr; steps++)
-			top = m->released[top].made_by - 1;
-		if (m->nodes[n0 + top].parent[TREE_BORN] < 0 && !m->nodes[n0 + top].shown[TREE_REAL])
+		top = top_of[nd->p->made_by - 1];
+		if (m->nodes[n0 + top].parent[TREE_BORN] < 0 && m->rel_above[top] < 0)
 			m->nodes[n0 + top].parent[TREE_BORN] = nd->parent[TREE_BORN];
-		/* shown[TREE_REAL] marks a top whose CABA was decided. */
-		m->nodes[n0 + top].shown[TREE_REAL] = true;
+		m->rel_above[top] = nd->parent[TREE_BORN];
 		nd->parent[TREE_BORN] = (int)(n0 + nd->p->made_by - 1);
 	}
-	for (i = n0; i < m->n; i++)
-		m->nodes[i].shown[TREE_REAL] = false;
+	for (i = 0; i < nr; i++)
+		m->rel_above[i] = m->rel_above[top_of[i]];
+	free(top_of);
 	for (t = 0; t < TREE_COUNT; t++) {
 		for (i = 0; i < m->n; i++)
 			m->nodes[i].nchild[t] = 0;
@@ -543,5 +564,6 @@ void model_free(struct ct_model *m)
 	free(m->nodes);
 	free(m->hash);
 	free(m->relprocs);
+	free(m->rel_above);
 	memset(m, 0, sizeof(*m));
 }

@@ -64,6 +64,8 @@ struct ct_model {
 	size_t nreleased;
 	size_t nprocs;			/* the processes: nodes[0..nprocs) */
 	struct ct_proc *relprocs;	/* what the released nodes' p point to */
+	int *rel_above;			/* per released node: the node its chain
+					 * hangs from (their CABA), or -1 */
 };
 
 /*
@@ -86,6 +88,16 @@ size_t model_lineage(struct ct_model *m);
 static inline bool model_is_released(const struct ct_model *m, int node)
 {
 	return node >= 0 && m->nodes[node].released != NULL;
+}
+
+/*
+ * Past released ancestors: node itself when it is no released ancestor,
+ * else the node the chain of released ancestors it is on hangs from (the
+ * CABA of the processes below), or -1. One step, however long the chain.
+ */
+static inline int model_alive_above(const struct ct_model *m, int node)
+{
+	return model_is_released(m, node) ? m->rel_above[(size_t)node - m->nprocs] : node;
 }
 
 /* Node index of pid, or -1. */

@@ -175,8 +175,9 @@ static bool user_changes(const struct dot *d, int node)
 		int par = drawn_parent(d, node, (enum ct_tree)t);
 
 		/* Against the closest process above released ancestors. */
-		while (model_is_released(m, par))
-			par = drawn_parent(d, par, TREE_BORN);
+		par = model_alive_above(m, par);
+		if (par >= 0 && !drawn(d, par))
+			par = -1;
 		if (par >= 0 && m->nodes[par].p->uid != uid)
 			return true;
 	}

@@ -101,15 +101,17 @@ static struct json_object *released_object(const struct ct_model *m,
 					   const struct lineage_ix *li, struct strbuf *tmp)
 {
 	struct json_object *o = json_object_new_object();
+	/* An end before the start is not known: --load would refuse it. */
+	unsigned long long end_time = r->end_time >= r->start_time ? r->end_time : 0;
 	char buf[64];
 
 	json_object_object_add(o, "pid", json_object_new_int(r->pid));
 	json_object_object_add(o, "start_time", json_object_new_uint64(r->start_time));
-	json_object_object_add(o, "end_time", r->end_time ?
-			       json_object_new_uint64(r->end_time) : NULL);
-	if (r->end_time && m->clock_ticks > 0 && m->boot_time >= 0) {
+	json_object_object_add(o, "end_time", end_time ?
+			       json_object_new_uint64(end_time) : NULL);
+	if (end_time && m->clock_ticks > 0 && m->boot_time >= 0) {
 		long long end = m->boot_time +
-				(long long)(r->end_time / (unsigned long long)m->clock_ticks);
+				(long long)(end_time / (unsigned long long)m->clock_ticks);
 
 		if (end <= SNAPSHOT_TIME_MAX) {
 			snapshot_time_str(end, buf, sizeof(buf));

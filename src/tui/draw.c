@@ -559,8 +559,7 @@ static void add_reparent(struct tui *ui, int node, struct strbuf *sb)
 	int rp = nd->parent[TREE_REAL], bp = nd->parent[TREE_BORN];
 
 	/* Born under its CABA, past the released ancestors between. */
-	while (model_is_released(m, bp))
-		bp = m->nodes[bp].parent[TREE_BORN];
+	bp = model_alive_above(m, bp);
 
 	if (nd->p->caba_status == CABA_OUTSIDE) {
 		sb_adds(sb, _("born outside this pid namespace"));

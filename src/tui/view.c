@@ -859,9 +859,7 @@ static void jump_caba(struct view *v)
 			 _("the born (CABA) tree is unknown on this kernel"));
 		return;
 	}
-	for (p = v->m->nodes[v->sel_node].parent[TREE_BORN]; model_is_released(v->m, p);
-	     p = v->m->nodes[p].parent[TREE_BORN])
-		;
+	p = model_alive_above(v->m, v->m->nodes[v->sel_node].parent[TREE_BORN]);
 	if (p < 0) {
 		snprintf(v->msg, sizeof(v->msg), "%s", _("no born parent (CABA) is shown"));
 		return;
