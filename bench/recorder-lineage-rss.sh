@@ -53,13 +53,17 @@ trap cleanup EXIT INT TERM
 # count SECTION: the count on the state file's line "SECTION N".
 count() { awk -v s="$1" '$1 == s && NF == 2 { print $2; exit }' "$tmp/state" 2>/dev/null; }
 
-# all_listed: does the state file list every pid of $tmp/kept alive?
+# all_listed: does the state file list every pid of $tmp/kept that runs?
 all_listed() {
+	local p
+	for p in $(cat "$tmp/kept"); do
+		[ -d "/proc/$p" ] && echo "$p"
+	done > "$tmp/alive"
 	awk 'FNR == NR { want[$1] = 1; n++; next }
 		$1 == "processes" && NF == 2 { s = 1; next }
 		$1 == "released" && NF == 2 { s = 0 }
 		s && ($1 in want) { delete want[$1]; n-- }
-		END { exit n != 0 }' "$tmp/kept" "$tmp/state" 2>/dev/null
+		END { exit n != 0 }' "$tmp/alive" "$tmp/state" 2>/dev/null
 }
 
 # run BACKEND CAP: one measure; "RSS_KIB STATE_BYTES" on stdout.
@@ -80,13 +84,14 @@ run() {
 	grep -q ready "$tmp/kout" || die "keepers did not start"
 	# Until the recorder holds them all: every grandchild alive, and N
 	# released (with lineage).
-	for i in $(seq 1200); do
-		if all_listed && { [ "$cap" = 0 ] || [ "$(count released)" -ge "$n" ]; }; then
+	i=$(($(date +%s) + 120))
+	until all_listed && { [ "$cap" = 0 ] || [ "$(count released)" -ge "$n" ]; }; do
+		if [ "$(date +%s)" -gt "$i" ]; then
+			echo "bench: cabatreed --backend=$b does not hold them all after 2 minutes: measured as it is" >&2
 			break
 		fi
-		sleep 0.1
+		sleep 0.2
 	done
-	all_listed || die "cabatreed --backend=$b does not list the $n processes after 2 minutes"
 	sleep 1
 	rss=$(awk '$1 == "VmRSS:" { print $2 }' "/proc/$dpid/status")
 	size=$(stat -c %s "$tmp/state")

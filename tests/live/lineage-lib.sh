@@ -150,3 +150,18 @@ recorded() {
 		! state_alive "$_st" "$_p" || return 1
 	done
 }
+
+# start_of PID: its start time (/proc/PID/stat field 22), or nothing.
+start_of() {
+	sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{ print $20 }'
+}
+
+# kill_ours FILE: end each process "PID START" of FILE that still runs,
+# by pid, and only if its start time is still START: a pid whose holder
+# ended may be another's process by now.
+kill_ours() {
+	while read -r _kp _ks; do
+		[ -n "$_ks" ] && [ "$(start_of "$_kp")" = "$_ks" ] && kill "$_kp" 2>/dev/null
+	done < "$1" 2>/dev/null
+	return 0
+}

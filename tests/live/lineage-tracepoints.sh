@@ -107,14 +107,15 @@ workload() {
 	wpid=$!
 	exec 4> "$tmp/hold"
 	until_ok grep -qx done "$tmp/wout"
+	# Each daemon by the pid it wrote, while it is still that process.
+	for p in $(cat "$tmp/pids"); do
+		echo "$p $(start_of "$p")"
+	done > "$tmp/ours"
 }
 kill_workload() {
 	[ -n "$wpid" ] || return 0
 	tmux -L "cabatree-lineage-$$" kill-server 2>/dev/null
-	# Each daemon by the pid it wrote.
-	for p in $(cat "$tmp/pids" 2>/dev/null); do
-		kill "$p" 2>/dev/null
-	done
+	kill_ours "$tmp/ours"
 	exec 4>&-
 	wait "$wpid" 2>/dev/null
 	wpid=

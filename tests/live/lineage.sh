@@ -41,12 +41,10 @@ for n in lt-mid lt-down lt-c1 lt-c2 lt-c3 lt-c4 lt-c5 lt-d1 lt-d2 lt-d3 lt-d4 lt
 	ln -s /bin/sh "$tmp/$n"
 done
 ln -s "$(command -v sleep)" "$tmp/lt-leaf"
-# Every leaf started, by pid: ended by end_all, by pid.
+# Every leaf started, "PID START": ended by end_all, by pid.
 : > "$tmp/leaves"
 end_all() {
-	for p in $(cat "$tmp/leaves" 2>/dev/null); do
-		kill "$p" 2>/dev/null
-	done
+	kill_ours "$tmp/leaves"
 	: > "$tmp/leaves" 2>/dev/null
 }
 
@@ -64,7 +62,7 @@ double_fork() {
 		echo $! > "$0/leaf"; echo $$ > "$0/mid"' "$tmp"
 	read -r leaf < "$tmp/leaf"
 	read -r mid < "$tmp/mid"
-	echo "$leaf" >> "$tmp/leaves"
+	echo "$leaf $(start_of "$leaf")" >> "$tmp/leaves"
 }
 
 # chain N PREFIX: a chain of N shells PREFIXN (the first) .. PREFIX1 (the
@@ -86,7 +84,7 @@ chain() {
 	: > "$tmp/chain.pids"
 	"$tmp/$2$1" "$tmp/chain" $(($1 - 1)) "$tmp" "$2"
 	read -r leaf < "$tmp/leaf"
-	echo "$leaf" >> "$tmp/leaves"
+	echo "$leaf $(start_of "$leaf")" >> "$tmp/leaves"
 	want="$(tac "$tmp/chain.pids" | tr '\n' ' ')> $$"
 }
 
