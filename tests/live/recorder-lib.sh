@@ -102,12 +102,12 @@ root_tmpdir() {
 }
 
 # pin_dir DIR NAME: where cabatreed pins its eBPF programs for the state
-# file NAME in DIR: /sys/fs/bpf/cabatree-v1/ and the FNV-1a hash of
+# file NAME in DIR: /sys/fs/bpf/cabatree-v2/ and the FNV-1a hash of
 # "DEV:INO:NAME", DIR's device and inode (what it is, not its path).
 pin_dir() {
 	_h=1469598103934665603
 	for _c in $(printf '%s:%s' "$(stat -c %d:%i "$1")" "$2" | od -An -v -tu1); do
 		_h=$(((_h ^ _c) * 1099511628211))
 	done
-	printf '/sys/fs/bpf/cabatree-v1/%016x\n' "$_h"
+	printf '/sys/fs/bpf/cabatree-v2/%016x\n' "$_h"
 }

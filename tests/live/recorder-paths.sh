@@ -216,9 +216,10 @@ kid_while() {
 }
 # witnessed STATE: $kid in STATE with $kid_sh as its CABA, witnessed?
 witnessed() {
-	_line="$kid $(start_of "$kid") $kid_sh $(start_of "$kid_sh") w"
-	until_ok grep -qx "$_line" "$1"
-	grep -qx "$_line" "$1" || { echo "# wanted '$_line' in $1, found:"; grep "^$kid " "$1" | sed 's/^/#   /'; false; }
+	# (Its lineage follows: the creator, the name and the program.)
+	_line="$kid $(start_of "$kid") $kid_sh $(start_of "$kid_sh") w $kid_sh $(start_of "$kid_sh")"
+	until_ok grep -q "^$_line " "$1"
+	grep -q "^$_line " "$1" || { echo "# wanted '$_line ...' in $1, found:"; grep "^$kid " "$1" | sed 's/^/#   /'; false; }
 }
 kid_done() {
 	kill "$kid" "$kid_sh" 2> /dev/null
@@ -244,8 +245,12 @@ st=$tmp/p6/st4/state
 log=$tmp/p6.log
 : > "$log"
 pins=$(pin_dir "$tmp/p6/st4" state)
+# Where an earlier release pinned records of another layout for this file.
+old_pins=$(printf '%s\n' "$pins" | sed 's|/cabatree-v2/|/cabatree-v1/|')
+mkdir -p "$old_pins"
 check "eBPF: cabatreed starts on $st" start_daemon "$st" "$log" --backend=ebpf
 check "eBPF: its programs are pinned in $pins" [ -e "$pins/fork" ]
+check "eBPF: the pins of an earlier layout for the same file are removed" [ ! -e "$old_pins" ]
 check "eBPF: it loaded them itself" [ "$(progs_held "$dpid")" -gt 0 ]
 first=$(fork_link "$pins")
 echo "# pins $pins: link and program of fork: $first"
