@@ -17,6 +17,8 @@ deps="$deps graphviz"
 deps="$deps systemd strace"
 # tests/docs/manlint.sh: the manual pages through mandoc's and groff's checks.
 deps="$deps mandoc groff-base"
+# tests/live/lineage-tracepoints.sh: ssh-agent among the daemonizing programs.
+deps="$deps openssh-client"
 
 install_deps() {
 	missing=""

@@ -85,6 +85,8 @@ drawn_under() {
 		index($0, b) && !lb { ib = index($0, b); lb = NR }
 		END { exit !(la && lb > la && ib == ia + 2) }' "$tmp/text"
 }
+# drawn_through A B C: B under A, C under B.
+drawn_through() { drawn_under "$1" "$2" && drawn_under "$2" "$3"; }
 is_caba() { # NAME PID WANT: a witnessed CABA
 	check "$1: CABA of $2 is $3" [ "$(field "$2" caba)" = "$3" ]
 	check "$1: $2's CABA is witnessed" [ "$(field "$2" caba_status)" = witnessed ]
@@ -165,9 +167,12 @@ sessions() {
 	check "$name: 3 and 6 are gone" [ -z "$(field "$h3" pid)$(field "$h6" pid)" ]
 	check "$name: caba_source is recorder" [ "$(jq -r .caba_source "$tmp/json")" = recorder ]
 	check "$name: no event lost" [ "$(jq -r .lost_events "$tmp/json")" = 0 ]
+	# -p draws the released ancestors between a process and its CABA.
 	"$CABATREE" -A -p "$h1" --tree=born > "$tmp/text" 2> "$tmp/err"
-	check "$name: text born tree: 4 under 2" drawn_under "leader-a($h2)" "leader-b($h4)"
-	check "$name: text born tree: 7 under 4" drawn_under "leader-b($h4)" "worker-b($h7)"
+	check "$name: text born tree: 4 under 2, through the released 3" \
+		drawn_through "leader-a($h2)" "middle-a($h3)~" "leader-b($h4)"
+	check "$name: text born tree: 7 under 4, through the released 6" \
+		drawn_through "leader-b($h4)" "middle-b($h6)~" "worker-b($h7)"
 	end_helper
 }
 sessions sessions
