@@ -96,8 +96,7 @@ deb)
 	(cd "$out/cabatree" && DEB_BUILD_OPTIONS=${DEB_BUILD_OPTIONS:-parallel=$(nproc)} \
 		dpkg-buildpackage -us -uc -b)
 	rm -rf "$out/cabatree"
-	echo "build.sh: install them with: apt-get install $(
-		cd "$out" && for f in cabatree_*.deb cabatreed_*.deb; do printf '%s ' "$out/$f"; done)"
+	echo "build.sh: install them with: apt-get install" "$out"/cabatree_*.deb "$out"/cabatreed_*.deb
 	;;
 *)
 	echo "usage: $0 run [CABATREE-OPTIONS] | check | deps | deb" >&2
