@@ -78,8 +78,30 @@ check)
 deps)
 	install_deps
 	;;
+deb)
+	# The Debian packages, built from a copy of the committed tree (the
+	# working tree stays as it is) into $builddir/deb.
+	if [ "$(id -u)" != 0 ]; then
+		echo "build.sh: run as root, to install the build dependencies" \
+			"(apt-get build-dep ./), then dpkg-buildpackage -us -uc -b in a copy" >&2
+		exit 1
+	fi
+	export DEBIAN_FRONTEND=noninteractive
+	command -v dh > /dev/null ||
+		apt-get install -y --no-install-recommends debhelper ||
+		{ apt-get update && apt-get install -y --no-install-recommends debhelper; }
+	apt-get build-dep -y "$top"
+	out=$builddir/deb
+	rm -rf "$out"
+	mkdir -p "$out/cabatree"
+	git -C "$top" archive HEAD | tar -x -C "$out/cabatree"
+	(cd "$out/cabatree" && DEB_BUILD_OPTIONS=${DEB_BUILD_OPTIONS:-parallel=$(nproc)} \
+		dpkg-buildpackage -us -uc -b)
+	rm -rf "$out/cabatree"
+	echo "build.sh: install them with: apt-get install" "$out"/cabatree_*.deb "$out"/cabatreed_*.deb
+	;;
 *)
-	echo "usage: $0 run [CABATREE-OPTIONS] | check | deps" >&2
+	echo "usage: $0 run [CABATREE-OPTIONS] | check | deps | deb" >&2
 	exit 2
 	;;
 esac

@@ -41,7 +41,9 @@ first=
 wait_for "the test tree starts its first sleep" eval 'first=$(pgrep -P "$tree" -x ct-first)'
 [ -n "$first" ] || { not_ok "the test tree started"; finish; exit; }
 
-tm new-session -d -s live -x 100 -y 30 \
+# Rows enough for the tree's ancestors however deep the caller's chain
+# (a package build adds a dozen): the new child shows below the shell.
+tm new-session -d -s live -x 100 -y 60 \
 	env LC_ALL=C.UTF-8 TERM=screen "$CABATREE" -i -d 0.2 -p "$tree"
 
 # until PATTERN: wait until a line of the screen matches the ERE.
