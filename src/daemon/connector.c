@@ -102,12 +102,13 @@ static void read_program(struct connector *c, struct born_proc *p)
 
 	snprintf(path, sizeof(path), "%d/exe", (int)p->pid);
 	n = readlinkat(c->procfd, path, buf, sizeof(buf));
-	if (procfs_light_read(c->procfd, p->pid, &l) < 0 || l.start_time != p->start)
+	if (procfs_light_read(c->procfd, p->pid, &l) < 0 || l.start_time != p->start) {
+		born_set_comm(p, "", 0);
+		born_set_path(p, NULL, 0);
 		return;
+	}
 	born_set_comm(p, l.comm, strlen(l.comm));
-	/* Cut at BORN_PATH_MAX - 1 like the eBPF backend's; a NUL cannot be in it. */
-	if (n > 0)
-		born_set_path(p, buf, (size_t)n);
+	born_set_path(p, n > 0 ? buf : NULL, n > 0 ? (size_t)n : 0);
 }
 
 static void note_seq(struct connector *c, unsigned int cpu, unsigned int seq)
