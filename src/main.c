@@ -447,7 +447,7 @@ int main(int argc, char **argv)
 	pid_t hl = 0, from = 0;
 	const struct renderer *r;
 	unsigned int want = 0;
-	bool show_kthreads = true;
+	bool show_kthreads = true, lineage_shown = false;
 	int status = CT_EXIT_OK;
 	int err;
 
@@ -486,9 +486,10 @@ int main(int argc, char **argv)
 	 * snapshot's focus), in the browser too (L there). JSON carries
 	 * them apart from the processes.
 	 */
-	if (o.format != FMT_JSON &&
-	    (o.lineage || o.npids || src->nfocus ||
-	     (o.show_parents && o.root_pid)))
+	lineage_shown = o.format != FMT_JSON &&
+			(o.lineage || o.npids || src->nfocus ||
+			 (o.show_parents && o.root_pid));
+	if (lineage_shown)
 		model_lineage(&m);
 	if (o.ns_sort >= 0)
 		model_split_ns(&m, (enum ct_ns)o.ns_sort, o.numeric);
@@ -571,6 +572,13 @@ int main(int argc, char **argv)
 
 	if (o.lineage && !m.has_lineage && o.format != FMT_JSON)
 		lineage_missing(src, &m);
+	/* Like lost events: what the lineage shown may lack. */
+	if (lineage_shown && m.has_lineage && m.lineage_dropped && o.trees != SHOW_REAL)
+		ct_say(P_("lineage incomplete: the recorder's cap dropped %llu released ancestor "
+			  "(cabatreed --max-released)",
+			  "lineage incomplete: the recorder's cap dropped %llu released ancestors "
+			  "(cabatreed --max-released)", m.lineage_dropped),
+		       m.lineage_dropped);
 	resolve_settings(&o, src, focus_pids, nfocus, &set);
 	set.highlight = hl;
 	if (set.color_age && m.boot_time < 0)

@@ -440,6 +440,10 @@ static void draw_pane(struct tui *ui, enum ct_tree t)
 	if (t == TREE_BORN && ui->v.m->lost_events)
 		sb_addf(&ui->line, _(", incomplete: %llu events lost"),
 			ui->v.m->lost_events);
+	if (t == TREE_BORN && ui->v.show_lineage && ui->v.m->has_lineage &&
+	    ui->v.m->lineage_dropped)
+		sb_addf(&ui->line, _(", lineage incomplete: %llu released ancestors dropped"),
+			ui->v.m->lineage_dropped);
 	add_view_title(ui, &ui->line);
 	attrset(both && t == ui->v.active ? A_REVERSE | A_BOLD : A_BOLD);
 	if (ui->v.columns && p->w > COLS_W + 10) {
