@@ -442,7 +442,7 @@ static void draw_pane(struct tui *ui, enum ct_tree t)
 			ui->v.m->lost_events);
 	if (t == TREE_BORN && ui->v.show_lineage && ui->v.m->has_lineage &&
 	    ui->v.m->lineage_dropped)
-		sb_addf(&ui->line, _(", lineage incomplete: %llu released ancestors dropped"),
+		sb_addf(&ui->line, _(", lineage: %llu dropped"),
 			ui->v.m->lineage_dropped);
 	add_view_title(ui, &ui->line);
 	attrset(both && t == ui->v.active ? A_REVERSE | A_BOLD : A_BOLD);

@@ -821,6 +821,18 @@ static unsigned int search_key(struct view *v, int key)
 	}
 }
 
+/* Select node p, clearing a filter (and showing kernel threads) that hides it. */
+static void select_shown(struct view *v, int p)
+{
+	if (!node_visible(v, v->active, p)) {
+		v->filter_len = 0;
+		v->by_user = false;
+		v->show_kthreads |= v->m->nodes[p].p->kthread;
+		filter_changed(v);
+	}
+	set_sel(v, p, 0);
+}
+
 static void jump_parent(struct view *v, enum ct_tree t)
 {
 	int p;
@@ -838,13 +850,7 @@ static void jump_parent(struct view *v, enum ct_tree t)
 			 _("no real parent is shown") : _("no born parent (CABA) is shown"));
 		return;
 	}
-	if (!node_visible(v, v->active, p)) {
-		v->filter_len = 0;
-		v->by_user = false;
-		v->show_kthreads |= v->m->nodes[p].p->kthread;
-		filter_changed(v);
-	}
-	set_sel(v, p, 0);
+	select_shown(v, p);
 }
 
 /* c: to the CABA, the closest living born ancestor, past released ones. */
@@ -864,13 +870,7 @@ static void jump_caba(struct view *v)
 		snprintf(v->msg, sizeof(v->msg), "%s", _("no born parent (CABA) is shown"));
 		return;
 	}
-	if (!node_visible(v, v->active, p)) {
-		v->filter_len = 0;
-		v->by_user = false;
-		v->show_kthreads |= v->m->nodes[p].p->kthread;
-		filter_changed(v);
-	}
-	set_sel(v, p, 0);
+	select_shown(v, p);
 }
 
 /* L: released ancestors in the born tree, or not. */
