@@ -142,6 +142,10 @@ sessions() {
 	h1=$2 h2=$3 h3=$4 h4=$5 h5=$6 h6=$7 h7=$8
 	check "$name: 7 was born of 6" until_caba "$h7" "$h6"
 	if [ "$name" = restart ]; then
+		# Killed once the births are in its state file, not only in its
+		# answers: a state is written up to a second after the events.
+		check "restart: the state file holds 7's birth" \
+			until_ok awk -v p="$h7" -v c="$h6" '$1 == p && $3 == c && $5 == "w" { f = 1 } END { exit !f }' "$tmp/state"
 		kill -9 "$dpid"
 		wait "$dpid" 2>/dev/null
 	fi
