@@ -367,12 +367,10 @@ void rec_reap(struct born_table *t, int procfd, long long now_ms,
 	struct born_proc *p, *nx;
 
 	memset(st, 0, sizeof(*st));
-	for (p = t->exited; p && p->xnext; p = p->xnext)
-		;
-	for (; p; p = nx) {
+	for (p = t->exited; p; p = nx) {
 		unsigned long long start;
 
-		nx = p->xprev;
+		nx = p->xnext;
 		if (!p->check_at) {
 			p->check_at = now_ms + first_ms;
 			p->check_wait = first_ms;

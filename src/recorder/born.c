@@ -302,6 +302,8 @@ static void release(struct born_table *t, struct born_proc *p)
 			t->exited = p->xnext;
 		if (p->xnext)
 			p->xnext->xprev = p->xprev;
+		else
+			t->exited_last = p->xprev;
 	}
 
 	for (k = p->kids; k; k = nx) {
@@ -350,11 +352,13 @@ void born_exit(struct born_table *t, pid_t pid, unsigned long long start)
 	p->exited = true;
 	p->check_at = 0;
 	p->check_wait = 0;
-	p->xprev = NULL;
-	p->xnext = t->exited;
-	if (t->exited)
-		t->exited->xprev = p;
-	t->exited = p;
+	p->xnext = NULL;
+	p->xprev = t->exited_last;
+	if (t->exited_last)
+		t->exited_last->xnext = p;
+	else
+		t->exited = p;
+	t->exited_last = p;
 }
 
 /* A process with this pid that started before start, or NULL. */

@@ -62,7 +62,9 @@ struct born_table {
 	size_t mask;
 	size_t n;			/* processes alive */
 	struct born_proc *roots;	/* processes without a CABA */
-	struct born_proc *exited;	/* processes whose exit was seen, alive until released */
+	struct born_proc *exited;	/* processes whose exit was seen, alive until released,
+					 * oldest exit first */
+	struct born_proc *exited_last;
 	unsigned long long lost;	/* events lost by the backend */
 	unsigned long long forks, releases;	/* events applied */
 	struct born_proc *released, *released_last;	/* released ancestors kept,
