@@ -61,7 +61,8 @@ fresh() {
 		if [ "$_got" = "witnessed $_sh" ]; then
 			_good=$((_good + 1))
 		else
-			echo "${_got:-missing}" >> "$tmp/bad"
+			# What cabatree said, if anything: why the recorder's answer was not used.
+			echo "${_got:-missing}$(sed -n '1s/^/: /p' "$tmp/err")" >> "$tmp/bad"
 		fi
 		_i=$((_i + 1))
 	done

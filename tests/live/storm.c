@@ -11,10 +11,13 @@
  * forks only while its name is "w" or "n", never while it is a "k" name,
  * so a "k<P>" process always has P as its parent, or storm once P is gone.
  *
- * LOG gets "storm PID" first, then one line "CHILD PARENT" per fork. If
- * /proc/sys/kernel/ns_last_pid is writable (root in a new pid namespace),
- * storm sets it back every millisecond, so that freed pids are handed out
- * again at once. At the end, storm prints how many processes it created.
+ * LOG gets "storm PID" first, then one line "CHILD PARENT" per fork. In a
+ * pid namespace of its own where /proc/sys/kernel/ns_last_pid is writable
+ * (root), storm sets it back every millisecond, so that freed pids are
+ * handed out again at once. Never in the initial pid namespace: every
+ * process of the machine would then get pids used before in the same
+ * clock tick, which the rest of the system does not expect. At the end,
+ * storm prints how many processes it created.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,11 +27,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #define MAX_KIDS 16	/* unreaped children per worker */
+
+/* The inode of the initial pid namespace (PROC_PID_INIT_INO). */
+#define INIT_PID_NS_INO 0xEFFFFFFCU
 
 static int log_fd;
 static char stop_file[4096];
@@ -134,6 +141,7 @@ int main(int argc, char **argv)
 	int nworkers = argc > 3 ? atoi(argv[3]) : 4;
 	double end;
 	int lastpid_fd, i, pipefd[2];
+	struct stat nsb;
 	unsigned long total = 0, v;
 	char line[64];
 	int n;
@@ -176,7 +184,9 @@ int main(int argc, char **argv)
 		total++;
 	}
 	close(pipefd[1]);
-	lastpid_fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY);
+	lastpid_fd = -1;
+	if (stat("/proc/self/ns/pid", &nsb) == 0 && nsb.st_ino != INIT_PID_NS_INO)
+		lastpid_fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY);
 	/* Reap the orphans; hand the pids out again from the bottom. */
 	while (now() < end + 5) {
 		pid_t r;
@@ -195,6 +205,6 @@ int main(int argc, char **argv)
 		total += v;
 	/* Grandchildren are not counted by the workers: count log lines. */
 	printf("%lu workers' children, ns_last_pid %s\n", total,
-	       lastpid_fd >= 0 ? "reset every millisecond" : "not writable");
+	       lastpid_fd >= 0 ? "reset every millisecond" : "left alone");
 	return 0;
 }
