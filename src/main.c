@@ -548,7 +548,8 @@ int main(int argc, char **argv)
 		if (o.trees == SHOW_BOTH)
 			ct_say(_("the born (CABA) tree is unknown: no process under '%s' has an NScaba: line "
 			         "(the kernel has no CABA support); boot a kernel with the CABA patches "
-			         "(patches/ in the cabatree source) to see it. Showing the real tree only."),
+			         "and CONFIG_CABA (patches/ in the cabatree source) to see it. Showing "
+			         "the real tree only."),
 			       src->name);
 	}
 	if (m.caba_source == CABA_SRC_RECORDER && o.format != FMT_JSON &&

@@ -227,6 +227,18 @@ static bool first_id(const char *p, const char *end, pid_t *out)
 	return true;
 }
 
+/*
+ * An NScaba: value saying the CABA was born outside the pid namespace of
+ * the procfs: "-" since the per-process kernel series, empty before it.
+ */
+static bool caba_outside(const char *p, const char *end)
+{
+	p = skip_blank(p, end);
+	if (p < end && *p == '-')
+		p = skip_blank(p + 1, end);
+	return p == end;
+}
+
 /* status escapes a name's newline as \n and its backslash as \\. */
 static void set_status_name(struct ct_proc *p, const char *s, const char *end)
 {
@@ -300,7 +312,7 @@ const char *procfs_parse_status(char *buf, size_t len, struct ct_proc *p,
 				if (!first_id(val, eol, &p->sid))
 					return "NSsid";
 			} else if (KEY("NScaba")) {
-				if (skip_blank(val, eol) == eol) {
+				if (caba_outside(val, eol)) {
 					p->caba_status = CABA_OUTSIDE;
 					p->caba = 0;
 				} else if (first_id(val, eol, &p->caba)) {

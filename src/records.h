@@ -25,7 +25,7 @@
 enum caba_status {
 	CABA_UNKNOWN = 0,	/* no NScaba: line: the kernel has no CABA support */
 	CABA_KERNEL,		/* read from NScaba: */
-	CABA_OUTSIDE,		/* NScaba: empty: born outside this pid namespace */
+	CABA_OUTSIDE,		/* NScaba: '-' or empty: born outside the ns */
 	CABA_WITNESSED,		/* the recorder saw the process being created */
 	CABA_INFERRED,		/* the recorder's guess: the parent when it started */
 	CABA_DEFINED,		/* the recorder's, by definition: pid 1 and kthreadd

@@ -3,7 +3,8 @@
  * The NScaba: and Tgid: lines of a status file. The input is a flags byte,
  * then the NScaba: value, a newline and the Tgid: value; a valid status is
  * built around them and parsed. What procfs_parse_status() says is
- * compared with an independent reading of the two values.
+ * compared with an independent reading of the two values. An NScaba:
+ * value of blanks only, or of one '-' between blanks, is "born outside".
  *
  * Flags: 1 no NScaba: line at all, 2 NScaba: before Tgid:, 4 no tab after
  * the colons, 8 an earlier NScaba: line that the fuzzed one overrides.
@@ -49,6 +50,22 @@ static int read_ids(const char *s, size_t n, long long *first)
 		count++;
 		i = j;
 	}
+}
+
+/* Only blanks around one '-': born outside the procfs's pid namespace. */
+static bool only_dash(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	if (i == n || s[i] != '-')
+		return false;
+	for (i++; i < n; i++) {
+		if (s[i] != ' ' && s[i] != '\t')
+			return false;
+	}
+	return true;
 }
 
 static void add(char **d, const void *s, size_t n)
@@ -109,7 +126,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ADDS(&d, "Threads:\t1\n");
 
 	/* What the values mean, read here independently. */
-	ncaba = flags & 1 ? 0 : read_ids(caba, caba_len, &want_caba);
+	if (flags & 1 || only_dash(caba, caba_len))
+		ncaba = 0;
+	else
+		ncaba = read_ids(caba, caba_len, &want_caba);
 	ntgid = read_ids(tgid, tgid_len, &want_tgid);
 	if (!(flags & 1) && ncaba < 0 && (flags & 2))
 		want_bad = "NScaba";

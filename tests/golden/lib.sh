@@ -3,7 +3,8 @@
 #
 # mkproc PID NAME PPID [key=value ...]
 #   caba=N       NScaba: value (several levels: caba="40 3"); default PPID
-#   caba=        empty NScaba: (born outside this pid namespace)
+#   caba=-       NScaba: - (born outside this pid namespace)
+#   caba=        empty NScaba: (the same, as the first kernel series wrote it)
 #   caba=none    no NScaba: line (kernel without CABA support)
 #   tgid=N       Tgid: (a thread's directory when it differs from PID)
 #   sid= pgid= uid= start= state= threads=   as in status/stat
