@@ -98,16 +98,19 @@ if [ "$mode" = bisect ]; then
 		fi
 		rm -f "$log.rc"
 		sum=$(sed -n 's/^check-kernel: \([0-9]* passed, [0-9]* failed\)$/\1/p' "$log" | tail -n 1)
-		echo "$k $st ${sum:-no result} $p" >> "$results"
+		printf 'check-kernel-bisect: %2d %-6s %-20s %s\n' "$k" "$st" "${sum:-no result}" "$p" >> "$results"
 		k=$((k + 1))
 	done
 	echo "== check-kernel-bisect: re-applying the whole series"
-	sh "$0" --cabatree "$cabatree" --apply-only | grep -v '^check-kernel: [0-9]* passed' ||
-		{ echo "check-kernel-bisect: FAILED: re-applying the whole series"; bad=$((bad + 1)); }
+	if sh "$0" --cabatree "$cabatree" --apply-only > "$cache/work/bisect.apply.log" 2>&1; then
+		grep -v '^check-kernel: [0-9]* passed' "$cache/work/bisect.apply.log"
+	else
+		cat "$cache/work/bisect.apply.log"
+		echo "check-kernel-bisect: FAILED: re-applying the whole series"
+		bad=$((bad + 1))
+	fi
 	echo
-	while read -r k st sum p; do
-		printf 'check-kernel-bisect: %2d %-6s %-28s %s\n' "$k" "$st" "$sum" "$p"
-	done < "$results"
+	cat "$results"
 	echo "check-kernel-bisect: $good passed, $bad failed"
 	[ "$bad" -eq 0 ]
 	exit
