@@ -423,7 +423,7 @@ if [ -n "$vm_result" ] && [ "$qrc" -eq $(((vm_result << 1) | 1)) ]; then
 else
 	fail "VM did not finish (qemu status $qrc, result '${vm_result:-none}')"
 fi
-if tr -d '\r' < "$log" | grep -E 'WARNING:|BUG:|KASAN|suspicious RCU usage|possible circular locking|possible recursive locking|inconsistent lock state|Kernel panic' >/dev/null; then
+if tr -d '\r' < "$log" | grep -E 'WARNING:|BUG:|KASAN:|suspicious RCU usage|possible circular locking|possible recursive locking|inconsistent lock state|Kernel panic' >/dev/null; then
 	fail "kernel log has warnings (see vm| lines above)"
 else
 	pass "kernel log without warnings"

@@ -164,7 +164,7 @@ if [ -f /caba/user-script ]; then
 fi
 
 section "kernel log"
-if dmesg | grep -E -A 30 'WARNING:|BUG:|KASAN|suspicious RCU usage|circular locking|recursive locking|inconsistent lock state|INFO: task'; then
+if dmesg | grep -E -A 30 'WARNING:|BUG:|KASAN:|suspicious RCU usage|circular locking|recursive locking|inconsistent lock state|INFO: task'; then
 	bad "the kernel logged warnings"
 else
 	ok "no warning in the kernel log"
