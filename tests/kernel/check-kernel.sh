@@ -25,7 +25,7 @@
 # The checks that need a part of the series run only when the applied
 # prefix has it: the NScaba: and cabatree checks when the kernel shows
 # an NScaba: line, the self-test when tools/testing/selftests/caba
-# exists, the pidfd checks when include/uapi/linux/pidfd.h defines
+# has a Makefile, the pidfd checks when include/uapi/linux/pidfd.h defines
 # PIDFD_GET_CABA.
 #
 # The kernel source and build live in $CABA_KERNEL_CACHE (default
@@ -261,7 +261,9 @@ kernel=$out/arch/x86/boot/bzImage
 
 # ---- self-test, installed as kselftest installs it ----
 rm -rf "$work/kselftest"
-if [ ! -d "$src/tools/testing/selftests/caba" ]; then
+# (a directory without its Makefile is what kselftest's "install" leaves
+# behind after the self-test was taken out again)
+if [ ! -f "$src/tools/testing/selftests/caba/Makefile" ]; then
 	step "no CABA self-test in the applied patches: not built"
 else
 step "building the CABA self-test"
