@@ -5,8 +5,9 @@
  * released and exec from a thread other than the leader.  Run inside
  * the CABA test VM (tests/kernel/vm-check.sh).
  *
- *   caba-stress [--reads N] [--readers N]
- *	reads status files until N have been read (default 100000).  When
+ *   caba-stress [--reads N] [--seconds S] [--readers N]
+ *	reads status files until N have been read (default 100000), or
+ *	for at most S seconds if given.  When
  *	the kernel shows NScaba:, a read whose NScaba: value is empty, or
  *	not a list of ids ("-" or numbers), is an error if the task is
  *	still there (not released) after the read.  Prints the counts;
@@ -43,6 +44,15 @@
 static atomic_long reads, empties, bad, dashes, gone;
 static atomic_int stop;
 static long target = 100000;
+static double deadline;
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
 static int has_nscaba;
 
 /* The text after "NScaba:" up to the end of its line, or NULL */
@@ -135,6 +145,8 @@ static void *reader(void *arg)
 				continue;
 			snprintf(path, sizeof(path), "/proc/%s/status", d->d_name);
 			check_status(path);
+			if (deadline && now_s() > deadline)
+				atomic_store(&stop, 1);
 			snprintf(path, sizeof(path), "/proc/%s/task", d->d_name);
 			task = opendir(path);
 			if (!task)
@@ -149,7 +161,7 @@ static void *reader(void *arg)
 			closedir(task);
 		}
 		closedir(proc);
-		if (atomic_load(&reads) >= target)
+		if (atomic_load(&reads) >= target || (deadline && now_s() > deadline))
 			atomic_store(&stop, 1);
 	}
 	return NULL;
@@ -206,6 +218,7 @@ static int stress(int nreaders)
 {
 	pthread_t r[16];
 	pid_t churners[2];
+	double t0 = now_s();
 	int i;
 
 	has_nscaba = 0;
@@ -235,8 +248,8 @@ static int stress(int nreaders)
 		kill(churners[i], SIGKILL);
 	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
 		;
-	printf("caba-stress: %ld status reads (%d readers, fork/exit/exec churn), NScaba: %s, %ld empty, %ld bad, %ld \"-\", %ld files gone before read\n",
-	       atomic_load(&reads), nreaders,
+	printf("caba-stress: %ld status reads in %.0f s (%d readers, fork/exit/exec churn), NScaba: %s, %ld empty, %ld bad, %ld \"-\", %ld files gone before read\n",
+	       atomic_load(&reads), now_s() - t0, nreaders,
 	       has_nscaba ? "checked" : "not in this kernel",
 	       atomic_load(&empties), atomic_load(&bad), atomic_load(&dashes),
 	       atomic_load(&gone));
@@ -353,12 +366,14 @@ int main(int argc, char **argv)
 			exec_child(atoi(argv[++i]));
 		else if (!strcmp(argv[i], "--reads") && i + 1 < argc)
 			target = atol(argv[++i]);
+		else if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
+			deadline = now_s() + atof(argv[++i]);
 		else if (!strcmp(argv[i], "--readers") && i + 1 < argc)
 			nreaders = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--pidfd"))
 			return pidfd_checks();
 		else {
-			fprintf(stderr, "usage: caba-stress [--reads N] [--readers N] | --pidfd\n");
+			fprintf(stderr, "usage: caba-stress [--reads N] [--seconds S] [--readers N] | --pidfd\n");
 			return 2;
 		}
 	}

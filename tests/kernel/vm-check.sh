@@ -33,7 +33,7 @@ has_selftest=
 [ -d /caba/kselftest/caba ] && [ "$(arg caba.script_only)" != 1 ] && has_selftest=1
 
 section "fork, exit and exec churn while every status file is read"
-if timeout 300 caba-stress --reads 20000; then
+if timeout 300 caba-stress --reads 20000 --seconds 60; then
 	ok "churn with /proc readers${has_nscaba:+ (NScaba: never empty for a live task)}"
 else
 	bad "churn with /proc readers"
