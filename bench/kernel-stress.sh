@@ -8,13 +8,15 @@
 # or not a list of ids, for a task still there after the read is an
 # error; so is any warning in the kernel log.
 #
-# Usage: bench/kernel-stress.sh [READS]     (default 200000)
+# Usage: bench/kernel-stress.sh [READS [SECONDS]]   (default 200000 reads,
+#        no time limit; with SECONDS, it stops there if READS are not done)
 #
 # The same runs with every check of the harness:
 #   make -C build check-kernel VM_SCRIPT=$PWD/tests/kernel/vm-stress.sh
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 reads=${1:-200000}
+seconds=${2:-}
 cabatree=${CABATREE:-$root/build/src/cabatree}
 
 if pgrep -fa "check-kernel.sh|make.*bzImage" >/dev/null; then
@@ -24,8 +26,8 @@ if pgrep -fa "check-kernel.sh|make.*bzImage" >/dev/null; then
 fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-echo "caba-stress --reads $reads --readers 2" > "$tmp/stress.sh"
-echo "command: $0 $reads"
+echo "caba-stress --reads $reads${seconds:+ --seconds $seconds} --readers 2" > "$tmp/stress.sh"
+echo "command: $0 $reads${seconds:+ $seconds}"
 CABA_VM_TIMEOUT=${CABA_VM_TIMEOUT:-1800} \
 	sh "$root/tests/kernel/check-kernel.sh" --cabatree "$cabatree" \
 	--script-only --script "$tmp/stress.sh" > "$tmp/out" 2>&1 || st=$?
