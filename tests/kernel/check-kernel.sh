@@ -87,8 +87,9 @@ if [ "$mode" = bisect ]; then
 		p=$(all_patches | sed -n "${k}p")
 		echo "== check-kernel-bisect: prefix $k/$total (up to $p)"
 		log=$cache/work/bisect.$k.log
-		{ sh "$0" --cabatree "$cabatree" --prefix "$k" "$@" 2>&1
-		  echo "$?" > "$log.rc"; } | tee "$log"
+		{ st=0
+		  sh "$0" --cabatree "$cabatree" --prefix "$k" "$@" 2>&1 || st=$?
+		  echo "$st" > "$log.rc"; } | tee "$log"
 		if [ "$(cat "$log.rc")" = 0 ]; then
 			st=ok
 			good=$((good + 1))
