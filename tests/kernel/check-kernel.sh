@@ -4,14 +4,29 @@
 # under qemu with cabatree, the kernel self-test and a real
 # complex-sessions scenario inside, and report "N passed, N failed".
 #
-#   check-kernel.sh [--vm] [--script FILE] [--cabatree PATH]
+#   check-kernel.sh [--vm] [--script FILE] [--script-only] [--cabatree PATH]
+#                   [--prefix K | --bisect]
 #
 #   --vm            boot for interactive use (serial console on stdio)
 #   --script FILE   also run FILE with /bin/sh inside the VM; a non-zero
 #                   exit status is a failure
+#   --script-only   in the VM, run only the basic checks and the script
+#                   (for benchmarks: no self-test, no cabatree checks)
 #   --cabatree PATH the cabatree binary (default: build/src/cabatree)
+#   --prefix K      apply only the first K patches of the series
+#   --bisect        run the checks for every prefix 1..N of the series in
+#                   turn (each an incremental build), then re-apply the
+#                   whole series; one line per prefix at the end
 #
-# VM_SCRIPT in the environment is the same as --script.
+# VM_SCRIPT in the environment is the same as --script, VM_SCRIPT_ONLY=1
+# as --script-only.  CABA_VM_MEM is the VM's memory (default 512M),
+# CABA_VM_TIMEOUT the seconds the VM may run (default 900).
+#
+# The checks that need a part of the series run only when the applied
+# prefix has it: the NScaba: and cabatree checks when the kernel shows
+# an NScaba: line, the self-test when tools/testing/selftests/caba
+# has a Makefile, the pidfd checks when include/uapi/linux/pidfd.h defines
+# PIDFD_GET_CABA.
 #
 # The kernel source and build live in $CABA_KERNEL_CACHE (default
 # /var/cache/cabatree/kernel), outside the source tree, at a fixed path
@@ -30,17 +45,77 @@ tarball=/usr/src/linux-source-6.12.tar.xz
 cabatree=$top/build/src/cabatree
 mode=check
 user_script=${VM_SCRIPT:-}
+script_only=${VM_SCRIPT_ONLY:-}
+prefix=
+vm_mem=${CABA_VM_MEM:-512M}
+vm_timeout=${CABA_VM_TIMEOUT:-900}
 jobs=$(nproc 2>/dev/null || echo 2)
 
 while [ $# -gt 0 ]; do
 	case $1 in
 	--vm) mode=vm ;;
 	--script) user_script=$2; shift ;;
+	--script-only) script_only=1 ;;
 	--cabatree) cabatree=$2; shift ;;
-	*) echo "usage: $0 [--vm] [--script FILE] [--cabatree PATH]" >&2; exit 2 ;;
+	--prefix) prefix=$2; shift ;;
+	--bisect) mode=bisect ;;
+	--apply-only) mode=apply ;;
+	*) echo "usage: $0 [--vm] [--script FILE] [--script-only] [--cabatree PATH] [--prefix K | --bisect]" >&2; exit 2 ;;
 	esac
 	shift
 done
+
+# The patches of the series, in order, or its first $prefix ones
+all_patches() { sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$series_dir/series"; }
+patches() {
+	if [ -n "$prefix" ]; then all_patches | head -n "$prefix"; else all_patches; fi
+}
+
+# ---- bisect: this script once per prefix of the series ----
+if [ "$mode" = bisect ]; then
+	total=$(all_patches | wc -l)
+	set --
+	[ -n "$user_script" ] && set -- --script "$user_script"
+	[ -n "$script_only" ] && set -- "$@" --script-only
+	results=$cache/work/bisect.results
+	mkdir -p "$cache/work"
+	: > "$results"
+	k=1
+	good=0
+	bad=0
+	while [ "$k" -le "$total" ]; do
+		p=$(all_patches | sed -n "${k}p")
+		echo "== check-kernel-bisect: prefix $k/$total (up to $p)"
+		log=$cache/work/bisect.$k.log
+		{ st=0
+		  sh "$0" --cabatree "$cabatree" --prefix "$k" "$@" 2>&1 || st=$?
+		  echo "$st" > "$log.rc"; } | tee "$log"
+		if [ "$(cat "$log.rc")" = 0 ]; then
+			st=ok
+			good=$((good + 1))
+		else
+			st=FAILED
+			bad=$((bad + 1))
+		fi
+		rm -f "$log.rc"
+		sum=$(sed -n 's/^check-kernel: \([0-9]* passed, [0-9]* failed\)$/\1/p' "$log" | tail -n 1)
+		printf 'check-kernel-bisect: %2d %-6s %-20s %s\n' "$k" "$st" "${sum:-no result}" "$p" >> "$results"
+		k=$((k + 1))
+	done
+	echo "== check-kernel-bisect: re-applying the whole series"
+	if sh "$0" --cabatree "$cabatree" --apply-only > "$cache/work/bisect.apply.log" 2>&1; then
+		grep -v '^check-kernel: [0-9]* passed' "$cache/work/bisect.apply.log"
+	else
+		cat "$cache/work/bisect.apply.log"
+		echo "check-kernel-bisect: FAILED: re-applying the whole series"
+		bad=$((bad + 1))
+	fi
+	echo
+	cat "$results"
+	echo "check-kernel-bisect: $good passed, $bad failed"
+	[ "$bad" -eq 0 ]
+	exit
+fi
 
 npass=0
 nfail=0
@@ -97,7 +172,7 @@ if [ ! -d "$src/.git" ] || [ "$(cat "$cache/tarball.id" 2>/dev/null)" != "$tar_i
 fi
 
 # ---- the series: write only the files whose content must change ----
-step "applying $(wc -l < "$series_dir/series") patches from patches/linux-6.12/series"
+step "applying $(patches | wc -l) of $(all_patches | wc -l) patches from patches/linux-6.12/series"
 # The patched tree is built as a git tree object in an index of its own,
 # without touching the working files: "git apply" first; if the context
 # has moved in a newer 6.12.y, "patch" with its fuzz on a scratch copy.
@@ -106,7 +181,7 @@ export GIT_INDEX_FILE="$index"
 series_tree() {
 	rm -f "$index"
 	git read-tree pristine &&
-	for p in $(cat "$series_dir/series"); do
+	for p in $(patches); do
 		git apply --cached "$series_dir/$p" 2>/dev/null || return 1
 	done &&
 	git write-tree
@@ -115,14 +190,14 @@ series_tree_fuzzy() {
 	scratch=$work/patched
 	rm -rf "$scratch" "$index"
 	mkdir -p "$scratch"
-	touched=$(for p in $(cat "$series_dir/series"); do
+	touched=$(for p in $(patches); do
 		sed -n 's|^--- a/||p; s|^+++ b/||p' "$series_dir/$p"; done | sort -u)
 	for f in $touched; do
 		git cat-file -e "pristine:$f" 2>/dev/null || continue
 		mkdir -p "$scratch/$(dirname "$f")"
 		git show "pristine:$f" > "$scratch/$f"
 	done
-	for p in $(cat "$series_dir/series"); do
+	for p in $(patches); do
 		patch -s -p1 -d "$scratch" < "$series_dir/$p" >&2 || return 1
 	done
 	git read-tree pristine || return 1
@@ -154,6 +229,9 @@ for f in $files; do
 done
 git -C "$src" diff --name-only pristine "$tree" > "$cache/applied.files"
 pass "series applied ($changed files rewritten)"
+if [ "$mode" = apply ]; then
+	finish
+fi
 
 # ---- configuration: tinyconfig + caba.config ----
 frag=$series_dir/caba.config
@@ -183,8 +261,13 @@ fi
 kernel=$out/arch/x86/boot/bzImage
 
 # ---- self-test, installed as kselftest installs it ----
-step "building the CABA self-test"
 rm -rf "$work/kselftest"
+# (a directory without its Makefile is what kselftest's "install" leaves
+# behind after the self-test was taken out again)
+if [ ! -f "$src/tools/testing/selftests/caba/Makefile" ]; then
+	step "no CABA self-test in the applied patches: not built"
+else
+step "building the CABA self-test"
 if timeout 600 make -C "$src/tools/testing/selftests" TARGETS=caba \
 	INSTALL_PATH="$work/kselftest" install > "$work/selftest.log" 2>&1 &&
    grep -q '^caba:caba_test$' "$work/kselftest/kselftest-list.txt"; then
@@ -193,10 +276,20 @@ else
 	tail -20 "$work/selftest.log"
 	fail "building the self-test"
 fi
+fi
 
-# ---- scenario program ----
+# ---- scenario, stress and latency programs ----
 timeout 120 gcc -O2 -Wall -o "$work/caba-scenario" "$top/tests/kernel/scenario.c" ||
 	abort "building tests/kernel/scenario.c"
+for prog in stress latency; do
+	timeout 120 gcc -O2 -Wall -pthread -o "$work/caba-$prog" "$top/tests/kernel/caba-$prog.c" ||
+		abort "building tests/kernel/caba-$prog.c"
+done
+# The pidfd checks, only when the applied patches have the ioctl
+caba_pidfd=0
+grep -q PIDFD_GET_CABA "$src/include/uapi/linux/pidfd.h" && caba_pidfd=1
+caba_nscaba=0
+grep -q NScaba "$src/fs/proc/array.c" && caba_nscaba=1
 
 # ---- initramfs ----
 step "building the initramfs"
@@ -240,6 +333,8 @@ add_file "$top/tests/kernel/vm-init.sh" /init 0755
 add_file "$top/tests/kernel/vm-check.sh" /caba/vm-check.sh 0755
 add_bin "$cabatree" /usr/bin/cabatree
 add_bin "$work/caba-scenario" /usr/bin/caba-scenario
+add_bin "$work/caba-stress" /usr/bin/caba-stress
+add_bin "$work/caba-latency" /usr/bin/caba-latency
 if [ -d "$work/kselftest" ]; then
 	(cd "$work/kselftest" && find . -type f) | while read -r f; do
 		f=${f#./}
@@ -298,10 +393,10 @@ elif [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 fi
 if [ "$mode" = vm ]; then
 	step "booting the CABA kernel; leave the shell (exit or Ctrl-D) to power off"
-	qemu-system-x86_64 $accel -smp 2,sockets=2 -m 512M -display none -serial mon:stdio \
+	qemu-system-x86_64 $accel -smp 2,sockets=2 -m "$vm_mem" -display none -serial mon:stdio \
 		-no-reboot -nic none -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 		-kernel "$kernel" -initrd "$initrd" \
-		-append "console=ttyS0 panic=-1 init=/init quiet caba.mode=vm" || true
+		-append "console=ttyS0 panic=-1 init=/init quiet caba.mode=vm caba.pidfd=$caba_pidfd caba.nscaba=$caba_nscaba" || true
 	exit 0
 fi
 
@@ -309,11 +404,11 @@ step "booting under qemu ($accel)"
 log=$work/console.log
 t0=$(now)
 set +e
-timeout -k 5 900 qemu-system-x86_64 $accel -smp 2,sockets=2 -m 512M -display none -serial stdio \
+timeout -k 5 "$vm_timeout" qemu-system-x86_64 $accel -smp 2,sockets=2 -m "$vm_mem" -display none -serial stdio \
 	-monitor none -no-reboot -nic none \
 	-device isa-debug-exit,iobase=0xf4,iosize=0x04 \
 	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 init=/init quiet caba.mode=check" \
+	-append "console=ttyS0 panic=-1 init=/init quiet caba.mode=check caba.pidfd=$caba_pidfd caba.nscaba=$caba_nscaba${script_only:+ caba.script_only=1} caba.script_timeout=$((vm_timeout > 720 ? vm_timeout - 120 : 600))" \
 	< /dev/null > "$log" 2>&1
 qrc=$?
 set -e
@@ -331,7 +426,7 @@ if [ -n "$vm_result" ] && [ "$qrc" -eq $(((vm_result << 1) | 1)) ]; then
 else
 	fail "VM did not finish (qemu status $qrc, result '${vm_result:-none}')"
 fi
-if tr -d '\r' < "$log" | grep -E 'WARNING:|BUG:|suspicious RCU usage|possible circular locking|Kernel panic' >/dev/null; then
+if tr -d '\r' < "$log" | grep -E 'WARNING:|BUG:|KASAN:|suspicious RCU usage|possible circular locking|possible recursive locking|inconsistent lock state|Kernel panic' >/dev/null; then
 	fail "kernel log has warnings (see vm| lines above)"
 else
 	pass "kernel log without warnings"

@@ -11,14 +11,44 @@ ok() { passed=$((passed + 1)); echo "caba-vm: ok: $*"; }
 bad() { failed=$((failed + 1)); echo "caba-vm: FAILED: $*"; }
 section() { echo; echo "caba-vm: ---- $* ----"; }
 
+cmdline=$(cat /proc/cmdline)
+arg() { for w in $cmdline; do case $w in "$1"=*) echo "${w#*=}" ;; esac; done; }
+
 section "kernel"
+# The checks of a part of the series run only when the kernel has it
+# (check-kernel.sh --prefix K applies only a part): NScaba: and cabatree
+# when the kernel shows the line, the pidfd ones when the host saw
+# PIDFD_GET_CABA in the applied patches (caba.pidfd=1), the self-test
+# when it was built.
 line=$(grep '^NScaba:' /proc/1/status | tr '\t' ' ')
-if [ -n "$line" ]; then
+if [ "$(arg caba.nscaba)" = 1 ] && [ -z "$line" ]; then
+	bad "no NScaba: line in /proc/1/status, though the patches have it"
+elif [ -n "$line" ]; then
 	ok "/proc/1/status has '$line' ($(uname -r), $(grep -c ^processor /proc/cpuinfo) CPUs)"
 else
-	bad "no NScaba: line in /proc/1/status"
+	echo "caba-vm: no NScaba: line in this kernel: its checks are skipped"
+fi
+has_nscaba=${line:+1}
+has_selftest=
+[ -d /caba/kselftest/caba ] && [ "$(arg caba.script_only)" != 1 ] && has_selftest=1
+
+section "fork, exit and exec churn while every status file is read"
+if timeout 300 caba-stress --reads 20000 --seconds 60; then
+	ok "churn with /proc readers${has_nscaba:+ (NScaba: never empty for a live task)}"
+else
+	bad "churn with /proc readers"
 fi
 
+if [ "$(arg caba.pidfd)" = 1 ]; then
+	section "PIDFD_GET_CABA"
+	if timeout 60 caba-stress --pidfd; then
+		ok "PIDFD_GET_CABA: the CABA's pidfd, ESRCH once released, ENOENT for init"
+	else
+		bad "PIDFD_GET_CABA"
+	fi
+fi
+
+if [ -n "$has_selftest" ]; then
 section "self-test (run_kselftest.sh)"
 # The runner appends the test's output to /dev/stdout: append here too.
 : > /tmp/kselftest.out
@@ -54,6 +84,9 @@ else
 	cat /tmp/stress.*
 	bad "stress: a parallel self-test failed"
 fi
+fi
+
+if [ -n "$has_nscaba" ] && [ "$(arg caba.script_only)" != 1 ]; then
 
 section "cabatree on the complex-sessions scenario"
 rm -f /tmp/scn.out
@@ -120,16 +153,18 @@ done
 timeout 60 cabatree -j -w 100 --color=never -p "$scn"
 kill "$scn"
 wait "$scn"
+fi
 
 if [ -f /caba/user-script ]; then
 	section "user script"
-	timeout 600 sh /caba/user-script
+	to=$(arg caba.script_timeout)
+	timeout "${to:-600}" sh /caba/user-script
 	st=$?
 	if [ "$st" = 0 ]; then ok "user script"; else bad "user script (status $st)"; fi
 fi
 
 section "kernel log"
-if dmesg | grep -E -A 30 'WARNING:|BUG:|suspicious RCU usage|circular locking|INFO: task'; then
+if dmesg | grep -E -A 30 'WARNING:|BUG:|KASAN:|suspicious RCU usage|circular locking|recursive locking|inconsistent lock state|INFO: task'; then
 	bad "the kernel logged warnings"
 else
 	ok "no warning in the kernel log"
