@@ -28,11 +28,8 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${RUNS:-5}
 cabatree=${CABATREE:-$root/build/src/cabatree}
 
-if pgrep -fa "check-kernel.sh|make.*bzImage" >/dev/null; then
-	echo "kernel-release-latency: a kernel build or check-kernel runs; try later:" >&2
-	pgrep -fa "check-kernel.sh|make.*bzImage" >&2
-	exit 1
-fi
+. "$root/bench/lib.sh"
+kernel_idle kernel-release-latency
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cat > "$tmp/latency.sh" <<SCRIPT

@@ -19,11 +19,8 @@ reads=${1:-200000}
 seconds=${2:-}
 cabatree=${CABATREE:-$root/build/src/cabatree}
 
-if pgrep -fa "check-kernel.sh|make.*bzImage" >/dev/null; then
-	echo "kernel-stress: a kernel build or check-kernel runs; try later:" >&2
-	pgrep -fa "check-kernel.sh|make.*bzImage" >&2
-	exit 1
-fi
+. "$root/bench/lib.sh"
+kernel_idle kernel-stress
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 echo "caba-stress --reads $reads${seconds:+ --seconds $seconds} --readers 2" > "$tmp/stress.sh"

@@ -24,3 +24,14 @@ build_helpers()
 		fi
 	done
 }
+
+# kernel_idle NAME: stop unless no kernel build and no check-kernel runs:
+# they share one kernel tree and build directory.
+kernel_idle()
+{
+	if pgrep -fa "check-kernel.sh|make.*bzImage" > /dev/null; then
+		echo "$1: a kernel build or check-kernel runs; try later:" >&2
+		pgrep -fa "check-kernel.sh|make.*bzImage" >&2
+		exit 1
+	fi
+}
