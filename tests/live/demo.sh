@@ -163,6 +163,7 @@ if command -v tmux > /dev/null; then
 	tr '\0' '\n' < "/proc/$browser/environ" 2> /dev/null |
 		grep -oE '(daemon|launcher|service-manager|ns-init|leader-[ab]|worker-[ab])\([0-9]+\)' |
 		sed 's/.*(\(.*\))/\1/' | sort -u > "$tmp/k-pids"
+	k_state=$(tr '\0' '\n' < "/proc/$browser/environ" 2> /dev/null | sed -n 's/^CABATREE_STATE=//p')
 	kill -KILL "$demo" "$browser"
 	for i in $(seq 50); do
 		left=
@@ -178,6 +179,10 @@ if command -v tmux > /dev/null; then
 	[ -z "$left" ] || ps -o pid,ppid,comm -p "${left# }" | sed "s/^/# left: /"
 	for p in $left; do kill -KILL "$p" 2> /dev/null; done
 	tm kill-server 2> /dev/null
+	# Its directory, which it had no chance to remove.
+	case $k_state in
+	/run/cabatree-demo.*/state) rm -rf "${k_state%/state}" ;;
+	esac
 else
 	skip_part "--demo -i: needs tmux (Debian package tmux)"
 fi
