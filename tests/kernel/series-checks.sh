@@ -30,11 +30,21 @@ fail() { nfail=$((nfail + 1)); echo "series-checks: FAILED: $*"; }
 finish() { echo "series-checks: $npass passed, $nfail failed"; [ "$nfail" -eq 0 ]; exit; }
 
 [ -d "$src/.git" ] || { fail "no kernel tree in $src: run make check-kernel first"; finish; }
-command -v sparse > /dev/null ||
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends sparse > /dev/null ||
+
+# apt_install PKG...: install Debian packages, updating the lists once
+# if they are missing or stale
+apt_install() {
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" > /dev/null 2>&1 ||
+	{ apt-get update -q > /dev/null 2>&1 &&
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@" > /dev/null; }
+}
+command -v sparse > /dev/null || apt_install sparse ||
 	{ fail "sparse is not installed (apt-get install sparse)"; finish; }
-python3 -c 'import ply, git' 2> /dev/null ||
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3-ply python3-git > /dev/null || true
+# checkpatch runs scripts/spdxcheck.py with "env python3": the system's,
+# which has python3-ply and python3-git, must come first in PATH.
+PATH=/usr/bin:$PATH
+python3 -c 'import ply, git' 2> /dev/null || apt_install python3-ply python3-git ||
+	{ fail "checkpatch needs python3-ply and python3-git (apt-get install python3-ply python3-git)"; finish; }
 mkdir -p "$work"
 
 # ---- checkpatch ----
@@ -52,9 +62,11 @@ done
 # The files the series changes, as objects, and its new C files.
 touched=$(sed -n 's|^+++ b/||p' $(sed "s|^|$series_dir/|" "$series_dir/series") | sort -u)
 objs=$(echo "$touched" | grep -E '^(kernel|fs|init|mm|ipc)/.*\.c$' | sed 's/\.c$/.o/' | tr '\n' ' ')
+# New C files of the kernel itself (not the self-test, which the kernel
+# build does not compile).
 new=$(for p in $(cat "$series_dir/series"); do
 	awk '/^--- \/dev\/null/ { getline; sub("^\\+\\+\\+ b/", ""); print }' "$series_dir/$p"; done |
-	grep '\.c$' || true)
+	grep -E '^(kernel|fs|init|mm|ipc)/.*\.c$' || true)
 
 # cfg SRC OUT EXTRA: tinyconfig + caba.config + EXTRA lines
 cfg() {
@@ -65,10 +77,12 @@ cfg() {
 		"$2.extra" > /dev/null &&
 	make -s -C "$1" O="$2" olddefconfig > /dev/null
 }
-# objects NAME SRC OUT EXTRA OBJS MAKE-ARGS: log in OUT.log
+# objects NAME SRC OUT EXTRA OBJS MAKE-ARGS: log in OUT.log.  OBJS are
+# removed first, so that each run compiles them and logs their warnings.
 objects() {
 	cfg "$2" "$3" "$4" > "$3.cfg.log" 2>&1 &&
 	make -C "$2" O="$3" -j"$jobs" prepare > "$3.prepare.log" 2>&1 &&
+	(cd "$3" && rm -f $5) &&
 	make -C "$2" O="$3" -j"$jobs" $6 $5 > "$3.log" 2>&1
 }
 sparse_of() { grep -E 'warning:|error:' "$1" | sed -E 's|^.*/linux-source-6.12/||; s|^.*/pristine/||; s|:[0-9]+:[0-9]+:|:|' | sort; }
