@@ -12,8 +12,8 @@
 #
 # Run "make check-kernel" first: it leaves the patched tree in
 # $CABA_KERNEL_CACHE (default /var/cache/cabatree/kernel).  The pristine
-# tree (a git worktree of its tag "pristine") and the three builds go to
-# $CABA_KERNEL_CACHE/checks; later runs are incremental.  About 10 min
+# tree (a git worktree of its tag "pristine") and the four builds go to
+# $CABA_KERNEL_CACHE/checks; later runs are incremental.  About 2 min
 # on two cores the first time.
 set -eu
 
@@ -89,6 +89,7 @@ sparse_of() { grep -E 'warning:|error:' "$1" | sed -E 's|^.*/linux-source-6.12/|
 
 # ---- sparse, before and after ----
 if [ ! -d "$work/pristine" ]; then
+	git -C "$src" worktree prune	# a worktree removed by hand
 	git -C "$src" worktree add -q --detach "$work/pristine" pristine ||
 		{ fail "making a pristine worktree"; finish; }
 fi
