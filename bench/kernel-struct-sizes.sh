@@ -16,8 +16,8 @@
 # (the option selects nothing; the series' structures depend on it
 # only through #ifdef).  Nothing of the kernel build is rebuilt.
 set -eu
-cache=${CABA_KERNEL_CACHE:-/var/cache/cabatree/kernel}
-out=$cache/build
+top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/kernel/paths.sh"
 
 [ -f "$out/kernel/.fork.o.cmd" ] && grep -q '^CONFIG_CABA=y' "$out/.config" ||
 	{ echo "kernel-struct-sizes: no CABA kernel built in $out: run make -C build check-kernel" >&2; exit 1; }

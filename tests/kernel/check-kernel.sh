@@ -36,10 +36,7 @@
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-series_dir=$top/patches/linux-6.12
-cache=${CABA_KERNEL_CACHE:-/var/cache/cabatree/kernel}
-src=$cache/linux-source-6.12
-out=$cache/build
+. "$top/tests/kernel/paths.sh"
 work=$cache/work
 tarball=/usr/src/linux-source-6.12.tar.xz
 cabatree=$top/build/src/cabatree

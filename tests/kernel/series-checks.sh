@@ -18,9 +18,7 @@
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-series_dir=$top/patches/linux-6.12
-cache=${CABA_KERNEL_CACHE:-/var/cache/cabatree/kernel}
-src=$cache/linux-source-6.12
+. "$top/tests/kernel/paths.sh"
 work=$cache/checks
 jobs=$(nproc 2>/dev/null || echo 2)
 
@@ -49,12 +47,12 @@ mkdir -p "$work"
 
 # ---- checkpatch ----
 for p in $(cat "$series_dir/series"); do
-	out=$(cd "$src" && perl scripts/checkpatch.pl --strict --terse --no-summary \
+	msgs=$(cd "$src" && perl scripts/checkpatch.pl --strict --terse --no-summary \
 		"$series_dir/$p" 2>&1) || true
-	if [ -z "$out" ]; then
+	if [ -z "$msgs" ]; then
 		pass "checkpatch --strict: $p"
 	else
-		echo "$out" | sed 's/^/    /'
+		echo "$msgs" | sed 's/^/    /'
 		fail "checkpatch --strict: $p"
 	fi
 done
